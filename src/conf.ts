@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { setMainDatabase } from './db/connections';
+import { setDebug } from './db/observers';
+import { ImproperlyConfigured } from './errors';
+import { forgetModelMeta, isConcreteModel } from './models/base';
+import { allModels, clearRegistry } from './models/registry';
+
+export interface ConfigureOptions {
+  /** A file path, or ':memory:' (a private temporary database that the worker pool shares). */
+  database: string;
+  /** Modules that define models (absolute paths, e.g. `require.resolve('./models')`); every worker imports them. */
+  models?: readonly string[];
+  /** Reader threads in the pool. Default: the number of cores. */
+  workers?: number;
+  /** May the sync API touch the database on the main thread? Default 'allow'. */
+  mainThread?: 'allow' | 'forbid';
+  /** Default limit for async queries in milliseconds; 0 means none. Default 30 000. */
+  queryTimeoutMs?: number;
+  /** Log every statement with its duration and thread (also: THREADORM_DEBUG=1). */
+  debug?: boolean;
+}
+
+/** The configuration in force, as workers receive it. */
+export interface Settings {
+  database: string;
+  /** The file every connection opens (for ':memory:', a temporary file). */
+  databasePath: string;
+  /** The database is temporary: faster durability settings, removed by close(). */
+  ephemeral: boolean;
+  models: string[];
+  workers: number;
+  mainThread: 'allow' | 'forbid';
+  queryTimeoutMs: number;
+  debug: boolean;
+}
+
+let settings: Settings | null = null;
+let temporaryDirectory: string | null = null;
+const closeHooks: Array<() => Promise<void> | void> = [];
+
+/** Sets threadorm up: the database, the model modules (imported here and in every worker) and the pool. */
+export function configure(options: ConfigureOptions): void {
+  if (settings) {
+    throw new ImproperlyConfigured('threadorm is already configured; call `await close()` before configure() again.');
+  }
+  const resolved = validate(options);
+  if (resolved.ephemeral) {
+    temporaryDirectory = mkdtempSync(join(tmpdir(), 'threadorm-'));
+    resolved.databasePath = join(temporaryDirectory, 'memory.sqlite3');
+  }
+  applySettings(resolved);
+}
+
+/** Used by configure() and by pool workers, which receive the main thread's settings. */
+export function applySettings(resolved: Settings): void {
+  settings = resolved;
+  setDebug(resolved.debug);
+  setMainDatabase({ path: resolved.databasePath, mainThread: resolved.mainThread, synchronous: resolved.ephemeral ? 'OFF' : 'NORMAL' });
+  loadModelModules(resolved.models);
+}
+
+export function getSettings(call = 'This call'): Settings {
+  if (!settings) throw new ImproperlyConfigured(`${call} needs a configuration: call configure({ database, models }) first.`);
+  return settings;
+}
+
+export function isConfigured(): boolean {
+  return settings !== null;
+}
+
+/** Registers cleanup that close() runs (the async layer's pool). */
+export function onClose(hook: () => Promise<void> | void): void {
+  closeHooks.push(hook);
+}
+
+/** Finishes queued work, stops the pool, closes every connection and forgets the configuration. */
+export async function close(): Promise<void> {
+  const hooks = closeHooks.splice(0);
+  for (const hook of hooks) await hook();
+  setMainDatabase(null);
+  forgetModelMeta(allModels());
+  clearRegistry();
+  if (temporaryDirectory) rmSync(temporaryDirectory, { recursive: true, force: true });
+  temporaryDirectory = null;
+  settings = null;
+}
+
+function validate(options: ConfigureOptions): Settings {
+  if (!options || typeof options.database !== 'string' || !options.database) {
+    throw new ImproperlyConfigured("configure() needs a database: configure({ database: 'app.sqlite3' }) or ':memory:'.");
+  }
+  const workers = options.workers ?? Math.max(cpus().length, 1);
+  if (!Number.isInteger(workers) || workers < 1) throw new ImproperlyConfigured(`configure(): workers must be a positive integer; got ${options.workers}.`);
+  const mainThread = options.mainThread ?? 'allow';
+  if (mainThread !== 'allow' && mainThread !== 'forbid') {
+    throw new ImproperlyConfigured(`configure(): mainThread must be 'allow' or 'forbid'; got ${String(options.mainThread)}.`);
+  }
+  const queryTimeoutMs = options.queryTimeoutMs ?? 30_000;
+  if (typeof queryTimeoutMs !== 'number' || queryTimeoutMs < 0) {
+    throw new ImproperlyConfigured(`configure(): queryTimeoutMs must be a number of milliseconds (0 for none).`);
+  }
+  const models = [...(options.models ?? [])].map((path) => {
+    if (typeof path !== 'string') throw new ImproperlyConfigured('configure(): models takes module paths (use require.resolve).');
+    return isAbsolute(path) ? path : resolve(path);
+  });
+  const ephemeral = options.database === ':memory:';
+  return {
+    database: options.database,
+    databasePath: ephemeral ? '' : resolve(options.database),
+    ephemeral,
+    models,
+    workers,
+    mainThread,
+    queryTimeoutMs,
+    debug: options.debug ?? false,
+  };
+}
+
+/** Imports each models module and registers the model classes it exports. */
+function loadModelModules(paths: readonly string[]): void {
+  for (const path of paths) {
+    let exported: Record<string, unknown>;
+    try {
+      exported = require(path);
+    } catch (error) {
+      throw new ImproperlyConfigured(`configure(): cannot import the models module '${path}': ${(error as Error).message}`);
+    }
+    for (const value of Object.values(exported ?? {})) {
+      if (isConcreteModel(value)) void value._meta;
+    }
+  }
+  for (const model of allModels()) model._meta.resolveRelations();
+}

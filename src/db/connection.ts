@@ -1,0 +1,180 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { IntegrityError, ThreadormError } from '../errors';
+import { registerFunctions } from './functions';
+import { isObserved, notifyExecuted } from './observers';
+
+export type SqlValue = string | number | bigint | Buffer | null;
+
+export interface RunResult {
+  changes: number;
+  lastInsertRowid: number | bigint;
+}
+
+export interface ConnectionOptions {
+  /** Shown in the debug log and in captured statements. */
+  label: string;
+  readonly?: boolean;
+  /** Durability can be traded for speed for throwaway databases (`':memory:'` is backed by a temp file). */
+  synchronous?: 'NORMAL' | 'OFF' | 'FULL';
+}
+
+const STATEMENT_CACHE_SIZE = 512;
+
+/**
+ * One better-sqlite3 connection: a bounded cache of prepared statements (keyed by mode and SQL),
+ * statement observation, SQLite errors turned into threadorm errors, and atomic blocks with savepoints.
+ */
+export class Connection {
+  readonly db: BetterSqlite3.Database;
+  readonly label: string;
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  private atomicDepth = 0;
+  private savepointCounter = 0;
+  private commitCallbacks: Array<{ depth: number; callback: () => void }> = [];
+
+  constructor(
+    readonly path: string,
+    options: ConnectionOptions,
+  ) {
+    this.label = options.label;
+    this.db = new BetterSqlite3(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    if (!options.readonly) this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 10000');
+    registerFunctions(this.db);
+  }
+
+  /** Rows as arrays of column values, the fast path every SELECT takes. */
+  selectRows(sql: string, params: readonly unknown[], safeIntegers = false): unknown[][] {
+    const statement = this.statement(sql, safeIntegers ? 'raw-safe' : 'raw');
+    if (!isObserved()) return this.guard(sql, () => statement.all(...params) as unknown[][]);
+    return this.observed(sql, params, () => statement.all(...params) as unknown[][]);
+  }
+
+  /** A lazy row iterator; it gets a statement of its own, since a cached one may be busy iterating already. */
+  *iterateRows(sql: string, params: readonly unknown[], safeIntegers = false): Generator<unknown[]> {
+    const statement = this.guard(sql, () => this.db.prepare(sql)).raw(true).safeIntegers(safeIntegers);
+    if (isObserved()) notifyExecuted({ sql, params: [...params], durationMs: 0, connection: this.label });
+    yield* this.guard(sql, () => statement.iterate(...params) as IterableIterator<unknown[]>);
+  }
+
+  run(sql: string, params: readonly unknown[] = []): RunResult {
+    const statement = this.statement(sql, 'run');
+    if (!isObserved()) return this.guard(sql, () => statement.run(...params));
+    return this.observed(sql, params, () => statement.run(...params));
+  }
+
+  /** Several statements without parameters (DDL). */
+  exec(sql: string): void {
+    if (!isObserved()) return this.guard(sql, () => void this.db.exec(sql));
+    this.observed(sql, [], () => void this.db.exec(sql));
+  }
+
+  /** Runs `fn` in a transaction, or in a savepoint when a transaction is already open. */
+  atomic<T>(fn: () => T): T {
+    const outermost = this.atomicDepth === 0;
+    const savepoint = outermost ? '' : `s${++this.savepointCounter}`;
+    this.exec(outermost ? (this.db.readonly ? 'BEGIN' : 'BEGIN IMMEDIATE') : `SAVEPOINT ${savepoint}`);
+    this.atomicDepth++;
+    let result: T;
+    try {
+      result = fn();
+      if (result instanceof Promise) {
+        throw new ThreadormError(
+          'atomic() got a function that returned a Promise; the sync transaction would end before it settles. ' +
+            'Use `await aatomic(async () => ...)` for async work.',
+        );
+      }
+    } catch (error) {
+      this.atomicDepth--;
+      this.rollback(outermost, savepoint);
+      throw error;
+    }
+    this.atomicDepth--;
+    if (!outermost) {
+      this.exec(`RELEASE ${savepoint}`);
+      for (const entry of this.commitCallbacks) if (entry.depth > this.atomicDepth) entry.depth = this.atomicDepth;
+      return result;
+    }
+    try {
+      this.exec('COMMIT');
+    } catch (error) {
+      this.rollback(true, '');
+      throw error;
+    }
+    this.runCommitCallbacks();
+    return result;
+  }
+
+  get inAtomicBlock(): boolean {
+    return this.atomicDepth > 0;
+  }
+
+  /** Django's `transaction.on_commit`: run `callback` after the outermost commit, or now outside a transaction. */
+  onCommit(callback: () => void): void {
+    if (this.atomicDepth === 0) callback();
+    else this.commitCallbacks.push({ depth: this.atomicDepth, callback });
+  }
+
+  close(): void {
+    this.statements.clear();
+    if (this.db.open) this.db.close();
+  }
+
+  private rollback(outermost: boolean, savepoint: string): void {
+    if (outermost) {
+      this.commitCallbacks = [];
+      if (this.db.inTransaction) this.exec('ROLLBACK');
+      return;
+    }
+    this.commitCallbacks = this.commitCallbacks.filter((entry) => entry.depth <= this.atomicDepth);
+    this.exec(`ROLLBACK TO ${savepoint}`);
+    this.exec(`RELEASE ${savepoint}`);
+  }
+
+  private runCommitCallbacks(): void {
+    const callbacks = this.commitCallbacks;
+    this.commitCallbacks = [];
+    for (const { callback } of callbacks) callback();
+  }
+
+  private statement(sql: string, mode: 'raw' | 'raw-safe' | 'run'): BetterSqlite3.Statement {
+    const key = mode + sql;
+    let statement = this.statements.get(key);
+    if (statement) return statement;
+    statement = this.guard(sql, () => this.db.prepare(sql));
+    if (mode !== 'run') statement.raw(true).safeIntegers(mode === 'raw-safe');
+    if (this.statements.size >= STATEMENT_CACHE_SIZE) {
+      this.statements.delete(this.statements.keys().next().value as string);
+    }
+    this.statements.set(key, statement);
+    return statement;
+  }
+
+  private observed<T>(sql: string, params: readonly unknown[], fn: () => T): T {
+    const start = performance.now();
+    try {
+      return this.guard(sql, fn);
+    } finally {
+      notifyExecuted({ sql, params: [...params], durationMs: performance.now() - start, connection: this.label });
+    }
+  }
+
+  private guard<T>(sql: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw translateError(error, sql);
+    }
+  }
+}
+
+/** SQLite constraint failures become IntegrityError; everything else passes through with the SQL attached. */
+export function translateError(error: unknown, sql: string): unknown {
+  if (!(error instanceof Error) || error instanceof ThreadormError) return error;
+  const code = (error as { code?: string }).code ?? '';
+  if (code.startsWith('SQLITE_CONSTRAINT')) return new IntegrityError(error.message);
+  if (code) error.message = `${error.message} (while running: ${sql})`;
+  return error;
+}

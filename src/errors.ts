@@ -1,0 +1,118 @@
+/**
+ * The error classes of threadorm. Every class carries a stable `kind` so the async layer can send an
+ * error across a thread as (kind, model label, message, extra) and rebuild the same class on the other side.
+ */
+
+export class ThreadormError extends Error {
+  static readonly kind: string = 'ThreadormError';
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ImproperlyConfigured extends ThreadormError {
+  static override readonly kind: string = 'ImproperlyConfigured';
+}
+
+export class FieldError extends ThreadormError {
+  static override readonly kind: string = 'FieldError';
+}
+
+export class ObjectDoesNotExist extends ThreadormError {
+  static override readonly kind: string = 'ObjectDoesNotExist';
+}
+
+export class MultipleObjectsReturned extends ThreadormError {
+  static override readonly kind: string = 'MultipleObjectsReturned';
+}
+
+/** Per-field messages, as Django's `ValidationError.message_dict`; `'__all__'` holds model-wide ones. */
+export type ErrorDict = Record<string, string[]>;
+
+export class ValidationError extends ThreadormError {
+  static override readonly kind: string = 'ValidationError';
+  readonly errors: ErrorDict;
+  /** `model` (a label such as `'Pizza'`) prefixes the message so it names the model at fault. */
+  constructor(messageOrErrors: string | ErrorDict, options: { field?: string; model?: string } = {}) {
+    const errors =
+      typeof messageOrErrors === 'string' ? { [options.field ?? '__all__']: [messageOrErrors] } : messageOrErrors;
+    super((options.model ? `${options.model}: ` : '') + formatErrorDict(errors));
+    this.errors = errors;
+  }
+  /** Django's `message_dict`. */
+  get messageDict(): ErrorDict {
+    return this.errors;
+  }
+}
+
+function formatErrorDict(errors: ErrorDict): string {
+  return Object.entries(errors)
+    .map(([field, messages]) => `${field}: ${messages.join(' ')}`)
+    .join('; ');
+}
+
+export class IntegrityError extends ThreadormError {
+  static override readonly kind: string = 'IntegrityError';
+}
+
+/** Raised when deleting would remove objects referenced through a PROTECT foreign key. */
+export class ProtectedError extends IntegrityError {
+  static override readonly kind: string = 'ProtectedError';
+  /** `Model(pk)` descriptions of the objects that protect the deletion. */
+  readonly protectedObjects: unknown[];
+  constructor(message: string, protectedObjects: unknown[] = []) {
+    super(message);
+    this.protectedObjects = protectedObjects;
+  }
+}
+
+/** Raised when deleting would remove objects referenced through a RESTRICT foreign key. */
+export class RestrictedError extends IntegrityError {
+  static override readonly kind: string = 'RestrictedError';
+  readonly restrictedObjects: unknown[];
+  constructor(message: string, restrictedObjects: unknown[] = []) {
+    super(message);
+    this.restrictedObjects = restrictedObjects;
+  }
+}
+
+export class SynchronousOnlyOperation extends ThreadormError {
+  static override readonly kind: string = 'SynchronousOnlyOperation';
+}
+
+export class UnprefetchedRelatedModelAccessError extends ThreadormError {
+  static override readonly kind: string = 'UnprefetchedRelatedModelAccessError';
+}
+
+export class QueryCancelled extends ThreadormError {
+  static override readonly kind: string = 'QueryCancelled';
+}
+
+export class WorkerCrashed extends ThreadormError {
+  static override readonly kind: string = 'WorkerCrashed';
+}
+
+export class NotSupportedError extends ThreadormError {
+  static override readonly kind: string = 'NotSupportedError';
+}
+
+/** Every error class by its kind; the codec rebuilds errors from this table. */
+export const errorClasses: Record<string, new (message: string) => ThreadormError> = Object.fromEntries(
+  [
+    ThreadormError,
+    ImproperlyConfigured,
+    FieldError,
+    ObjectDoesNotExist,
+    MultipleObjectsReturned,
+    ValidationError,
+    IntegrityError,
+    ProtectedError,
+    RestrictedError,
+    SynchronousOnlyOperation,
+    UnprefetchedRelatedModelAccessError,
+    QueryCancelled,
+    WorkerCrashed,
+    NotSupportedError,
+  ].map((cls) => [cls.kind, cls as new (message: string) => ThreadormError]),
+);

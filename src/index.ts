@@ -1,0 +1,66 @@
+/** threadorm: a Django-style ORM for TypeScript on better-sqlite3, with an async layer over a worker pool. */
+
+export { configure, close, type ConfigureOptions } from './conf';
+export { createSchema, schemaStatements } from './db/schema';
+export { atomic, onCommit } from './db/transaction';
+export { captureQueries, type CapturedQuery } from './testing';
+
+export * from './errors';
+
+export { Model, type SaveOptions, type FullCleanOptions } from './models/base';
+export type { ModelMeta, IndexSpec } from './models/options';
+export type { FieldsOf, FieldValue } from './models/typing';
+export type { ModelClass, PkValue } from './models/types';
+export { Field, type FieldOptions, type Validator } from './models/fields/base';
+export {
+  AutoField,
+  BigAutoField,
+  BigIntegerField,
+  BinaryField,
+  BooleanField,
+  CharField,
+  DateField,
+  DateTimeField,
+  DecimalField,
+  DurationField,
+  EmailField,
+  FloatField,
+  IntegerField,
+  JSONField,
+  PositiveIntegerField,
+  SlugField,
+  SmallIntegerField,
+  TextField,
+  TimeField,
+  URLField,
+  UUIDField,
+  type JsonValue,
+} from './models/fields/scalar';
+export { ForeignKey, ManyToManyField, OneToOneField } from './models/fields/related';
+export { CASCADE, DO_NOTHING, PROTECT, RESTRICT, SET, SET_DEFAULT, SET_NULL, type OnDelete } from './models/deletion-rules';
+export type { DeleteResult } from './models/deletion';
+
+export { QuerySet, type CreateValues, type FilterArg, type Lookups } from './query/queryset';
+export { Manager } from './query/manager';
+export { RelatedManager, ReverseManyToOneManager, ManyRelatedManager } from './query/related-managers';
+export { Prefetch, PrefetchSpec } from './query/prefetch';
+export { Q, QNode } from './query/where';
+export {
+  Avg,
+  Coalesce,
+  Concat,
+  Count,
+  Exists,
+  Expression,
+  F,
+  Length,
+  Lower,
+  Max,
+  Min,
+  OuterRef,
+  Subquery,
+  Sum,
+  Upper,
+  Value,
+} from './query/expressions';
+export type { QueryOptions } from './query/async-bridge';

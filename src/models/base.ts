@@ -1,0 +1,356 @@
+import { getConnection } from '../db/connections';
+import {
+  FieldError,
+  MultipleObjectsReturned as MultipleObjectsReturnedBase,
+  ObjectDoesNotExist,
+  ValidationError,
+  type ErrorDict,
+} from '../errors';
+import { Expression } from '../query/expressions';
+import type { Manager } from '../query/manager';
+import { managerFor } from '../query/manager';
+import { collectAndDelete, type DeleteResult } from './deletion';
+import { installAccessors } from './descriptors';
+import { Field } from './fields/base';
+import { describeInstance, ForeignKey } from './fields/related';
+import { Options, type ModelMeta } from './options';
+import { insertRow, prepareValue, updateRow } from './persistence';
+import type { FieldMap, ModelClass, PkValue } from './types';
+
+/** Per-instance bookkeeping, kept apart from the field values. */
+export interface ModelState {
+  /** Not yet saved: the next save() inserts. */
+  adding: boolean;
+  /** Related instances loaded through selectRelated or a forward access, by field name. */
+  related: Record<string, Model | null>;
+  /** Results of prefetchRelated, by accessor name (or `toAttr`). */
+  prefetched: Record<string, Model[]>;
+  /** Related managers handed out by accessors, by accessor name. */
+  managers: Record<string, unknown>;
+}
+
+export function freshState(adding: boolean): ModelState {
+  return { adding, related: {}, prefetched: {}, managers: {} };
+}
+
+export interface SaveOptions {
+  /** Write only these fields (an UPDATE; no row is inserted). */
+  updateFields?: readonly string[];
+  forceInsert?: boolean;
+  forceUpdate?: boolean;
+}
+
+export interface FullCleanOptions {
+  exclude?: readonly string[];
+  validateUnique?: boolean;
+}
+
+const metaCache = new WeakMap<Function, Options>();
+const errorClassCache = new WeakMap<Function, { doesNotExist: any; multiple: any }>();
+
+/**
+ * The base of every model. Subclasses declare `static fields` (and optionally `static meta`);
+ * field values live as plain instance properties, relations as accessors on the prototype.
+ */
+export class Model {
+  static fields: FieldMap = {};
+  static meta?: ModelMeta;
+  /** The default manager; declare it per model for precise typing: `declare static objects: Manager<Pizza>`. */
+  declare static readonly objects: Manager<any>;
+  declare _state: ModelState;
+
+  /** Everything derived from the class: fields, columns, relations, table. */
+  static get _meta(): Options {
+    let meta = metaCache.get(this);
+    if (!meta) {
+      if (this === Model || isAbstract(this)) {
+        throw new FieldError(`${this.name} is ${this === Model ? 'the model base class' : 'abstract'} and has no table.`);
+      }
+      meta = new Options(this as ModelClass);
+      metaCache.set(this, meta);
+      installAccessors(this as ModelClass);
+    }
+    return meta;
+  }
+
+  /** `Pizza.DoesNotExist`, a subclass of ObjectDoesNotExist of this model's own. */
+  static get DoesNotExist(): typeof ObjectDoesNotExist {
+    return modelErrors(this).doesNotExist;
+  }
+
+  static get MultipleObjectsReturned(): typeof MultipleObjectsReturnedBase {
+    return modelErrors(this).multiple;
+  }
+
+  constructor(values: Record<string, unknown> = {}) {
+    const model = this.constructor as ModelClass;
+    const meta = model._meta;
+    this._state = freshState(true);
+    for (const key of Object.keys(values)) {
+      const field = meta.findField(key);
+      if (!field) {
+        throw new TypeError(`${meta.label}() got an unexpected field '${key}'. Valid fields: ${meta.fields.map((f) => f.name).join(', ')}.`);
+      }
+      if (field.manyToMany) {
+        throw new TypeError(`${meta.label}(): direct assignment to the many-to-many '${key}' is prohibited; use ${key}.set() after saving.`);
+      }
+    }
+    const self = this as unknown as Record<string, unknown>;
+    for (const field of meta.concreteFields) {
+      if (field instanceof ForeignKey) {
+        if (field.name in values) self[field.name] = values[field.name];
+        else if (field.attname in values) self[field.attname] = lenientValue(field, values[field.attname]);
+        else self[field.attname] = field.getDefault();
+        continue;
+      }
+      const given = field.name in values ? values[field.name] : field === meta.pk && 'pk' in values ? values.pk : undefined;
+      self[field.attname] = given === undefined ? field.getDefault() : lenientValue(field, given);
+    }
+  }
+
+  /** The primary key value, whatever the key field is called. */
+  get pk(): any {
+    return (this as any)[(this.constructor as ModelClass)._meta.pk.attname];
+  }
+
+  set pk(value: any) {
+    (this as any)[(this.constructor as ModelClass)._meta.pk.attname] = value;
+  }
+
+  /** Inserts or updates the row (Django's rules: an instance with a primary key updates, falling back to insert). */
+  save(options: SaveOptions = {}): void {
+    const model = this.constructor as ModelClass;
+    const meta = model._meta;
+    if (options.forceInsert && (options.forceUpdate || options.updateFields)) {
+      throw new TypeError(`${meta.label}.save(): forceInsert cannot be combined with forceUpdate or updateFields.`);
+    }
+    syncForeignKeyAttributes(this);
+    const connection = getConnection(`${meta.label}.save()`);
+    const adding = this._state.adding;
+    const fields = options.updateFields ? updateFieldsFor(meta, options.updateFields) : meta.concreteFields;
+    if (options.updateFields && fields.length === 0) return;
+    const pk = this.pk;
+    const pkHasDefault = meta.pk.hasDefault || meta.pk.autoIncrement;
+    const tryUpdate = !options.forceInsert && pk !== null && pk !== undefined && !(adding && pkHasDefault && !options.forceUpdate);
+    if (tryUpdate) {
+      const changed = updateRow(connection, this, fields.filter((field) => field !== meta.pk), adding);
+      if (changed > 0) {
+        this._state.adding = false;
+        return;
+      }
+      if (options.forceUpdate || options.updateFields) {
+        throw new ObjectDoesNotExistOnSave(`${meta.label}.save(): ${options.forceUpdate ? 'forceUpdate' : 'updateFields'} did not affect any row (pk=${String(pk)}).`);
+      }
+    } else if (options.forceUpdate || (options.updateFields && adding)) {
+      throw new TypeError(`${meta.label}.save(): cannot ${options.forceUpdate ? 'force an update' : 'use updateFields'} on an instance without a primary key.`);
+    }
+    insertRow(connection, this);
+    this._state.adding = false;
+  }
+
+  /** Deletes the row and what CASCADE rules take with it; returns `[total, { Model: n }]`. */
+  delete(): DeleteResult {
+    const model = this.constructor as ModelClass;
+    const meta = model._meta;
+    if (this.pk === null || this.pk === undefined) {
+      throw new TypeError(`${meta.label} object can't be deleted because its ${meta.pk.name} attribute is null.`);
+    }
+    const result = collectAndDelete(model, [this], `${meta.label}.delete()`);
+    this.pk = null;
+    this._state.adding = true;
+    return result;
+  }
+
+  /** Reloads field values from the database (all, or `fields`), dropping stale relation caches. */
+  refreshFromDb(options: { fields?: readonly string[] } = {}): void {
+    const model = this.constructor as ModelClass;
+    const meta = model._meta;
+    const fresh = model.objects.filter({ pk: this.pk }).first();
+    if (!fresh) throw new model.DoesNotExist(`${meta.label} matching query does not exist (pk=${String(this.pk)}).`);
+    copyFieldValues(fresh, this, options.fields ? options.fields.map((name) => meta.getField(name)) : meta.concreteFields);
+    if (!options.fields) this._state.prefetched = {};
+  }
+
+  /** Hook for model-wide validation; throw ValidationError. Called by fullClean after the fields are clean. */
+  clean(): void {}
+
+  /** Validates every field (type, null/blank, choices, length, validators), then clean(), then uniqueness. */
+  fullClean(options: FullCleanOptions = {}): void {
+    const model = this.constructor as ModelClass;
+    const meta = model._meta;
+    const exclude = new Set(options.exclude ?? []);
+    const errors: ErrorDict = {};
+    const self = this as unknown as Record<string, unknown>;
+    for (const field of meta.concreteFields) {
+      if (exclude.has(field.name)) continue;
+      if (field.autoIncrement && (self[field.attname] === null || self[field.attname] === undefined)) continue;
+      let value = self[field.attname];
+      if (value instanceof Expression) continue;
+      try {
+        if (value !== null && value !== undefined) value = field.toValue(value);
+      } catch (error) {
+        errors[field.name] = [(error as Error).message];
+        continue;
+      }
+      const messages = field.validate((value ?? null) as never);
+      if (messages.length) errors[field.name] = messages;
+      else self[field.attname] = value ?? null;
+    }
+    try {
+      this.clean();
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      for (const [key, messages] of Object.entries(error.errors)) (errors[key] ??= []).push(...messages);
+    }
+    if (options.validateUnique !== false && Object.keys(errors).length === 0) {
+      for (const [key, messages] of Object.entries(uniquenessErrors(this, exclude))) (errors[key] ??= []).push(...messages);
+    }
+    if (Object.keys(errors).length) throw new ValidationError(errors, { model: meta.label });
+  }
+
+  /** Field values keyed by attribute (`boxId` for a foreign key), safe for JSON.stringify. */
+  toJSON(): Record<string, unknown> {
+    const meta = (this.constructor as ModelClass)._meta;
+    const json: Record<string, unknown> = {};
+    for (const field of meta.concreteFields) json[field.attname] = jsonSafe((this as any)[field.attname]);
+    return json;
+  }
+
+  toString(): string {
+    return `${(this.constructor as ModelClass)._meta.label} object (${String(this.pk)})`;
+  }
+}
+
+Object.defineProperty(Model, 'objects', {
+  get(this: ModelClass) {
+    return managerFor(this);
+  },
+  configurable: true,
+});
+
+/** Forgets every model's derived meta (after the registry was cleared by close()); rebuilt on next use. */
+export function forgetModelMeta(models: readonly Function[]): void {
+  for (const model of models) metaCache.delete(model);
+}
+
+/** Raised by save() with forceUpdate or updateFields when no row matched. */
+class ObjectDoesNotExistOnSave extends ObjectDoesNotExist {}
+
+/** Marks a class made by a mixin over Model as a base for models rather than a model. */
+export const NOT_A_MODEL = Symbol.for('threadorm.notAModel');
+
+/** A model class with a table: a subclass of Model that is neither abstract nor a mixin base. */
+export function isConcreteModel(value: unknown): value is ModelClass {
+  return typeof value === 'function' && value.prototype instanceof Model && !isAbstract(value);
+}
+
+function isAbstract(cls: Function): boolean {
+  const own = (key: PropertyKey) => Object.prototype.hasOwnProperty.call(cls, key);
+  return own(NOT_A_MODEL) || (own('meta') && Boolean((cls as typeof Model).meta?.abstract));
+}
+
+function modelErrors(model: Function): { doesNotExist: any; multiple: any } {
+  let classes = errorClassCache.get(model);
+  if (!classes) {
+    const label = (model as ModelClass)._meta.label;
+    const doesNotExist = { DoesNotExist: class extends ObjectDoesNotExist {} }.DoesNotExist;
+    const multiple = { MultipleObjectsReturned: class extends MultipleObjectsReturnedBase {} }.MultipleObjectsReturned;
+    for (const cls of [doesNotExist, multiple]) Object.defineProperty(cls, 'modelLabel', { value: label });
+    classes = { doesNotExist, multiple };
+    errorClassCache.set(model, classes);
+  }
+  return classes;
+}
+
+/** Converts a constructor value when it can; anything else is kept for save()/fullClean() to report. */
+function lenientValue(field: Field, value: unknown): unknown {
+  if (value === null || value === undefined || value instanceof Expression) return value ?? null;
+  try {
+    return field.toValue(value);
+  } catch {
+    return value;
+  }
+}
+
+function updateFieldsFor(meta: Options, names: readonly string[]): Field[] {
+  return names.map((name) => {
+    const field = meta.getField(name);
+    if (field.manyToMany) throw new FieldError(`${meta.label}.save(): updateFields cannot name the many-to-many field '${name}'.`);
+    return field;
+  });
+}
+
+/** An instance assigned to `pizza.box` before it was saved gets its key copied in once it has one. */
+function syncForeignKeyAttributes(instance: Model): void {
+  const meta = (instance.constructor as ModelClass)._meta;
+  const self = instance as unknown as Record<string, unknown>;
+  for (const field of meta.foreignKeys) {
+    const related = instance._state.related[field.name];
+    if (!related) continue;
+    const key = (related as unknown as Record<string, unknown>)[field.targetField.attname];
+    if (key === null || key === undefined) {
+      throw new TypeError(`${meta.label}.save() prohibited to prevent data loss due to unsaved related object '${field.name}' (${describeInstance(related)}).`);
+    }
+    if (self[field.attname] === null || self[field.attname] === undefined) self[field.attname] = key;
+  }
+}
+
+export function copyFieldValues(from: Model, to: Model, fields: readonly Field[]): void {
+  const source = from as unknown as Record<string, unknown>;
+  const target = to as unknown as Record<string, unknown>;
+  for (const field of fields) {
+    target[field.attname] = source[field.attname];
+    if (field instanceof ForeignKey) {
+      const cached = from._state.related[field.name];
+      if (cached !== undefined) to._state.related[field.name] = cached;
+      else delete to._state.related[field.name];
+    }
+  }
+  to._state.adding = false;
+}
+
+function uniquenessErrors(instance: Model, exclude: Set<string>): ErrorDict {
+  const model = instance.constructor as ModelClass;
+  const meta = model._meta;
+  const self = instance as unknown as Record<string, unknown>;
+  const errors: ErrorDict = {};
+  const checks: Array<{ fields: Field[]; key: string }> = [];
+  for (const field of meta.concreteFields) {
+    if (field.unique && !exclude.has(field.name) && !(field.autoIncrement && self[field.attname] == null)) {
+      checks.push({ fields: [field], key: field.name });
+    }
+  }
+  for (const names of meta.uniqueTogether) {
+    if (names.some((name) => exclude.has(name))) continue;
+    checks.push({ fields: names.map((name) => meta.getField(name)), key: '__all__' });
+  }
+  for (const { fields, key } of checks) {
+    const lookup: Record<string, unknown> = {};
+    if (fields.some((field) => self[field.attname] === null || self[field.attname] === undefined)) continue;
+    for (const field of fields) lookup[field.attname] = self[field.attname];
+    let queryset = model.objects.filter(lookup);
+    if (!instance._state.adding && instance.pk != null) queryset = queryset.exclude({ pk: instance.pk });
+    if (queryset.exists()) {
+      const names = fields.map((field) => capitalize(field.options.verboseName ?? field.name));
+      const message =
+        fields.length === 1
+          ? `${meta.label} with this ${names[0]} already exists.`
+          : `${meta.label} with this ${names.join(' and ')} already exists.`;
+      (errors[key] ??= []).push(message);
+    }
+  }
+  return errors;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function jsonSafe(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (Buffer.isBuffer(value)) return value.toString('base64');
+  return value;
+}
+
+export { prepareValue };
+export type { PkValue };

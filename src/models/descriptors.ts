@@ -1,0 +1,137 @@
+import { maySyncQuery } from '../db/connections';
+import { UnprefetchedRelatedModelAccessError } from '../errors';
+import { ManyRelatedManager, ReverseManyToOneManager } from '../query/related-managers';
+import type { Model } from './base';
+import { lowerFirst } from './fields/base';
+import { ForeignKey, ManyToManyField, describeInstance } from './fields/related';
+import type { ReverseRelation } from './options';
+import type { ModelClass } from './types';
+
+/**
+ * Relation attributes live on model prototypes: `pizza.box` (forward FK), `price.pizza` (reverse one-to-one),
+ * `box.pizzaSet` and `pizza.toppings` (related managers). Installed when a model's meta is first built,
+ * on the model and on the targets of its relations.
+ */
+export function installAccessors(model: ModelClass): void {
+  const meta = model._meta;
+  for (const field of meta.foreignKeys) {
+    define(model, field.name, forwardDescriptor(field));
+    installReverse(field.relatedModel, reverseOf(field));
+  }
+  for (const field of meta.manyToMany) {
+    meta.through(field);
+    define(model, field.name, managerDescriptor(field.name, (instance) => new ManyRelatedManager(instance, field, false)));
+    const reverse = reverseOf(field);
+    if (reverse.accessorName) installReverse(field.relatedModel, reverse);
+  }
+  for (const relation of meta.reverseRelations()) installReverse(model, relation);
+}
+
+function reverseOf(field: ForeignKey | ManyToManyField): ReverseRelation {
+  return {
+    field,
+    relatedModel: field.model,
+    accessorName: field.model._meta.autoCreated ? null : field.accessorName,
+    queryName: field.relatedQueryName,
+    multiple: !(field instanceof ForeignKey && field.oneToOne),
+  };
+}
+
+function installReverse(target: ModelClass, relation: ReverseRelation): void {
+  const name = relation.accessorName;
+  if (!name) return;
+  const field = relation.field;
+  if (field instanceof ManyToManyField) {
+    define(target, name, managerDescriptor(name, (instance) => new ManyRelatedManager(instance, field, true)));
+  } else if (field.oneToOne) {
+    define(target, name, reverseOneToOneDescriptor(field, name));
+  } else {
+    define(target, name, managerDescriptor(name, (instance) => new ReverseManyToOneManager(instance, field, name)));
+  }
+}
+
+function define(model: ModelClass, name: string, descriptor: PropertyDescriptor): void {
+  if (Object.prototype.hasOwnProperty.call(model.prototype, name)) return;
+  Object.defineProperty(model.prototype, name, { configurable: true, enumerable: false, ...descriptor });
+}
+
+function unprefetched(model: ModelClass, name: string): UnprefetchedRelatedModelAccessError {
+  const label = model._meta.label;
+  return new UnprefetchedRelatedModelAccessError(
+    `Related model ${label}.${name} cannot be fetched synchronously here: use selectRelated('${name}') / prefetchRelated('${name}') ` +
+      `or \`await ${lowerFirst(label)}.a.${name}\`.`,
+  );
+}
+
+function forwardDescriptor(field: ForeignKey): PropertyDescriptor {
+  const { name, attname } = field;
+  return {
+    get(this: Model & Record<string, unknown>) {
+      const cached = this._state.related[name];
+      const key = this[attname];
+      if (key === null || key === undefined) return cached ?? null;
+      const targetAttname = field.targetField.attname;
+      if (cached && (cached as unknown as Record<string, unknown>)[targetAttname] === key) return cached;
+      if (!maySyncQuery()) throw unprefetched(field.model, name);
+      const related = field.relatedModel.objects.get({ [field.targetField.name]: key });
+      this._state.related[name] = related;
+      return related;
+    },
+    set(this: Model & Record<string, unknown>, value: unknown) {
+      if (value === null || value === undefined) {
+        this._state.related[name] = null;
+        this[attname] = null;
+        return;
+      }
+      const target = field.relatedModel;
+      if (value instanceof target) {
+        this._state.related[name] = value;
+        this[attname] = (value as unknown as Record<string, unknown>)[field.targetField.attname] ?? null;
+        return;
+      }
+      if (typeof value === 'object' && !(value instanceof Date)) {
+        throw new TypeError(`Cannot assign ${describeInstance(value)} to ${field.label}: it must be a ${target.name} instance.`);
+      }
+      delete this._state.related[name];
+      this[attname] = field.toValue(value);
+    },
+  };
+}
+
+function reverseOneToOneDescriptor(field: ForeignKey, accessor: string): PropertyDescriptor {
+  const related = () => field.model;
+  return {
+    get(this: Model & Record<string, unknown>) {
+      const cached = this._state.related[accessor];
+      const model = related();
+      if (cached !== undefined) {
+        if (cached === null) throw new model.DoesNotExist(`${this.constructor.name} has no ${accessor}.`);
+        return cached;
+      }
+      const key = this[field.targetField.attname];
+      if (key === null || key === undefined) throw new model.DoesNotExist(`${this.constructor.name} has no ${accessor} (it is unsaved).`);
+      if (!maySyncQuery()) throw unprefetched(this.constructor as ModelClass, accessor);
+      const found = model.objects.get({ [field.name]: key });
+      this._state.related[accessor] = found;
+      return found;
+    },
+    set(this: Model, value: unknown) {
+      if (value !== null && !(value instanceof related())) {
+        throw new TypeError(`Cannot assign ${describeInstance(value)} to ${this.constructor.name}.${accessor}: it must be a ${related().name} instance.`);
+      }
+      this._state.related[accessor] = value as Model | null;
+      if (value) (value as unknown as Record<string, unknown>)[field.name] = this;
+    },
+  };
+}
+
+function managerDescriptor(name: string, create: (instance: Model) => unknown): PropertyDescriptor {
+  return {
+    get(this: Model) {
+      return (this._state.managers[name] ??= create(this));
+    },
+    set() {
+      throw new TypeError(`Direct assignment to '${name}' is prohibited; use ${name}.set() instead.`);
+    },
+  };
+}

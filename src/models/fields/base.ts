@@ -1,0 +1,196 @@
+import type { SqlValue } from '../../db/connection';
+import type { ModelClass } from '../types';
+
+/** A validator returns an error message (or throws ValidationError) when the value is not acceptable. */
+export type Validator<T> = (value: T) => string | void;
+
+export type Choices<T> = ReadonlyArray<readonly [T, string]> | ReadonlyArray<T>;
+
+export interface FieldOptions<T, N extends boolean = boolean> {
+  null?: N;
+  blank?: boolean;
+  default?: T | (() => T);
+  unique?: boolean;
+  dbIndex?: boolean;
+  dbColumn?: string;
+  choices?: Choices<T>;
+  primaryKey?: boolean;
+  editable?: boolean;
+  validators?: ReadonlyArray<Validator<T>>;
+  verboseName?: string;
+  helpText?: string;
+}
+
+/** How values of a field compare in SQL: as stored, or numerically (DecimalField keeps exact text). */
+export type Comparison = 'native' | 'numeric';
+
+/** Thrown by `toValue` with a message that the caller prefixes with `Model.field`. */
+export class FieldValueError extends Error {}
+
+/**
+ * A model field. `T` is the value type an instance exposes and `N` whether null is allowed; both are phantom
+ * types that `FieldsOf` reads to type instances from their `static fields` declaration.
+ */
+export abstract class Field<T = any, N extends boolean = boolean> {
+  declare readonly '~value': T;
+  declare readonly '~null': N;
+
+  /** Set when the model's meta is resolved. */
+  name = '';
+  attname = '';
+  column = '';
+  model!: ModelClass;
+
+  readonly null: boolean;
+  readonly blank: boolean;
+  readonly unique: boolean;
+  readonly primaryKey: boolean;
+  readonly dbIndex: boolean;
+  readonly editable: boolean;
+  readonly choices: ReadonlyArray<readonly [T, string]> | null;
+  readonly validators: ReadonlyArray<Validator<T>>;
+  readonly options: FieldOptions<T, N>;
+
+  /** The Django class name, used in messages and to pick lookups. */
+  abstract readonly internalType: string;
+  /** The SQLite column type; null for fields without a column (many-to-many). */
+  abstract readonly dbType: string | null;
+  readonly isRelation: boolean = false;
+  readonly manyToMany: boolean = false;
+  readonly oneToOne: boolean = false;
+  readonly comparison: Comparison = 'native';
+  /** Is the column filled by the database (AutoField), so an insert omits it when unset? */
+  readonly autoIncrement: boolean = false;
+
+  constructor(options: FieldOptions<T, N> = {}) {
+    this.options = options;
+    this.null = options.null ?? false;
+    this.primaryKey = options.primaryKey ?? false;
+    this.blank = options.blank ?? false;
+    this.unique = (options.unique ?? false) || this.primaryKey;
+    this.dbIndex = options.dbIndex ?? false;
+    this.editable = options.editable ?? true;
+    this.validators = options.validators ?? [];
+    this.choices = options.choices
+      ? options.choices.map((choice) => (Array.isArray(choice) ? (choice as readonly [T, string]) : [choice as T, String(choice)]))
+      : null;
+  }
+
+  /** Called once when the model's meta is built. */
+  contribute(model: ModelClass, name: string): void {
+    this.model = model;
+    this.name = name;
+    this.attname = name;
+    this.column = this.options.dbColumn ?? toSnakeCase(name);
+  }
+
+  /** `Pizza.name`, for messages. */
+  get label(): string {
+    return `${this.model?.name ?? '?'}.${this.name}`;
+  }
+
+  get concrete(): boolean {
+    return this.dbType !== null;
+  }
+
+  get hasDefault(): boolean {
+    return this.options.default !== undefined;
+  }
+
+  /** A fresh default for a new instance: the declared default, else '' for non-null strings, else null. */
+  getDefault(): T | null {
+    const declared = this.options.default;
+    if (declared !== undefined) return typeof declared === 'function' ? (declared as () => T)() : declared;
+    return this.emptyDefault();
+  }
+
+  protected emptyDefault(): T | null {
+    return null;
+  }
+
+  /**
+   * Turns what a user wrote (constructor, assignment, filter value) into the field's value type,
+   * throwing FieldValueError when it cannot (`'abc'` for an IntegerField).
+   */
+  toValue(value: unknown): T {
+    return value as T;
+  }
+
+  /** A value of the field's type as SQLite stores it. */
+  toDb(value: T): SqlValue {
+    return value as SqlValue;
+  }
+
+  /** Reads a stored (non-null) value back into the field's value type. */
+  fromDb(raw: unknown): T {
+    return raw as T;
+  }
+
+  /** Reading needs better-sqlite3's safe integers (values beyond 2^53). */
+  get needsSafeIntegers(): boolean {
+    return false;
+  }
+
+  private cachedConverter: ((raw: unknown) => T) | null | undefined;
+
+  /** What hydration applies to this field's column, or null when stored values are used as they are. */
+  converter(): ((raw: unknown) => T) | null {
+    if (this.cachedConverter === undefined) {
+      this.cachedConverter = this.fromDb === Field.prototype.fromDb ? null : (raw: unknown) => this.fromDb(raw);
+    }
+    return this.cachedConverter;
+  }
+
+  /** Called by save() just before writing; autoNow fields stamp the instance here. */
+  preSave(instance: Record<string, unknown>, _adding: boolean): unknown {
+    return instance[this.attname];
+  }
+
+  /** Django's field-level validation (run by fullClean): messages for `value`, already converted. */
+  validate(value: T | null): string[] {
+    const errors: string[] = [];
+    if (value === null || value === undefined) {
+      if (!this.null) errors.push('This field cannot be null.');
+      return errors;
+    }
+    if (!this.blank && this.isEmpty(value)) errors.push('This field cannot be blank.');
+    if (this.choices && !this.isEmpty(value) && !this.choices.some(([choice]) => sameValue(choice, value))) {
+      errors.push(`Value ${JSON.stringify(value)} is not a valid choice.`);
+    }
+    errors.push(...this.checkValue(value));
+    for (const validator of this.validators) {
+      try {
+        const message = validator(value);
+        if (message) errors.push(message);
+      } catch (error) {
+        errors.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+    return errors;
+  }
+
+  /** Checks the database itself would make (length, digits); run by fullClean and by every save. */
+  checkValue(_value: T): string[] {
+    return [];
+  }
+
+  protected isEmpty(value: unknown): boolean {
+    return value === '' || (Array.isArray(value) && value.length === 0);
+  }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return a === b;
+}
+
+export function toSnakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+export function lowerFirst(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}

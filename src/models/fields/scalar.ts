@@ -1,0 +1,462 @@
+import { randomUUID } from 'node:crypto';
+import type { SqlValue } from '../../db/connection';
+import { countDigits, formatDecimal, parseDecimal, rescale } from '../../db/decimal';
+import { Field, FieldValueError, type FieldOptions } from './base';
+
+const describe = (value: unknown): string =>
+  typeof value === 'string' ? `'${value}'` : typeof value === 'bigint' ? `${value}n` : String(value);
+
+// ---------------------------------------------------------------- integers
+
+interface IntegerRange {
+  min: number | bigint;
+  max: number | bigint;
+}
+
+abstract class IntegerFamily<N extends boolean> extends Field<number, N> {
+  readonly dbType: string = 'integer';
+  protected readonly range: IntegerRange = { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
+
+  override toValue(value: unknown): number {
+    if (typeof value === 'number' && Number.isInteger(value)) return value;
+    if (typeof value === 'bigint' && value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)) {
+      return Number(value);
+    }
+    if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) {
+      const parsed = Number(value);
+      if (Number.isSafeInteger(parsed)) return parsed;
+    }
+    throw new FieldValueError(`${describe(value)} value must be an integer.`);
+  }
+
+  /** The range is Django's validation rule (fullClean); SQLite itself stores any 64-bit integer. */
+  override validate(value: number | null): string[] {
+    const errors = super.validate(value);
+    if (typeof value === 'number' && value < this.range.min) errors.push(`Ensure this value is greater than or equal to ${this.range.min}.`);
+    if (typeof value === 'number' && value > this.range.max) errors.push(`Ensure this value is less than or equal to ${this.range.max}.`);
+    return errors;
+  }
+}
+
+export class IntegerField<N extends boolean = false> extends IntegerFamily<N> {
+  readonly internalType: string = 'IntegerField';
+  protected override readonly range: IntegerRange = { min: -2147483648, max: 2147483647 };
+}
+
+export class SmallIntegerField<N extends boolean = false> extends IntegerFamily<N> {
+  readonly internalType = 'SmallIntegerField';
+  protected override readonly range = { min: -32768, max: 32767 };
+}
+
+export class PositiveIntegerField<N extends boolean = false> extends IntegerFamily<N> {
+  readonly internalType = 'PositiveIntegerField';
+  protected override readonly range = { min: 0, max: 2147483647 };
+}
+
+/** The automatic primary key. */
+export class AutoField extends IntegerFamily<false> {
+  readonly internalType: string = 'AutoField';
+  override readonly autoIncrement = true;
+  constructor(options: Omit<FieldOptions<number, false>, 'null'> = {}) {
+    super({ primaryKey: true, ...options });
+  }
+}
+
+/**
+ * A 64-bit automatic key. Values stay `number`: a key past 2^53 cannot be represented losslessly and is
+ * refused when read rather than silently rounded.
+ */
+export class BigAutoField extends AutoField {
+  override readonly internalType = 'BigAutoField';
+  override fromDb(raw: unknown): number {
+    if (typeof raw === 'bigint' || (typeof raw === 'number' && !Number.isSafeInteger(raw))) {
+      const value = BigInt(raw);
+      if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+        throw new RangeError(`${this.label}: key ${value} is beyond 2^53 and cannot be a number.`);
+      }
+      return Number(value);
+    }
+    return raw as number;
+  }
+}
+
+/** A 64-bit integer, always a `bigint` in JS so values beyond 2^53 round-trip exactly. */
+export class BigIntegerField<N extends boolean = false> extends Field<bigint, N> {
+  readonly internalType = 'BigIntegerField';
+  readonly dbType = 'bigint';
+  override get needsSafeIntegers(): boolean {
+    return true;
+  }
+
+  override toValue(value: unknown): bigint {
+    if (typeof value === 'bigint') return value;
+    if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
+    if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) return BigInt(value.trim());
+    throw new FieldValueError(`${describe(value)} value must be an integer (a bigint, a safe integer or a string of digits).`);
+  }
+
+  override fromDb(raw: unknown): bigint {
+    return (typeof raw === 'bigint' ? raw : BigInt(raw as number));
+  }
+
+  override checkValue(value: bigint): string[] {
+    if (value < -(2n ** 63n) || value > 2n ** 63n - 1n) return ['Ensure this value fits in a signed 64-bit integer.'];
+    return [];
+  }
+}
+
+// ---------------------------------------------------------------- numbers
+
+export class FloatField<N extends boolean = false> extends Field<number, N> {
+  readonly internalType = 'FloatField';
+  readonly dbType = 'real';
+
+  override toValue(value: unknown): number {
+    if (typeof value === 'number' && !Number.isNaN(value)) return value;
+    if (typeof value === 'bigint') return Number(value);
+    if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
+    throw new FieldValueError(`${describe(value)} value must be a float.`);
+  }
+}
+
+export interface DecimalFieldOptions<N extends boolean> extends FieldOptions<string, N> {
+  maxDigits: number;
+  decimalPlaces: number;
+}
+
+/**
+ * An exact decimal, exposed as a string (`'12.50'`). Stored as text so no digit is lost; lookups and
+ * ordering compare numerically and aggregates are computed exactly by SQL functions of our own.
+ */
+export class DecimalField<N extends boolean = false> extends Field<string, N> {
+  readonly internalType = 'DecimalField';
+  readonly dbType = 'decimal_text';
+  override readonly comparison = 'numeric';
+  readonly maxDigits: number;
+  readonly decimalPlaces: number;
+
+  constructor(options: DecimalFieldOptions<N>) {
+    super(options);
+    if (!Number.isInteger(options?.maxDigits) || !Number.isInteger(options?.decimalPlaces)) {
+      throw new TypeError('DecimalField needs integer maxDigits and decimalPlaces options.');
+    }
+    if (options.decimalPlaces > options.maxDigits) {
+      throw new TypeError('DecimalField: decimalPlaces cannot be greater than maxDigits.');
+    }
+    this.maxDigits = options.maxDigits;
+    this.decimalPlaces = options.decimalPlaces;
+  }
+
+  /** Normalises to the field's number of places, rounding half-even as a NUMERIC column would. */
+  override toValue(value: unknown): string {
+    const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : typeof value === 'bigint' ? value.toString() : value;
+    const parsed = typeof text === 'string' ? parseDecimal(text) : null;
+    if (!parsed) throw new FieldValueError(`${describe(value)} value must be a decimal number.`);
+    return formatDecimal(rescale(parsed, this.decimalPlaces));
+  }
+
+  override checkValue(value: string): string[] {
+    const parsed = parseDecimal(value);
+    if (!parsed) return ['Enter a number.'];
+    const { whole } = countDigits(parsed);
+    const maxWhole = this.maxDigits - this.decimalPlaces;
+    if (whole > maxWhole) {
+      return [`Ensure that there are no more than ${maxWhole} digits before the decimal point.`];
+    }
+    return [];
+  }
+}
+
+export class BooleanField<N extends boolean = false> extends Field<boolean, N> {
+  readonly internalType = 'BooleanField';
+  readonly dbType = 'bool';
+
+  override toValue(value: unknown): boolean {
+    if (value === true || value === 1 || value === 1n || value === 't' || value === 'true' || value === 'True' || value === '1') return true;
+    if (value === false || value === 0 || value === 0n || value === 'f' || value === 'false' || value === 'False' || value === '0') return false;
+    throw new FieldValueError(`${describe(value)} value must be either true or false.`);
+  }
+
+  override toDb(value: boolean): SqlValue {
+    return value ? 1 : 0;
+  }
+
+  override fromDb(raw: unknown): boolean {
+    return raw === 1 || raw === 1n;
+  }
+}
+
+// ---------------------------------------------------------------- text
+
+export interface CharFieldOptions<N extends boolean> extends FieldOptions<string, N> {
+  maxLength?: number;
+}
+
+export class CharField<N extends boolean = false> extends Field<string, N> {
+  readonly internalType: string = 'CharField';
+  readonly maxLength: number | null;
+
+  constructor(options: CharFieldOptions<N> = {}) {
+    super(options);
+    this.maxLength = options.maxLength ?? null;
+  }
+
+  get dbType(): string {
+    return this.maxLength === null ? 'text' : `varchar(${this.maxLength})`;
+  }
+
+  protected override emptyDefault(): string | null {
+    return this.null ? null : '';
+  }
+
+  override toValue(value: unknown): string {
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+    throw new FieldValueError(`${describe(value)} value must be a string.`);
+  }
+
+  override checkValue(value: string): string[] {
+    const length = [...value].length;
+    if (this.maxLength !== null && length > this.maxLength) {
+      return [`Ensure this value has at most ${this.maxLength} characters (it has ${length}).`];
+    }
+    return [];
+  }
+}
+
+export class TextField<N extends boolean = false> extends CharField<N> {
+  override readonly internalType = 'TextField';
+  override get dbType(): string {
+    return 'text';
+  }
+}
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const SLUG_PATTERN = /^[-a-zA-Z0-9_]+$/;
+const URL_PATTERN = /^(?:https?|ftps?):\/\/[^\s/$.?#][^\s]*$/i;
+
+export class EmailField<N extends boolean = false> extends CharField<N> {
+  override readonly internalType = 'EmailField';
+  constructor(options: CharFieldOptions<N> = {}) {
+    super({ maxLength: 254, ...options });
+  }
+  override checkValue(value: string): string[] {
+    const errors = super.checkValue(value);
+    if (value !== '' && !EMAIL_PATTERN.test(value)) errors.push('Enter a valid email address.');
+    return errors;
+  }
+}
+
+export class SlugField<N extends boolean = false> extends CharField<N> {
+  override readonly internalType = 'SlugField';
+  constructor(options: CharFieldOptions<N> = {}) {
+    super({ maxLength: 50, dbIndex: true, ...options });
+  }
+  override checkValue(value: string): string[] {
+    const errors = super.checkValue(value);
+    if (value !== '' && !SLUG_PATTERN.test(value)) {
+      errors.push('Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.');
+    }
+    return errors;
+  }
+}
+
+export class URLField<N extends boolean = false> extends CharField<N> {
+  override readonly internalType = 'URLField';
+  constructor(options: CharFieldOptions<N> = {}) {
+    super({ maxLength: 200, ...options });
+  }
+  override checkValue(value: string): string[] {
+    const errors = super.checkValue(value);
+    if (value !== '' && !URL_PATTERN.test(value)) errors.push('Enter a valid URL.');
+    return errors;
+  }
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+/** A UUID as its canonical lowercase hyphenated string. */
+export class UUIDField<N extends boolean = false> extends Field<string, N> {
+  readonly internalType = 'UUIDField';
+  readonly dbType = 'char(36)';
+
+  override toValue(value: unknown): string {
+    if (typeof value === 'string' && UUID_PATTERN.test(value.trim())) {
+      const hex = value.trim().replace(/-/g, '').toLowerCase();
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    }
+    throw new FieldValueError(`${describe(value)} is not a valid UUID.`);
+  }
+
+  /** `new UUIDField({ primaryKey: true, default: UUIDField.random })`. */
+  static random(): string {
+    return randomUUID();
+  }
+}
+
+// ---------------------------------------------------------------- dates and times
+
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME_PATTERN = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$/;
+
+interface AutoNowOptions {
+  /** Stamp the current time on every save(). */
+  autoNow?: boolean;
+  /** Stamp the current time when the row is first inserted. */
+  autoNowAdd?: boolean;
+}
+
+abstract class TemporalField<T, N extends boolean> extends Field<T, N> {
+  readonly autoNow: boolean;
+  readonly autoNowAdd: boolean;
+
+  constructor(options: FieldOptions<T, N> & AutoNowOptions = {}) {
+    super(options.autoNow || options.autoNowAdd ? { editable: false, blank: true, ...options } : options);
+    this.autoNow = options.autoNow ?? false;
+    this.autoNowAdd = options.autoNowAdd ?? false;
+  }
+
+  protected abstract now(): T;
+
+  override preSave(instance: Record<string, unknown>, adding: boolean): unknown {
+    if (this.autoNow || (this.autoNowAdd && adding)) instance[this.attname] = this.now();
+    return instance[this.attname];
+  }
+}
+
+/** A calendar date as `'YYYY-MM-DD'`; a Date is accepted and read in UTC. */
+export class DateField<N extends boolean = false> extends TemporalField<string, N> {
+  readonly internalType = 'DateField';
+  readonly dbType = 'date';
+
+  protected now(): string {
+    return new Date().toISOString().slice(0, 10);
+  }
+
+  override toValue(value: unknown): string {
+    if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
+    if (typeof value === 'string') {
+      const match = DATE_PATTERN.exec(value.trim());
+      if (match) {
+        const date = new Date(`${match[0]}T00:00:00Z`);
+        if (!Number.isNaN(date.getTime()) && date.toISOString().startsWith(match[0])) return match[0];
+      }
+    }
+    throw new FieldValueError(`${describe(value)} value has an invalid date format. It must be in YYYY-MM-DD format.`);
+  }
+}
+
+/** An instant as a Date, stored as UTC ISO-8601 text (which sorts chronologically). */
+export class DateTimeField<N extends boolean = false> extends TemporalField<Date, N> {
+  readonly internalType = 'DateTimeField';
+  readonly dbType = 'datetime';
+
+  protected now(): Date {
+    return new Date();
+  }
+
+  override toValue(value: unknown): Date {
+    const date =
+      value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : null;
+    if (!date || Number.isNaN(date.getTime())) {
+      throw new FieldValueError(`${describe(value)} value has an invalid format. It must be a Date or an ISO-8601 string.`);
+    }
+    return date;
+  }
+
+  override toDb(value: Date): SqlValue {
+    return value.toISOString();
+  }
+
+  override fromDb(raw: unknown): Date {
+    return new Date(raw as string);
+  }
+}
+
+/** A time of day as `'HH:MM:SS[.ffffff]'`. */
+export class TimeField<N extends boolean = false> extends TemporalField<string, N> {
+  readonly internalType = 'TimeField';
+  readonly dbType = 'time';
+
+  protected now(): string {
+    return new Date().toISOString().slice(11, 23) + '000';
+  }
+
+  override toValue(value: unknown): string {
+    if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(11, 23) + '000';
+    if (typeof value === 'string') {
+      const match = TIME_PATTERN.exec(value.trim());
+      if (match && Number(match[1]) < 24 && Number(match[2]) < 60 && Number(match[3] ?? 0) < 60) {
+        const seconds = `${match[1]}:${match[2]}:${match[3] ?? '00'}`;
+        return match[4] ? `${seconds}.${match[4].padEnd(6, '0')}` : seconds;
+      }
+    }
+    throw new FieldValueError(`${describe(value)} value has an invalid format. It must be in HH:MM[:ss[.uuuuuu]] format.`);
+  }
+}
+
+/** A length of time in milliseconds, stored as integer microseconds. */
+export class DurationField<N extends boolean = false> extends Field<number, N> {
+  readonly internalType = 'DurationField';
+  readonly dbType = 'bigint';
+
+  override toValue(value: unknown): number {
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    throw new FieldValueError(`${describe(value)} value must be a number of milliseconds.`);
+  }
+
+  override toDb(value: number): SqlValue {
+    return Math.round(value * 1000);
+  }
+
+  override fromDb(raw: unknown): number {
+    return Number(raw) / 1000;
+  }
+}
+
+// ---------------------------------------------------------------- structured and binary
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export class JSONField<N extends boolean = false, T = JsonValue> extends Field<T, N> {
+  readonly internalType = 'JSONField';
+  readonly dbType = 'text';
+
+  override toValue(value: unknown): T {
+    if (value === undefined || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
+      throw new FieldValueError(`${describe(value)} value is not JSON serializable.`);
+    }
+    return value as T;
+  }
+
+  override toDb(value: T): SqlValue {
+    try {
+      return JSON.stringify(value);
+    } catch (error) {
+      throw new FieldValueError(`value is not JSON serializable: ${(error as Error).message}`);
+    }
+  }
+
+  override fromDb(raw: unknown): T {
+    return JSON.parse(raw as string) as T;
+  }
+
+  protected override isEmpty(value: unknown): boolean {
+    return value === '' || (Array.isArray(value) && value.length === 0) || (value !== null && typeof value === 'object' && Object.keys(value).length === 0);
+  }
+}
+
+export class BinaryField<N extends boolean = false> extends Field<Buffer, N> {
+  readonly internalType = 'BinaryField';
+  readonly dbType = 'blob';
+
+  constructor(options: FieldOptions<Buffer, N> = {}) {
+    super({ editable: false, ...options });
+  }
+
+  override toValue(value: unknown): Buffer {
+    if (Buffer.isBuffer(value)) return value;
+    if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    throw new FieldValueError(`${describe(value)} value must be a Buffer.`);
+  }
+}

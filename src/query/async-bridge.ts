@@ -1,0 +1,30 @@
+import { ImproperlyConfigured } from '../errors';
+import type { QuerySet } from './queryset';
+
+/** Options every async evaluation accepts as its last argument. */
+export interface QueryOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/**
+ * How the sync core reaches the async layer without importing it: the async layer registers an executor
+ * that runs `queryset.<method>(...args)` in a pool worker. The Django-style twins (`acount`, `aget`, ...)
+ * and AsyncQuerySet evaluation both go through it.
+ */
+export interface AsyncExecutor {
+  evaluate(queryset: QuerySet<any, any>, method: string, args: readonly unknown[]): Promise<unknown>;
+}
+
+let executor: AsyncExecutor | null = null;
+
+export function setAsyncExecutor(value: AsyncExecutor | null): void {
+  executor = value;
+}
+
+export function asyncExecutor(call: string): AsyncExecutor {
+  if (!executor) {
+    throw new ImproperlyConfigured(`${call} needs the worker pool: call configure({ database, models }) from 'threadorm' first.`);
+  }
+  return executor;
+}

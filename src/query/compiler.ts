@@ -1,0 +1,525 @@
+import type { SqlValue } from '../db/connection';
+import { FieldError, NotSupportedError } from '../errors';
+import type { Field } from '../models/fields/base';
+import { ForeignKey } from '../models/fields/related';
+import type { ModelClass } from '../models/types';
+import {
+  AnnotationRef,
+  Col,
+  Expression,
+  OrderBy,
+  quote,
+  type Compiled,
+} from './expressions';
+import { expressionPatternSql, lookupSql, ORDERING_LOOKUPS, patternParameter, PATTERN_LOOKUPS } from './lookups';
+import { Query, type Join, type RelatedTree } from './query';
+import { whereContainsAggregate, type Condition, type WhereNode } from './where';
+
+type Converter = ((raw: unknown) => unknown) | null;
+
+/** How to build a model instance (and its selectRelated instances) from a slice of a row. */
+export interface ModelPlan {
+  model: ModelClass;
+  fields: Field[];
+  converters: Converter[];
+  /** Index of the first column of this model in the row. */
+  start: number;
+  /** Deferred field names (loaded lazily on access). */
+  deferred: string[];
+  related: Array<{ name: string; plan: ModelPlan; reverse: boolean }>;
+  annotations: Array<{ name: string; index: number; converter: Converter }>;
+}
+
+export type RowPlan =
+  | { kind: 'models'; plan: ModelPlan }
+  | { kind: 'values'; names: string[]; converters: Converter[] }
+  | { kind: 'valuesList'; names: string[]; converters: Converter[]; flat: boolean; named: boolean };
+
+export interface CompiledSelect {
+  sql: string;
+  params: SqlValue[];
+  plan: RowPlan;
+  /** The statement must read integers as bigint (a BigIntegerField is selected). */
+  safeIntegers: boolean;
+}
+
+const numberFromBigint = (raw: unknown): unknown => (typeof raw === 'bigint' ? Number(raw) : raw);
+
+/**
+ * Turns a Query into SQL. A compiler instance compiles one statement; it works on a clone of the
+ * query, because default ordering and selectRelated may still add joins.
+ */
+export class Compiler {
+  private safeIntegers = false;
+
+  constructor(private readonly query: Query) {}
+
+  static select(query: Query): CompiledSelect {
+    return new Compiler(query.clone()).compileSelect();
+  }
+
+  // ------------------------------------------------------------------ SELECT
+
+  compileSelect(): CompiledSelect {
+    const query = this.query;
+    if (query.combinator) return this.compileCombined();
+    const { columns, params: selectParams, plan } = this.selectColumns();
+    const ordering = this.orderingClauses();
+    const from = this.fromClause();
+    const { where, having } = this.splitWhere();
+    const parts = [`SELECT ${query.distinct ? 'DISTINCT ' : ''}${columns.join(', ')}`, `FROM ${from.sql}`];
+    const params = [...selectParams, ...from.params];
+    if (query.empty) parts.push('WHERE 0');
+    else if (where) {
+      parts.push(`WHERE ${where[0]}`);
+      params.push(...where[1]);
+    }
+    const groupBy = this.groupBy();
+    if (groupBy) {
+      parts.push(`GROUP BY ${groupBy[0]}`);
+      params.push(...groupBy[1]);
+    }
+    if (having) {
+      parts.push(`HAVING ${having[0]}`);
+      params.push(...having[1]);
+    }
+    if (ordering.sql.length) {
+      parts.push(`ORDER BY ${ordering.sql.join(', ')}`);
+      params.push(...ordering.params);
+    }
+    parts.push(...this.limitClause());
+    return { sql: parts.join(' '), params, plan, safeIntegers: this.safeIntegers };
+  }
+
+  private selectColumns(): { columns: string[]; params: SqlValue[]; plan: RowPlan } {
+    const query = this.query;
+    const columns: string[] = [];
+    const params: SqlValue[] = [];
+    const add = (expression: Expression, field: Field | null): Converter => {
+      const [sql, expressionParams] = expression.compile(this);
+      columns.push(sql);
+      params.push(...expressionParams);
+      if (field?.needsSafeIntegers) this.safeIntegers = true;
+      return field ? field.converter() : null;
+    };
+    if (query.shape.kind === 'models') {
+      const plan = this.modelPlan(query.model, query.baseAlias, query.selectRelated, add, columns, 0);
+      for (const [name, annotation] of query.annotations) {
+        if (!annotation.selected) continue;
+        plan.annotations.push({ name, index: columns.length, converter: add(new AnnotationRef(name, annotation.expression), annotation.expression.outputField()) });
+      }
+      return { columns, params, plan: this.withSafeIntegers({ kind: 'models', plan }) };
+    }
+    const names = this.shapeNames();
+    const converters = names.map((name) => {
+      const expression = this.valueExpression(name);
+      return add(expression, expression.outputField());
+    });
+    const shape = query.shape;
+    const plan: RowPlan =
+      shape.kind === 'values'
+        ? { kind: 'values', names, converters }
+        : { kind: 'valuesList', names, converters, flat: shape.flat, named: shape.named };
+    return { columns, params, plan: this.withSafeIntegers(plan) };
+  }
+
+  /** values() with no names: every concrete field (FKs under their attname), then annotations. */
+  private shapeNames(): string[] {
+    const query = this.query;
+    if (query.shape.kind === 'models') return [];
+    if (query.shape.names.length) return query.shape.names;
+    return [
+      ...query.meta.concreteFields.map((field) => field.attname),
+      ...[...query.annotations].filter(([, annotation]) => annotation.selected).map(([name]) => name),
+    ];
+  }
+
+  private valueExpression(name: string): Expression {
+    const annotation = this.query.annotations.get(name);
+    if (annotation) return new AnnotationRef(name, annotation.expression);
+    return this.query.resolveRef(name);
+  }
+
+  private modelPlan(
+    model: ModelClass,
+    alias: string,
+    related: RelatedTree | true | null,
+    add: (expression: Expression, field: Field | null) => Converter,
+    columns: string[],
+    depth: number,
+  ): ModelPlan {
+    const meta = model._meta;
+    const deferred = depth === 0 ? this.deferredNames() : new Set<string>();
+    const plan: ModelPlan = { model, fields: [], converters: [], start: columns.length, deferred: [...deferred], related: [], annotations: [] };
+    for (const field of meta.concreteFields) {
+      if (deferred.has(field.name)) continue;
+      plan.fields.push(field);
+      plan.converters.push(add(new Col(alias, field), field));
+    }
+    if (!related || depth > 8) return plan;
+    const paths: RelatedTree = related === true ? this.nonNullForeignKeys(model) : related;
+    for (const [name, subtree] of Object.entries(paths)) {
+      const field = meta.findField(name);
+      if (field instanceof ForeignKey && name === field.name) {
+        const joinAlias = this.query.join(
+          {
+            parentAlias: alias, parentColumn: field.column, model: field.relatedModel, column: field.targetField.column,
+            type: field.null || this.aliasIsOuter(alias) ? 'LEFT' : 'INNER', multiValued: false, key: `${alias}.${field.name}`,
+          },
+          new Set(),
+        );
+        const nested = related === true ? true : subtree;
+        plan.related.push({ name, reverse: false, plan: this.modelPlan(field.relatedModel, joinAlias, Object.keys(subtree).length || related === true ? nested : null, add, columns, depth + 1) });
+        continue;
+      }
+      const relation = meta.findReverseRelation(name);
+      if (relation && !relation.multiple && relation.field instanceof ForeignKey) {
+        const joinAlias = this.query.join(
+          {
+            parentAlias: alias, parentColumn: relation.field.targetField.column, model: relation.relatedModel, column: relation.field.column,
+            type: 'LEFT', multiValued: false, key: `${alias}.${relation.queryName}`,
+          },
+          new Set(),
+        );
+        plan.related.push({ name: relation.accessorName ?? name, reverse: true, plan: this.modelPlan(relation.relatedModel, joinAlias, Object.keys(subtree).length ? subtree : null, add, columns, depth + 1) });
+        continue;
+      }
+      const choices = [...meta.foreignKeys.map((fk) => fk.name), ...meta.reverseRelations().filter((r) => !r.multiple).map((r) => r.queryName)];
+      throw new FieldError(`selectRelated(): '${name}' is not a foreign key or one-to-one relation of ${meta.label}. Choices are: ${choices.join(', ') || '(none)'}.`);
+    }
+    return plan;
+  }
+
+  private nonNullForeignKeys(model: ModelClass): RelatedTree {
+    return Object.fromEntries(model._meta.foreignKeys.filter((field) => !field.null).map((field) => [field.name, {}]));
+  }
+
+  private aliasIsOuter(alias: string): boolean {
+    return this.query.joins.some((join) => join.alias === alias && join.type === 'LEFT');
+  }
+
+  private deferredNames(): Set<string> {
+    const query = this.query;
+    const meta = query.meta;
+    const names = new Set<string>();
+    if (query.only) for (const field of meta.concreteFields) if (!query.only.has(field.name) && field !== meta.pk) names.add(field.name);
+    if (query.deferred) for (const name of query.deferred) if (name !== meta.pk.name) names.add(name);
+    return names;
+  }
+
+  /** With bigint reads on, integer columns that are plain numbers get converted back. */
+  private withSafeIntegers<P extends RowPlan>(plan: P): P {
+    if (!this.safeIntegers) return plan;
+    const wrap = (converter: Converter, field: Field | null): Converter =>
+      converter ?? (field?.needsSafeIntegers ? null : numberFromBigint);
+    const walk = (model: ModelPlan) => {
+      model.converters = model.converters.map((converter, i) => wrap(converter, model.fields[i]!));
+      model.annotations = model.annotations.map((annotation) => ({ ...annotation, converter: annotation.converter ?? numberFromBigint }));
+      for (const related of model.related) walk(related.plan);
+    };
+    if (plan.kind === 'models') walk(plan.plan);
+    else plan.converters = plan.converters.map((converter) => converter ?? numberFromBigint);
+    return plan;
+  }
+
+  private fromClause(): { sql: string; params: SqlValue[] } {
+    const query = this.query;
+    let sql = `${quote(query.meta.dbTable)} AS ${query.baseAlias}`;
+    for (const join of query.joins) sql += ` ${joinSql(join)}`;
+    return { sql, params: [] };
+  }
+
+  private splitWhere(): { where: Compiled | null; having: Compiled | null } {
+    const node = this.query.where;
+    if (!node.children.length) return { where: null, having: null };
+    if (!whereContainsAggregate(node)) return { where: this.compileWhere(node), having: null };
+    if (node.connector === 'AND' && !node.negated) {
+      const plain = node.children.filter((child) => !whereContainsAggregate(child));
+      const aggregate = node.children.filter((child) => whereContainsAggregate(child));
+      const build = (children: typeof plain): Compiled | null =>
+        children.length ? this.compileWhere({ kind: 'node', connector: 'AND', negated: false, children }) : null;
+      return { where: build(plain), having: build(aggregate) };
+    }
+    return { where: null, having: this.compileWhere(node) };
+  }
+
+  private groupBy(): Compiled | null {
+    const query = this.query;
+    if (!query.hasAggregateAnnotations) return null;
+    const expressions: Expression[] = [];
+    if (query.shape.kind === 'models') {
+      expressions.push(new Col(query.baseAlias, query.meta.pk));
+    } else {
+      for (const name of this.shapeNames()) {
+        const expression = this.valueExpression(name);
+        if (!expression.containsAggregate) expressions.push(expression);
+      }
+    }
+    if (!expressions.length) return null;
+    const compiled = expressions.map((expression) => expression.compile(this));
+    return [compiled.map(([sql]) => sql).join(', '), compiled.flatMap(([, params]) => params)];
+  }
+
+  private orderingClauses(): { sql: string[]; params: SqlValue[] } {
+    const query = this.query;
+    const items = this.orderingItems();
+    const sql: string[] = [];
+    const params: SqlValue[] = [];
+    for (const item of items) {
+      if (item === '?') {
+        sql.push('RANDOM()');
+        continue;
+      }
+      const [itemSql, itemParams] = (query.orderingReversed ? item.reversed() : item).compile(this);
+      sql.push(itemSql);
+      params.push(...itemParams);
+    }
+    return { sql, params };
+  }
+
+  /** Explicit ordering, else the model's default ordering (not applied to grouped values queries). */
+  private orderingItems(): Array<OrderBy | '?'> {
+    const query = this.query;
+    const ordering = query.ordering ?? (query.shape.kind !== 'models' && query.hasAggregateAnnotations ? [] : query.meta.ordering);
+    return ordering.map((item) => (item === '?' ? '?' : typeof item === 'string' ? resolveOrderName(query, item) : item));
+  }
+
+  private limitClause(): string[] {
+    const { low, high } = this.query;
+    if (high !== null) return [`LIMIT ${Math.max(high - low, 0)}`, ...(low ? [`OFFSET ${low}`] : [])];
+    if (low) return [`LIMIT -1 OFFSET ${low}`];
+    return [];
+  }
+
+  private compileCombined(): CompiledSelect {
+    const query = this.query;
+    const combinator = query.combinator!;
+    // The combined query's own ordering and slice apply to the whole result, not to its first part.
+    const parts = [query, ...combinator.queries].map((part, index) => {
+      const inner = part.clone();
+      inner.combinator = null;
+      if (query.shape.kind !== 'models') inner.shape = query.shape;
+      if (index === 0) {
+        inner.low = 0;
+        inner.high = null;
+      }
+      if (!inner.isSliced) inner.ordering = [];
+      const compiled = new Compiler(inner).compileSelect();
+      return { ...compiled, sql: inner.isSliced ? `SELECT * FROM (${compiled.sql})` : compiled.sql };
+    });
+    const first = parts[0]!;
+    const glue = ` ${combinator.operator}${combinator.all ? ' ALL' : ''} `;
+    let sql = parts.map((part) => part.sql).join(glue);
+    const params = parts.flatMap((part) => part.params);
+    const order = this.combinedOrdering(first.plan);
+    if (order.length) sql += ` ORDER BY ${order.join(', ')}`;
+    sql += this.limitClause().length ? ` ${this.limitClause().join(' ')}` : '';
+    return { sql, params, plan: first.plan, safeIntegers: parts.some((part) => part.safeIntegers) };
+  }
+
+  /** Ordering of a union orders by result column positions, the only references SQLite accepts there. */
+  private combinedOrdering(plan: RowPlan): string[] {
+    const query = this.query;
+    if (!query.ordering) return [];
+    const names: string[] =
+      plan.kind === 'models' ? plan.plan.fields.map((field) => field.name) : plan.names;
+    const attnames = plan.kind === 'models' ? plan.plan.fields.map((field) => field.attname) : plan.names;
+    return query.ordering.map((item) => {
+      if (typeof item !== 'string' || item === '?') {
+        throw new NotSupportedError('Ordering a combined query takes field names (e.g. orderBy("-name")).');
+      }
+      const descending = item.startsWith('-') !== query.orderingReversed;
+      const name = item.replace(/^-/, '');
+      const index = Math.max(names.indexOf(name), attnames.indexOf(name), name === 'pk' ? names.indexOf(query.meta.pk.name) : -1);
+      if (index < 0) throw new FieldError(`Cannot order the combined query by '${name}': it is not one of the selected columns (${names.join(', ')}).`);
+      return `${index + 1} ${descending ? 'DESC' : 'ASC'}`;
+    });
+  }
+
+  // ------------------------------------------------------------------ other statements
+
+  /** `SELECT COUNT(*)`, wrapping the query when it is distinct, sliced, grouped or combined. */
+  compileCount(): { sql: string; params: SqlValue[] } {
+    const query = this.query;
+    if (query.distinct || query.isSliced || query.combinator || query.hasAggregateAnnotations) {
+      const inner = Compiler.select(query);
+      return { sql: `SELECT COUNT(*) FROM (${inner.sql})`, params: inner.params };
+    }
+    const from = this.fromClause();
+    const { where } = this.splitWhere();
+    const sql = `SELECT COUNT(*) FROM ${from.sql}${query.empty ? ' WHERE 0' : where ? ` WHERE ${where[0]}` : ''}`;
+    return { sql, params: where && !query.empty ? where[1] : [] };
+  }
+
+  /** `SELECT agg1, agg2 FROM ...`, over a subquery when the query is sliced, distinct or grouped. */
+  compileAggregate(aggregates: Array<[string, Expression]>): { sql: string; params: SqlValue[]; converters: Converter[] } {
+    const query = this.query;
+    const needsSubquery = query.distinct || query.isSliced || query.combinator !== null || query.hasAggregateAnnotations;
+    const resolved = aggregates.map(([alias, expression]) => {
+      if (!expression.containsAggregate) throw new TypeError(`aggregate(): '${alias}' is not an aggregate expression.`);
+      return [alias, expression.resolve(query)] as const;
+    });
+    if (needsSubquery) {
+      throw new NotSupportedError(
+        'aggregate() over a sliced, distinct, combined or annotated-with-aggregates query is not supported; aggregate the base queryset instead.',
+      );
+    }
+    const compiled = resolved.map(([, expression]) => expression.compile(this));
+    const converters = resolved.map(([, expression]) => {
+      const field = expression.outputField();
+      const converter = field?.converter() ?? null;
+      return converter ?? (this.safeIntegers ? numberFromBigint : null);
+    });
+    const from = this.fromClause();
+    const { where } = this.splitWhere();
+    const sql = `SELECT ${compiled.map(([sql]) => sql).join(', ')} FROM ${from.sql}${query.empty ? ' WHERE 0' : where ? ` WHERE ${where[0]}` : ''}`;
+    const params = [...compiled.flatMap(([, params]) => params), ...(where && !query.empty ? where[1] : [])];
+    return { sql, params, converters };
+  }
+
+  /** The primary keys the query selects, as a subquery (for UPDATE / DELETE with joins). */
+  compilePkSubquery(): { sql: string; params: SqlValue[] } {
+    const query = this.query.clone();
+    query.shape = { kind: 'values', names: ['pk'] };
+    query.annotations = new Map();
+    if (!query.isSliced) query.ordering = [];
+    return Compiler.select(query);
+  }
+
+  /** UPDATE of the rows the query selects; `assignments` are compiled against the base table. */
+  compileUpdate(assignments: Array<[Field, Expression | SqlValue]>): { sql: string; params: SqlValue[] } {
+    const query = this.query;
+    const sets: string[] = [];
+    const params: SqlValue[] = [];
+    for (const [field, value] of assignments) {
+      if (value instanceof Expression) {
+        if (expressionHasJoinedColumns(value, query.baseAlias)) {
+          throw new FieldError(`update(): joined field references are not permitted (${field.name}).`);
+        }
+        const [sql, expressionParams] = value.compile(this);
+        sets.push(`${quote(field.column)} = ${sql}`);
+        params.push(...expressionParams);
+      } else {
+        sets.push(`${quote(field.column)} = ?`);
+        params.push(value);
+      }
+    }
+    const target = `${quote(query.meta.dbTable)} AS ${query.baseAlias}`;
+    const filtered = query.where.children.length || query.isSliced || query.joins.length || query.empty;
+    if (!filtered) return { sql: `UPDATE ${target} SET ${sets.join(', ')}`, params };
+    const subquery = this.compilePkSubquery();
+    const pk = `${query.baseAlias}.${quote(query.meta.pk.column)}`;
+    return { sql: `UPDATE ${target} SET ${sets.join(', ')} WHERE ${pk} IN (${subquery.sql})`, params: [...params, ...subquery.params] };
+  }
+
+  // ------------------------------------------------------------------ expressions
+
+  compileWhere(node: WhereNode, negated = false): Compiled {
+    const inner = negated !== node.negated;
+    const parts: string[] = [];
+    const params: SqlValue[] = [];
+    for (const child of node.children) {
+      const [sql, childParams] = child.kind === 'node' ? this.compileWhere(child, inner) : this.compileCondition(child, inner);
+      parts.push(child.kind === 'node' && child.children.length > 1 && !child.negated ? `(${sql})` : sql);
+      params.push(...childParams);
+    }
+    let sql = parts.length ? parts.join(` ${node.connector} `) : '1';
+    if (node.negated) sql = `NOT (${sql})`;
+    return [sql, params];
+  }
+
+  /**
+   * One condition. Under negation a nullable left side gets `AND lhs IS NOT NULL`, so that
+   * `exclude({ name: 'x' })` keeps rows whose name is NULL, as Django does.
+   */
+  compileCondition(condition: Condition, negated: boolean): Compiled {
+    const [lhs, lhsParams] = this.compileComparable(condition.lhs, condition.lookup);
+    const [sql, rhsParams] = this.conditionSql(condition, lhs);
+    const params = [...lhsParams, ...rhsParams];
+    if (negated && condition.nullable && condition.lookup !== 'isnull') {
+      const [plainLhs, plainParams] = condition.lhs.compile(this);
+      return [`(${sql} AND ${plainLhs} IS NOT NULL)`, [...params, ...plainParams]];
+    }
+    return [sql, params];
+  }
+
+  private conditionSql(condition: Condition, lhs: string): Compiled {
+    const { lookup, rhs } = condition;
+    if (lookup === 'isnull') return [`${lhs} IS ${rhs ? '' : 'NOT '}NULL`, []];
+    if (rhs instanceof Query) {
+      const { sql, params } = this.compileSubquery(rhs);
+      return [`${lhs} IN (${sql})`, params];
+    }
+    if (rhs instanceof Expression) {
+      const [rhsSql, rhsParams] = this.compileComparable(rhs, lookup);
+      const template = expressionPatternSql(lookup, lhs, '\u0000');
+      const occurrences = template.split('\u0000').length - 1;
+      return [template.split('\u0000').join(rhsSql), Array.from({ length: occurrences }, () => rhsParams).flat()];
+    }
+    const numeric = ORDERING_LOOKUPS.has(lookup) && condition.lhs.outputField()?.comparison === 'numeric';
+    const placeholder = numeric ? 'CAST(? AS REAL)' : '?';
+    if (lookup === 'in') {
+      const values = rhs as SqlValue[];
+      if (!values.length) return ['0', []];
+      return [`${lhs} IN (${values.map(() => placeholder).join(', ')})`, values];
+    }
+    if (lookup === 'range') {
+      const [low, high] = rhs as SqlValue[];
+      return [`${lhs} BETWEEN ${placeholder} AND ${placeholder}`, [low!, high!]];
+    }
+    if (PATTERN_LOOKUPS.has(lookup) || lookup === 'iexact') {
+      return [lookupSql(lookup, lhs, '?'), [patternParameter(lookup, rhs as string)]];
+    }
+    return [lookupSql(lookup, lhs, placeholder), [rhs as SqlValue]];
+  }
+
+  /** An lhs as compared by `lookup`: decimal text compares numerically for ordering lookups. */
+  private compileComparable(expression: Expression, lookup: string): Compiled {
+    const [sql, params] = expression.compile(this);
+    if (ORDERING_LOOKUPS.has(lookup) && expression.outputField()?.comparison === 'numeric') return [`CAST(${sql} AS REAL)`, params];
+    return [sql, params];
+  }
+
+  /** Operands of arithmetic: decimal text is cast so SQLite never compares it as text. */
+  compileNumeric(expression: Expression): Compiled {
+    const [sql, params] = expression.compile(this);
+    return expression.outputField()?.comparison === 'numeric' ? [`CAST(${sql} AS REAL)`, params] : [sql, params];
+  }
+
+  /** ORDER BY operand: decimals sort numerically. */
+  compileSortable(expression: Expression): Compiled {
+    return this.compileNumeric(expression);
+  }
+
+  compileSubquery(query: Query, options: { exists?: boolean } = {}): { sql: string; params: SqlValue[] } {
+    const inner = query.clone();
+    if (options.exists) {
+      inner.shape = { kind: 'values', names: ['pk'] };
+      inner.annotations = new Map([...inner.annotations].map(([name, annotation]) => [name, { ...annotation, selected: false }]));
+      if (!inner.isSliced) inner.ordering = [];
+    } else if (!inner.isSliced && inner.ordering === null) {
+      inner.ordering = [];
+    }
+    const compiled = new Compiler(inner).compileSelect();
+    if (compiled.safeIntegers) this.safeIntegers = true;
+    return compiled;
+  }
+}
+
+/** `-name`, `box__name`, an annotation name or `pk`, as an OrderBy. */
+export function resolveOrderName(query: Query, item: string): OrderBy {
+  const descending = item.startsWith('-');
+  const name = descending ? item.slice(1) : item;
+  const annotation = query.annotations.get(name);
+  const expression = annotation ? new AnnotationRef(name, annotation.expression) : query.resolveRef(name);
+  return new OrderBy(expression, descending);
+}
+
+function joinSql(join: Join): string {
+  return `${join.type === 'LEFT' ? 'LEFT OUTER JOIN' : 'INNER JOIN'} ${quote(join.table)} AS ${join.alias} ON ${join.parentAlias}.${quote(join.parentColumn)} = ${join.alias}.${quote(join.column)}`;
+}
+
+function expressionHasJoinedColumns(expression: Expression, baseAlias: string): boolean {
+  if (expression instanceof Col) return expression.alias !== baseAlias;
+  return expression.children().some((child) => expressionHasJoinedColumns(child, baseAlias));
+}

@@ -1,0 +1,484 @@
+import type { SqlValue } from '../db/connection';
+import { FieldError } from '../errors';
+import type { Field } from '../models/fields/base';
+import { BooleanField, DecimalField, FloatField, IntegerField, TextField } from '../models/fields/scalar';
+import type { Compiler } from './compiler';
+import type { Query } from './query';
+import type { WhereNode } from './where';
+
+export type Compiled = [sql: string, params: SqlValue[]];
+
+/**
+ * An SQL expression. Users build unresolved trees (F, Value, functions, aggregates); a Query resolves them
+ * (F becomes a column, adding joins) and the compiler turns resolved trees into SQL and parameters.
+ */
+export abstract class Expression {
+  /** Returns a resolved copy: column references bound to table aliases of `query`. */
+  abstract resolve(query: Query): Expression;
+  abstract compile(compiler: Compiler): Compiled;
+  /** The field that describes the value, when known (used to convert values and pick comparisons). */
+  outputField(): Field | null {
+    return null;
+  }
+  get containsAggregate(): boolean {
+    return false;
+  }
+  /** Sub-expressions, for walkers that look for aggregates or outer references. */
+  children(): Expression[] {
+    return [];
+  }
+
+  add(other: unknown): CombinedExpression {
+    return new CombinedExpression(this, '+', toExpression(other));
+  }
+  sub(other: unknown): CombinedExpression {
+    return new CombinedExpression(this, '-', toExpression(other));
+  }
+  mul(other: unknown): CombinedExpression {
+    return new CombinedExpression(this, '*', toExpression(other));
+  }
+  div(other: unknown): CombinedExpression {
+    return new CombinedExpression(this, '/', toExpression(other));
+  }
+  mod(other: unknown): CombinedExpression {
+    return new CombinedExpression(this, '%', toExpression(other));
+  }
+  asc(options: NullsOrder = {}): OrderBy {
+    return new OrderBy(this, false, options);
+  }
+  desc(options: NullsOrder = {}): OrderBy {
+    return new OrderBy(this, true, options);
+  }
+}
+
+export interface NullsOrder {
+  nullsFirst?: boolean;
+  nullsLast?: boolean;
+}
+
+export function toExpression(value: unknown): Expression {
+  return value instanceof Expression ? value : new ValueExpression(value);
+}
+
+/** Makes a class callable with or without `new`, as Django's `Q(...)`, `F(...)`, `Count(...)`. */
+export type Callable<C extends abstract new (...args: any[]) => any> = C &
+  ((...args: ConstructorParameters<C>) => InstanceType<C>);
+
+export function callable<C extends new (...args: any[]) => any>(cls: C): Callable<C> {
+  const factory = function (this: unknown, ...args: unknown[]) {
+    return new cls(...args);
+  };
+  Object.defineProperty(factory, 'name', { value: cls.name });
+  factory.prototype = cls.prototype;
+  Object.setPrototypeOf(factory, cls);
+  return factory as unknown as Callable<C>;
+}
+
+/** A reference to a field (or annotation) of the query's model, possibly across relations: `F('box__name')`. */
+export class FExpression extends Expression {
+  constructor(readonly name: string) {
+    super();
+    if (typeof name !== 'string' || !name) throw new TypeError('F() needs a field name.');
+  }
+  resolve(query: Query): Expression {
+    return query.resolveRef(this.name);
+  }
+  compile(): Compiled {
+    throw new FieldError(`F('${this.name}') was not resolved against a query.`);
+  }
+}
+
+/** A reference to a field of the query that encloses a Subquery / Exists. */
+export class OuterRefExpression extends Expression {
+  constructor(readonly name: string) {
+    super();
+  }
+  resolve(query: Query): Expression {
+    const outer = query.outerQuery;
+    if (!outer) return this;
+    return outer.resolveRef(this.name);
+  }
+  compile(): Compiled {
+    throw new FieldError(`OuterRef('${this.name}') is only valid inside a Subquery or Exists used by another query.`);
+  }
+}
+
+/** A literal value bound as a parameter. */
+export class ValueExpression extends Expression {
+  constructor(
+    readonly value: unknown,
+    readonly field: Field | null = null,
+  ) {
+    super();
+  }
+  resolve(): Expression {
+    return this;
+  }
+  compile(): Compiled {
+    return ['?', [toSqlValue(this.value, this.field)]];
+  }
+  override outputField(): Field | null {
+    return this.field ?? inferField(this.value);
+  }
+}
+
+/** A resolved column: table alias plus field. */
+export class Col extends Expression {
+  constructor(
+    readonly alias: string,
+    readonly field: Field,
+  ) {
+    super();
+  }
+  resolve(): Expression {
+    return this;
+  }
+  compile(): Compiled {
+    return [`${this.alias}.${quote(this.field.column)}`, []];
+  }
+  override outputField(): Field {
+    return this.field;
+  }
+}
+
+/** A reference to an annotation by alias, once the annotation is in the query. */
+export class AnnotationRef extends Expression {
+  constructor(
+    readonly alias: string,
+    readonly source: Expression,
+  ) {
+    super();
+  }
+  resolve(): Expression {
+    return this;
+  }
+  compile(compiler: Compiler): Compiled {
+    return this.source.compile(compiler);
+  }
+  override outputField(): Field | null {
+    return this.source.outputField();
+  }
+  override get containsAggregate(): boolean {
+    return this.source.containsAggregate;
+  }
+}
+
+export class CombinedExpression extends Expression {
+  constructor(
+    readonly lhs: Expression,
+    readonly operator: '+' | '-' | '*' | '/' | '%',
+    readonly rhs: Expression,
+  ) {
+    super();
+  }
+  resolve(query: Query): Expression {
+    return new CombinedExpression(this.lhs.resolve(query), this.operator, this.rhs.resolve(query));
+  }
+  compile(compiler: Compiler): Compiled {
+    const [lhs, lhsParams] = compiler.compileNumeric(this.lhs);
+    const [rhs, rhsParams] = compiler.compileNumeric(this.rhs);
+    return [`(${lhs} ${this.operator} ${rhs})`, [...lhsParams, ...rhsParams]];
+  }
+  override outputField(): Field | null {
+    const lhs = this.lhs.outputField();
+    const rhs = this.rhs.outputField();
+    if (this.operator === '/' && !(lhs instanceof DecimalField)) return lhs instanceof IntegerField && rhs instanceof IntegerField ? lhs : FLOAT;
+    return lhs ?? rhs;
+  }
+  override get containsAggregate(): boolean {
+    return this.lhs.containsAggregate || this.rhs.containsAggregate;
+  }
+  override children(): Expression[] {
+    return [this.lhs, this.rhs];
+  }
+}
+
+export class OrderBy extends Expression {
+  constructor(
+    readonly expression: Expression,
+    readonly descending: boolean,
+    readonly nulls: NullsOrder = {},
+  ) {
+    super();
+    if (nulls.nullsFirst && nulls.nullsLast) throw new TypeError('nullsFirst and nullsLast are mutually exclusive.');
+  }
+  resolve(query: Query): OrderBy {
+    return new OrderBy(this.expression.resolve(query), this.descending, this.nulls);
+  }
+  reversed(): OrderBy {
+    const nulls = this.nulls.nullsFirst ? { nullsLast: true } : this.nulls.nullsLast ? { nullsFirst: true } : {};
+    return new OrderBy(this.expression, !this.descending, nulls);
+  }
+  compile(compiler: Compiler): Compiled {
+    const [sql, params] = compiler.compileSortable(this.expression);
+    const nulls = this.nulls.nullsFirst ? ' NULLS FIRST' : this.nulls.nullsLast ? ' NULLS LAST' : '';
+    return [`${sql} ${this.descending ? 'DESC' : 'ASC'}${nulls}`, params];
+  }
+  override get containsAggregate(): boolean {
+    return this.expression.containsAggregate;
+  }
+  override children(): Expression[] {
+    return [this.expression];
+  }
+}
+
+/** An SQL function call over expressions. */
+export class Func extends Expression {
+  readonly args: Expression[];
+  constructor(
+    readonly functionName: string,
+    args: unknown[],
+    readonly output: Field | null = null,
+  ) {
+    super();
+    this.args = args.map((arg) => (typeof arg === 'string' ? new FExpression(arg) : toExpression(arg)));
+  }
+  protected rebuild(args: Expression[]): Func {
+    const copy = Object.create(Object.getPrototypeOf(this)) as Func;
+    Object.assign(copy, this, { args });
+    return copy;
+  }
+  resolve(query: Query): Expression {
+    return this.rebuild(this.args.map((arg) => arg.resolve(query)));
+  }
+  compile(compiler: Compiler): Compiled {
+    const parts = this.args.map((arg) => arg.compile(compiler));
+    return [`${this.functionName}(${parts.map(([sql]) => sql).join(', ')})`, parts.flatMap(([, params]) => params)];
+  }
+  override outputField(): Field | null {
+    return this.output ?? this.args[0]?.outputField() ?? null;
+  }
+  override get containsAggregate(): boolean {
+    return this.args.some((arg) => arg.containsAggregate);
+  }
+  override children(): Expression[] {
+    return this.args;
+  }
+}
+
+const TEXT = new TextField();
+const INTEGER = new IntegerField();
+const FLOAT = new FloatField();
+const BOOLEAN = new BooleanField();
+
+class LowerExpression extends Func {
+  constructor(expression: unknown) {
+    super('LOWER', [expression], TEXT);
+  }
+}
+class UpperExpression extends Func {
+  constructor(expression: unknown) {
+    super('UPPER', [expression], TEXT);
+  }
+}
+class LengthExpression extends Func {
+  constructor(expression: unknown) {
+    super('LENGTH', [expression], INTEGER);
+  }
+}
+class CoalesceExpression extends Func {
+  constructor(...expressions: unknown[]) {
+    super('COALESCE', expressions);
+    if (expressions.length < 2) throw new TypeError('Coalesce needs at least two expressions.');
+  }
+}
+/** Concatenation where a NULL part counts as '' (as Django's Concat). */
+class ConcatExpression extends Func {
+  constructor(...expressions: unknown[]) {
+    super('CONCAT', expressions, TEXT);
+    if (expressions.length < 2) throw new TypeError('Concat needs at least two expressions.');
+  }
+  override compile(compiler: Compiler): Compiled {
+    const parts = this.args.map((arg) => arg.compile(compiler));
+    return [`(${parts.map(([sql]) => `COALESCE(${sql}, '')`).join(' || ')})`, parts.flatMap(([, params]) => params)];
+  }
+}
+
+export interface AggregateOptions {
+  distinct?: boolean;
+  /** Only rows matching this Q (or lookups object) are aggregated. */
+  filter?: unknown;
+  /** Value when there are no rows (Django's `default`). */
+  default?: unknown;
+}
+
+/** An aggregate over the rows of a group: Count, Sum, Avg, Min, Max. */
+export abstract class Aggregate extends Expression {
+  abstract readonly aggregateName: string;
+  readonly source: Expression | '*';
+  filterNode: WhereNode | null = null;
+  constructor(
+    source: unknown,
+    readonly options: AggregateOptions = {},
+  ) {
+    super();
+    this.source = source === '*' ? '*' : typeof source === 'string' ? new FExpression(source) : toExpression(source);
+  }
+  override get containsAggregate(): boolean {
+    return true;
+  }
+  resolve(query: Query): Expression {
+    const copy = Object.create(Object.getPrototypeOf(this)) as Aggregate;
+    Object.assign(copy, this);
+    (copy as { source: Expression | '*' }).source = this.source === '*' ? '*' : this.source.resolve(query);
+    if (this.options.filter !== undefined) copy.filterNode = query.buildFilterNode(this.options.filter, `${this.aggregateName}(filter=...)`);
+    return copy;
+  }
+  protected sqlFunction(): string {
+    return this.aggregateName;
+  }
+  compile(compiler: Compiler): Compiled {
+    const [source, params] = this.source === '*' ? ['*', []] : this.source.compile(compiler);
+    let sql = `${this.sqlFunction()}(${this.options.distinct ? 'DISTINCT ' : ''}${source}${this.extraArguments()})`;
+    const allParams = [...params];
+    if (this.filterNode) {
+      const [where, whereParams] = compiler.compileWhere(this.filterNode);
+      sql += ` FILTER (WHERE ${where})`;
+      allParams.push(...whereParams);
+    }
+    if (this.options.default !== undefined) {
+      sql = `COALESCE(${sql}, ?)`;
+      allParams.push(toSqlValue(this.options.default, this.outputField()));
+    }
+    return [sql, allParams];
+  }
+  protected extraArguments(): string {
+    return '';
+  }
+  protected sourceField(): Field | null {
+    return this.source === '*' ? null : this.source.outputField();
+  }
+  override outputField(): Field | null {
+    return this.sourceField();
+  }
+  override children(): Expression[] {
+    return this.source === '*' ? [] : [this.source];
+  }
+}
+
+class CountAggregate extends Aggregate {
+  readonly aggregateName = 'COUNT';
+  constructor(source: unknown = '*', options: AggregateOptions = {}) {
+    super(source, options);
+  }
+  override outputField(): Field {
+    return INTEGER;
+  }
+}
+
+/** Decimal columns aggregate exactly through SQL functions of our own; the others use SQLite's. */
+abstract class DecimalAwareAggregate extends Aggregate {
+  protected abstract readonly decimalFunction: string;
+  protected override sqlFunction(): string {
+    return this.sourceField() instanceof DecimalField ? this.decimalFunction : this.aggregateName;
+  }
+}
+
+class SumAggregate extends DecimalAwareAggregate {
+  readonly aggregateName = 'SUM';
+  protected readonly decimalFunction = 'threadorm_dec_sum';
+}
+class MinAggregate extends DecimalAwareAggregate {
+  readonly aggregateName = 'MIN';
+  protected readonly decimalFunction = 'threadorm_dec_min';
+}
+class MaxAggregate extends DecimalAwareAggregate {
+  readonly aggregateName = 'MAX';
+  protected readonly decimalFunction = 'threadorm_dec_max';
+}
+class AvgAggregate extends DecimalAwareAggregate {
+  readonly aggregateName = 'AVG';
+  protected readonly decimalFunction = 'threadorm_dec_avg';
+  protected override extraArguments(): string {
+    const field = this.sourceField();
+    return field instanceof DecimalField ? `, ${field.decimalPlaces}` : '';
+  }
+  override outputField(): Field {
+    const field = this.sourceField();
+    return field instanceof DecimalField ? field : FLOAT;
+  }
+}
+
+/** Marker for querysets used as expressions; implemented by QuerySet (kept abstract here to avoid a cycle). */
+export interface QueryProvider {
+  readonly query: Query;
+}
+
+function isQueryProvider(value: unknown): value is QueryProvider {
+  return typeof value === 'object' && value !== null && 'query' in value && typeof (value as QueryProvider).query?.model === 'function';
+}
+
+/** A scalar subquery: `Subquery(Pizza.objects.filter({ box: OuterRef('pk') }).values('name').slice(0, 1))`. */
+export class SubqueryExpression extends Expression {
+  readonly inner: Query;
+  constructor(queryset: QueryProvider, readonly output: Field | null = null) {
+    super();
+    if (!isQueryProvider(queryset)) throw new TypeError('Subquery() needs a queryset.');
+    this.inner = queryset.query;
+  }
+  resolve(query: Query): Expression {
+    const copy = Object.create(Object.getPrototypeOf(this)) as SubqueryExpression;
+    Object.assign(copy, this, { inner: this.inner.resolveAsSubquery(query) });
+    return copy;
+  }
+  compile(compiler: Compiler): Compiled {
+    const { sql, params } = compiler.compileSubquery(this.inner);
+    return [`(${sql})`, params];
+  }
+  override outputField(): Field | null {
+    return this.output ?? this.inner.singleSelectedField();
+  }
+}
+
+export class ExistsExpression extends SubqueryExpression {
+  constructor(queryset: QueryProvider) {
+    super(queryset, BOOLEAN);
+  }
+  override compile(compiler: Compiler): Compiled {
+    const { sql, params } = compiler.compileSubquery(this.inner, { exists: true });
+    return [`EXISTS(${sql})`, params];
+  }
+}
+
+export function quote(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
+}
+
+/** A JS value as a bound parameter, through the field when one describes it. */
+export function toSqlValue(value: unknown, field: Field | null): SqlValue {
+  if (value === null || value === undefined) return null;
+  if (field) return field.toDb(field.toValue(value));
+  return plainSqlValue(value);
+}
+
+export function plainSqlValue(value: unknown): SqlValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || Buffer.isBuffer(value)) return value;
+  return JSON.stringify(value);
+}
+
+function inferField(value: unknown): Field | null {
+  if (typeof value === 'number') return Number.isInteger(value) ? INTEGER : FLOAT;
+  if (typeof value === 'string') return TEXT;
+  if (typeof value === 'boolean') return BOOLEAN;
+  return null;
+}
+
+// Public, callable with or without `new`.
+export const F = callable(FExpression);
+export const OuterRef = callable(OuterRefExpression);
+export const Value = callable(ValueExpression);
+export const Lower = callable(LowerExpression);
+export const Upper = callable(UpperExpression);
+export const Length = callable(LengthExpression);
+export const Concat = callable(ConcatExpression);
+export const Coalesce = callable(CoalesceExpression);
+export const Count = callable(CountAggregate);
+export const Sum = callable(SumAggregate);
+export const Avg = callable(AvgAggregate);
+export const Min = callable(MinAggregate);
+export const Max = callable(MaxAggregate);
+export const Subquery = callable(SubqueryExpression);
+export const Exists = callable(ExistsExpression);

@@ -1,0 +1,92 @@
+import { maySyncQuery } from '../db/connections';
+import { UnprefetchedRelatedModelAccessError } from '../errors';
+import { freshState, type Model } from '../models/base';
+import type { ModelPlan, RowPlan } from './compiler';
+
+/** Turns raw row arrays into what the queryset yields: instances, value objects, tuples or scalars. */
+export function hydrateRows(plan: RowPlan, rows: unknown[][]): unknown[] {
+  const out = new Array<unknown>(rows.length);
+  switch (plan.kind) {
+    case 'models':
+      for (let i = 0; i < rows.length; i++) out[i] = buildInstance(plan.plan, rows[i]!);
+      return out;
+    case 'values': {
+      const { names, converters } = plan;
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        const value: Record<string, unknown> = {};
+        for (let c = 0; c < names.length; c++) value[names[c]!] = convert(row[c], converters[c]!);
+        out[i] = value;
+      }
+      return out;
+    }
+    case 'valuesList': {
+      const { names, converters, flat, named } = plan;
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        if (flat) {
+          out[i] = convert(row[0], converters[0]!);
+          continue;
+        }
+        if (named) {
+          const value: Record<string, unknown> = {};
+          for (let c = 0; c < names.length; c++) value[names[c]!] = convert(row[c], converters[c]!);
+          out[i] = value;
+          continue;
+        }
+        const tuple = new Array<unknown>(names.length);
+        for (let c = 0; c < names.length; c++) tuple[c] = convert(row[c], converters[c]!);
+        out[i] = tuple;
+      }
+      return out;
+    }
+  }
+}
+
+function convert(raw: unknown, converter: ((raw: unknown) => unknown) | null): unknown {
+  return raw === null || converter === null ? raw : converter(raw);
+}
+
+/** Builds one instance without running the constructor: values from the database are already clean. */
+export function buildInstance(plan: ModelPlan, row: readonly unknown[]): Model {
+  const instance = Object.create(plan.model.prototype) as Model & Record<string, unknown>;
+  instance._state = freshState(false);
+  const { fields, converters, start } = plan;
+  for (let i = 0; i < fields.length; i++) {
+    const raw = row[start + i];
+    const converter = converters[i]!;
+    instance[fields[i]!.attname] = raw === null || converter === null ? raw : converter(raw);
+  }
+  for (const name of plan.deferred) defineDeferred(instance, name);
+  for (const related of plan.related) {
+    const child = buildInstance(related.plan, row);
+    instance._state.related[related.name] = child.pk === null || child.pk === undefined ? null : child;
+  }
+  for (const annotation of plan.annotations) {
+    const raw = row[annotation.index];
+    instance[annotation.name] = raw === null || annotation.converter === null ? raw : annotation.converter(raw);
+  }
+  return instance;
+}
+
+/** A field left out by defer()/only() loads on first read (when the sync API may query here). */
+function defineDeferred(instance: Model & Record<string, unknown>, name: string): void {
+  const model = instance.constructor as typeof Model;
+  const field = model._meta.getField(name);
+  Object.defineProperty(instance, field.attname, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      if (!maySyncQuery()) {
+        throw new UnprefetchedRelatedModelAccessError(
+          `Deferred field ${model._meta.label}.${name} cannot be loaded synchronously here; leave it out of defer()/only() or use arefreshFromDb().`,
+        );
+      }
+      instance.refreshFromDb({ fields: [name] });
+      return instance[field.attname];
+    },
+    set(value: unknown) {
+      Object.defineProperty(instance, field.attname, { value, writable: true, enumerable: true, configurable: true });
+    },
+  });
+}

@@ -1,0 +1,641 @@
+import { FieldError, NotSupportedError, ValidationError } from '../errors';
+import type { Model } from '../models/base';
+import type { Field } from '../models/fields/base';
+import { FieldValueError } from '../models/fields/base';
+import { ForeignKey, ManyToManyField, describeInstance } from '../models/fields/related';
+import { JSONField } from '../models/fields/scalar';
+import type { Options, ReverseRelation } from '../models/options';
+import type { ModelClass } from '../models/types';
+import {
+  AnnotationRef,
+  Col,
+  Expression,
+  OrderBy,
+  OuterRefExpression,
+  toSqlValue,
+  type QueryProvider,
+} from './expressions';
+import {
+  findTransform,
+  isLookupName,
+  jsonPath,
+  lookupNamesFor,
+  PATTERN_LOOKUPS,
+  type Transform,
+} from './lookups';
+import { andWhere, emptyWhere, mapWhere, QNode, type Condition, type WhereNode } from './where';
+
+/** A table joined into the query. `t0` is the model's own table. */
+export interface Join {
+  alias: string;
+  table: string;
+  model: ModelClass;
+  parentAlias: string;
+  /** `parent.parentColumn = alias.column` */
+  parentColumn: string;
+  column: string;
+  type: 'INNER' | 'LEFT';
+  /** Crosses a to-many relation (reverse FK or M2M), so rows may repeat. */
+  multiValued: boolean;
+  /** Identifies the relation step, for reuse: parent alias plus relation. */
+  key: string;
+}
+
+export interface Annotation {
+  expression: Expression;
+  /** `alias()` annotations are usable in filters and ordering but not selected. */
+  selected: boolean;
+}
+
+export type ResultShape =
+  | { kind: 'models' }
+  | { kind: 'values'; names: string[] }
+  | { kind: 'valuesList'; names: string[]; flat: boolean; named: boolean };
+
+export interface Combinator {
+  operator: 'UNION' | 'INTERSECT' | 'EXCEPT';
+  all: boolean;
+  queries: Query[];
+}
+
+/** selectRelated paths as a tree: `{ box: {}, price: { currency: {} } }`. */
+export type RelatedTree = { [name: string]: RelatedTree };
+
+/** The left-hand side of a filter key after fields, joins and transforms are resolved. */
+interface ResolvedKey {
+  lhs: Expression;
+  field: Field | null;
+  /** The model whose instances are accepted as values (relations compared by key). */
+  relatedModel: ModelClass | null;
+  relatedKeyField: Field | null;
+  lookup: string;
+  nullable: boolean;
+  multiValued: boolean;
+}
+
+interface ResolveContext {
+  /** Multi-valued joins made by this filter() call, which its other conditions may reuse. */
+  reusable: Set<string>;
+  /** Negated (exclude / ~Q): multi-valued conditions become subqueries, as Django's split_exclude. */
+  negated: boolean;
+}
+
+/**
+ * The query AST: a plain description of one SELECT, built immutably by QuerySet (every change happens
+ * on a clone) and walked by the compiler. Filters are resolved when added, so unknown fields fail early.
+ */
+export class Query {
+  readonly meta: Options;
+  aliasPrefix = 't';
+  joins: Join[] = [];
+  where: WhereNode = emptyWhere();
+  annotations = new Map<string, Annotation>();
+  /** null: the model's default ordering. */
+  ordering: Array<string | OrderBy> | null = null;
+  orderingReversed = false;
+  distinct = false;
+  low = 0;
+  high: number | null = null;
+  shape: ResultShape = { kind: 'models' };
+  /** true: follow every non-null FK; a tree: those paths. */
+  selectRelated: RelatedTree | true | null = null;
+  deferred: Set<string> | null = null;
+  only: Set<string> | null = null;
+  combinator: Combinator | null = null;
+  empty = false;
+  /** Set on subqueries, so OuterRef resolves against the enclosing query. */
+  outerQuery: Query | null = null;
+
+  constructor(readonly model: ModelClass) {
+    this.meta = model._meta;
+  }
+
+  get baseAlias(): string {
+    return `${this.aliasPrefix}0`;
+  }
+
+  clone(): Query {
+    const copy = Object.create(Query.prototype) as Query;
+    Object.assign(copy, this);
+    copy.joins = [...this.joins];
+    copy.annotations = new Map(this.annotations);
+    copy.ordering = this.ordering && [...this.ordering];
+    copy.deferred = this.deferred && new Set(this.deferred);
+    copy.only = this.only && new Set(this.only);
+    return copy;
+  }
+
+  get isSliced(): boolean {
+    return this.low !== 0 || this.high !== null;
+  }
+
+  // ------------------------------------------------------------------ filters
+
+  /** Adds `filter(...)` / `exclude(...)` arguments (lookup objects and Q trees) to the WHERE tree. */
+  addFilter(args: unknown[], negate: boolean, call: string): void {
+    const node = this.buildFilterNodeFromArgs(args, negate, call);
+    if (node.children.length) this.where = andWhere(this.where, node);
+  }
+
+  buildFilterNode(spec: unknown, call: string): WhereNode {
+    return this.buildFilterNodeFromArgs([spec], false, call);
+  }
+
+  private buildFilterNodeFromArgs(args: unknown[], negate: boolean, call: string): WhereNode {
+    const context: ResolveContext = { reusable: new Set(), negated: negate };
+    const children: Array<WhereNode | Condition> = [];
+    for (const arg of args) {
+      if (arg === undefined) continue;
+      const q = arg instanceof QNode ? arg : plainLookups(arg, call);
+      const node = this.resolveQ(q, context, call);
+      if (node.children.length) children.push(node);
+    }
+    const node: WhereNode = { kind: 'node', connector: 'AND', negated: negate, children };
+    return children.length === 1 && !negate && children[0]!.kind === 'node' ? children[0] : node;
+  }
+
+  private resolveQ(q: QNode, context: ResolveContext, call: string): WhereNode {
+    const negated = context.negated !== q.negated;
+    const inner: ResolveContext = { reusable: context.reusable, negated };
+    const children: Array<WhereNode | Condition> = [];
+    for (const child of q.children) {
+      if (child instanceof QNode) {
+        const node = this.resolveQ(child, inner, call);
+        if (node.children.length) children.push(node);
+      } else {
+        children.push(this.resolveCondition(child[0], child[1], inner, call));
+      }
+    }
+    return { kind: 'node', connector: q.connector, negated: q.negated, children };
+  }
+
+  private resolveCondition(key: string, value: unknown, context: ResolveContext, call: string): WhereNode | Condition {
+    if (context.negated && this.pathIsMultiValued(key)) return this.splitExclude(key, value, call);
+    const resolved = this.resolveKey(key, context.reusable, call);
+    return this.buildCondition(resolved, key, value, call);
+  }
+
+  /**
+   * `exclude(toppings__name: 'x')` means "no topping named x", not "some topping not named x":
+   * the condition becomes `pk IN (SELECT pk ... WHERE toppings__name = 'x')`, negated by the caller.
+   */
+  private splitExclude(key: string, value: unknown, call: string): Condition {
+    const inner = new Query(this.model);
+    inner.aliasPrefix = this.nextPrefix();
+    inner.outerQuery = this.outerQuery;
+    inner.addFilter([{ [key]: value }], false, call);
+    inner.shape = { kind: 'values', names: ['pk'] };
+    return { kind: 'condition', lhs: new Col(this.baseAlias, this.meta.pk), lookup: 'in', rhs: inner, nullable: false };
+  }
+
+  private pathIsMultiValued(key: string): boolean {
+    let meta = this.meta;
+    for (const name of key.split('__')) {
+      const field = meta.findField(name);
+      if (field instanceof ManyToManyField) return true;
+      if (field instanceof ForeignKey && name === field.name) {
+        meta = field.relatedModel._meta;
+        continue;
+      }
+      if (field) return false;
+      const relation = meta.findReverseRelation(name);
+      if (!relation) return false;
+      if (relation.multiple) return true;
+      meta = relation.relatedModel._meta;
+    }
+    return false;
+  }
+
+  private buildCondition(resolved: ResolvedKey, key: string, value: unknown, call: string): Condition {
+    const { lhs, lookup, field } = resolved;
+    const condition: Condition = { kind: 'condition', lhs, lookup, rhs: null, nullable: resolved.nullable };
+    const fail = (message: string): never => {
+      throw new ValidationError(`${call}: ${key}: ${message}`, { field: key });
+    };
+    if (lookup === 'isnull') {
+      if (typeof value !== 'boolean') fail('the isnull lookup takes true or false.');
+      condition.rhs = value;
+      return condition;
+    }
+    if (value instanceof Expression) {
+      condition.rhs = value.resolve(this);
+      return condition;
+    }
+    if (isQueryProvider(value)) {
+      if (lookup !== 'in' && lookup !== 'exact') fail(`a queryset can only be the value of an 'in' or 'exact' lookup.`);
+      condition.lookup = 'in';
+      condition.rhs = this.subqueryFor(value.query, resolved, key);
+      return condition;
+    }
+    const prepare = (item: unknown): unknown => this.prepareValue(resolved, item, key, call);
+    if (lookup === 'in') {
+      if (!isIterable(value)) fail(`the in lookup takes an array (or a queryset); got ${describeInstance(value)}.`);
+      condition.rhs = [...(value as Iterable<unknown>)].filter((item) => item !== null && item !== undefined).map(prepare);
+      return condition;
+    }
+    if (lookup === 'range') {
+      const bounds = isIterable(value) ? [...(value as Iterable<unknown>)] : [];
+      if (bounds.length !== 2) fail('the range lookup takes a [low, high] pair.');
+      condition.rhs = bounds.map(prepare);
+      return condition;
+    }
+    if (lookup === 'has_key') {
+      condition.rhs = jsonPath([String(value)]);
+      return condition;
+    }
+    if (value === null || value === undefined) {
+      if (lookup === 'exact' || lookup === 'iexact') {
+        condition.lookup = 'isnull';
+        condition.rhs = true;
+        return condition;
+      }
+      fail(`null is only allowed with exact lookups; use ${key.replace(/__\w+$/, '')}__isnull.`);
+    }
+    if (PATTERN_LOOKUPS.has(lookup)) {
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint') {
+        fail(`the ${lookup} lookup takes a string; got ${describeInstance(value)}.`);
+      }
+      condition.rhs = String(value);
+      return condition;
+    }
+    if (lookup === 'iexact' && field && !(field instanceof JSONField)) {
+      condition.rhs = String(value);
+      return condition;
+    }
+    condition.rhs = prepare(value);
+    return condition;
+  }
+
+  /** A value for comparison with the lhs: a related instance becomes its key, others go through the field. */
+  private prepareValue(resolved: ResolvedKey, value: unknown, key: string, call: string): unknown {
+    if (value instanceof Expression) return value.resolve(this);
+    const { relatedModel, relatedKeyField, field } = resolved;
+    if (relatedModel && isModelInstance(value)) {
+      if (!(value instanceof relatedModel)) {
+        throw new TypeError(`${call}: ${key} expects a ${relatedModel.name} instance or key; got ${describeInstance(value)}.`);
+      }
+      value = (value as unknown as Record<string, unknown>)[relatedKeyField!.attname];
+      if (value === null || value === undefined) {
+        throw new TypeError(`${call}: ${key}: the ${relatedModel.name} instance is unsaved and has no key.`);
+      }
+    } else if (isModelInstance(value)) {
+      throw new TypeError(`${call}: ${key} compares against ${field?.internalType ?? 'a value'}, not a model instance (${describeInstance(value)}).`);
+    }
+    const target = relatedKeyField ?? field;
+    if (!target || field instanceof JSONField) return toSqlValue(value, null);
+    try {
+      return toSqlValue(value, target);
+    } catch (error) {
+      if (error instanceof FieldValueError) {
+        throw new ValidationError(`${call}: ${key}: ${error.message}`, { field: key });
+      }
+      throw error;
+    }
+  }
+
+  private subqueryFor(inner: Query, resolved: ResolvedKey, key: string): Query {
+    const query = inner.resolveAsSubquery(this);
+    if (query.shape.kind === 'models') {
+      const expected = resolved.relatedModel;
+      if (expected && query.model !== expected && !(query.model.prototype instanceof expected)) {
+        throw new TypeError(`${key}__in got a ${query.model.name} queryset; expected ${expected.name}.`);
+      }
+      const keyField = resolved.relatedKeyField;
+      query.shape = { kind: 'values', names: [keyField && keyField !== query.meta.pk ? keyField.name : 'pk'] };
+      query.ordering = [];
+    }
+    return query;
+  }
+
+  /** A copy of this query, as a subquery of `outer`: distinct aliases, OuterRef bound to the outer query. */
+  resolveAsSubquery(outer: Query): Query {
+    const query = this.clone();
+    const prefix = outer.nextPrefix();
+    const rename = (alias: string) => prefix + alias.slice(this.aliasPrefix.length);
+    query.aliasPrefix = prefix;
+    query.outerQuery = outer;
+    query.joins = this.joins.map((join) => ({ ...join, alias: rename(join.alias), parentAlias: rename(join.parentAlias) }));
+    const rebind = (expression: Expression): Expression => rebindExpression(expression, rename, outer);
+    query.where = mapWhere(this.where, rebind, (nested) => nested.resolveAsSubquery(query));
+    query.annotations = new Map(
+      [...this.annotations].map(([name, annotation]) => [name, { ...annotation, expression: rebind(annotation.expression) }]),
+    );
+    query.ordering = this.ordering && this.ordering.map((item) => (item instanceof OrderBy ? (rebind(item) as OrderBy) : item));
+    return query;
+  }
+
+  nextPrefix(): string {
+    let depth = 0;
+    for (let query: Query | null = this; query; query = query.outerQuery) depth++;
+    return `${this.aliasPrefix}${String.fromCharCode(96 + depth)}`;
+  }
+
+  // ------------------------------------------------------------------ paths and joins
+
+  /** Resolves `box__name__istartswith` into lhs expression (joining as needed), transforms and lookup. */
+  resolveKey(key: string, reusable: Set<string>, call: string): ResolvedKey {
+    const parts = key.split('__');
+    let alias = this.baseAlias;
+    let meta = this.meta;
+    let nullable = false;
+    let multiValued = false;
+    let index = 0;
+    let lhs: Expression | null = null;
+    let field: Field | null = null;
+    let relatedModel: ModelClass | null = null;
+    let relatedKeyField: Field | null = null;
+
+    const annotation = this.annotations.get(parts[0]!);
+    if (annotation) {
+      lhs = new AnnotationRef(parts[0]!, annotation.expression);
+      field = annotation.expression.outputField();
+      nullable = true;
+      index = 1;
+    }
+    while (!lhs) {
+      const name = parts[index]!;
+      const next = parts[index + 1];
+      const found = meta.findField(name);
+      if (found instanceof ForeignKey && name === found.name) {
+        const target = found.relatedModel._meta;
+        const nextIsField = next !== undefined && (target.findField(next) !== undefined || target.findReverseRelation(next) !== undefined);
+        const nextIsKey = nextIsField && target.findField(next!) === found.targetField && !(found.targetField instanceof ForeignKey);
+        if (nextIsField && !nextIsKey) {
+          nullable ||= found.null;
+          alias = this.join({
+            parentAlias: alias, parentColumn: found.column, model: found.relatedModel, column: found.targetField.column,
+            type: nullable ? 'LEFT' : 'INNER', multiValued: false, key: `${alias}.${found.name}`,
+          }, reusable);
+          meta = target;
+          index++;
+          continue;
+        }
+        lhs = new Col(alias, found);
+        field = found;
+        relatedModel = found.relatedModel;
+        relatedKeyField = found.targetField;
+        nullable ||= found.null;
+        index += nextIsKey ? 2 : 1;
+        break;
+      }
+      if (found instanceof ManyToManyField) {
+        const { through, source, target } = meta.through(found);
+        const targetMeta = found.relatedModel._meta;
+        const throughAlias = this.join({
+          parentAlias: alias, parentColumn: meta.pk.column, model: through, column: source.column,
+          type: 'LEFT', multiValued: true, key: `${alias}.${found.name}`,
+        }, reusable);
+        multiValued = true;
+        nullable = true;
+        const nextField = next !== undefined ? targetMeta.findField(next) : undefined;
+        const nextIsKey = nextField !== undefined && nextField === target.targetField && !(nextField instanceof ForeignKey);
+        const nextIsPath = next !== undefined && !nextIsKey && (nextField !== undefined || targetMeta.findReverseRelation(next) !== undefined);
+        if (!nextIsPath) {
+          lhs = new Col(throughAlias, target);
+          field = target;
+          relatedModel = found.relatedModel;
+          relatedKeyField = target.targetField;
+          index += nextIsKey ? 2 : 1;
+          break;
+        }
+        alias = this.join({
+          parentAlias: throughAlias, parentColumn: target.column, model: found.relatedModel, column: target.targetField.column,
+          type: 'LEFT', multiValued: true, key: `${throughAlias}.${target.name}`,
+        }, reusable);
+        meta = targetMeta;
+        index++;
+        continue;
+      }
+      if (found) {
+        lhs = new Col(alias, found);
+        field = found;
+        nullable ||= found.null;
+        index++;
+        break;
+      }
+      const relation = meta.findReverseRelation(name);
+      if (!relation) {
+        const where = index === 0 ? meta.label : `${meta.label} (reached through '${parts.slice(0, index).join('__')}')`;
+        const annotations = index === 0 && this.annotations.size ? `; annotations: ${[...this.annotations.keys()].join(', ')}` : '';
+        throw new FieldError(`${call}: cannot resolve '${name}' in '${key}': ${where} has no field '${name}'. Choices are: ${meta.fieldNames().join(', ')}${annotations}.`);
+      }
+      const joined = this.joinReverse(relation, alias, meta, reusable);
+      alias = joined.alias;
+      nullable = true;
+      multiValued ||= relation.multiple;
+      const relatedMeta = relation.relatedModel._meta;
+      const nextIsField = next !== undefined && (relatedMeta.findField(next) !== undefined || relatedMeta.findReverseRelation(next) !== undefined);
+      if (!nextIsField) {
+        lhs = new Col(alias, relatedMeta.pk);
+        field = relatedMeta.pk;
+        relatedModel = relation.relatedModel;
+        relatedKeyField = relatedMeta.pk;
+        index++;
+        break;
+      }
+      meta = relatedMeta;
+      index++;
+    }
+
+    // What remains: JSON key path, transforms, then the lookup.
+    let rest = parts.slice(index);
+    let lookup = 'exact';
+    if (field instanceof JSONField && rest.length) {
+      const last = rest[rest.length - 1]!;
+      const keys = isLookupName(last) ? rest.slice(0, -1) : rest;
+      if (isLookupName(last)) lookup = last;
+      if (keys.length) lhs = new JsonKeyExpression(lhs, keys);
+      return { lhs, field: keys.length ? null : field, relatedModel, relatedKeyField, lookup, nullable: true, multiValued };
+    }
+    let transformed: Field | null = field;
+    while (rest.length) {
+      const name = rest[0]!;
+      const transform = findTransform(transformed, name);
+      if (transform) {
+        lhs = new TransformExpression(lhs, transform);
+        transformed = transform.output;
+        relatedModel = null;
+        relatedKeyField = null;
+        rest = rest.slice(1);
+        continue;
+      }
+      if (isLookupName(name) && rest.length === 1) {
+        lookup = name;
+        rest = [];
+        break;
+      }
+      const owner = field ? `${field.internalType} '${field.name}' of ${field.model?.name ?? 'the query'}` : 'the expression';
+      throw new FieldError(`${call}: unsupported lookup '${name}' in '${key}' for ${owner}. Choices are: ${lookupNamesFor(transformed).join(', ')}.`);
+    }
+    return { lhs, field: transformed, relatedModel, relatedKeyField, lookup, nullable, multiValued };
+  }
+
+  private joinReverse(relation: ReverseRelation, alias: string, meta: Options, reusable: Set<string>): { alias: string } {
+    const field = relation.field;
+    if (field instanceof ManyToManyField) {
+      const { through, source, target } = relation.relatedModel._meta.through(field);
+      const throughAlias = this.join({
+        parentAlias: alias, parentColumn: target.targetField.column, model: through, column: target.column,
+        type: 'LEFT', multiValued: true, key: `${alias}.${relation.queryName}`,
+      }, reusable);
+      return {
+        alias: this.join({
+          parentAlias: throughAlias, parentColumn: source.column, model: relation.relatedModel, column: source.targetField.column,
+          type: 'LEFT', multiValued: true, key: `${throughAlias}.${source.name}`,
+        }, reusable),
+      };
+    }
+    const fk = field as ForeignKey;
+    void meta;
+    return {
+      alias: this.join({
+        parentAlias: alias, parentColumn: fk.targetField.column, model: relation.relatedModel, column: fk.column,
+        type: 'LEFT', multiValued: relation.multiple, key: `${alias}.${relation.queryName}`,
+      }, reusable),
+    };
+  }
+
+  /**
+   * Adds a join, or reuses an equal one: single-valued joins are always shared, multi-valued ones only
+   * within one filter() call (Django's rule: two filter() calls on an M2M may match different rows).
+   */
+  join(spec: Omit<Join, 'alias' | 'table'>, reusable: Set<string>): string {
+    const existing = this.joins.find((join) => join.key === spec.key && (!join.multiValued || reusable.has(join.alias)));
+    if (existing) {
+      if (existing.type === 'INNER' && spec.type === 'LEFT') {
+        this.joins = this.joins.map((join) => (join === existing ? { ...join, type: 'LEFT' } : join));
+      }
+      return existing.alias;
+    }
+    const alias = `${this.aliasPrefix}${this.joins.length + 1}`;
+    this.joins = [...this.joins, { ...spec, alias, table: spec.model._meta.dbTable }];
+    if (spec.multiValued) reusable.add(alias);
+    return alias;
+  }
+
+  /** `F('box__name')`, an annotation, or a plain field, as a resolved expression. */
+  resolveRef(name: string): Expression {
+    const annotation = this.annotations.get(name);
+    if (annotation) return new AnnotationRef(name, annotation.expression);
+    const resolved = this.resolveKey(name, new Set(), `F('${name}')`);
+    if (resolved.lookup !== 'exact' || name.endsWith('__exact')) {
+      throw new FieldError(`F('${name}'): lookups are not allowed in field references.`);
+    }
+    return resolved.lhs;
+  }
+
+  // ------------------------------------------------------------------ select
+
+  addAnnotation(alias: string, expression: unknown, selected: boolean, call: string): void {
+    if (!(expression instanceof Expression)) throw new TypeError(`${call}: '${alias}' must be an expression (F, Count, Value, ...).`);
+    if (this.meta.findField(alias) && alias !== 'pk') {
+      throw new FieldError(`${call}: the annotation '${alias}' conflicts with a field on ${this.meta.label}.`);
+    }
+    const resolved = expression.resolve(this);
+    this.annotations.set(alias, { expression: resolved, selected });
+  }
+
+  /** The single field a values('x') subquery selects, for typing its output. */
+  singleSelectedField(): Field | null {
+    if (this.shape.kind === 'models') return this.meta.pk;
+    const name = this.shape.names[0];
+    if (!name) return null;
+    const annotation = this.annotations.get(name);
+    if (annotation) return annotation.expression.outputField();
+    return this.resolveKey(name, new Set(), 'values()').field;
+  }
+
+  get hasAggregateAnnotations(): boolean {
+    for (const annotation of this.annotations.values()) if (annotation.expression.containsAggregate) return true;
+    return false;
+  }
+
+  get hasMultiValuedJoins(): boolean {
+    return this.joins.some((join) => join.multiValued);
+  }
+
+  assertCanFilter(call: string): void {
+    if (this.isSliced) throw new TypeError(`${call}: cannot filter a query once a slice has been taken.`);
+    if (this.combinator) throw new NotSupportedError(`${call}: cannot filter after ${this.combinator.operator.toLowerCase()}().`);
+  }
+}
+
+/** Applies a transform's SQL to its source: `CAST(substr("t0"."pub_date", 1, 4) AS INTEGER)`. */
+export class TransformExpression extends Expression {
+  constructor(
+    readonly source: Expression,
+    readonly transform: Transform,
+  ) {
+    super();
+  }
+  resolve(): Expression {
+    return this;
+  }
+  compile(compiler: import('./compiler').Compiler): import('./expressions').Compiled {
+    const [sql, params] = this.source.compile(compiler);
+    return [this.transform.sql(sql), params];
+  }
+  override outputField(): Field {
+    return this.transform.output;
+  }
+  override get containsAggregate(): boolean {
+    return this.source.containsAggregate;
+  }
+  override children(): Expression[] {
+    return [this.source];
+  }
+}
+
+/** `json_extract(col, '$.a.b')`. */
+export class JsonKeyExpression extends Expression {
+  constructor(
+    readonly source: Expression,
+    readonly keys: readonly string[],
+  ) {
+    super();
+  }
+  resolve(): Expression {
+    return this;
+  }
+  compile(compiler: import('./compiler').Compiler): import('./expressions').Compiled {
+    const [sql, params] = this.source.compile(compiler);
+    return [`json_extract(${sql}, ?)`, [...params, jsonPath(this.keys)]];
+  }
+  override children(): Expression[] {
+    return [this.source];
+  }
+}
+
+function plainLookups(arg: unknown, call: string): QNode {
+  if (arg === null || typeof arg !== 'object' || Array.isArray(arg)) {
+    throw new TypeError(`${call} takes lookup objects or Q(); got ${describeInstance(arg)}.`);
+  }
+  return new QNode(arg as Record<string, unknown>);
+}
+
+function isIterable(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function' && !Buffer.isBuffer(value);
+}
+
+function isQueryProvider(value: unknown): value is QueryProvider {
+  return typeof value === 'object' && value !== null && (value as QueryProvider).query instanceof Query;
+}
+
+function isModelInstance(value: unknown): value is Model {
+  return typeof value === 'object' && value !== null && typeof (value.constructor as ModelClass)?._meta === 'object' && '_state' in value;
+}
+
+/** Renames table aliases in a resolved expression and binds OuterRef to `outer`. */
+function rebindExpression(expression: Expression, rename: (alias: string) => string, outer: Query): Expression {
+  if (expression instanceof Col) return new Col(rename(expression.alias), expression.field);
+  if (expression instanceof OuterRefExpression) return outer.resolveRef(expression.name);
+  const copy = Object.create(Object.getPrototypeOf(expression)) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(expression)) {
+    if (value instanceof Expression) copy[key] = rebindExpression(value, rename, outer);
+    else if (Array.isArray(value)) copy[key] = value.map((item) => (item instanceof Expression ? rebindExpression(item, rename, outer) : item));
+    else if (value instanceof Query) copy[key] = value.resolveAsSubquery(outer);
+    else if (key === 'filterNode' && value) copy[key] = mapWhere(value as WhereNode, (e) => rebindExpression(e, rename, outer), (q) => q);
+    else copy[key] = value;
+  }
+  return copy as unknown as Expression;
+}

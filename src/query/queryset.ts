@@ -1,0 +1,744 @@
+import { getConnection } from '../db/connections';
+import type { Connection, SqlValue } from '../db/connection';
+import { FieldError, IntegrityError, NotSupportedError, ObjectDoesNotExist } from '../errors';
+import type { Model } from '../models/base';
+import { collectAndDelete, type DeleteResult } from '../models/deletion';
+import { ForeignKey } from '../models/fields/related';
+import { bulkInsert, prepareValue } from '../models/persistence';
+import type { ModelClass } from '../models/types';
+import { asyncExecutor, type QueryOptions } from './async-bridge';
+import { Compiler, resolveOrderName } from './compiler';
+import { Col, Expression, OrderBy, type QueryProvider } from './expressions';
+import { hydrateRows } from './hydrate';
+import { normalizePrefetch, prefetchRelatedObjects, type PrefetchSpec } from './prefetch';
+import { Query, type RelatedTree } from './query';
+import type { QNode } from './where';
+
+/** A lookups object: `{ name__startswith: 'M', box: obj }`. */
+export type Lookups = Record<string, unknown>;
+export type FilterArg = Lookups | QNode;
+
+/** What a model's create()/constructor accepts: its field values (or expressions). */
+export type CreateValues<T> = unknown extends T
+  ? Record<string, any>
+  : { [K in keyof T as K extends keyof Model ? never : T[K] extends (...args: any[]) => any ? never : K]?: T[K] | Expression | null };
+
+export interface ValuesListOptions {
+  flat?: boolean;
+  named?: boolean;
+}
+
+/** One recorded chaining call; the async layer replays the list in a worker. */
+export type ChainStep = readonly [method: string, args: readonly unknown[]];
+
+/** Where a chain starts: a model's manager, or the related manager of one instance. */
+export type QuerySetRoot =
+  | { kind: 'manager'; model: ModelClass }
+  | { kind: 'related'; instance: Model; accessor: string };
+
+const MAX_GET_RESULTS = 21;
+const DEFAULT_CHUNK_SIZE = 2000;
+
+/**
+ * A lazy, immutable query over one model. Chaining returns a new QuerySet and records the step;
+ * nothing touches the database until an evaluation method runs.
+ */
+export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, Iterable<R> {
+  readonly model: ModelClass<T>;
+  /** The recorded chain since the root, for replay in a worker. */
+  steps: readonly ChainStep[] = [];
+  protected queryValue: Query | null;
+  protected resultCache: R[] | null = null;
+  protected prefetchSpecs: PrefetchSpec[] = [];
+
+  constructor(model: ModelClass<T>, query: Query | null = null) {
+    this.model = model;
+    this.queryValue = query;
+  }
+
+  /** The query AST (built on first use, so a manager costs nothing until used). */
+  get query(): Query {
+    this.queryValue ??= this.baseQuery();
+    return this.queryValue;
+  }
+
+  protected baseQuery(): Query {
+    return new Query(this.model);
+  }
+
+  /** Where this chain starts; related managers override it. */
+  get root(): QuerySetRoot {
+    return { kind: 'manager', model: this.model };
+  }
+
+  protected get label(): string {
+    return this.model._meta.label;
+  }
+
+  protected call(method: string): string {
+    return `${this.label}.objects.${method}()`;
+  }
+
+  // ------------------------------------------------------------------ chaining
+
+  protected chain<R2 = R>(method: string, args: readonly unknown[], mutate?: (query: Query) => void): QuerySet<T, R2> {
+    const clone = Object.create(Object.getPrototypeOf(this)) as QuerySet<T, R2>;
+    Object.assign(clone, this);
+    clone.resultCache = null;
+    clone.steps = [...this.steps, [method, args]];
+    clone.prefetchSpecs = [...this.prefetchSpecs];
+    clone.queryValue = this.query.clone();
+    mutate?.(clone.queryValue);
+    return clone;
+  }
+
+  all(): QuerySet<T, R> {
+    return this.chain('all', []);
+  }
+
+  filter(...args: FilterArg[]): QuerySet<T, R> {
+    return this.chain('filter', args, (query) => {
+      query.assertCanFilter(this.call('filter'));
+      query.addFilter(args, false, this.call('filter'));
+    });
+  }
+
+  exclude(...args: FilterArg[]): QuerySet<T, R> {
+    return this.chain('exclude', args, (query) => {
+      query.assertCanFilter(this.call('exclude'));
+      query.addFilter(args, true, this.call('exclude'));
+    });
+  }
+
+  /** Field names (`'-name'`, `'box__name'`, `'?'`) or expressions (`F('name').desc({ nullsLast: true })`). */
+  orderBy(...fields: Array<string | OrderBy | Expression>): QuerySet<T, R> {
+    return this.chain('orderBy', fields, (query) => {
+      if (query.isSliced) throw new TypeError(`${this.call('orderBy')}: cannot reorder a query once a slice has been taken.`);
+      query.ordering = fields.map((item) => {
+        if (item === '?') return '?';
+        if (typeof item === 'string') return query.combinator ? item : resolveOrderName(query, item);
+        if (item instanceof OrderBy) return item.resolve(query);
+        if (item instanceof Expression) return new OrderBy(item.resolve(query), false);
+        throw new TypeError(`${this.call('orderBy')} takes field names or expressions; got ${typeof item}.`);
+      });
+      query.orderingReversed = false;
+    });
+  }
+
+  reverse(): QuerySet<T, R> {
+    return this.chain('reverse', [], (query) => {
+      if (query.isSliced) throw new TypeError(`${this.call('reverse')}: cannot reverse a query once a slice has been taken.`);
+      query.orderingReversed = !query.orderingReversed;
+    });
+  }
+
+  distinct(...fields: string[]): QuerySet<T, R> {
+    return this.chain('distinct', fields, (query) => {
+      if (fields.length) throw new NotSupportedError(`${this.call('distinct')}: DISTINCT ON fields is not supported by SQLite.`);
+      query.distinct = true;
+    });
+  }
+
+  values<K extends string>(...names: K[]): QuerySet<T, Record<K, unknown>>;
+  values(...names: string[]): QuerySet<T, Record<string, unknown>> {
+    return this.chain('values', names, (query) => {
+      for (const name of names) if (!query.annotations.has(name)) query.resolveRef(name);
+      query.shape = { kind: 'values', names };
+    });
+  }
+
+  valuesList(...names: string[]): QuerySet<T, unknown[]>;
+  valuesList(...args: [...names: string[], options: { flat: true }]): QuerySet<T, unknown>;
+  valuesList(...args: [...names: string[], options: { named: true }]): QuerySet<T, Record<string, unknown>>;
+  valuesList(...args: [...names: string[], options: ValuesListOptions]): QuerySet<T, unknown[]>;
+  valuesList(...args: Array<string | ValuesListOptions>): QuerySet<T, unknown> {
+    const last = args[args.length - 1];
+    const options: ValuesListOptions = typeof last === 'object' && last !== null ? (last as ValuesListOptions) : {};
+    const names = args.filter((arg): arg is string => typeof arg === 'string');
+    return this.chain('valuesList', args, (query) => {
+      if (options.flat && options.named) throw new TypeError(`${this.call('valuesList')}: flat and named are mutually exclusive.`);
+      if (options.flat && names.length > 1) throw new TypeError(`${this.call('valuesList')}: flat is only valid with a single field.`);
+      for (const name of names) if (!query.annotations.has(name)) query.resolveRef(name);
+      const resolvedNames = options.flat && !names.length ? ['pk'] : names;
+      query.shape = { kind: 'valuesList', names: resolvedNames, flat: options.flat ?? false, named: options.named ?? false };
+    });
+  }
+
+  annotate(annotations: Record<string, unknown>): QuerySet<T, R> {
+    return this.chain('annotate', [annotations], (query) => {
+      for (const [alias, expression] of Object.entries(annotations)) query.addAnnotation(alias, expression, true, this.call('annotate'));
+      if (query.shape.kind !== 'models' && query.shape.names.length) {
+        query.shape = { ...query.shape, names: [...query.shape.names, ...Object.keys(annotations)] };
+      }
+    });
+  }
+
+  alias(annotations: Record<string, unknown>): QuerySet<T, R> {
+    return this.chain('alias', [annotations], (query) => {
+      for (const [alias, expression] of Object.entries(annotations)) query.addAnnotation(alias, expression, false, this.call('alias'));
+    });
+  }
+
+  /** Follow foreign keys in the same query: `selectRelated('box', 'price__currency')`; no names: every non-null FK. */
+  selectRelated(...paths: string[]): QuerySet<T, R> {
+    return this.chain('selectRelated', paths, (query) => {
+      if (query.shape.kind !== 'models') throw new TypeError(`${this.call('selectRelated')} cannot be combined with values().`);
+      if (!paths.length) {
+        query.selectRelated = true;
+        return;
+      }
+      const tree: RelatedTree = query.selectRelated === true || !query.selectRelated ? {} : structuredClone(query.selectRelated);
+      for (const path of paths) {
+        let node = tree;
+        for (const name of path.split('__')) node = node[name] ??= {};
+      }
+      query.selectRelated = tree;
+      Compiler.select(query);
+    });
+  }
+
+  /** Load related sets in one extra query each: `prefetchRelated('toppings', Prefetch('pizzaSet', { queryset }))`. */
+  prefetchRelated(...lookups: Array<string | PrefetchSpec>): QuerySet<T, R> {
+    const clone = this.chain<R>('prefetchRelated', lookups);
+    if (lookups.length === 1 && lookups[0] === null) clone.prefetchSpecs = [];
+    else clone.prefetchSpecs.push(...lookups.map(normalizePrefetch));
+    return clone;
+  }
+
+  defer(...fields: string[]): QuerySet<T, R> {
+    return this.chain('defer', fields, (query) => {
+      for (const name of fields) this.model._meta.getField(name);
+      query.deferred = new Set([...(query.deferred ?? []), ...fields]);
+    });
+  }
+
+  only(...fields: string[]): QuerySet<T, R> {
+    return this.chain('only', fields, (query) => {
+      for (const name of fields) this.model._meta.getField(name);
+      query.only = new Set(fields.map((name) => this.model._meta.getField(name).name));
+      query.deferred = null;
+    });
+  }
+
+  /** Database aliases: threadorm has one database, named 'default'. */
+  using(alias: string): QuerySet<T, R> {
+    return this.chain('using', [alias], () => {
+      if (alias !== 'default') throw new FieldError(`${this.call('using')}: unknown database '${alias}'; the only database is 'default'.`);
+    });
+  }
+
+  none(): QuerySet<T, R> {
+    return this.chain('none', [], (query) => {
+      query.empty = true;
+    });
+  }
+
+  union(...args: Array<QuerySet<any, any> | { all?: boolean }>): QuerySet<T, R> {
+    return this.combine('UNION', 'union', args);
+  }
+
+  intersection(...others: Array<QuerySet<any, any>>): QuerySet<T, R> {
+    return this.combine('INTERSECT', 'intersection', others);
+  }
+
+  difference(...others: Array<QuerySet<any, any>>): QuerySet<T, R> {
+    return this.combine('EXCEPT', 'difference', others);
+  }
+
+  private combine(operator: 'UNION' | 'INTERSECT' | 'EXCEPT', method: string, args: unknown[]): QuerySet<T, R> {
+    const last = args[args.length - 1];
+    const all = !(last instanceof QuerySet) && typeof last === 'object' && last !== null ? Boolean((last as { all?: boolean }).all) : false;
+    const others = args.filter((arg): arg is QuerySet<any, any> => arg instanceof QuerySet);
+    return this.chain(method, args, (query) => {
+      if (query.combinator) throw new NotSupportedError(`${this.call(method)}: combine the querysets in one call.`);
+      query.combinator = { operator, all, queries: others.map((other) => other.query) };
+      query.ordering = null;
+    });
+  }
+
+  /** Django's `qs[start:end]`: LIMIT/OFFSET. Negative indexes are not supported. */
+  slice(start: number, end?: number): QuerySet<T, R> {
+    return this.chain('slice', end === undefined ? [start] : [start, end], (query) => {
+      if (!Number.isInteger(start) || (end !== undefined && !Number.isInteger(end))) {
+        throw new TypeError(`${this.call('slice')} takes integer bounds.`);
+      }
+      if (start < 0 || (end !== undefined && end < 0)) throw new TypeError(`${this.call('slice')}: negative indexing is not supported.`);
+      const low = query.low + start;
+      let high = end === undefined ? query.high : query.low + end;
+      if (query.high !== null && high !== null) high = Math.min(high, query.high);
+      query.low = query.high !== null ? Math.min(low, query.high) : low;
+      query.high = high;
+    });
+  }
+
+  /** `qs1 & qs2`. */
+  and(other: QuerySet<T, any>): QuerySet<T, R> {
+    return this.chain('and', [other], (query) => {
+      query.where = { kind: 'node', connector: 'AND', negated: false, children: [query.where, this.mergeable(other, query, 'and')] };
+    });
+  }
+
+  /** `qs1 | qs2`. */
+  or(other: QuerySet<T, any>): QuerySet<T, R> {
+    return this.chain('or', [other], (query) => {
+      query.where = { kind: 'node', connector: 'OR', negated: false, children: [query.where, this.mergeable(other, query, 'or')] };
+    });
+  }
+
+  private mergeable(other: QuerySet<T, any>, query: Query, method: string) {
+    if (!(other instanceof QuerySet) || other.model !== this.model) {
+      throw new TypeError(`${this.call(method)} takes a queryset of ${this.label}.`);
+    }
+    if (other.query.isSliced || query.isSliced) throw new TypeError(`${this.call(method)}: cannot combine sliced querysets.`);
+    const rhs = other.query.resolveAsSubquery(query);
+    rhs.shape = { kind: 'values', names: ['pk'] };
+    rhs.ordering = [];
+    return { kind: 'condition' as const, lhs: new Col(query.baseAlias, this.model._meta.pk), lookup: 'in', rhs, nullable: false };
+  }
+
+  selectForUpdate(): QuerySet<T, R> {
+    throw new NotSupportedError(
+      `${this.call('selectForUpdate')}: SQLite has no row locks. Writes are already serialised (one writer); wrap the read and the write in atomic() to make them one transaction.`,
+    );
+  }
+
+  // ------------------------------------------------------------------ evaluation
+
+  /** Runs the query (once; the result is cached on this queryset) and returns the rows. */
+  eval(): R[] {
+    if (!this.resultCache) this.resultCache = this.fetchAll(this.call('eval'));
+    return [...this.resultCache];
+  }
+
+  [Symbol.iterator](): Iterator<R> {
+    return this.eval()[Symbol.iterator]();
+  }
+
+  protected connection(method: string): Connection {
+    return getConnection(this.call(method));
+  }
+
+  protected fetchAll(call: string): R[] {
+    const compiled = Compiler.select(this.query);
+    if (this.query.empty && !this.query.combinator) return [];
+    const rows = getConnection(call).selectRows(compiled.sql, compiled.params, compiled.safeIntegers);
+    const results = hydrateRows(compiled.plan, rows) as R[];
+    if (this.prefetchSpecs.length && compiled.plan.kind === 'models') {
+      prefetchRelatedObjects(results as unknown as Model[], this.prefetchSpecs);
+    }
+    return results;
+  }
+
+  get(...args: FilterArg[]): T {
+    const call = this.call('get');
+    let queryset: QuerySet<T, R> = args.length ? this.filter(...args) : this;
+    if (!queryset.query.isSliced && !queryset.query.distinct && !queryset.query.combinator) {
+      queryset = queryset.chain('orderBy', [], (query) => (query.ordering = []));
+      queryset.queryValue!.high = MAX_GET_RESULTS;
+    }
+    const results = queryset.fetchAll(call) as unknown as T[];
+    if (results.length === 1) return results[0]!;
+    if (!results.length) throw new this.model.DoesNotExist(`${this.label} matching query does not exist.`);
+    const count = results.length >= MAX_GET_RESULTS ? `more than ${MAX_GET_RESULTS - 1}` : String(results.length);
+    throw new this.model.MultipleObjectsReturned(`get() returned more than one ${this.label} -- it returned ${count}!`);
+  }
+
+  create(values: CreateValues<T> = {} as CreateValues<T>): T {
+    const instance = new (this.model as unknown as new (values: unknown) => T)(values);
+    instance.save({ forceInsert: true });
+    return instance;
+  }
+
+  /** Get the object matching `lookups`, or create it (with `defaults`); returns `[object, created]`. */
+  getOrCreate(lookups: Lookups = {}, options: { defaults?: Lookups } = {}): [T, boolean] {
+    const connection = this.connection('getOrCreate');
+    return connection.atomic(() => {
+      try {
+        return [this.get(lookups), false] as [T, boolean];
+      } catch (error) {
+        if (!(error instanceof ObjectDoesNotExist)) throw error;
+      }
+      const values = { ...creationValues(lookups), ...resolveDefaults(options.defaults) };
+      try {
+        return [connection.atomic(() => this.create(values as CreateValues<T>)), true] as [T, boolean];
+      } catch (error) {
+        if (!(error instanceof IntegrityError)) throw error;
+        try {
+          return [this.get(lookups), false] as [T, boolean];
+        } catch {
+          throw error;
+        }
+      }
+    });
+  }
+
+  /** Update the object matching `lookups` with `defaults`, or create it (with `createDefaults` ?? `defaults`). */
+  updateOrCreate(lookups: Lookups = {}, options: { defaults?: Lookups; createDefaults?: Lookups } = {}): [T, boolean] {
+    const connection = this.connection('updateOrCreate');
+    return connection.atomic(() => {
+      const [instance, created] = this.getOrCreate(lookups, { defaults: options.createDefaults ?? options.defaults });
+      if (created) return [instance, true] as [T, boolean];
+      const defaults = resolveDefaults(options.defaults);
+      const target = instance as unknown as Record<string, unknown>;
+      for (const [name, value] of Object.entries(defaults)) {
+        const field = this.model._meta.getField(name);
+        if (field instanceof ForeignKey && name === field.name) target[name] = value;
+        else target[field.attname] = value;
+      }
+      instance.save(Object.keys(defaults).length ? { updateFields: Object.keys(defaults) } : {});
+      return [instance, false] as [T, boolean];
+    });
+  }
+
+  bulkCreate(objects: readonly T[], options: { batchSize?: number; ignoreConflicts?: boolean } = {}): T[] {
+    const connection = this.connection('bulkCreate');
+    for (const object of objects) {
+      if (!(object instanceof this.model)) {
+        throw new TypeError(`${this.call('bulkCreate')} takes ${this.label} instances; got ${describe(object)}.`);
+      }
+    }
+    connection.atomic(() => bulkInsert(connection, this.model, objects, options));
+    return [...objects];
+  }
+
+  bulkUpdate(objects: readonly T[], fields: readonly string[], options: { batchSize?: number } = {}): number {
+    const meta = this.model._meta;
+    if (!fields.length) throw new TypeError(`${this.call('bulkUpdate')}: name the fields to update.`);
+    const targets = fields.map((name) => {
+      const field = meta.getField(name);
+      if (field === meta.pk) throw new TypeError(`${this.call('bulkUpdate')} cannot update the primary key.`);
+      if (field.manyToMany) throw new TypeError(`${this.call('bulkUpdate')} cannot update the many-to-many field '${name}'.`);
+      return field;
+    });
+    for (const object of objects) {
+      if (!(object instanceof this.model)) throw new TypeError(`${this.call('bulkUpdate')} takes ${this.label} instances; got ${describe(object)}.`);
+      if (object.pk === null || object.pk === undefined) throw new TypeError(`${this.call('bulkUpdate')}: every object needs a primary key.`);
+    }
+    void options.batchSize;
+    const connection = this.connection('bulkUpdate');
+    const sql = `UPDATE "${meta.dbTable}" SET ${targets.map((field) => `"${field.column}" = ?`).join(', ')} WHERE "${meta.pk.column}" = ?`;
+    return connection.atomic(() => {
+      let updated = 0;
+      for (const object of objects) {
+        const record = object as unknown as Record<string, unknown>;
+        const params = targets.map((field) => prepareValue(field, field.preSave(record, false), meta.label));
+        params.push(prepareValue(meta.pk, object.pk, meta.label));
+        updated += connection.run(sql, params).changes;
+      }
+      return updated;
+    });
+  }
+
+  count(): number {
+    if (this.resultCache) return this.resultCache.length;
+    const { sql, params } = new Compiler(this.query.clone()).compileCount();
+    const rows = this.connection('count').selectRows(sql, params);
+    return Number(rows[0]![0]);
+  }
+
+  /** A Map from key to instance, for `ids` (all rows when omitted) by `fieldName` (default pk). */
+  inBulk(ids?: readonly unknown[] | null, options: { fieldName?: string } = {}): Map<any, T> {
+    const meta = this.model._meta;
+    const fieldName = options.fieldName ?? 'pk';
+    const field = meta.getField(fieldName);
+    if (fieldName !== 'pk' && !field.unique && !meta.uniqueTogether.some((names) => names.length === 1 && names[0] === fieldName)) {
+      throw new TypeError(`${this.call('inBulk')}: fieldName must be a unique field; ${meta.label}.${fieldName} is not.`);
+    }
+    if (this.query.isSliced) throw new TypeError(`${this.call('inBulk')} cannot be used on a sliced queryset.`);
+    const result = new Map<unknown, T>();
+    if (ids && !ids.length) return result;
+    const batches = ids ? chunk([...ids], 900) : [null];
+    for (const batch of batches) {
+      const queryset = batch ? this.filter({ [`${fieldName}__in`]: batch }) : this.all();
+      for (const instance of queryset.fetchAll(this.call('inBulk')) as unknown as T[]) {
+        result.set((instance as unknown as Record<string, unknown>)[field.attname], instance);
+      }
+    }
+    return result;
+  }
+
+  /** Streams rows without caching them, `chunkSize` at a time (prefetches run per chunk). */
+  *iterator(options: { chunkSize?: number } = {}): Generator<R, void, undefined> {
+    const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    if (!Number.isInteger(chunkSize) || chunkSize <= 0) throw new TypeError(`${this.call('iterator')}: chunkSize must be a positive integer.`);
+    if (this.query.empty) return;
+    const compiled = Compiler.select(this.query);
+    const connection = this.connection('iterator');
+    let chunk: unknown[][] = [];
+    const flush = (): R[] => {
+      const results = hydrateRows(compiled.plan, chunk) as R[];
+      chunk = [];
+      if (this.prefetchSpecs.length && compiled.plan.kind === 'models') prefetchRelatedObjects(results as unknown as Model[], this.prefetchSpecs);
+      return results;
+    };
+    for (const row of connection.iterateRows(compiled.sql, compiled.params, compiled.safeIntegers)) {
+      chunk.push(row);
+      if (chunk.length >= chunkSize) yield* flush();
+    }
+    if (chunk.length) yield* flush();
+  }
+
+  latest(...fields: string[]): T {
+    return this.edge('latest', fields, true);
+  }
+
+  earliest(...fields: string[]): T {
+    return this.edge('earliest', fields, false);
+  }
+
+  private edge(method: string, fields: string[], latest: boolean): T {
+    const names = fields.length ? fields : [this.model.meta?.getLatestBy ?? []].flat();
+    if (!names.length) throw new TypeError(`${this.call(method)} needs field names (or meta.getLatestBy).`);
+    if (this.query.isSliced) throw new TypeError(`${this.call(method)}: cannot change a query once a slice has been taken.`);
+    const ordering = names.map((name) => (latest ? (name.startsWith('-') ? name.slice(1) : `-${name}`) : name));
+    return this.orderBy(...ordering).get();
+  }
+
+  first(): T | null {
+    const ordered = this.isOrdered() ? this : this.orderBy('pk');
+    return (ordered.slice(0, 1).fetchAll(this.call('first'))[0] as unknown as T) ?? null;
+  }
+
+  last(): T | null {
+    const ordered = this.isOrdered() ? this.reverse() : this.orderBy('-pk');
+    return (ordered.slice(0, 1).fetchAll(this.call('last'))[0] as unknown as T) ?? null;
+  }
+
+  /** Has explicit or default ordering. */
+  isOrdered(): boolean {
+    const query = this.query;
+    return Boolean(query.ordering?.length || (query.ordering === null && query.meta.ordering.length) || query.hasAggregateAnnotations && query.ordering?.length);
+  }
+
+  aggregate(aggregates: Record<string, Expression>): Record<string, unknown> {
+    const entries = Object.entries(aggregates);
+    if (!entries.length) throw new TypeError(`${this.call('aggregate')} needs at least one aggregate.`);
+    const query = this.query.clone();
+    const { sql, params, converters } = new Compiler(query).compileAggregate(entries);
+    const row = this.connection('aggregate').selectRows(sql, params)[0] ?? [];
+    return Object.fromEntries(entries.map(([alias], index) => {
+      const raw = row[index] ?? null;
+      const converter = converters[index];
+      return [alias, raw === null || !converter ? raw : converter(raw)];
+    }));
+  }
+
+  exists(): boolean {
+    if (this.resultCache) return this.resultCache.length > 0;
+    const query = this.query.clone();
+    if (query.empty) return false;
+    if (!query.combinator) {
+      query.shape = { kind: 'values', names: ['pk'] };
+      if (!query.hasAggregateAnnotations) query.annotations = new Map([...query.annotations].map(([name, annotation]) => [name, { ...annotation, selected: false }]));
+      query.ordering = [];
+      query.distinct = false;
+    }
+    const inner = Compiler.select(query);
+    const sql = query.isSliced || query.combinator ? `SELECT 1 FROM (${inner.sql}) LIMIT 1` : `${inner.sql} LIMIT 1`;
+    return this.connection('exists').selectRows(sql, inner.params).length > 0;
+  }
+
+  contains(object: T): boolean {
+    if (!(object instanceof this.model)) throw new TypeError(`${this.call('contains')} takes a ${this.label} instance; got ${describe(object)}.`);
+    if (object.pk === null || object.pk === undefined) throw new TypeError(`${this.call('contains')}: the ${this.label} instance is unsaved.`);
+    if (this.resultCache) return this.resultCache.some((item) => (item as unknown as Model).pk === object.pk);
+    return this.filter({ pk: object.pk }).exists();
+  }
+
+  /** UPDATE every row the query matches; returns the number of rows. */
+  update(values: Lookups): number {
+    const call = this.call('update');
+    const query = this.query;
+    if (query.isSliced) throw new TypeError(`${call}: cannot update a query once a slice has been taken.`);
+    if (query.combinator) throw new NotSupportedError(`${call}: cannot update a combined query.`);
+    const meta = this.model._meta;
+    const entries = Object.entries(values);
+    if (!entries.length) return 0;
+    const assignments = entries.map(([name, value]) => {
+      const field = meta.getField(name);
+      if (field.manyToMany) throw new FieldError(`${call}: cannot update the many-to-many field '${name}'; use its manager.`);
+      if (value instanceof Expression) return [field, value.resolve(query)] as const;
+      return [field, prepareValue(field, value, meta.label)] as const;
+    });
+    const { sql, params } = new Compiler(query.clone()).compileUpdate(assignments as Array<[typeof assignments[number][0], Expression | SqlValue]>);
+    const connection = this.connection('update');
+    const changed = connection.run(sql, params).changes;
+    this.resultCache = null;
+    return changed;
+  }
+
+  /** Deletes the matching rows (and what their on-delete rules take along); returns `[total, { Model: n }]`. */
+  delete(): DeleteResult {
+    const call = this.call('delete');
+    const query = this.query;
+    if (query.isSliced) throw new TypeError(`${call}: cannot use delete() after slice().`);
+    if (query.distinct || query.shape.kind !== 'models' || query.combinator) {
+      throw new TypeError(`${call}: cannot call delete() after distinct(), values() or a set operation.`);
+    }
+    const connection = this.connection('delete');
+    const result = connection.atomic(() => {
+      const instances = this.chain('delete', []).fetchAllPlain(call);
+      return collectAndDelete(this.model, instances, call);
+    });
+    this.resultCache = null;
+    return result;
+  }
+
+  /** Instances without prefetches or select-related joins, as the deletion collector needs them. */
+  private fetchAllPlain(call: string): T[] {
+    const query = this.query.clone();
+    query.selectRelated = null;
+    query.annotations = new Map();
+    query.ordering = [];
+    const compiled = Compiler.select(query);
+    if (query.empty) return [];
+    return hydrateRows(compiled.plan, getConnection(call).selectRows(compiled.sql, compiled.params, compiled.safeIntegers)) as T[];
+  }
+
+  /** SQLite's query plan for this query. */
+  explain(): string {
+    const compiled = Compiler.select(this.query);
+    const rows = this.connection('explain').selectRows(`EXPLAIN QUERY PLAN ${compiled.sql}`, compiled.params);
+    return rows.map((row) => `${row[0]} ${row[1]} ${row[2]} ${row[3]}`).join('\n');
+  }
+
+  /** The row at `index` (Django's `qs[index]`), or undefined when there is none. */
+  at(index: number): R | undefined {
+    if (!Number.isInteger(index)) throw new TypeError(`${this.call('at')} takes an integer index.`);
+    if (index < 0) throw new TypeError(`${this.call('at')}: negative indexing is not supported (got ${index}).`);
+    if (this.resultCache) return this.resultCache[index];
+    return this.slice(index, index + 1).fetchAll(this.call('at'))[0];
+  }
+
+  /** The compiled SQL and parameters (for debugging and tests). */
+  toSql(): { sql: string; params: SqlValue[] } {
+    const { sql, params } = Compiler.select(this.query);
+    return { sql, params };
+  }
+
+  /** Pre-set results (a prefetch cache), as Django's `_result_cache`. */
+  withResultCache(results: R[]): this {
+    const clone = Object.create(Object.getPrototypeOf(this)) as this;
+    Object.assign(clone, this);
+    clone.resultCache = results;
+    return clone;
+  }
+
+  /** A copy over another query of the same model (prefetching builds some queries directly). */
+  withQuery(query: Query): QuerySet<T, R> {
+    const clone = Object.create(Object.getPrototypeOf(this)) as QuerySet<T, R>;
+    Object.assign(clone, this);
+    clone.queryValue = query;
+    clone.resultCache = null;
+    return clone;
+  }
+
+  get prefetchLookups(): readonly PrefetchSpec[] {
+    return this.prefetchSpecs;
+  }
+
+  // ------------------------------------------------------------------ Django 4.1-style async twins
+
+  protected runAsync<V>(method: string, args: readonly unknown[]): Promise<V> {
+    try {
+      return asyncExecutor(this.call(`a${method[0]!.toUpperCase()}${method.slice(1)}`)).evaluate(this, method, args) as Promise<V>;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  aeval(options?: QueryOptions): Promise<R[]> {
+    return this.runAsync('eval', options ? [options] : []);
+  }
+  aget(...args: Array<FilterArg | QueryOptions>): Promise<T> {
+    return this.runAsync('get', args);
+  }
+  acreate(values?: CreateValues<T>, options?: QueryOptions): Promise<T> {
+    return this.runAsync('create', [values ?? {}, ...(options ? [options] : [])]);
+  }
+  agetOrCreate(lookups?: Lookups, options?: { defaults?: Lookups } & QueryOptions): Promise<[T, boolean]> {
+    return this.runAsync('getOrCreate', [lookups ?? {}, options ?? {}]);
+  }
+  aupdateOrCreate(lookups?: Lookups, options?: { defaults?: Lookups; createDefaults?: Lookups } & QueryOptions): Promise<[T, boolean]> {
+    return this.runAsync('updateOrCreate', [lookups ?? {}, options ?? {}]);
+  }
+  abulkCreate(objects: readonly T[], options?: { batchSize?: number; ignoreConflicts?: boolean } & QueryOptions): Promise<T[]> {
+    return this.runAsync('bulkCreate', [objects, options ?? {}]);
+  }
+  abulkUpdate(objects: readonly T[], fields: readonly string[], options?: { batchSize?: number } & QueryOptions): Promise<number> {
+    return this.runAsync('bulkUpdate', [objects, fields, options ?? {}]);
+  }
+  acount(options?: QueryOptions): Promise<number> {
+    return this.runAsync('count', options ? [options] : []);
+  }
+  ainBulk(ids?: readonly unknown[] | null, options?: { fieldName?: string } & QueryOptions): Promise<Map<any, T>> {
+    return this.runAsync('inBulk', [ids ?? null, options ?? {}]);
+  }
+  alatest(...fields: string[]): Promise<T> {
+    return this.runAsync('latest', fields);
+  }
+  aearliest(...fields: string[]): Promise<T> {
+    return this.runAsync('earliest', fields);
+  }
+  afirst(options?: QueryOptions): Promise<T | null> {
+    return this.runAsync('first', options ? [options] : []);
+  }
+  alast(options?: QueryOptions): Promise<T | null> {
+    return this.runAsync('last', options ? [options] : []);
+  }
+  aaggregate(aggregates: Record<string, Expression>, options?: QueryOptions): Promise<Record<string, unknown>> {
+    return this.runAsync('aggregate', [aggregates, ...(options ? [options] : [])]);
+  }
+  aexists(options?: QueryOptions): Promise<boolean> {
+    return this.runAsync('exists', options ? [options] : []);
+  }
+  acontains(object: T, options?: QueryOptions): Promise<boolean> {
+    return this.runAsync('contains', [object, ...(options ? [options] : [])]);
+  }
+  aupdate(values: Lookups, options?: QueryOptions): Promise<number> {
+    return this.runAsync('update', [values, ...(options ? [options] : [])]);
+  }
+  adelete(options?: QueryOptions): Promise<DeleteResult> {
+    return this.runAsync('delete', options ? [options] : []);
+  }
+  aexplain(options?: QueryOptions): Promise<string> {
+    return this.runAsync('explain', options ? [options] : []);
+  }
+  aat(index: number, options?: QueryOptions): Promise<R | undefined> {
+    return this.runAsync('at', [index, ...(options ? [options] : [])]);
+  }
+}
+
+/** The evaluation methods, which the async layer may run in a worker. */
+export const EVALUATION_METHODS = [
+  'eval', 'get', 'create', 'getOrCreate', 'updateOrCreate', 'bulkCreate', 'bulkUpdate', 'count', 'inBulk',
+  'iterator', 'latest', 'earliest', 'first', 'last', 'aggregate', 'exists', 'contains', 'update', 'delete',
+  'explain', 'at', 'raw', 'add', 'remove', 'clear', 'set',
+] as const;
+
+/** Methods that write, and so go to the writer lane. */
+export const WRITE_METHODS = new Set([
+  'create', 'getOrCreate', 'updateOrCreate', 'bulkCreate', 'bulkUpdate', 'update', 'delete', 'add', 'remove', 'clear', 'set',
+]);
+
+/** Lookup keys without `__` become constructor values in getOrCreate (as Django). */
+function creationValues(lookups: Lookups): Lookups {
+  return Object.fromEntries(Object.entries(lookups).filter(([key]) => !key.includes('__')).map(([key, value]) => [key === 'pk' ? 'pk' : key, value]));
+}
+
+function resolveDefaults(defaults: Lookups | undefined): Lookups {
+  return Object.fromEntries(Object.entries(defaults ?? {}).map(([key, value]) => [key, typeof value === 'function' ? (value as () => unknown)() : value]));
+}
+
+function chunk<V>(items: V[], size: number): V[][] {
+  const chunks: V[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'object') return `${(value as object).constructor?.name ?? 'object'}`;
+  return typeof value;
+}
+

@@ -1,0 +1,349 @@
+import { getConnection } from '../db/connections';
+import { ObjectDoesNotExist } from '../errors';
+import type { Model } from '../models/base';
+import { ForeignKey, ManyToManyField, describeInstance } from '../models/fields/related';
+import type { ThroughKeys } from '../models/options';
+import { bulkInsert, prepareValue } from '../models/persistence';
+import type { ModelClass } from '../models/types';
+import { quote } from './expressions';
+import { Query } from './query';
+import { QuerySet, type CreateValues, type Lookups, type QuerySetRoot } from './queryset';
+
+export interface AddOptions {
+  /** Reverse FK: save each object instead of one UPDATE (needed for unsaved objects). Default true. */
+  bulk?: boolean;
+  /** M2M with a through model: values for the new intermediate rows. */
+  throughDefaults?: Lookups;
+}
+
+/** The manager behind an instance's relation attribute: a QuerySet already filtered to the related rows. */
+export abstract class RelatedManager<T extends Model = Model> extends QuerySet<T, T> {
+  constructor(
+    readonly instance: Model,
+    model: ModelClass<T>,
+    readonly accessor: string,
+  ) {
+    super(model);
+  }
+
+  override get root(): QuerySetRoot {
+    return { kind: 'related', instance: this.instance, accessor: this.accessor };
+  }
+
+  protected override call(method: string): string {
+    return `${(this.instance.constructor as ModelClass)._meta.label}.${this.accessor}.${method}()`;
+  }
+
+  protected get instanceKeyOrThrow(): unknown {
+    const pk = this.instance.pk;
+    if (pk === null || pk === undefined) {
+      throw new TypeError(`${this.call('all').slice(0, -8)}: the ${describeInstance(this.instance)} instance needs a primary key before its relations can be used.`);
+    }
+    return pk;
+  }
+
+  /** Uses the prefetchRelated cache when present. */
+  override all(): QuerySet<T, T> {
+    const cached = this.instance._state.prefetched[this.accessor];
+    const queryset = super.all();
+    return cached ? queryset.withResultCache(cached as T[]) : queryset;
+  }
+
+  override eval(): T[] {
+    if (!this.steps.length) {
+      const cached = this.instance._state.prefetched[this.accessor];
+      if (cached) return [...(cached as T[])];
+    }
+    return super.eval();
+  }
+
+  protected ensureInstances(objects: readonly unknown[], method: string, allowKeys: boolean): Array<Model | unknown> {
+    for (const object of objects) {
+      if (object instanceof this.model) continue;
+      if (allowKeys && (typeof object === 'number' || typeof object === 'string' || typeof object === 'bigint')) continue;
+      throw new TypeError(`${this.call(method)}: expected a ${this.model.name} instance${allowKeys ? ' or primary key' : ''}; got ${describeInstance(object)}.`);
+    }
+    return [...objects];
+  }
+
+  abstract add(...args: unknown[]): void;
+  abstract remove(...args: unknown[]): void;
+  abstract clear(options?: AddOptions): void;
+  abstract set(objects: readonly unknown[], options?: AddOptions & { clear?: boolean }): void;
+
+  protected invalidatePrefetch(): void {
+    delete this.instance._state.prefetched[this.accessor];
+  }
+}
+
+/** `box.pizzaSet`: the objects whose foreign key points at this instance. */
+export class ReverseManyToOneManager<T extends Model = Model> extends RelatedManager<T> {
+  constructor(
+    instance: Model,
+    readonly field: ForeignKey,
+    accessor: string,
+  ) {
+    super(instance, field.model as ModelClass<T>, accessor);
+  }
+
+  private get key(): unknown {
+    this.instanceKeyOrThrow;
+    return (this.instance as unknown as Record<string, unknown>)[this.field.targetField.attname];
+  }
+
+  protected override baseQuery(): Query {
+    const query = new Query(this.model);
+    query.addFilter([{ [this.field.name]: this.key }], false, this.call('all'));
+    return query;
+  }
+
+  override create(values: CreateValues<T> = {} as CreateValues<T>): T {
+    this.invalidatePrefetch();
+    return this.model.objects.create({ ...values, [this.field.name]: this.instance } as CreateValues<T>) as T;
+  }
+
+  override getOrCreate(lookups: Lookups = {}, options: { defaults?: Lookups } = {}): [T, boolean] {
+    this.invalidatePrefetch();
+    return this.model.objects.getOrCreate({ ...lookups, [this.field.name]: this.instance }, options) as [T, boolean];
+  }
+
+  override updateOrCreate(lookups: Lookups = {}, options: { defaults?: Lookups; createDefaults?: Lookups } = {}): [T, boolean] {
+    this.invalidatePrefetch();
+    return this.model.objects.updateOrCreate({ ...lookups, [this.field.name]: this.instance }, options) as [T, boolean];
+  }
+
+  add(...args: unknown[]): void {
+    const [objects, options] = splitOptions(args);
+    const instances = this.ensureInstances(objects, 'add', false) as T[];
+    const key = this.key;
+    const connection = getConnection(this.call('add'));
+    this.invalidatePrefetch();
+    connection.atomic(() => {
+      if (options.bulk === false) {
+        for (const object of instances) {
+          (object as unknown as Record<string, unknown>)[this.field.name] = this.instance;
+          object.save();
+        }
+        return;
+      }
+      for (const object of instances) {
+        if (object.pk === null || object.pk === undefined || object._state.adding) {
+          throw new TypeError(`${this.call('add')}: ${describeInstance(object)} isn't saved; use { bulk: false } or save it first.`);
+        }
+      }
+      this.model.objects.filter({ pk__in: instances.map((object) => object.pk) }).update({ [this.field.name]: key });
+      for (const object of instances) (object as unknown as Record<string, unknown>)[this.field.name] = this.instance;
+    });
+  }
+
+  private assertNullable(method: string): void {
+    if (!this.field.null) {
+      throw new TypeError(`${this.call(method)} is not available: ${this.field.label} is not nullable, so objects cannot be detached; delete them instead.`);
+    }
+  }
+
+  remove(...args: unknown[]): void {
+    this.assertNullable('remove');
+    const [objects] = splitOptions(args);
+    const instances = this.ensureInstances(objects, 'remove', false) as T[];
+    const key = this.key;
+    for (const object of instances) {
+      if ((object as unknown as Record<string, unknown>)[this.field.attname] !== key) {
+        throw new TypeError(`${this.call('remove')}: ${describeInstance(object)} is not related to ${describeInstance(this.instance)}.`);
+      }
+    }
+    this.invalidatePrefetch();
+    this.model.objects.filter({ pk__in: instances.map((object) => object.pk), [this.field.name]: key }).update({ [this.field.name]: null });
+    for (const object of instances) (object as unknown as Record<string, unknown>)[this.field.name] = null;
+  }
+
+  clear(): void {
+    this.assertNullable('clear');
+    this.invalidatePrefetch();
+    this.model.objects.filter({ [this.field.name]: this.key }).update({ [this.field.name]: null });
+  }
+
+  /** Makes the related set exactly `objects` (for a non-nullable key, only adds). */
+  set(objects: readonly unknown[], options: AddOptions & { clear?: boolean } = {}): void {
+    const instances = this.ensureInstances(objects, 'set', false) as T[];
+    const connection = getConnection(this.call('set'));
+    connection.atomic(() => {
+      if (!this.field.null) return this.add(...instances, { bulk: options.bulk });
+      if (options.clear) {
+        this.clear();
+        if (instances.length) this.add(...instances, { bulk: options.bulk });
+        return;
+      }
+      const wanted = new Set(instances.map((object) => object.pk));
+      const current = this.model.objects.filter({ [this.field.name]: this.key }).eval();
+      const stale = current.filter((object) => !wanted.has(object.pk));
+      if (stale.length) this.remove(...stale);
+      const currentPks = new Set(current.map((object) => object.pk));
+      const missing = instances.filter((object) => !currentPks.has(object.pk) || object.pk === null);
+      if (missing.length) this.add(...missing, { bulk: options.bulk });
+    });
+  }
+}
+
+/** `pizza.toppings` and `topping.pizzaSet`: the objects linked through the intermediate table. */
+export class ManyRelatedManager<T extends Model = Model> extends RelatedManager<T> {
+  private readonly keys: ThroughKeys;
+  /** The through FK pointing at this manager's instance, and the one pointing at the managed model. */
+  private readonly sourceKey: ForeignKey;
+  private readonly targetKey: ForeignKey;
+
+  constructor(
+    instance: Model,
+    readonly field: ManyToManyField,
+    readonly isReverse: boolean,
+  ) {
+    const reverse = isReverse;
+    const model = (reverse ? field.model : field.relatedModel) as ModelClass<T>;
+    const accessor = reverse ? field.accessorName! : field.name;
+    super(instance, model, accessor);
+    this.keys = field.model._meta.through(field);
+    this.sourceKey = reverse ? this.keys.target : this.keys.source;
+    this.targetKey = reverse ? this.keys.source : this.keys.target;
+  }
+
+  private get through(): ModelClass {
+    return this.keys.through;
+  }
+
+  private get sourceValue(): unknown {
+    this.instanceKeyOrThrow;
+    return (this.instance as unknown as Record<string, unknown>)[this.sourceKey.targetField.attname];
+  }
+
+  protected override baseQuery(): Query {
+    const query = new Query(this.model);
+    const linked = this.through.objects.filter({ [this.sourceKey.attname]: this.sourceValue }).valuesList(this.targetKey.attname, { flat: true });
+    query.addFilter([{ [`${this.targetKey.targetField.name}__in`]: linked }], false, this.call('all'));
+    return query;
+  }
+
+  /** Target keys of `objects` (instances or keys), refusing unsaved instances. */
+  private targetValues(objects: readonly unknown[], method: string): unknown[] {
+    const targetAttname = this.targetKey.targetField.attname;
+    return this.ensureInstances(objects, method, true).map((object) => {
+      if (!(object instanceof this.model)) return this.targetKey.toValue(object);
+      const value = (object as unknown as Record<string, unknown>)[targetAttname];
+      if (value === null || value === undefined || (object as Model)._state.adding) {
+        throw new TypeError(`${this.call(method)}: ${describeInstance(object)} is unsaved; save it before adding it to ${this.accessor}.`);
+      }
+      return value;
+    });
+  }
+
+  private linkedValues(values?: unknown[]): unknown[] {
+    const filter: Lookups = { [this.sourceKey.attname]: this.sourceValue };
+    if (values) filter[`${this.targetKey.attname}__in`] = values;
+    return this.through.objects.filter(filter).orderBy().valuesList(this.targetKey.attname, { flat: true }).eval();
+  }
+
+  add(...args: unknown[]): void {
+    const [objects, options] = splitOptions(args);
+    const values = [...new Set(this.targetValues(objects, 'add'))];
+    if (!values.length) return;
+    this.invalidatePrefetch();
+    getConnection(this.call('add')).atomic(() => this.link(this.sourceValue, values, options.throughDefaults, true));
+  }
+
+  /** Inserts the missing (source, target) rows; a symmetrical relation also links back. */
+  private link(source: unknown, values: unknown[], throughDefaults: Lookups | undefined, mirror: boolean): void {
+    const connection = getConnection(this.call('add'));
+    const existing = new Set(
+      this.through.objects.filter({ [this.sourceKey.attname]: source, [`${this.targetKey.attname}__in`]: values })
+        .orderBy().valuesList(this.targetKey.attname, { flat: true }).eval(),
+    );
+    const rows = values
+      .filter((value) => !existing.has(value))
+      .map((value) => new this.through({ ...(throughDefaults ?? {}), [this.sourceKey.attname]: source, [this.targetKey.attname]: value }));
+    bulkInsert(connection, this.through, rows, {});
+    if (mirror && this.field.symmetrical) for (const value of values) if (value !== source) this.link(value, [source], throughDefaults, false);
+  }
+
+  remove(...args: unknown[]): void {
+    const [objects] = splitOptions(args);
+    const values = this.targetValues(objects, 'remove');
+    if (!values.length) return;
+    this.invalidatePrefetch();
+    getConnection(this.call('remove')).atomic(() => this.unlink(values));
+  }
+
+  private unlink(values?: unknown[]): void {
+    const connection = getConnection(this.call('remove'));
+    const meta = this.through._meta;
+    const source = prepareValue(this.sourceKey, this.sourceValue, meta.label);
+    const targets = values?.map((value) => prepareValue(this.targetKey, value, meta.label));
+    const table = quote(meta.dbTable);
+    const sourceColumn = quote(this.sourceKey.column);
+    const targetColumn = quote(this.targetKey.column);
+    const inList = targets ? ` AND ${targetColumn} IN (${targets.map(() => '?').join(', ')})` : '';
+    connection.run(`DELETE FROM ${table} WHERE ${sourceColumn} = ?${inList}`, [source, ...(targets ?? [])]);
+    if (this.field.symmetrical) {
+      const mirrored = targets ? ` AND ${sourceColumn} IN (${targets.map(() => '?').join(', ')})` : '';
+      connection.run(`DELETE FROM ${table} WHERE ${targetColumn} = ?${mirrored}`, [source, ...(targets ?? [])]);
+    }
+  }
+
+  clear(): void {
+    this.invalidatePrefetch();
+    getConnection(this.call('clear')).atomic(() => this.unlink());
+  }
+
+  set(objects: readonly unknown[], options: AddOptions & { clear?: boolean } = {}): void {
+    const values = this.targetValues(objects, 'set');
+    this.invalidatePrefetch();
+    getConnection(this.call('set')).atomic(() => {
+      if (options.clear) {
+        this.unlink();
+        if (values.length) this.link(this.sourceValue, values, options.throughDefaults, true);
+        return;
+      }
+      const current = this.linkedValues();
+      const wanted = new Set(values);
+      const stale = current.filter((value) => !wanted.has(value));
+      if (stale.length) this.unlink(stale);
+      const have = new Set(current);
+      const missing = values.filter((value) => !have.has(value));
+      if (missing.length) this.link(this.sourceValue, missing, options.throughDefaults, true);
+    });
+  }
+
+  override create(values: CreateValues<T> = {} as CreateValues<T>, options: AddOptions = {}): T {
+    return getConnection(this.call('create')).atomic(() => {
+      const created = this.model.objects.create(values) as T;
+      this.add(created, { throughDefaults: options.throughDefaults });
+      return created;
+    });
+  }
+
+  override getOrCreate(lookups: Lookups = {}, options: { defaults?: Lookups; throughDefaults?: Lookups } = {}): [T, boolean] {
+    return getConnection(this.call('getOrCreate')).atomic(() => {
+      try {
+        return [this.get(lookups), false] as [T, boolean];
+      } catch (error) {
+        if (!(error instanceof ObjectDoesNotExist)) throw error;
+      }
+      const [object, created] = this.model.objects.getOrCreate(lookups, options) as [T, boolean];
+      this.add(object, { throughDefaults: options.throughDefaults });
+      return [object, created] as [T, boolean];
+    });
+  }
+
+  override updateOrCreate(lookups: Lookups = {}, options: { defaults?: Lookups; createDefaults?: Lookups; throughDefaults?: Lookups } = {}): [T, boolean] {
+    return getConnection(this.call('updateOrCreate')).atomic(() => {
+      const [object, created] = this.model.objects.updateOrCreate(lookups, options) as [T, boolean];
+      this.add(object, { throughDefaults: options.throughDefaults });
+      return [object, created] as [T, boolean];
+    });
+  }
+}
+
+/** Trailing options object of `add(a, b, { bulk: false })`. */
+function splitOptions(args: unknown[]): [unknown[], AddOptions] {
+  const last = args[args.length - 1];
+  const isOptions = last !== null && typeof last === 'object' && !Array.isArray(last) && !('_state' in (last as object));
+  return isOptions ? [args.slice(0, -1), last as AddOptions] : [args, {}];
+}

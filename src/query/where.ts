@@ -1,0 +1,110 @@
+import type { Expression } from './expressions';
+import { callable } from './expressions';
+import type { Query } from './query';
+
+/** A filter as users write it: lookups objects combined with and / or / not. */
+export class QNode {
+  readonly children: Array<[string, unknown] | QNode>;
+  readonly connector: 'AND' | 'OR';
+  readonly negated: boolean;
+
+  constructor(lookups: Record<string, unknown> = {}, connector: 'AND' | 'OR' = 'AND', negated = false) {
+    if (lookups === null || typeof lookups !== 'object' || Array.isArray(lookups)) {
+      throw new TypeError('Q() takes an object of lookups, e.g. Q({ name__startswith: "M" }).');
+    }
+    this.children = Object.entries(lookups);
+    this.connector = connector;
+    this.negated = negated;
+  }
+
+  private static combine(children: Array<[string, unknown] | QNode>, connector: 'AND' | 'OR', negated = false): QNode {
+    const node = new QNode({}, connector, negated);
+    node.children.push(...children);
+    return node;
+  }
+
+  and(other: QNode): QNode {
+    return QNode.combine([this, asQ(other)], 'AND');
+  }
+
+  or(other: QNode): QNode {
+    return QNode.combine([this, asQ(other)], 'OR');
+  }
+
+  not(): QNode {
+    return QNode.combine([this], 'AND', true);
+  }
+
+  get isEmpty(): boolean {
+    return this.children.length === 0;
+  }
+}
+
+function asQ(value: unknown): QNode {
+  if (value instanceof QNode) return value;
+  if (value && typeof value === 'object' && !Array.isArray(value)) return new QNode(value as Record<string, unknown>);
+  throw new TypeError('Q.and()/or() take another Q or a lookups object.');
+}
+
+export const Q = callable(QNode);
+
+/** One resolved condition: `lhs <lookup> rhs`, ready for the compiler. */
+export interface Condition {
+  kind: 'condition';
+  lhs: Expression;
+  lookup: string;
+  /** A prepared SQL value, an array of them (in / range), an Expression, or a Query (subquery). */
+  rhs: unknown;
+  /** The lhs may be NULL (nullable column or outer join), which matters under negation. */
+  nullable: boolean;
+}
+
+/** A resolved boolean tree of conditions. */
+export interface WhereNode {
+  kind: 'node';
+  connector: 'AND' | 'OR';
+  negated: boolean;
+  children: Array<WhereNode | Condition>;
+}
+
+/** A condition that is always false (`__in: []`) or always true. */
+export interface Constant {
+  kind: 'constant';
+  value: boolean;
+}
+
+export function emptyWhere(): WhereNode {
+  return { kind: 'node', connector: 'AND', negated: false, children: [] };
+}
+
+export function andWhere(left: WhereNode, right: WhereNode): WhereNode {
+  if (left.children.length === 0) return right;
+  if (right.children.length === 0) return left;
+  if (!left.negated && left.connector === 'AND') return { ...left, children: [...left.children, right] };
+  return { kind: 'node', connector: 'AND', negated: false, children: [left, right] };
+}
+
+export function whereContainsAggregate(node: WhereNode | Condition): boolean {
+  if (node.kind === 'condition') return node.lhs.containsAggregate;
+  return node.children.some(whereContainsAggregate);
+}
+
+/** Rebinds every expression in a tree (used when a subquery learns its outer query). */
+export function mapWhere(node: WhereNode, map: (expression: Expression) => Expression, mapQuery: (query: Query) => Query): WhereNode {
+  return {
+    ...node,
+    children: node.children.map((child) => {
+      if (child.kind === 'node') return mapWhere(child, map, mapQuery);
+      const rhs = isExpression(child.rhs) ? map(child.rhs) : isQuery(child.rhs) ? mapQuery(child.rhs) : child.rhs;
+      return { ...child, lhs: map(child.lhs), rhs };
+    }),
+  };
+}
+
+function isExpression(value: unknown): value is Expression {
+  return typeof value === 'object' && value !== null && typeof (value as Expression).compile === 'function' && typeof (value as Expression).resolve === 'function';
+}
+
+function isQuery(value: unknown): value is Query {
+  return typeof value === 'object' && value !== null && typeof (value as Query).resolveRef === 'function';
+}
