@@ -4,6 +4,9 @@ export { configure, close, type ConfigureOptions } from './conf';
 export { createSchema, schemaStatements } from './db/schema';
 export { atomic, onCommit } from './db/transaction';
 export { captureQueries, type CapturedQuery } from './testing';
+export { acreateSchema } from './async/executor';
+export { aatomic } from './async/transaction';
+export { syncToAsync, asyncToSync } from './sync';
 
 export * from './errors';
 

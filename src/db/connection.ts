@@ -28,7 +28,8 @@ export class Connection {
   readonly db: BetterSqlite3.Database;
   readonly label: string;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
-  private atomicDepth = 0;
+  /** Open atomic blocks, outermost first: '' for the transaction, then savepoint names. */
+  private readonly savepoints: string[] = [];
   private savepointCounter = 0;
   private commitCallbacks: Array<{ depth: number; callback: () => void }> = [];
 
@@ -73,10 +74,7 @@ export class Connection {
 
   /** Runs `fn` in a transaction, or in a savepoint when a transaction is already open. */
   atomic<T>(fn: () => T): T {
-    const outermost = this.atomicDepth === 0;
-    const savepoint = outermost ? '' : `s${++this.savepointCounter}`;
-    this.exec(outermost ? (this.db.readonly ? 'BEGIN' : 'BEGIN IMMEDIATE') : `SAVEPOINT ${savepoint}`);
-    this.atomicDepth++;
+    this.enterAtomic();
     let result: T;
     try {
       result = fn();
@@ -87,56 +85,66 @@ export class Connection {
         );
       }
     } catch (error) {
-      this.atomicDepth--;
-      this.rollback(outermost, savepoint);
+      this.exitAtomic(false);
       throw error;
     }
-    this.atomicDepth--;
-    if (!outermost) {
-      this.exec(`RELEASE ${savepoint}`);
-      for (const entry of this.commitCallbacks) if (entry.depth > this.atomicDepth) entry.depth = this.atomicDepth;
-      return result;
+    this.exitAtomic(true);
+    return result;
+  }
+
+  /** Opens a transaction (outermost) or a savepoint; the async layer uses this to keep one open across tasks. */
+  enterAtomic(): void {
+    if (this.savepoints.length === 0) this.exec(this.db.readonly ? 'BEGIN' : 'BEGIN IMMEDIATE');
+    else this.exec(`SAVEPOINT s${++this.savepointCounter}`);
+    this.savepoints.push(this.savepoints.length === 0 ? '' : `s${this.savepointCounter}`);
+  }
+
+  /** Closes the innermost atomic block: commit / release, or roll back. */
+  exitAtomic(commit: boolean): void {
+    const savepoint = this.savepoints.pop();
+    if (savepoint === undefined) throw new ThreadormError('exitAtomic() without an open atomic block.');
+    const depth = this.savepoints.length;
+    if (savepoint) {
+      if (commit) {
+        this.exec(`RELEASE ${savepoint}`);
+        for (const entry of this.commitCallbacks) if (entry.depth > depth) entry.depth = depth;
+      } else {
+        this.commitCallbacks = this.commitCallbacks.filter((entry) => entry.depth <= depth);
+        this.exec(`ROLLBACK TO ${savepoint}`);
+        this.exec(`RELEASE ${savepoint}`);
+      }
+      return;
+    }
+    if (!commit) {
+      this.commitCallbacks = [];
+      if (this.db.inTransaction) this.exec('ROLLBACK');
+      return;
     }
     try {
       this.exec('COMMIT');
     } catch (error) {
-      this.rollback(true, '');
+      this.commitCallbacks = [];
+      if (this.db.inTransaction) this.exec('ROLLBACK');
       throw error;
     }
-    this.runCommitCallbacks();
-    return result;
+    const callbacks = this.commitCallbacks;
+    this.commitCallbacks = [];
+    for (const { callback } of callbacks) callback();
   }
 
   get inAtomicBlock(): boolean {
-    return this.atomicDepth > 0;
+    return this.savepoints.length > 0;
   }
 
   /** Django's `transaction.on_commit`: run `callback` after the outermost commit, or now outside a transaction. */
   onCommit(callback: () => void): void {
-    if (this.atomicDepth === 0) callback();
-    else this.commitCallbacks.push({ depth: this.atomicDepth, callback });
+    if (this.savepoints.length === 0) callback();
+    else this.commitCallbacks.push({ depth: this.savepoints.length, callback });
   }
 
   close(): void {
     this.statements.clear();
     if (this.db.open) this.db.close();
-  }
-
-  private rollback(outermost: boolean, savepoint: string): void {
-    if (outermost) {
-      this.commitCallbacks = [];
-      if (this.db.inTransaction) this.exec('ROLLBACK');
-      return;
-    }
-    this.commitCallbacks = this.commitCallbacks.filter((entry) => entry.depth <= this.atomicDepth);
-    this.exec(`ROLLBACK TO ${savepoint}`);
-    this.exec(`RELEASE ${savepoint}`);
-  }
-
-  private runCommitCallbacks(): void {
-    const callbacks = this.commitCallbacks;
-    this.commitCallbacks = [];
-    for (const { callback } of callbacks) callback();
   }
 
   private statement(sql: string, mode: 'raw' | 'raw-safe' | 'run'): BetterSqlite3.Statement {

@@ -411,10 +411,14 @@ function isQueryProvider(value: unknown): value is QueryProvider {
 /** A scalar subquery: `Subquery(Pizza.objects.filter({ box: OuterRef('pk') }).values('name').slice(0, 1))`. */
 export class SubqueryExpression extends Expression {
   readonly inner: Query;
-  constructor(queryset: QueryProvider, readonly output: Field | null = null) {
+  constructor(
+    /** The queryset as the user gave it (the async layer sends it, not the resolved Query). */
+    readonly source: QueryProvider,
+    readonly output: Field | null = null,
+  ) {
     super();
-    if (!isQueryProvider(queryset)) throw new TypeError('Subquery() needs a queryset.');
-    this.inner = queryset.query;
+    if (!isQueryProvider(source)) throw new TypeError('Subquery() needs a queryset.');
+    this.inner = source.query;
   }
   resolve(query: Query): Expression {
     const copy = Object.create(Object.getPrototypeOf(this)) as SubqueryExpression;

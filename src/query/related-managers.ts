@@ -5,6 +5,7 @@ import { ForeignKey, ManyToManyField, describeInstance } from '../models/fields/
 import type { ThroughKeys } from '../models/options';
 import { bulkInsert, prepareValue } from '../models/persistence';
 import type { ModelClass } from '../models/types';
+import type { QueryOptions } from './async-bridge';
 import { quote } from './expressions';
 import { Query } from './query';
 import { QuerySet, type CreateValues, type Lookups, type QuerySetRoot } from './queryset';
@@ -70,6 +71,20 @@ export abstract class RelatedManager<T extends Model = Model> extends QuerySet<T
   abstract remove(...args: unknown[]): void;
   abstract clear(options?: AddOptions): void;
   abstract set(objects: readonly unknown[], options?: AddOptions & { clear?: boolean }): void;
+
+  /** Django-style async twins of the relation writes. */
+  aadd(...args: unknown[]): Promise<void> {
+    return this.runAsync('add', args);
+  }
+  aremove(...args: unknown[]): Promise<void> {
+    return this.runAsync('remove', args);
+  }
+  aclear(options?: QueryOptions): Promise<void> {
+    return this.runAsync('clear', options ? [options] : []);
+  }
+  aset(objects: readonly unknown[], options?: AddOptions & { clear?: boolean } & QueryOptions): Promise<void> {
+    return this.runAsync('set', [objects, options ?? {}]);
+  }
 
   protected invalidatePrefetch(): void {
     delete this.instance._state.prefetched[this.accessor];

@@ -142,7 +142,7 @@ export interface ManyToManyOptions {
 }
 
 /** A many-to-many relation through an automatic or an explicit intermediate model. */
-export class ManyToManyField<M extends ModelClass = ModelClass> extends Field<never, false> {
+export class ManyToManyField<M extends ModelClass = ModelClass> extends Field<unknown, false> {
   declare readonly '~target': M;
   readonly internalType = 'ManyToManyField';
   readonly dbType = null;

@@ -1,0 +1,135 @@
+import { AsyncManager, AsyncQuerySet, AsyncRelatedManager } from '../src/async/queryset';
+import { evaluateOnInstance } from '../src/async/executor';
+import { Model, NOT_A_MODEL, isConcreteModel, type SaveOptions } from '../src/models/base';
+import type { DeleteResult } from '../src/models/deletion';
+import { ForeignKey } from '../src/models/fields/related';
+import type { ModelClass } from '../src/models/types';
+import type { QueryOptions } from '../src/query/async-bridge';
+import { RelatedManager } from '../src/query/related-managers';
+
+export { AsyncManager, AsyncQuerySet, AsyncRelatedManager };
+
+/** `obj.a.<relation>`: forward relations as promises of instances, to-many relations as async managers. */
+export type AsyncRelations<T> = {
+  readonly [K in keyof T as T[K] extends RelatedManager<any> | Model | null ? K : never]: T[K] extends RelatedManager<infer M>
+    ? AsyncRelatedManager<M>
+    : Promise<T[K]>;
+};
+
+/** What AsyncMixin adds to instances. */
+export interface AsyncModelInstance {
+  asave(options?: SaveOptions & QueryOptions): Promise<void>;
+  adelete(options?: QueryOptions): Promise<DeleteResult>;
+  arefreshFromDb(options?: { fields?: readonly string[] } & QueryOptions): Promise<void>;
+  readonly a: AsyncRelations<this>;
+}
+
+/** What AsyncMixin adds to the class: `aobjects` (declare `static aobjects: AsyncManager<Pizza>` for precise typing). */
+export interface AsyncModelStatics {
+  readonly aobjects: AsyncManager<any>;
+}
+
+type AnyModelClass = abstract new (...args: any[]) => Model;
+
+/**
+ * Gives a model class the async API: `Model.aobjects`, `asave()`, `adelete()`, `arefreshFromDb()` and
+ * `obj.a.<relation>`. Use it as a base (`class Pizza extends AsyncMixin(Model)`) or apply it to a model
+ * class that already exists (`AsyncMixin(Pizza)`), which adds the API to that class in place.
+ */
+export function AsyncMixin<C extends AnyModelClass>(Base: C): C & AsyncModelStatics & (abstract new (...args: any[]) => AsyncModelInstance) {
+  if (isConcreteModel(Base)) {
+    install(Base);
+    return Base as unknown as C & AsyncModelStatics & (abstract new (...args: any[]) => AsyncModelInstance);
+  }
+  abstract class AsyncModel extends (Base as unknown as typeof Model) {}
+  Object.defineProperty(AsyncModel, NOT_A_MODEL, { value: true });
+  install(AsyncModel as unknown as AnyModelClass);
+  return AsyncModel as unknown as C & AsyncModelStatics & (abstract new (...args: any[]) => AsyncModelInstance);
+}
+
+const managers = new WeakMap<Function, AsyncManager<any>>();
+
+function install(target: AnyModelClass): void {
+  if (Object.prototype.hasOwnProperty.call(target.prototype, 'asave')) return;
+  Object.defineProperty(target, 'aobjects', {
+    configurable: true,
+    get(this: ModelClass) {
+      let manager = managers.get(this);
+      if (!manager) managers.set(this, (manager = new AsyncManager(this.objects)));
+      return manager;
+    },
+  });
+  const methods: Pick<AsyncModelInstance, 'asave' | 'adelete' | 'arefreshFromDb'> & ThisType<Model> = {
+    async asave(options?: SaveOptions & QueryOptions) {
+      await evaluateOnInstance(this, 'save', options ? [options] : [], true);
+    },
+    async adelete(options?: QueryOptions) {
+      return (await evaluateOnInstance(this, 'delete', options ? [options] : [], true)) as DeleteResult;
+    },
+    async arefreshFromDb(options?: { fields?: readonly string[] } & QueryOptions) {
+      await evaluateOnInstance(this, 'refreshFromDb', options ? [options] : [], false);
+    },
+  };
+  for (const [name, method] of Object.entries(methods)) {
+    Object.defineProperty(target.prototype, name, { value: method, configurable: true, writable: true });
+  }
+  Object.defineProperty(target.prototype, 'a', {
+    configurable: true,
+    get(this: Model) {
+      return relationsOf(this);
+    },
+  });
+}
+
+const relationCache = new WeakMap<Model, object>();
+
+/** The `a` object of an instance: reads each relation attribute the async way. */
+function relationsOf(instance: Model): object {
+  let relations = relationCache.get(instance);
+  if (relations) return relations;
+  relations = new Proxy(
+    {},
+    {
+      get(_target, name) {
+        if (typeof name !== 'string' || name === 'then') return undefined;
+        return asyncRelation(instance, name);
+      },
+    },
+  );
+  relationCache.set(instance, relations);
+  return relations;
+}
+
+function asyncRelation(instance: Model, name: string): unknown {
+  const model = instance.constructor as ModelClass;
+  const meta = model._meta;
+  const record = instance as unknown as Record<string, unknown>;
+  const field = meta.findField(name);
+  if (field instanceof ForeignKey && field.name === name) {
+    const key = record[field.attname];
+    const cached = instance._state.related[name];
+    if (key === null || key === undefined) return Promise.resolve(cached ?? null);
+    if (cached && (cached as unknown as Record<string, unknown>)[field.targetField.attname] === key) return Promise.resolve(cached);
+    const target = field.relatedModel as ModelClass & { aobjects?: AsyncManager<any> };
+    const manager = target.aobjects ?? new AsyncManager(target.objects);
+    return manager.get({ [field.targetField.name]: key }).then((related: Model) => {
+      instance._state.related[name] = related;
+      return related;
+    });
+  }
+  const relation = meta.reverseRelations().find((candidate) => candidate.accessorName === name);
+  if (relation && !relation.multiple && relation.field instanceof ForeignKey) {
+    const cached = instance._state.related[name];
+    const relatedModel = relation.relatedModel;
+    if (cached === null) return Promise.reject(new relatedModel.DoesNotExist(`${meta.label} has no ${name}.`));
+    if (cached) return Promise.resolve(cached);
+    const key = record[relation.field.targetField.attname];
+    return new AsyncManager(relatedModel.objects).get({ [relation.field.name]: key }).then((related: Model) => {
+      instance._state.related[name] = related;
+      return related;
+    });
+  }
+  const manager = record[name];
+  if (manager instanceof RelatedManager) return new AsyncRelatedManager(manager);
+  throw new TypeError(`${meta.label} has no relation '${name}' (obj.a.<relation> works for foreign keys, one-to-one and many-to-many relations and their reverse accessors).`);
+}

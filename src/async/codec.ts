@@ -1,0 +1,297 @@
+import { errorClasses, ThreadormError, ValidationError, ProtectedError, RestrictedError } from '../errors';
+import { freshState, isConcreteModel, Model } from '../models/base';
+import { Field } from '../models/fields/base';
+import * as scalarFields from '../models/fields/scalar';
+import { getModel } from '../models/registry';
+import type { ModelClass } from '../models/types';
+import * as expressions from '../query/expressions';
+import { Expression } from '../query/expressions';
+import { PrefetchSpec } from '../query/prefetch';
+import { TransformExpression, JsonKeyExpression } from '../query/query';
+import { QuerySet, type ChainStep, type QuerySetRoot } from '../query/queryset';
+import { QNode } from '../query/where';
+
+/**
+ * The one encoding for everything that crosses a thread: chain steps and their arguments (Q, F and other
+ * expressions, querysets, model instances), results, and errors. Structured clone carries primitives, Dates,
+ * bigints, typed arrays and plain containers; this codec tags what it cannot (class instances) and rebuilds
+ * them on the other side, in either direction.
+ */
+
+type Tagged =
+  | { $: 'model'; label: string; values: unknown[]; adding: boolean; related?: Record<string, unknown>; prefetched?: Record<string, unknown>; extra?: Record<string, unknown> }
+  | { $: 'buffer'; bytes: Uint8Array }
+  | { $: 'map'; entries: unknown[] }
+  | { $: 'queryset'; root: unknown; steps: unknown }
+  | { $: 'q'; children: unknown[]; connector: 'AND' | 'OR'; negated: boolean }
+  | { $: 'expression'; cls: string; props: Record<string, unknown> }
+  | { $: 'field'; model?: string; name?: string; cls?: string; options?: unknown }
+  | { $: 'prefetch'; lookup: string; options: unknown }
+  | { $: 'error'; kind: string; name: string; message: string; model?: string; stack?: string; code?: string; errors?: unknown; objects?: unknown }
+  | { $: 'undefined' }
+  | { $: 'object'; value: Record<string, unknown> };
+
+/** Expression classes by constructor name, to rebuild them. */
+const expressionClasses = new Map<string, Function>();
+for (const value of [...Object.values(expressions), TransformExpression, JsonKeyExpression]) {
+  if (typeof value === 'function' && value.prototype instanceof Expression) expressionClasses.set(value.name, value);
+}
+const fieldClasses = new Map<string, new (options: any) => Field>();
+for (const value of Object.values(scalarFields)) {
+  if (typeof value === 'function' && value.prototype instanceof Field) fieldClasses.set(value.name, value as new (options: any) => Field);
+}
+
+export function encode(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') {
+    if (value === undefined) return { $: 'undefined' };
+    if (typeof value === 'function') throw new TypeError(`A function cannot be sent to a worker (${value.name || 'anonymous'}); use syncToAsync for work that needs code.`);
+    return value;
+  }
+  if (value instanceof Date) return value;
+  if (Buffer.isBuffer(value)) return { $: 'buffer', bytes: new Uint8Array(value.buffer, value.byteOffset, value.byteLength) };
+  if (Array.isArray(value)) return value.map(encode);
+  if (value instanceof Model) return encodeInstance(value);
+  if (value instanceof QuerySet) return { $: 'queryset', root: encodeRoot(value.root), steps: encode(value.steps) };
+  if ((value as { sync?: unknown }).sync instanceof QuerySet) return encode((value as { sync: unknown }).sync);
+  if (value instanceof QNode) return { $: 'q', children: value.children.map(encode), connector: value.connector, negated: value.negated };
+  if (value instanceof Expression) return encodeExpression(value);
+  if (value instanceof Field) return encodeField(value);
+  if (value instanceof PrefetchSpec) return { $: 'prefetch', lookup: value.lookup, options: encode(value.options) };
+  if (value instanceof Map) return { $: 'map', entries: [...value].map(encode) };
+  if (value instanceof Error) return encodeError(value);
+  if (ArrayBuffer.isView(value)) return value;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) {
+    throw new TypeError(`A ${value.constructor?.name ?? 'class'} instance cannot be sent to a worker; send plain data, model instances or expressions.`);
+  }
+  const encoded: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) encoded[key] = encode(item);
+  return '$' in encoded ? { $: 'object', value: encoded } : encoded;
+}
+
+export function decode(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map(decode);
+  if (ArrayBuffer.isView(value)) return value;
+  const tagged = value as Tagged;
+  switch (tagged.$) {
+    case 'undefined':
+      return undefined;
+    case 'buffer':
+      return Buffer.from(tagged.bytes.buffer, tagged.bytes.byteOffset, tagged.bytes.byteLength);
+    case 'map':
+      return new Map(tagged.entries.map(decode) as Array<[unknown, unknown]>);
+    case 'model':
+      return decodeInstance(tagged);
+    case 'queryset':
+      return replay(decodeRoot(tagged.root), decode(tagged.steps) as ChainStep[]);
+    case 'q': {
+      const node = Object.create(QNode.prototype) as QNode;
+      Object.assign(node, { children: tagged.children.map(decode), connector: tagged.connector, negated: tagged.negated });
+      return node;
+    }
+    case 'expression':
+      return decodeExpression(tagged);
+    case 'field':
+      return decodeField(tagged);
+    case 'prefetch':
+      return new PrefetchSpec(tagged.lookup, decode(tagged.options) as PrefetchSpec['options']);
+    case 'error':
+      return decodeError(tagged);
+    case 'object':
+      return decodePlain(tagged.value);
+    default:
+      return decodePlain(value as Record<string, unknown>);
+  }
+}
+
+function decodePlain(value: Record<string, unknown>): Record<string, unknown> {
+  const decoded: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) decoded[key] = decode(item);
+  return decoded;
+}
+
+// ---------------------------------------------------------------- instances
+
+/** An instance as its field values in column order, plus relation caches and extra attributes (annotations). */
+function encodeInstance(instance: Model): Tagged {
+  const model = instance.constructor as ModelClass;
+  const meta = model._meta;
+  const record = instance as unknown as Record<string, unknown>;
+  const fields = meta.concreteFields;
+  const values = new Array<unknown>(fields.length);
+  for (let i = 0; i < fields.length; i++) {
+    const descriptor = Object.getOwnPropertyDescriptor(record, fields[i]!.attname);
+    values[i] = descriptor && 'value' in descriptor ? encode(descriptor.value) : { $: 'undefined' };
+  }
+  const tagged: Tagged & { $: 'model' } = { $: 'model', label: meta.label, values, adding: instance._state.adding };
+  const related = instance._state.related;
+  if (Object.keys(related).length) tagged.related = encode(related) as Record<string, unknown>;
+  const prefetched = instance._state.prefetched;
+  if (Object.keys(prefetched).length) tagged.prefetched = encode(prefetched) as Record<string, unknown>;
+  let extra: Record<string, unknown> | undefined;
+  for (const key of Object.keys(record)) {
+    if (key === '_state' || meta.findField(key)) continue;
+    (extra ??= {})[key] = encode(record[key]);
+  }
+  if (extra) tagged.extra = extra;
+  return tagged;
+}
+
+function decodeInstance(tagged: Tagged & { $: 'model' }): Model {
+  const model = getModel(tagged.label);
+  const instance = Object.create(model.prototype) as Model & Record<string, unknown>;
+  instance._state = freshState(tagged.adding);
+  const fields = model._meta.concreteFields;
+  for (let i = 0; i < fields.length; i++) {
+    const value = tagged.values[i];
+    if (value !== null && typeof value === 'object' && (value as Tagged).$ === 'undefined') continue;
+    instance[fields[i]!.attname] = value !== null && typeof value === 'object' ? decode(value) : value;
+  }
+  if (tagged.related) instance._state.related = decode(tagged.related) as Record<string, Model | null>;
+  if (tagged.prefetched) instance._state.prefetched = decode(tagged.prefetched) as Record<string, Model[]>;
+  if (tagged.extra) for (const [key, value] of Object.entries(tagged.extra)) instance[key] = decode(value);
+  return instance;
+}
+
+/**
+ * Copies what the other side wrote into an instance (new pk, defaults, autoNow stamps, values a save()
+ * override changed) onto the caller's own object, so `await obj.asave()` leaves `obj` current.
+ */
+export function mergeInstance(target: Model, source: Model): void {
+  const meta = (target.constructor as ModelClass)._meta;
+  const from = source as unknown as Record<string, unknown>;
+  const to = target as unknown as Record<string, unknown>;
+  for (const field of meta.concreteFields) {
+    const descriptor = Object.getOwnPropertyDescriptor(from, field.attname);
+    if (descriptor && 'value' in descriptor) to[field.attname] = descriptor.value;
+  }
+  for (const [name, related] of Object.entries(source._state.related)) {
+    const mine = target._state.related[name];
+    if (!(mine && related && mine.pk === related.pk)) target._state.related[name] = related;
+  }
+  target._state.adding = source._state.adding;
+}
+
+/** Walks sent arguments and returned ones side by side, merging instances back into the originals. */
+export function mergeArguments(originals: unknown, returned: unknown): void {
+  if (originals instanceof Model && returned instanceof Model) {
+    mergeInstance(originals, returned);
+    return;
+  }
+  if (Array.isArray(originals) && Array.isArray(returned)) {
+    for (let i = 0; i < originals.length; i++) mergeArguments(originals[i], returned[i]);
+  }
+}
+
+// ---------------------------------------------------------------- querysets
+
+function encodeRoot(root: QuerySetRoot): unknown {
+  if (root.kind === 'manager') return { kind: 'manager', label: root.model._meta.label };
+  return { kind: 'related', instance: encodeInstance(root.instance), accessor: root.accessor };
+}
+
+function decodeRoot(encoded: unknown): QuerySet<any, any> {
+  const root = encoded as { kind: 'manager'; label: string } | { kind: 'related'; instance: Tagged & { $: 'model' }; accessor: string };
+  if (root.kind === 'manager') return getModel(root.label).objects;
+  const instance = decodeInstance(root.instance) as unknown as Record<string, unknown>;
+  const manager = instance[root.accessor];
+  if (!(manager instanceof QuerySet)) throw new TypeError(`${root.instance.label}.${root.accessor} is not a related manager.`);
+  return manager;
+}
+
+/** Rebuilds a queryset by replaying its chain on the root. */
+export function replay(root: QuerySet<any, any>, steps: readonly ChainStep[]): QuerySet<any, any> {
+  let queryset = root;
+  for (const [method, args] of steps) {
+    const chain = (queryset as unknown as Record<string, (...args: unknown[]) => QuerySet<any, any>>)[method];
+    if (typeof chain !== 'function') throw new TypeError(`Unknown queryset method '${method}'.`);
+    queryset = chain.apply(queryset, args as unknown[]);
+  }
+  return queryset;
+}
+
+/** A queryset in its sendable form: root plus recorded steps. */
+export function encodeQuerySet(queryset: QuerySet<any, any>): unknown {
+  return encode(queryset);
+}
+
+// ---------------------------------------------------------------- expressions and fields
+
+function encodeExpression(expression: Expression): Tagged {
+  const cls = expression.constructor.name;
+  if (!expressionClasses.has(cls)) throw new TypeError(`The expression ${cls} cannot be sent to a worker.`);
+  if (expression instanceof expressions.SubqueryExpression) {
+    return { $: 'expression', cls, props: { source: encode(expression.source) } };
+  }
+  const props: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(expression)) props[key] = encode(item);
+  return { $: 'expression', cls, props };
+}
+
+function decodeExpression(tagged: Tagged & { $: 'expression' }): Expression {
+  const cls = expressionClasses.get(tagged.cls);
+  if (!cls) throw new TypeError(`Unknown expression ${tagged.cls}.`);
+  if (cls.prototype instanceof expressions.SubqueryExpression || cls === expressions.SubqueryExpression) {
+    return new (cls as new (source: unknown) => Expression)(decode(tagged.props.source));
+  }
+  const expression = Object.create(cls.prototype) as Record<string, unknown>;
+  for (const [key, item] of Object.entries(tagged.props)) expression[key] = decode(item);
+  return expression as unknown as Expression;
+}
+
+function encodeField(field: Field): Tagged {
+  if (field.model && isConcreteModel(field.model)) return { $: 'field', model: field.model._meta.label, name: field.name };
+  return { $: 'field', cls: field.constructor.name, options: encode(field.options) };
+}
+
+function decodeField(tagged: Tagged & { $: 'field' }): Field {
+  if (tagged.model) return getModel(tagged.model)._meta.getField(tagged.name!);
+  const cls = fieldClasses.get(tagged.cls!);
+  if (!cls) throw new TypeError(`Unknown field class ${tagged.cls}.`);
+  return new cls(decode(tagged.options));
+}
+
+// ---------------------------------------------------------------- errors
+
+function encodeError(error: Error): Tagged {
+  const tagged: Tagged & { $: 'error' } = { $: 'error', kind: '', name: error.name, message: error.message, stack: error.stack };
+  if (error instanceof ThreadormError) {
+    for (let cls: any = error.constructor; cls && !tagged.kind; cls = Object.getPrototypeOf(cls)) {
+      if (Object.prototype.hasOwnProperty.call(cls, 'kind')) tagged.kind = cls.kind;
+    }
+    const model = (error.constructor as { modelLabel?: string }).modelLabel;
+    if (model) tagged.model = model;
+  }
+  if (error instanceof ValidationError) tagged.errors = error.errors;
+  if (error instanceof ProtectedError) tagged.objects = encode(error.protectedObjects);
+  if (error instanceof RestrictedError) tagged.objects = encode(error.restrictedObjects);
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') tagged.code = code;
+  return tagged;
+}
+
+const BUILTIN_ERRORS: Record<string, ErrorConstructor> = { TypeError, RangeError, SyntaxError, ReferenceError, Error };
+
+function decodeError(tagged: Tagged & { $: 'error' }): Error {
+  let error: Error;
+  if (tagged.model) {
+    const model = getModel(tagged.model);
+    const cls = tagged.kind === 'MultipleObjectsReturned' ? model.MultipleObjectsReturned : model.DoesNotExist;
+    error = new cls(tagged.message);
+  } else if (tagged.kind === 'ValidationError') {
+    error = new ValidationError(tagged.errors as Record<string, string[]>);
+    error.message = tagged.message;
+  } else if (tagged.kind === 'ProtectedError' || tagged.kind === 'RestrictedError') {
+    const cls = tagged.kind === 'ProtectedError' ? ProtectedError : RestrictedError;
+    error = new cls(tagged.message, decode(tagged.objects) as unknown[]);
+  } else if (tagged.kind && errorClasses[tagged.kind]) {
+    error = new errorClasses[tagged.kind]!(tagged.message);
+  } else {
+    error = new (BUILTIN_ERRORS[tagged.name] ?? Error)(tagged.message);
+    if (!BUILTIN_ERRORS[tagged.name]) error.name = tagged.name;
+  }
+  if (tagged.code) (error as { code?: string }).code = tagged.code;
+  if (tagged.stack) error.stack = `${error.name}: ${tagged.message}\n    (in a pool worker)\n${tagged.stack.split('\n').slice(1).join('\n')}`;
+  return error;
+}

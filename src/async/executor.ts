@@ -1,0 +1,82 @@
+import { getSettings, onClose } from '../conf';
+import { Connection } from '../db/connection';
+import type { Model } from '../models/base';
+import { setAsyncExecutor, type QueryOptions } from '../query/async-bridge';
+import { WRITE_METHODS, type QuerySet } from '../query/queryset';
+import { setSyncFunctionExecutor } from '../sync';
+import { currentCapture } from '../testing';
+import { decode, encode, mergeArguments, mergeInstance } from './codec';
+import { Pool, type CallOptions } from './pool';
+import type { CallPayload } from './protocol';
+import { currentTransaction } from './transaction-context';
+
+let pool: Pool | null = null;
+
+/** The pool, started on first use (so a sync-only program never starts threads). */
+export function getPool(call: string): Pool {
+  if (!pool) {
+    const settings = getSettings(call);
+    // Create the file and switch it to WAL once, before several threads open it at the same time.
+    new Connection(settings.databasePath, { label: 'setup', synchronous: settings.ephemeral ? 'OFF' : 'NORMAL' }).close();
+    const started = new Pool(settings);
+    pool = started;
+    onClose(async () => {
+      pool = null;
+      await started.close();
+    });
+  }
+  return pool;
+}
+
+/** Routes a payload: writes and calls inside aatomic() to the writer lane, the rest to readers. */
+export function send(payload: CallPayload, write: boolean, options: QueryOptions = {}) {
+  const transaction = currentTransaction();
+  const callOptions: CallOptions = { ...options, transaction: transaction?.id ?? null, capture: currentCapture() };
+  return getPool(describe(payload)).call(payload, write, callOptions);
+}
+
+function describe(payload: CallPayload): string {
+  return payload.kind === 'query' || payload.kind === 'instance' ? `${payload.method}()` : payload.kind;
+}
+
+/** Separates the trailing `{ signal, timeoutMs }` (which stays on this thread) from the call's arguments. */
+export function splitQueryOptions(args: readonly unknown[]): [unknown[], QueryOptions] {
+  const last = args[args.length - 1];
+  if (last === null || typeof last !== 'object' || Array.isArray(last) || !('signal' in last || 'timeoutMs' in last)) {
+    return [[...args], {}];
+  }
+  const { signal, timeoutMs, ...rest } = last as QueryOptions & Record<string, unknown>;
+  const plain = args.slice(0, -1);
+  if (Object.keys(rest).length) plain.push(rest);
+  return [plain, { signal, timeoutMs }];
+}
+
+/** Runs `queryset.<method>(...args)` in a worker and decodes the result; instances in the arguments are updated. */
+export async function evaluate(queryset: QuerySet<any, any>, method: string, args: readonly unknown[]): Promise<unknown> {
+  const [plain, options] = splitQueryOptions(args);
+  const write = WRITE_METHODS.has(method);
+  const payload: CallPayload = { kind: 'query', queryset: encode(queryset), method, args: encode(plain), returnArgs: write };
+  const result = await send(payload, write, options);
+  if (result.args) mergeArguments(plain, decode(result.args));
+  return decode(result.value);
+}
+
+/** Runs `instance.<method>(...args)` in a worker (save, delete, refreshFromDb) and copies back what it wrote. */
+export async function evaluateOnInstance(instance: Model, method: string, args: readonly unknown[], write: boolean): Promise<unknown> {
+  const [plain, options] = splitQueryOptions(args);
+  const payload: CallPayload = { kind: 'instance', instance: encode(instance), method, args: encode(plain) };
+  const result = await send(payload, write, options);
+  mergeInstance(instance, decode(result.instance) as Model);
+  return decode(result.value);
+}
+
+/** Creates the schema through the writer (for mainThread: 'forbid'). */
+export async function acreateSchema(): Promise<void> {
+  await send({ kind: 'schema' }, true);
+}
+
+setAsyncExecutor({ evaluate });
+setSyncFunctionExecutor(async (definition, args, { readOnly }) => {
+  const result = await send({ kind: 'function', key: definition.key, file: definition.file, args: encode(args) }, !readOnly);
+  return decode(result.value);
+});

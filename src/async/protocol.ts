@@ -1,0 +1,22 @@
+import type { ExecutedStatement } from '../db/observers';
+
+/** One ORM call sent to a worker. Arguments are already encoded by the codec. */
+export type CallPayload =
+  | { kind: 'query'; queryset: unknown; method: string; args: unknown; returnArgs: boolean; capture?: boolean }
+  | { kind: 'instance'; instance: unknown; method: string; args: unknown; capture?: boolean }
+  | { kind: 'function'; key: string; file: string; args: unknown; capture?: boolean }
+  | { kind: 'schema'; capture?: boolean }
+  | { kind: 'transaction'; op: 'begin' | 'commit' | 'rollback'; capture?: boolean };
+
+export type CallResult =
+  | { ok: true; value: unknown; args?: unknown; instance?: unknown; statements?: ExecutedStatement[] }
+  | { ok: false; error: unknown; statements?: ExecutedStatement[] };
+
+/** One message to a worker: the calls made in one event-loop turn for that lane. */
+export interface Task {
+  calls: CallPayload[];
+  /** Writer lane outside an async transaction: run the batch in one transaction, each call in a savepoint. */
+  groupCommit: boolean;
+}
+
+export type Role = 'reader' | 'writer';

@@ -1,0 +1,101 @@
+/**
+ * The example app: a pizzeria (API.md section 2) and Django's polls tutorial.
+ * Each model is one class; two lines of declarations give precise types to instances and managers.
+ */
+import {
+  BooleanField,
+  CASCADE,
+  CharField,
+  DateTimeField,
+  DecimalField,
+  ForeignKey,
+  IntegerField,
+  ManyToManyField,
+  Model,
+  OneToOneField,
+  SET_NULL,
+  TextField,
+  type FieldsOf,
+  type Manager,
+  type ManyRelatedManager,
+  type ReverseManyToOneManager,
+} from '../src';
+import { AsyncMixin, type AsyncManager } from '../mixins';
+
+export class Topping extends AsyncMixin(Model) {
+  static fields = {
+    name: new CharField({ maxLength: 30, unique: true }),
+    vegetarian: new BooleanField({ default: true }),
+  };
+  static meta = { ordering: ['name'] };
+  declare static objects: Manager<Topping>;
+  declare static aobjects: AsyncManager<Topping>;
+  declare pizzaSet: ManyRelatedManager<Pizza>;
+}
+export interface Topping extends FieldsOf<typeof Topping.fields> {}
+
+export class Box extends AsyncMixin(Model) {
+  static fields = {
+    name: new CharField({ maxLength: 50 }),
+  };
+  declare static objects: Manager<Box>;
+  declare static aobjects: AsyncManager<Box>;
+  declare pizzaSet: ReverseManyToOneManager<Pizza>;
+}
+export interface Box extends FieldsOf<typeof Box.fields> {}
+
+export class Price extends AsyncMixin(Model) {
+  static fields = {
+    amount: new DecimalField({ maxDigits: 10, decimalPlaces: 2 }),
+    currency: new CharField({ maxLength: 16, default: 'usd' }),
+  };
+  declare static objects: Manager<Price>;
+  declare static aobjects: AsyncManager<Price>;
+  /** Reverse one-to-one; reading it without a pizza throws Pizza.DoesNotExist. */
+  declare pizza: Pizza;
+}
+export interface Price extends FieldsOf<typeof Price.fields> {}
+
+export class Pizza extends AsyncMixin(Model) {
+  static fields = {
+    name: new CharField({ maxLength: 50 }),
+    toppings: new ManyToManyField(() => Topping),
+    box: new ForeignKey(() => Box, { null: true, onDelete: SET_NULL }),
+    price: new OneToOneField(() => Price, { onDelete: CASCADE }),
+  };
+  static meta = { ordering: ['name'] };
+  declare static objects: Manager<Pizza>;
+  declare static aobjects: AsyncManager<Pizza>;
+}
+export interface Pizza extends FieldsOf<typeof Pizza.fields> {}
+
+export class Question extends AsyncMixin(Model) {
+  static fields = {
+    questionText: new CharField({ maxLength: 200 }),
+    pubDate: new DateTimeField(),
+    details: new TextField({ blank: true }),
+  };
+  static meta = { ordering: ['-pubDate'], getLatestBy: 'pubDate' };
+  declare static objects: Manager<Question>;
+  declare static aobjects: AsyncManager<Question>;
+  declare choiceSet: ReverseManyToOneManager<Choice>;
+
+  /** Published within the last day (Django tutorial). */
+  wasPublishedRecently(now = new Date()): boolean {
+    const dayAgo = new Date(now.getTime() - 24 * 3600 * 1000);
+    return dayAgo <= this.pubDate && this.pubDate <= now;
+  }
+}
+export interface Question extends FieldsOf<typeof Question.fields> {}
+
+export class Choice extends AsyncMixin(Model) {
+  static fields = {
+    question: new ForeignKey(() => Question, { onDelete: CASCADE }),
+    choiceText: new CharField({ maxLength: 200 }),
+    votes: new IntegerField({ default: 0 }),
+  };
+  static meta = { ordering: ['id'] };
+  declare static objects: Manager<Choice>;
+  declare static aobjects: AsyncManager<Choice>;
+}
+export interface Choice extends FieldsOf<typeof Choice.fields> {}
