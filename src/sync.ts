@@ -1,5 +1,7 @@
-import { dirname } from 'node:path';
+import { dirname, extname, join } from 'node:path';
+import { getSettings, isConfigured } from './conf';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { decode, encode } from './async/codec';
 import { ImproperlyConfigured } from './errors';
 
 /**
@@ -50,17 +52,17 @@ export function findSyncFunction(key: string, file: string): (...args: unknown[]
     try {
       require(file);
     } catch (error) {
-      throw new ImproperlyConfigured(`syncToAsync: the worker cannot import ${file}: ${(error as Error).message}`);
+      throw notImportable(key, `the worker cannot import ${file} (${(error as Error).message})`);
     }
   }
   const fn = functions.get(key);
-  if (!fn) throw notImportable(key);
+  if (!fn) throw notImportable(key, 'it is not defined when its module is imported by another thread');
   return fn;
 }
 
-function notImportable(key: string): ImproperlyConfigured {
+function notImportable(key: string, reason: string): ImproperlyConfigured {
   return new ImproperlyConfigured(
-    `syncToAsync/asyncToSync: the function ${key} is not defined when its module is imported by another thread. ` +
+    `syncToAsync/asyncToSync: cannot run ${key}: ${reason}. ` +
       'Define it once, at module level (`export const transfer = syncToAsync((from, to, amount) => atomic(() => ...))`), ' +
       'in a module that workers can import (not inside a function, a loop, or a test file).',
   );
@@ -90,18 +92,20 @@ function callerFile(): string | null {
 
 const ASYNC_RUNNER = `
 const { workerData, parentPort } = require('node:worker_threads');
-const { file, key, entry, tsNode, port, signal } = workerData;
+const { file, key, entry, conf, codecEntry, settings, tsNode, port, signal } = workerData;
 if (tsNode) require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
+if (settings) require(conf).applySettings({ ...settings, mainThread: 'allow' });
 const sync = require(entry);
+const codec = require(codecEntry);
 port.on('message', async ({ args }) => {
   let reply;
   try {
     const fn = sync.findSyncFunction(key, file);
-    reply = { ok: true, value: await fn(...args) };
+    reply = { ok: true, value: codec.encode(await fn(...codec.decode(args))) };
   } catch (error) {
-    reply = { ok: false, error: { name: error && error.name, message: error && error.message, stack: error && error.stack } };
+    reply = { ok: false, error: codec.encode(error instanceof Error ? error : new Error(String(error))) };
   }
-  try { port.postMessage(reply); } catch (error) { port.postMessage({ ok: false, error: { name: 'TypeError', message: 'asyncToSync: the result cannot be sent across threads: ' + error.message } }); }
+  try { port.postMessage(reply); } catch (error) { port.postMessage({ ok: false, error: codec.encode(new TypeError('asyncToSync: the result cannot be sent across threads: ' + error.message)) }); }
   Atomics.store(signal, 0, 1);
   Atomics.notify(signal, 0);
 });
@@ -109,7 +113,8 @@ port.on('message', async ({ args }) => {
 
 /**
  * Wraps an async function so sync code can call it and get its result: the function runs in a helper
- * thread while the caller blocks. Same rule as syncToAsync: define it at module level.
+ * thread (configured like the caller's, with its own connections) while the caller blocks. Same rule as
+ * syncToAsync: define it at module level. Arguments and the result cross by structured clone.
  */
 export function asyncToSync<A extends unknown[], R>(fn: (...args: A) => Promise<R> | R): (...args: A) => R {
   if (typeof fn !== 'function') throw new TypeError('asyncToSync() takes a function.');
@@ -121,24 +126,28 @@ export function asyncToSync<A extends unknown[], R>(fn: (...args: A) => Promise<
       const signal = new Int32Array(new SharedArrayBuffer(4));
       const worker = new Worker(ASYNC_RUNNER, {
         eval: true,
-        workerData: { file: definition.file, key: definition.key, entry: __filename, tsNode: __filename.endsWith('.ts'), port: port2, signal },
+        workerData: {
+          file: definition.file,
+          key: definition.key,
+          entry: __filename,
+          conf: join(__dirname, `conf${extname(__filename)}`),
+          codecEntry: join(__dirname, 'async', `codec${extname(__filename)}`),
+          settings: isConfigured() ? getSettings() : null,
+          tsNode: __filename.endsWith('.ts'),
+          port: port2,
+          signal,
+        },
         transferList: [port2],
       });
       worker.unref();
       runner = { worker, port: port1, signal };
     }
     Atomics.store(runner.signal, 0, 0);
-    runner.port.postMessage({ args });
+    runner.port.postMessage({ args: encode(args) });
     Atomics.wait(runner.signal, 0, 0);
-    const message = receiveMessageOnPort(runner.port)?.message as
-      | { ok: true; value: R }
-      | { ok: false; error: { name: string; message: string; stack?: string } }
-      | undefined;
+    const message = receiveMessageOnPort(runner.port)?.message as { ok: boolean; value?: unknown; error?: unknown } | undefined;
     if (!message) throw new Error(`asyncToSync(${definition.key}): the helper thread ended without a result.`);
-    if (message.ok) return message.value;
-    const error = new Error(message.error.message);
-    error.name = message.error.name;
-    if (message.error.stack) error.stack = message.error.stack;
-    throw error;
+    if (message.ok) return decode(message.value) as R;
+    throw decode(message.error);
   };
 }

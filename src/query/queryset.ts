@@ -3,16 +3,17 @@ import type { Connection, SqlValue } from '../db/connection';
 import { FieldError, IntegrityError, NotSupportedError, ObjectDoesNotExist } from '../errors';
 import type { Model } from '../models/base';
 import { collectAndDelete, type DeleteResult } from '../models/deletion';
+import type { Field } from '../models/fields/base';
 import { ForeignKey } from '../models/fields/related';
 import { bulkInsert, prepareValue } from '../models/persistence';
 import type { ModelClass } from '../models/types';
 import { asyncExecutor, type QueryOptions } from './async-bridge';
-import { Compiler, resolveOrderName } from './compiler';
-import { Col, Expression, OrderBy, type QueryProvider } from './expressions';
+import { Compiler, resolveOrderName, type RowPlan } from './compiler';
+import { Col, Expression, OrderBy, toSqlValue, type QueryProvider } from './expressions';
 import { hydrateRows } from './hydrate';
 import { normalizePrefetch, prefetchRelatedObjects, type PrefetchSpec } from './prefetch';
 import { Query, type RelatedTree } from './query';
-import type { QNode } from './where';
+import { QNode } from './where';
 
 /** A lookups object: `{ name__startswith: 'M', box: obj }`. */
 export type Lookups = Record<string, unknown>;
@@ -331,16 +332,44 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
 
   get(...args: FilterArg[]): T {
     const call = this.call('get');
-    let queryset: QuerySet<T, R> = args.length ? this.filter(...args) : this;
-    if (!queryset.query.isSliced && !queryset.query.distinct && !queryset.query.combinator) {
-      queryset = queryset.chain('orderBy', [], (query) => (query.ordering = []));
-      queryset.queryValue!.high = MAX_GET_RESULTS;
+    const fast = args.length === 1 && this.steps.length === 0 && this.root.kind === 'manager' ? this.fetchByEquality(args[0]!, call) : null;
+    let results = fast as T[] | null;
+    if (!results) {
+      let queryset: QuerySet<T, R> = args.length ? this.filter(...args) : this;
+      if (!queryset.query.isSliced && !queryset.query.distinct && !queryset.query.combinator) {
+        queryset = queryset.chain('orderBy', [], (query) => (query.ordering = []));
+        queryset.queryValue!.high = MAX_GET_RESULTS;
+      }
+      results = queryset.fetchAll(call) as unknown as T[];
     }
-    const results = queryset.fetchAll(call) as unknown as T[];
     if (results.length === 1) return results[0]!;
     if (!results.length) throw new this.model.DoesNotExist(`${this.label} matching query does not exist.`);
     const count = results.length >= MAX_GET_RESULTS ? `more than ${MAX_GET_RESULTS - 1}` : String(results.length);
     throw new this.model.MultipleObjectsReturned(`get() returned more than one ${this.label} -- it returned ${count}!`);
+  }
+
+  /**
+   * The fast path of `Model.objects.get({ id: 1 })`: equality on direct fields compiles once per model and
+   * set of keys; later calls only convert the values. Anything else (relations, lookups, null, expressions)
+   * returns null and takes the general path.
+   */
+  private fetchByEquality(lookups: FilterArg, call: string): unknown[] | null {
+    if (lookups instanceof QNode || lookups === null || typeof lookups !== 'object') return null;
+    const keys = Object.keys(lookups);
+    const plan = equalityPlan(this.model, keys);
+    if (!plan) return null;
+    const params = new Array<SqlValue>(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const value = (lookups as Lookups)[keys[i]!];
+      if (value === null || value === undefined || (typeof value === 'object' && !isPlainValueObject(value))) return null;
+      try {
+        params[i] = toSqlValue(value, plan.fields[i]!);
+      } catch {
+        return null;
+      }
+    }
+    const rows = getConnection(call).selectRows(plan.sql, params, plan.safeIntegers);
+    return hydrateRows(plan.rows, rows);
   }
 
   create(values: CreateValues<T> = {} as CreateValues<T>): T {
@@ -720,6 +749,45 @@ export const EVALUATION_METHODS = [
 export const WRITE_METHODS = new Set([
   'create', 'getOrCreate', 'updateOrCreate', 'bulkCreate', 'bulkUpdate', 'update', 'delete', 'add', 'remove', 'clear', 'set',
 ]);
+
+interface EqualityPlan {
+  fields: Field[];
+  sql: string;
+  rows: RowPlan;
+  safeIntegers: boolean;
+}
+
+const equalityPlans = new WeakMap<Function, Map<string, EqualityPlan | null>>();
+
+/** SQL for `get()` by equality on direct fields of `model`, cached per set of keys (null: not that shape). */
+function equalityPlan(model: ModelClass, keys: string[]): EqualityPlan | null {
+  let plans = equalityPlans.get(model);
+  if (!plans) equalityPlans.set(model, (plans = new Map()));
+  const shape = keys.join('\u0000');
+  let plan = plans.get(shape);
+  if (plan !== undefined) return plan;
+  plan = null;
+  const meta = model._meta;
+  const fields = keys.map((key) => (key.includes('__') ? undefined : meta.findField(key)));
+  if (keys.length && fields.every((field): field is Field => field !== undefined && !field.manyToMany)) {
+    const query = new Query(model);
+    query.where = {
+      kind: 'node', connector: 'AND', negated: false,
+      children: fields.map((field) => ({ kind: 'condition' as const, lhs: new Col(query.baseAlias, field), lookup: 'exact', rhs: null, nullable: false })),
+    };
+    query.ordering = [];
+    query.high = MAX_GET_RESULTS;
+    const compiled = Compiler.select(query);
+    plan = { fields, sql: compiled.sql, rows: compiled.plan, safeIntegers: compiled.safeIntegers };
+  }
+  plans.set(shape, plan);
+  return plan;
+}
+
+/** Values that are objects yet compare as plain values: instances (by key), dates and buffers. */
+function isPlainValueObject(value: object): boolean {
+  return value instanceof Date || Buffer.isBuffer(value) || ('_state' in value && typeof (value.constructor as ModelClass)._meta === 'object');
+}
 
 /** Lookup keys without `__` become constructor values in getOrCreate (as Django). */
 function creationValues(lookups: Lookups): Lookups {

@@ -1,0 +1,91 @@
+import { threadId } from 'node:worker_threads';
+import { captureQueries, close, configure, createSchema, ImproperlyConfigured, syncToAsync } from '../../../src';
+import { Box, Pizza, Price } from '../../models';
+import { boxNamesViaAsync, countBoxes, createThenFail, failAsync, moveAndRename, priceOf, slowDouble } from './units';
+
+jest.setTimeout(30_000);
+
+beforeAll(() => {
+  configure({ database: ':memory:', models: [require.resolve('../../models')], workers: 2 });
+  createSchema();
+});
+
+afterAll(() => close());
+
+beforeEach(() => {
+  Pizza.objects.delete();
+  Price.objects.delete();
+  Box.objects.delete();
+});
+
+describe('syncToAsync', () => {
+  it('runs a multi-query unit of work in a pool worker, with instances crossing both ways', async () => {
+    const small = Box.objects.create({ name: 'small' });
+    const large = Box.objects.create({ name: 'large' });
+    const pizza = Pizza.objects.create({ name: 'Margherita', box: small, price: Price.objects.create({ amount: '8.00' }) });
+
+    const result = await moveAndRename(pizza, large, 'Marinara');
+
+    expect(result.threadId).not.toBe(threadId);
+    expect(result.pizza).toBeInstanceOf(Pizza);
+    expect(result.pizza.name).toBe('Marinara');
+    expect(result.pizza.boxId).toBe(large.pk);
+    expect(result.boxes).toBe(2);
+    const stored = Pizza.objects.get({ pk: pizza.pk });
+    expect([stored.name, stored.boxId]).toEqual(['Marinara', large.pk]);
+  });
+
+  it('costs one thread hop for the whole unit', async () => {
+    const box = Box.objects.create({ name: 'a' });
+    const pizza = Pizza.objects.create({ name: 'P', box, price: Price.objects.create({ amount: '1.00' }) });
+    const statements = await captureQueries(() => moveAndRename(pizza, box, 'Q'));
+    expect(statements.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(statements.map((statement) => statement.connection)).size).toBe(1);
+    expect(statements[0]!.connection).toMatch(/^writer-/);
+  });
+
+  it('rolls the unit back when it throws, and rejects with the error', async () => {
+    await expect(createThenFail('ghost')).rejects.toThrow('no ghost today');
+    expect(Box.objects.filter({ name: 'ghost' }).exists()).toBe(false);
+  });
+
+  it('runs read-only units on a reader', async () => {
+    Box.objects.create({ name: 'x' });
+    const statements = await captureQueries(async () => expect(await countBoxes()).toBe(1));
+    expect(statements.map((statement) => statement.connection)).toEqual([expect.stringMatching(/^reader-/)]);
+  });
+
+  it('returns related instances loaded in the worker', async () => {
+    const price = Price.objects.create({ amount: '12.50' });
+    const pizza = Pizza.objects.create({ name: 'P', price });
+    const loaded = await priceOf(pizza);
+    expect(loaded).toBeInstanceOf(Price);
+    expect(loaded.amount).toBe('12.50');
+  });
+
+  it('refuses a function that is not defined at module level in an importable module', async () => {
+    const local = () => syncToAsync(() => 1);
+    const first = local();
+    const second = local();
+    await expect(second()).rejects.toThrow(ImproperlyConfigured);
+    await expect(first()).rejects.toThrow(/at module level/);
+  });
+});
+
+describe('asyncToSync', () => {
+  it('awaits an async function synchronously', () => {
+    expect(slowDouble(21)).toBe(42);
+    expect(slowDouble(2)).toBe(4);
+  });
+
+  it('can use the async ORM inside', () => {
+    Box.objects.create({ name: 'b' });
+    Box.objects.create({ name: 'a' });
+    expect(boxNamesViaAsync()).toEqual(['a', 'b']);
+  });
+
+  it('rethrows the error of the async function', () => {
+    expect(() => failAsync('bad input')).toThrow(TypeError);
+    expect(() => failAsync('bad input')).toThrow('bad input');
+  });
+});
