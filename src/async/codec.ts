@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { errorClasses, ThreadormError, ValidationError, ProtectedError, RestrictedError } from '../errors';
 import { freshState, isConcreteModel, Model } from '../models/base';
 import { Field } from '../models/fields/base';
@@ -6,6 +7,7 @@ import { getModel } from '../models/registry';
 import type { ModelClass } from '../models/types';
 import * as expressions from '../query/expressions';
 import { Expression } from '../query/expressions';
+import { defineDeferred } from '../query/hydrate';
 import { PrefetchSpec } from '../query/prefetch';
 import { TransformExpression, JsonKeyExpression } from '../query/query';
 import { QuerySet, type ChainStep, type QuerySetRoot } from '../query/queryset';
@@ -47,7 +49,7 @@ export function encode(value: unknown): unknown {
     if (typeof value === 'function') throw new TypeError(`A function cannot be sent to a worker (${value.name || 'anonymous'}); use syncToAsync for work that needs code.`);
     return value;
   }
-  if (value instanceof Date) return value;
+  if (types.isDate(value)) return value;
   if (Buffer.isBuffer(value)) return { $: 'buffer', bytes: new Uint8Array(value.buffer, value.byteOffset, value.byteLength) };
   if (Array.isArray(value)) return value.map(encode);
   if (value instanceof Model) return encodeInstance(value);
@@ -70,7 +72,9 @@ export function encode(value: unknown): unknown {
 }
 
 export function decode(value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (value === null || typeof value !== 'object') return value;
+  // A Date that arrived through a MessagePort can belong to another realm (jest's sandbox): rebuild it here.
+  if (types.isDate(value)) return value instanceof Date ? value : new Date(Date.prototype.getTime.call(value));
   if (Array.isArray(value)) return value.map(decode);
   if (ArrayBuffer.isView(value)) return value;
   const tagged = value as Tagged;
@@ -145,7 +149,10 @@ function decodeInstance(tagged: Tagged & { $: 'model' }): Model {
   const fields = model._meta.concreteFields;
   for (let i = 0; i < fields.length; i++) {
     const value = tagged.values[i];
-    if (value !== null && typeof value === 'object' && (value as Tagged).$ === 'undefined') continue;
+    if (value !== null && typeof value === 'object' && (value as Tagged).$ === 'undefined') {
+      defineDeferred(instance, fields[i]!.name); // left out by defer()/only(): loads on first read, as in sync
+      continue;
+    }
     instance[fields[i]!.attname] = value !== null && typeof value === 'object' ? decode(value) : value;
   }
   if (tagged.related) instance._state.related = decode(tagged.related) as Record<string, Model | null>;
@@ -209,11 +216,6 @@ export function replay(root: QuerySet<any, any>, steps: readonly ChainStep[]): Q
     queryset = chain.apply(queryset, args as unknown[]);
   }
   return queryset;
-}
-
-/** A queryset in its sendable form: root plus recorded steps. */
-export function encodeQuerySet(queryset: QuerySet<any, any>): unknown {
-  return encode(queryset);
 }
 
 // ---------------------------------------------------------------- expressions and fields

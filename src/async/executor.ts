@@ -6,7 +6,8 @@ import { WRITE_METHODS, type QuerySet } from '../query/queryset';
 import { setSyncFunctionExecutor } from '../sync';
 import { currentCapture } from '../testing';
 import { decode, encode, mergeArguments, mergeInstance } from './codec';
-import { Pool, type CallOptions } from './pool';
+import { keyedGetOf } from './keyed-get';
+import { describeCall, Pool, type CallOptions } from './pool';
 import type { CallPayload } from './protocol';
 import { currentTransaction } from './transaction-context';
 
@@ -32,11 +33,7 @@ export function getPool(call: string): Pool {
 export function send(payload: CallPayload, write: boolean, options: QueryOptions = {}) {
   const transaction = currentTransaction();
   const callOptions: CallOptions = { ...options, transaction: transaction?.id ?? null, capture: currentCapture() };
-  return getPool(describe(payload)).call(payload, write, callOptions);
-}
-
-function describe(payload: CallPayload): string {
-  return payload.kind === 'query' || payload.kind === 'instance' ? `${payload.method}()` : payload.kind;
+  return getPool(describeCall(payload)).call(payload, write, callOptions);
 }
 
 /** Separates the trailing `{ signal, timeoutMs }` (which stays on this thread) from the call's arguments. */
@@ -54,6 +51,8 @@ export function splitQueryOptions(args: readonly unknown[]): [unknown[], QueryOp
 /** Runs `queryset.<method>(...args)` in a worker and decodes the result; instances in the arguments are updated. */
 export async function evaluate(queryset: QuerySet<any, any>, method: string, args: readonly unknown[]): Promise<unknown> {
   const [plain, options] = splitQueryOptions(args);
+  const keyed = keyedGetOf(queryset, method, plain);
+  if (keyed) return (await send({ kind: 'keyedGet', ...keyed }, false, options)).value;
   const write = WRITE_METHODS.has(method);
   const payload: CallPayload = { kind: 'query', queryset: encode(queryset), method, args: encode(plain), returnArgs: write };
   const result = await send(payload, write, options);

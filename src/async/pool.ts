@@ -4,8 +4,13 @@ import { Piscina } from 'piscina';
 import type { Settings } from '../conf';
 import { QueryCancelled, ThreadormError, WorkerCrashed } from '../errors';
 import type { CapturedQuery } from '../testing';
+import { getModel } from '../models/registry';
 import { decode } from './codec';
+import { instancesByKey } from './keyed-get';
 import type { CallPayload, CallResult, Role, Task } from './protocol';
+
+/** Reader batches larger than this are split, so workers have the next task queued while results travel. */
+const MAX_CALLS_PER_TASK = 16;
 
 /** A call waiting for, or running in, a worker. */
 interface PendingCall {
@@ -20,8 +25,15 @@ interface PendingCall {
   cleanup: () => void;
 }
 
+/** What one task message carries per call: a call of its own, or several keyed gets coalesced. */
+interface TaskEntry {
+  payload: CallPayload;
+  calls: PendingCall[];
+}
+
 interface RunningTask {
   calls: PendingCall[];
+  entries: TaskEntry[];
   controller: AbortController;
   /** Calls cancelled while running; their task is aborted and the other calls go back in the queue. */
   cancelled: Set<PendingCall>;
@@ -82,16 +94,19 @@ class Lane {
       this.send(ready, this.owner === null);
       return;
     }
-    const tasks = Math.min(this.threads, ready.length);
+    // At least one task per worker, and no task so large that a worker idles while its results are
+    // decoded here: several smaller tasks keep every worker busy (pipelining).
+    const tasks = Math.min(ready.length, Math.max(this.threads, Math.ceil(ready.length / MAX_CALLS_PER_TASK)));
     const size = Math.ceil(ready.length / tasks);
     for (let i = 0; i < ready.length; i += size) this.send(ready.slice(i, i + size), false);
   }
 
   private send(calls: PendingCall[], groupCommit: boolean): void {
-    const task: RunningTask = { calls, controller: new AbortController(), cancelled: new Set() };
+    const entries = coalesce(calls);
+    const task: RunningTask = { calls, entries, controller: new AbortController(), cancelled: new Set() };
     for (const call of calls) call.task = task;
     this.running.add(task);
-    const message: Task = { calls: calls.map((call) => call.payload), groupCommit: groupCommit && calls.length > 1 };
+    const message: Task = { calls: entries.map((entry) => entry.payload), groupCommit: groupCommit && entries.length > 1 };
     this.piscina.run(message, { signal: task.controller.signal }).then(
       (results: CallResult[]) => this.finish(task, results, null),
       (error: Error) => this.finish(task, null, error),
@@ -100,16 +115,10 @@ class Lane {
 
   private finish(task: RunningTask, results: CallResult[] | null, error: Error | null): void {
     this.running.delete(task);
-    task.calls.forEach((call, index) => {
-      call.task = null;
+    for (const call of task.calls) call.task = null;
+    if (results) task.entries.forEach((entry, index) => deliver(entry, results[index]!));
+    task.calls.forEach((call) => {
       if (call.settled) return;
-      if (results) {
-        const result = results[index]!;
-        if (call.capture && result.statements) call.capture.push(...result.statements);
-        if (result.ok) settle(call, () => call.resolve(result));
-        else settle(call, () => call.reject(decode(result.error) as Error));
-        return;
-      }
       if (task.cancelled.size && call.transaction === null) {
         this.queue.push(call);
         return;
@@ -170,10 +179,94 @@ class Lane {
     await this.drained();
     await this.piscina.destroy();
   }
+}
 
-  get threadIds(): number[] {
-    return this.piscina.threads.map((thread) => thread.threadId);
+/**
+ * Timeouts of every call in flight behind one timer set for the earliest deadline: a timer per call
+ * would cost more than the call itself for fast queries.
+ */
+class Deadlines {
+  private readonly entries = new Map<PendingCall, { at: number; expire: () => void }>();
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+
+  add(call: PendingCall, at: number, expire: () => void): void {
+    this.entries.set(call, { at, expire });
+    if (at < this.timerAt) this.schedule(at);
   }
+
+  delete(call: PendingCall): void {
+    this.entries.delete(call);
+    if (!this.entries.size && this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.timerAt = Infinity;
+    }
+  }
+
+  private schedule(at: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.fire(), Math.max(at - Date.now(), 0));
+    this.timer.unref();
+  }
+
+  private fire(): void {
+    this.timer = null;
+    this.timerAt = Infinity;
+    const now = Date.now();
+    let next = Infinity;
+    for (const entry of [...this.entries.values()]) {
+      if (entry.at <= now) entry.expire();
+      else next = Math.min(next, entry.at);
+    }
+    if (next < Infinity) this.schedule(next);
+  }
+}
+
+/** Groups the keyed gets of a batch per model and field; every other call keeps an entry of its own. */
+function coalesce(calls: PendingCall[]): TaskEntry[] {
+  const entries: TaskEntry[] = [];
+  const groups = new Map<string, TaskEntry & { payload: CallPayload & { kind: 'keyedGets' } }>();
+  for (const call of calls) {
+    const payload = call.payload;
+    if (payload.kind !== 'keyedGet' || payload.capture) {
+      entries.push({ payload, calls: [call] });
+      continue;
+    }
+    const key = `${payload.label}\u0000${payload.field}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { payload: { kind: 'keyedGets', label: payload.label, field: payload.field, params: [] }, calls: [] };
+      groups.set(key, group);
+      entries.push(group);
+    }
+    group.payload.params.push(payload.param);
+    group.calls.push(call);
+  }
+  return entries;
+}
+
+/** Settles the calls of one entry from its result (a coalesced entry hands each caller its own row). */
+function deliver(entry: TaskEntry, result: CallResult): void {
+  if (!result.ok) {
+    const error = decode(result.error) as Error;
+    for (const call of entry.calls) settle(call, () => call.reject(error));
+    return;
+  }
+  if (entry.payload.kind !== 'keyedGets') {
+    const call = entry.calls[0]!;
+    if (call.capture && result.statements) call.capture.push(...result.statements);
+    settle(call, () => call.resolve(result));
+    return;
+  }
+  const { label, field, params } = entry.payload;
+  const instances = instancesByKey(label, field, params, result.value as unknown[][]);
+  entry.calls.forEach((call, index) => {
+    const instance = instances[index];
+    if (instance) settle(call, () => call.resolve({ ok: true, value: instance }));
+    else settle(call, () => call.reject(new (getModel(label).DoesNotExist)(`${label} matching query does not exist.`)));
+  });
 }
 
 function settle(call: PendingCall, action: () => void): void {
@@ -197,6 +290,7 @@ function workerFile(): { filename: string; entry: string } {
 export class Pool {
   private readonly readers: Lane;
   private readonly writer: Lane;
+  private readonly deadlines = new Deadlines();
   private closing = false;
 
   constructor(private readonly settings: Settings) {
@@ -215,7 +309,6 @@ export class Pool {
         reject(new QueryCancelled(`${describeCall(payload)} was cancelled before it started.`));
         return;
       }
-      let timer: NodeJS.Timeout | undefined;
       const onAbort = () => lane.cancel(call, new QueryCancelled(`${describeCall(payload)} was cancelled.`));
       const call: PendingCall = {
         payload: options.capture ? { ...payload, capture: true } : payload,
@@ -226,13 +319,15 @@ export class Pool {
         task: null,
         settled: false,
         cleanup: () => {
-          if (timer) clearTimeout(timer);
+          if (timeoutMs > 0) this.deadlines.delete(call);
           options.signal?.removeEventListener('abort', onAbort);
         },
       };
       options.signal?.addEventListener('abort', onAbort, { once: true });
       if (timeoutMs > 0) {
-        timer = setTimeout(() => lane.cancel(call, new QueryCancelled(`${describeCall(payload)} timed out after ${timeoutMs} ms.`)), timeoutMs);
+        this.deadlines.add(call, Date.now() + timeoutMs, () =>
+          lane.cancel(call, new QueryCancelled(`${describeCall(payload)} timed out after ${timeoutMs} ms.`)),
+        );
       }
       lane.enqueue(call);
     });
@@ -263,6 +358,9 @@ export function describeCall(payload: CallPayload): string {
       return `syncToAsync(${payload.key})`;
     case 'schema':
       return 'acreateSchema()';
+    case 'keyedGet':
+    case 'keyedGets':
+      return `${payload.label}.aobjects.get()`;
     case 'transaction':
       return `aatomic() ${payload.op}`;
   }

@@ -1,3 +1,4 @@
+import type { SqlValue } from '../db/connection';
 import type { ExecutedStatement } from '../db/observers';
 
 /** One ORM call sent to a worker. Arguments are already encoded by the codec. */
@@ -6,6 +7,9 @@ export type CallPayload =
   | { kind: 'instance'; instance: unknown; method: string; args: unknown; capture?: boolean }
   | { kind: 'function'; key: string; file: string; args: unknown; capture?: boolean }
   | { kind: 'schema'; capture?: boolean }
+  /** One caller's `get()` by a unique field; coalesced per model and field into `keyedGets` when sent. */
+  | { kind: 'keyedGet'; label: string; field: string; param: SqlValue; capture?: boolean }
+  | { kind: 'keyedGets'; label: string; field: string; params: SqlValue[]; capture?: boolean }
   | { kind: 'transaction'; op: 'begin' | 'commit' | 'rollback'; capture?: boolean };
 
 export type CallResult =

@@ -8,6 +8,7 @@ import type { Model } from '../models/base';
 import type { QuerySet } from '../query/queryset';
 import { findSyncFunction } from '../sync';
 import { decode, encode } from './codec';
+import { selectKeyed } from './keyed-get';
 import type { CallPayload, CallResult, Role, Task } from './protocol';
 
 /**
@@ -71,6 +72,10 @@ function execute(call: CallPayload): CallResult & { ok: true } {
     case 'schema':
       createSchema();
       return { ok: true, value: null };
+    case 'keyedGet':
+      return { ok: true, value: selectKeyed(connection, call.label, call.field, [call.param]) };
+    case 'keyedGets':
+      return { ok: true, value: selectKeyed(connection, call.label, call.field, call.params) };
     case 'transaction':
       if (call.op === 'begin') connection.enterAtomic();
       else connection.exitAtomic(call.op === 'commit');

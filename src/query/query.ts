@@ -256,6 +256,14 @@ export class Query {
         fail(`the ${lookup} lookup takes a string; got ${describeInstance(value)}.`);
       }
       condition.rhs = String(value);
+      if (lookup === 'regex' || lookup === 'iregex') {
+        // Checked here, so a bad pattern fails at the chaining call instead of as a SyntaxError inside SQLite.
+        try {
+          new RegExp(condition.rhs as string, 'u');
+        } catch (error) {
+          fail(`invalid regular expression: ${(error as Error).message}`);
+        }
+      }
       return condition;
     }
     if (lookup === 'iexact' && field && !(field instanceof JSONField)) {
@@ -465,6 +473,14 @@ export class Query {
         break;
       }
       const owner = field ? `${field.internalType} '${field.name}' of ${field.model?.name ?? 'the query'}` : 'the expression';
+      if (relatedModel) {
+        // Right after a relation the name was most likely meant as a field of the related model.
+        const target = relatedModel._meta;
+        throw new FieldError(
+          `${call}: cannot resolve '${name}' in '${key}': ${target.label} has no field '${name}' and it is not a lookup of ${owner}. ` +
+            `Choices are: ${target.fieldNames().join(', ')}; lookups: ${lookupNamesFor(transformed).join(', ')}.`,
+        );
+      }
       throw new FieldError(`${call}: unsupported lookup '${name}' in '${key}' for ${owner}. Choices are: ${lookupNamesFor(transformed).join(', ')}.`);
     }
     return { lhs, field: transformed, relatedModel, relatedKeyField, lookup, nullable, multiValued };
@@ -548,10 +564,6 @@ export class Query {
   get hasAggregateAnnotations(): boolean {
     for (const annotation of this.annotations.values()) if (annotation.expression.containsAggregate) return true;
     return false;
-  }
-
-  get hasMultiValuedJoins(): boolean {
-    return this.joins.some((join) => join.multiValued);
   }
 
   assertCanFilter(call: string): void {

@@ -67,12 +67,6 @@ export interface WhereNode {
   children: Array<WhereNode | Condition>;
 }
 
-/** A condition that is always false (`__in: []`) or always true. */
-export interface Constant {
-  kind: 'constant';
-  value: boolean;
-}
-
 export function emptyWhere(): WhereNode {
   return { kind: 'node', connector: 'AND', negated: false, children: [] };
 }
