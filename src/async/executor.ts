@@ -53,6 +53,11 @@ export async function evaluate(queryset: QuerySet<any, any>, method: string, arg
   const [plain, options] = splitQueryOptions(args);
   const keyed = keyedGetOf(queryset, method, plain);
   if (keyed) return (await send({ kind: 'keyedGet', ...keyed }, false, options)).value;
+  if (method === 'eval' && !queryset.hasPrefetches) {
+    // Rows cross as arrays of values; this thread compiles the same query and builds the instances.
+    const result = await send({ kind: 'query', queryset: encode(queryset), method: 'evalRows', args: [], returnArgs: false }, false, options);
+    return queryset.hydrate(result.value as unknown[][]);
+  }
   const write = WRITE_METHODS.has(method);
   const payload: CallPayload = { kind: 'query', queryset: encode(queryset), method, args: encode(plain), returnArgs: write };
   const result = await send(payload, write, options);

@@ -55,6 +55,7 @@ function execute(call: CallPayload): CallResult & { ok: true } {
       const method = (queryset as unknown as Record<string, (...args: unknown[]) => unknown>)[call.method];
       if (typeof method !== 'function') throw new TypeError(`Unknown queryset method '${call.method}'.`);
       const value = method.apply(queryset, args);
+      if (call.method === 'evalRows') return { ok: true, value };
       return { ok: true, value: encode(value), ...(call.returnArgs ? { args: encode(args) } : {}) };
     }
     case 'instance': {

@@ -330,6 +330,25 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     return results;
   }
 
+  /**
+   * The raw rows of eval(), without building instances: a worker sends these and the main thread, which
+   * compiles the same query, hydrates them (see `hydrate()`). Not for querysets with prefetches.
+   */
+  evalRows(): unknown[][] {
+    const compiled = Compiler.select(this.query);
+    if (this.query.empty && !this.query.combinator) return [];
+    return getConnection(this.call('eval')).selectRows(compiled.sql, compiled.params, compiled.safeIntegers);
+  }
+
+  /** Builds results from rows fetched elsewhere by evalRows(). */
+  hydrate(rows: unknown[][]): R[] {
+    return hydrateRows(Compiler.select(this.query).plan, rows) as R[];
+  }
+
+  get hasPrefetches(): boolean {
+    return this.prefetchSpecs.length > 0;
+  }
+
   get(...args: FilterArg[]): T {
     const call = this.call('get');
     const fast = args.length === 1 && this.steps.length === 0 && this.root.kind === 'manager' ? this.fetchByEquality(args[0]!, call) : null;
@@ -520,7 +539,8 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     if (!names.length) throw new TypeError(`${this.call(method)} needs field names (or meta.getLatestBy).`);
     if (this.query.isSliced) throw new TypeError(`${this.call(method)}: cannot change a query once a slice has been taken.`);
     const ordering = names.map((name) => (latest ? (name.startsWith('-') ? name.slice(1) : `-${name}`) : name));
-    return this.orderBy(...ordering).get();
+    // Sliced, so get() keeps the ordering (an unsliced get() drops it) and takes the first row.
+    return this.orderBy(...ordering).slice(0, 1).get();
   }
 
   first(): T | null {
@@ -662,10 +682,6 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     return clone;
   }
 
-  get prefetchLookups(): readonly PrefetchSpec[] {
-    return this.prefetchSpecs;
-  }
-
   // ------------------------------------------------------------------ Django 4.1-style async twins
 
   protected runAsync<V>(method: string, args: readonly unknown[]): Promise<V> {
@@ -737,13 +753,6 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     return this.runAsync('at', [index, ...(options ? [options] : [])]);
   }
 }
-
-/** The evaluation methods, which the async layer may run in a worker. */
-export const EVALUATION_METHODS = [
-  'eval', 'get', 'create', 'getOrCreate', 'updateOrCreate', 'bulkCreate', 'bulkUpdate', 'count', 'inBulk',
-  'iterator', 'latest', 'earliest', 'first', 'last', 'aggregate', 'exists', 'contains', 'update', 'delete',
-  'explain', 'at', 'raw', 'add', 'remove', 'clear', 'set',
-] as const;
 
 /** Methods that write, and so go to the writer lane. */
 export const WRITE_METHODS = new Set([

@@ -459,4 +459,9 @@ export class BinaryField<N extends boolean = false> extends Field<Buffer, N> {
     if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
     throw new FieldValueError(`${describe(value)} value must be a Buffer.`);
   }
+
+  /** Rows that crossed a thread arrive as Uint8Array (structured clone drops the Buffer class). */
+  override fromDb(raw: unknown): Buffer {
+    return this.toValue(raw);
+  }
 }
