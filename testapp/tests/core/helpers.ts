@@ -1,0 +1,21 @@
+/** Shared set-up for the sync core tests: one ':memory:' database per test file. */
+import { close, configure, createSchema, type ConfigureOptions } from '../../../src';
+import type { Model } from '../../../src';
+
+export const MODEL_MODULES = [require.resolve('../../models'), require.resolve('../../inventory')];
+
+/** configure() + createSchema() in beforeAll, close() in afterAll. */
+export function useDatabase(options: Partial<ConfigureOptions> = {}): void {
+  beforeAll(() => {
+    configure({ database: ':memory:', models: MODEL_MODULES, workers: 1, ...options });
+    createSchema();
+  });
+  afterAll(async () => {
+    await close();
+  });
+}
+
+/** Deletes every row of the given models (in order, so referencing rows go first). */
+export function clearTables(...models: Array<{ objects: { all(): { delete(): unknown } } } & typeof Model>): void {
+  for (const model of models) model.objects.all().delete();
+}
