@@ -110,3 +110,13 @@ export class Coupon extends AsyncMixin(Model) {
   declare static aobjects: AsyncManager<Coupon>;
 }
 export interface Coupon extends FieldsOf<typeof Coupon.fields> {}
+
+/** Decimals wider than a double's 15 digits: compared and sorted exactly. */
+export class Ledger extends AsyncMixin(Model) {
+  static fields = {
+    balance: new DecimalField({ maxDigits: 30, decimalPlaces: 2 }),
+  };
+  declare static objects: Manager<Ledger>;
+  declare static aobjects: AsyncManager<Ledger>;
+}
+export interface Ledger extends FieldsOf<typeof Ledger.fields> {}

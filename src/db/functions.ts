@@ -5,6 +5,16 @@ import { addDecimals, compareDecimals, divideRoundHalfEven, formatDecimal, parse
  * SQL functions every connection gets: REGEXP (SQLite has the operator but no implementation) and exact
  * aggregates over DecimalField text values, so `Sum('amount')` never goes through a float.
  */
+const KEY_SCALE = 40;
+const KEY_WIDTH = 90;
+const KEY_BASE = 10n ** BigInt(KEY_WIDTH);
+
+/** Fixed-width digits, with negatives as their complement, so text order equals numeric order. */
+function decimalSortKey(decimal: ScaledDecimal): string {
+  const units = rescale(decimal, KEY_SCALE).units;
+  return units < 0n ? `0${(KEY_BASE + units).toString().padStart(KEY_WIDTH, '0')}` : `1${units.toString().padStart(KEY_WIDTH, '0')}`;
+}
+
 interface AverageState {
   total: ScaledDecimal | null;
   count: number;
@@ -30,6 +40,18 @@ export function registerFunctions(db: BetterSqlite3.Database): void {
 
   const parse = (value: unknown): ScaledDecimal | null =>
     value === null || value === undefined ? null : parseDecimal(String(value));
+
+  /** A computed value (F() arithmetic gives REAL) as DecimalField text with `places` digits, rounded half-even. */
+  db.function('threadorm_dec_quantize', { deterministic: true }, (value: unknown, places: unknown) => {
+    const decimal = parse(value);
+    return decimal ? formatDecimal(rescale(decimal, Number(places))) : null;
+  });
+
+  // A text key whose order is the numeric order of the decimal (for values beyond a double's 15 digits).
+  db.function('threadorm_dec_key', { deterministic: true }, (value: unknown) => {
+    const decimal = parse(value);
+    return decimal ? decimalSortKey(decimal) : null;
+  });
 
   db.aggregate('threadorm_dec_sum', {
     start: () => null as ScaledDecimal | null,

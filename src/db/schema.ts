@@ -4,6 +4,7 @@ import type { Options } from '../models/options';
 import { allModels } from '../models/registry';
 import type { ModelClass } from '../models/types';
 import { quote } from '../query/expressions';
+import { ImproperlyConfigured } from '../errors';
 import { getConnection } from './connections';
 
 /** Every registered model, after following relations (which registers targets and M2M tables). */
@@ -61,7 +62,13 @@ function columnDefinition(field: Field): string {
 /** Creates the tables and indexes of every registered model (sync; under mainThread 'forbid' use acreateSchema). */
 export function createSchema(): void {
   const connection = getConnection('createSchema()');
-  const statements = schemaStatements();
+  const models = schemaModels();
+  if (!models.length) {
+    throw new ImproperlyConfigured(
+      "createSchema(): no models are registered. List the modules that define them: configure({ database, models: [require.resolve('./models')] }).",
+    );
+  }
+  const statements = schemaStatements(models);
   connection.atomic(() => {
     for (const statement of statements) connection.exec(statement);
   });

@@ -2,6 +2,7 @@ import type { SqlValue } from '../db/connection';
 import { FieldError, NotSupportedError } from '../errors';
 import type { Field } from '../models/fields/base';
 import { ForeignKey } from '../models/fields/related';
+import { DecimalField } from '../models/fields/scalar';
 import type { ModelClass } from '../models/types';
 import {
   AnnotationRef,
@@ -65,6 +66,8 @@ export class Compiler {
     if (query.combinator) return this.compileCombined();
     const { columns, params: selectParams, plan } = this.selectColumns();
     const ordering = this.orderingClauses();
+    // Before FROM: resolving GROUP BY names may still add joins.
+    const groupBy = this.groupBy();
     const from = this.fromClause();
     const { where, having } = this.splitWhere();
     const parts = [`SELECT ${query.distinct ? 'DISTINCT ' : ''}${columns.join(', ')}`, `FROM ${from.sql}`];
@@ -74,7 +77,6 @@ export class Compiler {
       parts.push(`WHERE ${where[0]}`);
       params.push(...where[1]);
     }
-    const groupBy = this.groupBy();
     if (groupBy) {
       parts.push(`GROUP BY ${groupBy[0]}`);
       params.push(...groupBy[1]);
@@ -250,7 +252,7 @@ export class Compiler {
     if (query.shape.kind === 'models') {
       expressions.push(new Col(query.baseAlias, query.meta.pk));
     } else {
-      for (const name of this.shapeNames()) {
+      for (const name of new Set([...(query.groupBy ?? []), ...this.shapeNames()])) {
         const expression = this.valueExpression(name);
         if (!expression.containsAggregate) expressions.push(expression);
       }
@@ -397,7 +399,9 @@ export class Compiler {
           throw new FieldError(`update(): joined field references are not permitted (${field.name}).`);
         }
         const [sql, expressionParams] = value.compile(this);
-        sets.push(`${quote(field.column)} = ${sql}`);
+        // Arithmetic on decimals yields REAL: store it back as exact text with the field's places.
+        const stored = field instanceof DecimalField ? `threadorm_dec_quantize(${sql}, ${field.decimalPlaces})` : sql;
+        sets.push(`${quote(field.column)} = ${stored}`);
         params.push(...expressionParams);
       } else {
         sets.push(`${quote(field.column)} = ?`);
@@ -433,8 +437,10 @@ export class Compiler {
    * `exclude({ name: 'x' })` keeps rows whose name is NULL, as Django does.
    */
   compileCondition(condition: Condition, negated: boolean): Compiled {
-    const [lhs, lhsParams] = this.compileComparable(condition.lhs, condition.lookup);
-    const [sql, rhsParams] = this.conditionSql(condition, lhs);
+    const wrap = ORDERING_LOOKUPS.has(condition.lookup) ? numericComparison(condition.lhs.outputField()) : null;
+    const [lhsSql, lhsParams] = condition.lhs.compile(this);
+    const lhs = wrap ? wrap(lhsSql) : lhsSql;
+    const [sql, rhsParams] = this.conditionSql(condition, lhs, wrap);
     const params = [...lhsParams, ...rhsParams];
     if (negated && condition.nullable && condition.lookup !== 'isnull') {
       const [plainLhs, plainParams] = condition.lhs.compile(this);
@@ -443,7 +449,7 @@ export class Compiler {
     return [sql, params];
   }
 
-  private conditionSql(condition: Condition, lhs: string): Compiled {
+  private conditionSql(condition: Condition, lhs: string, wrap: ((sql: string) => string) | null): Compiled {
     const { lookup, rhs } = condition;
     if (lookup === 'isnull') return [`${lhs} IS ${rhs ? '' : 'NOT '}NULL`, []];
     if (rhs instanceof Query) {
@@ -451,13 +457,13 @@ export class Compiler {
       return [`${lhs} IN (${sql})`, params];
     }
     if (rhs instanceof Expression) {
-      const [rhsSql, rhsParams] = this.compileComparable(rhs, lookup);
+      const [plainRhs, rhsParams] = rhs.compile(this);
+      const rhsSql = wrap ? wrap(plainRhs) : plainRhs;
       const template = expressionPatternSql(lookup, lhs, '\u0000');
       const occurrences = template.split('\u0000').length - 1;
       return [template.split('\u0000').join(rhsSql), Array.from({ length: occurrences }, () => rhsParams).flat()];
     }
-    const numeric = ORDERING_LOOKUPS.has(lookup) && condition.lhs.outputField()?.comparison === 'numeric';
-    const placeholder = numeric ? 'CAST(? AS REAL)' : '?';
+    const placeholder = wrap ? wrap('?') : '?';
     if (lookup === 'in') {
       const values = rhs as SqlValue[];
       if (!values.length) return ['0', []];
@@ -473,22 +479,17 @@ export class Compiler {
     return [lookupSql(lookup, lhs, placeholder), [rhs as SqlValue]];
   }
 
-  /** An lhs as compared by `lookup`: decimal text compares numerically for ordering lookups. */
-  private compileComparable(expression: Expression, lookup: string): Compiled {
-    const [sql, params] = expression.compile(this);
-    if (ORDERING_LOOKUPS.has(lookup) && expression.outputField()?.comparison === 'numeric') return [`CAST(${sql} AS REAL)`, params];
-    return [sql, params];
-  }
-
   /** Operands of arithmetic: decimal text is cast so SQLite never compares it as text. */
   compileNumeric(expression: Expression): Compiled {
     const [sql, params] = expression.compile(this);
     return expression.outputField()?.comparison === 'numeric' ? [`CAST(${sql} AS REAL)`, params] : [sql, params];
   }
 
-  /** ORDER BY operand: decimals sort numerically. */
+  /** ORDER BY operand: decimals sort numerically (exactly, when they have more digits than a double holds). */
   compileSortable(expression: Expression): Compiled {
-    return this.compileNumeric(expression);
+    const [sql, params] = expression.compile(this);
+    const wrap = numericComparison(expression.outputField());
+    return [wrap ? wrap(sql) : sql, params];
   }
 
   compileSubquery(query: Query, options: { exists?: boolean } = {}): { sql: string; params: SqlValue[] } {
@@ -513,6 +514,16 @@ export function resolveOrderName(query: Query, item: string): OrderBy {
   const annotation = query.annotations.get(name);
   const expression = annotation ? new AnnotationRef(name, annotation.expression) : query.resolveRef(name);
   return new OrderBy(expression, descending);
+}
+
+/**
+ * How an ordering comparison wraps both sides for a field that compares numerically: decimals of up to 15
+ * digits compare as doubles (exact at that size); longer ones through an exact, sortable text key.
+ */
+function numericComparison(field: Field | null): ((sql: string) => string) | null {
+  if (field?.comparison !== 'numeric') return null;
+  if (field instanceof DecimalField && field.maxDigits > 15) return (sql) => `threadorm_dec_key(${sql})`;
+  return (sql) => `CAST(${sql} AS REAL)`;
 }
 
 function joinSql(join: Join): string {

@@ -23,11 +23,11 @@ export class QNode {
     return node;
   }
 
-  and(other: QNode): QNode {
+  and(other: QNode | Record<string, unknown>): QNode {
     return QNode.combine([this, asQ(other)], 'AND');
   }
 
-  or(other: QNode): QNode {
+  or(other: QNode | Record<string, unknown>): QNode {
     return QNode.combine([this, asQ(other)], 'OR');
   }
 
