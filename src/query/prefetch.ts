@@ -42,7 +42,8 @@ export function prefetchRelatedObjects(instances: readonly Model[], specs: reado
       const toAttr = last ? spec.options.toAttr : undefined;
       if (!done.has(path) || last) level = prefetchOne(level, name, queryset, toAttr);
       else level = collectCached(level, name);
-      done.add(path);
+      // A toAttr list is what later lookups continue through (`Prefetch('pizzaSet', { toAttr: 'pizzas' }), 'pizzas__toppings'`).
+      done.add(toAttr ? [...parts.slice(0, depth), toAttr].join('__') : path);
     }
   }
 }
@@ -51,7 +52,12 @@ export function prefetchRelatedObjects(instances: readonly Model[], specs: reado
 function collectCached(instances: Model[], name: string): Model[] {
   const next: Model[] = [];
   for (const instance of instances) {
-    const cached = instance._state.prefetched[name] ?? instance._state.related[name];
+    const state = instance._state;
+    const cached: Model | Model[] | null | undefined =
+      name in state.prefetched ? state.prefetched[name]
+      : name in state.related ? state.related[name]
+      : Object.prototype.hasOwnProperty.call(instance, name) ? (instance as unknown as Record<string, Model | Model[] | null>)[name] // a toAttr
+      : undefined;
     if (Array.isArray(cached)) next.push(...cached);
     else if (cached) next.push(cached);
   }

@@ -74,8 +74,8 @@ interface ResolvedKey {
 }
 
 interface ResolveContext {
-  /** Multi-valued joins made by this filter() call, which its other conditions may reuse. */
-  reusable: Set<string>;
+  /** Multi-valued joins made by this filter() call, which its other conditions may reuse; null: any join (see join()). */
+  reusable: Set<string> | null;
   /** Negated (exclude / ~Q): multi-valued conditions become subqueries, as Django's split_exclude. */
   negated: boolean;
 }
@@ -97,6 +97,8 @@ export class Query {
   low = 0;
   high: number | null = null;
   shape: ResultShape = { kind: 'models' };
+  /** values() names in force when an aggregate was annotated: they stay the GROUP BY when a later values() narrows the output (Django). */
+  groupBy: string[] | null = null;
   /** true: follow every non-null FK; a tree: those paths. */
   selectRelated: RelatedTree | true | null = null;
   deferred: Set<string> | null = null;
@@ -137,12 +139,13 @@ export class Query {
     if (node.children.length) this.where = andWhere(this.where, node);
   }
 
+  /** A condition inside an expression (an aggregate's `filter`): it reuses the query's joins, as references do. */
   buildFilterNode(spec: unknown, call: string): WhereNode {
-    return this.buildFilterNodeFromArgs([spec], false, call);
+    return this.buildFilterNodeFromArgs([spec], false, call, null);
   }
 
-  private buildFilterNodeFromArgs(args: unknown[], negate: boolean, call: string): WhereNode {
-    const context: ResolveContext = { reusable: new Set(), negated: negate };
+  private buildFilterNodeFromArgs(args: unknown[], negate: boolean, call: string, reusable: Set<string> | null = new Set()): WhereNode {
+    const context: ResolveContext = { reusable, negated: negate };
     const children: Array<WhereNode | Condition> = [];
     for (const arg of args) {
       if (arg === undefined) continue;
@@ -310,7 +313,8 @@ export class Query {
       }
       const keyField = resolved.relatedKeyField;
       query.shape = { kind: 'values', names: [keyField && keyField !== query.meta.pk ? keyField.name : 'pk'] };
-      query.ordering = [];
+      // A sliced subquery keeps its ordering: it decides which rows the LIMIT takes.
+      if (!query.isSliced) query.ordering = [];
     }
     return query;
   }
@@ -322,7 +326,12 @@ export class Query {
     const rename = (alias: string) => prefix + alias.slice(this.aliasPrefix.length);
     query.aliasPrefix = prefix;
     query.outerQuery = outer;
-    query.joins = this.joins.map((join) => ({ ...join, alias: rename(join.alias), parentAlias: rename(join.parentAlias) }));
+    // Join keys start with the parent alias: renamed too, so later references find (and reuse) these joins.
+    const renameKey = (key: string) => {
+      const dot = key.indexOf('.');
+      return key.startsWith(this.aliasPrefix) && dot > 0 ? rename(key.slice(0, dot)) + key.slice(dot) : key;
+    };
+    query.joins = this.joins.map((join) => ({ ...join, alias: rename(join.alias), parentAlias: rename(join.parentAlias), key: renameKey(join.key) }));
     const rebind = (expression: Expression): Expression => rebindExpression(expression, rename, outer);
     query.where = mapWhere(this.where, rebind, (nested) => nested.resolveAsSubquery(query));
     query.annotations = new Map(
@@ -341,7 +350,7 @@ export class Query {
   // ------------------------------------------------------------------ paths and joins
 
   /** Resolves `box__name__istartswith` into lhs expression (joining as needed), transforms and lookup. */
-  resolveKey(key: string, reusable: Set<string>, call: string): ResolvedKey {
+  resolveKey(key: string, reusable: Set<string> | null, call: string): ResolvedKey {
     const parts = key.split('__');
     let alias = this.baseAlias;
     let meta = this.meta;
@@ -486,7 +495,7 @@ export class Query {
     return { lhs, field: transformed, relatedModel, relatedKeyField, lookup, nullable, multiValued };
   }
 
-  private joinReverse(relation: ReverseRelation, alias: string, meta: Options, reusable: Set<string>): { alias: string } {
+  private joinReverse(relation: ReverseRelation, alias: string, meta: Options, reusable: Set<string> | null): { alias: string } {
     const field = relation.field;
     if (field instanceof ManyToManyField) {
       const { through, source, target } = relation.relatedModel._meta.through(field);
@@ -514,9 +523,13 @@ export class Query {
   /**
    * Adds a join, or reuses an equal one: single-valued joins are always shared, multi-valued ones only
    * within one filter() call (Django's rule: two filter() calls on an M2M may match different rows).
+   * `reusable` null is Django's `reuse=None`, for references (F, aggregates, values, ordering): they
+   * reuse any join already there, so `filter(pizza__x).annotate(Count('pizza'))` counts the filtered rows.
    */
-  join(spec: Omit<Join, 'alias' | 'table'>, reusable: Set<string>): string {
-    const existing = this.joins.find((join) => join.key === spec.key && (!join.multiValued || reusable.has(join.alias)));
+  join(spec: Omit<Join, 'alias' | 'table'>, reusable: Set<string> | null): string {
+    const existing = this.joins.find(
+      (join) => join.key === spec.key && (!join.multiValued || reusable === null || reusable.has(join.alias)),
+    );
     if (existing) {
       if (existing.type === 'INNER' && spec.type === 'LEFT') {
         this.joins = this.joins.map((join) => (join === existing ? { ...join, type: 'LEFT' } : join));
@@ -525,7 +538,7 @@ export class Query {
     }
     const alias = `${this.aliasPrefix}${this.joins.length + 1}`;
     this.joins = [...this.joins, { ...spec, alias, table: spec.model._meta.dbTable }];
-    if (spec.multiValued) reusable.add(alias);
+    if (spec.multiValued) reusable?.add(alias);
     return alias;
   }
 
@@ -533,7 +546,7 @@ export class Query {
   resolveRef(name: string): Expression {
     const annotation = this.annotations.get(name);
     if (annotation) return new AnnotationRef(name, annotation.expression);
-    const resolved = this.resolveKey(name, new Set(), `F('${name}')`);
+    const resolved = this.resolveKey(name, null, `F('${name}')`);
     if (resolved.lookup !== 'exact' || name.endsWith('__exact')) {
       throw new FieldError(`F('${name}'): lookups are not allowed in field references.`);
     }
@@ -558,7 +571,7 @@ export class Query {
     if (!name) return null;
     const annotation = this.annotations.get(name);
     if (annotation) return annotation.expression.outputField();
-    return this.resolveKey(name, new Set(), 'values()').field;
+    return this.resolveKey(name, null, 'values()').field;
   }
 
   get hasAggregateAnnotations(): boolean {

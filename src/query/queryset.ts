@@ -117,7 +117,12 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
       if (query.isSliced) throw new TypeError(`${this.call('orderBy')}: cannot reorder a query once a slice has been taken.`);
       query.ordering = fields.map((item) => {
         if (item === '?') return '?';
-        if (typeof item === 'string') return query.combinator ? item : resolveOrderName(query, item);
+        if (typeof item === 'string') {
+          // Checked now (FieldError at the chaining call) but resolved when compiled, after the filters, so a
+          // to-many path reuses the filter's join as in Django (`orderBy('toppings__name').filter({ toppings__name })`).
+          if (!query.combinator) resolveOrderName(query.clone(), item);
+          return item;
+        }
         if (item instanceof OrderBy) return item.resolve(query);
         if (item instanceof Expression) return new OrderBy(item.resolve(query), false);
         throw new TypeError(`${this.call('orderBy')} takes field names or expressions; got ${typeof item}.`);
@@ -169,6 +174,7 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     return this.chain('annotate', [annotations], (query) => {
       for (const [alias, expression] of Object.entries(annotations)) query.addAnnotation(alias, expression, true, this.call('annotate'));
       if (query.shape.kind !== 'models' && query.shape.names.length) {
+        if (query.hasAggregateAnnotations) query.groupBy ??= [...query.shape.names];
         query.shape = { ...query.shape, names: [...query.shape.names, ...Object.keys(annotations)] };
       }
     });

@@ -1,5 +1,4 @@
 import { getConnection } from '../db/connections';
-import { ObjectDoesNotExist } from '../errors';
 import type { Model } from '../models/base';
 import { ForeignKey, ManyToManyField, describeInstance } from '../models/fields/related';
 import type { ThroughKeys } from '../models/options';
@@ -56,6 +55,24 @@ export abstract class RelatedManager<T extends Model = Model> extends QuerySet<T
       if (cached) return [...(cached as T[])];
     }
     return super.eval();
+  }
+
+  /** The prefetched rows as an evaluated queryset, when this manager itself (not a chain on it) has them. */
+  private get prefetchedQuerySet(): QuerySet<T, T> | null {
+    return !this.steps.length && this.instance._state.prefetched[this.accessor] ? this.all() : null;
+  }
+
+  // As Django's manager methods, which go through the prefetched queryset: no query when the rows are cached.
+  override count(): number {
+    return this.prefetchedQuerySet?.count() ?? super.count();
+  }
+
+  override exists(): boolean {
+    return this.prefetchedQuerySet?.exists() ?? super.exists();
+  }
+
+  override contains(object: T): boolean {
+    return this.prefetchedQuerySet?.contains(object) ?? super.contains(object);
   }
 
   protected ensureInstances(objects: readonly unknown[], method: string, allowKeys: boolean): Array<Model | unknown> {
@@ -308,7 +325,7 @@ export class ManyRelatedManager<T extends Model = Model> extends RelatedManager<
   }
 
   set(objects: readonly unknown[], options: AddOptions & { clear?: boolean } = {}): void {
-    const values = this.targetValues(objects, 'set');
+    const values = [...new Set(this.targetValues(objects, 'set'))];
     this.invalidatePrefetch();
     getConnection(this.call('set')).atomic(() => {
       if (options.clear) {
@@ -327,32 +344,38 @@ export class ManyRelatedManager<T extends Model = Model> extends RelatedManager<
   }
 
   override create(values: CreateValues<T> = {} as CreateValues<T>, options: AddOptions = {}): T {
+    const throughDefaults = options.throughDefaults ?? this.pendingThroughDefaults;
     return getConnection(this.call('create')).atomic(() => {
       const created = this.model.objects.create(values) as T;
-      this.add(created, { throughDefaults: options.throughDefaults });
+      this.add(created, { throughDefaults });
       return created;
     });
   }
 
+  /**
+   * As Django: looks within the related set, and when the object is not there creates a new one and links it
+   * (an existing object that is not linked is neither linked nor updated; a unique clash is an IntegrityError).
+   */
   override getOrCreate(lookups: Lookups = {}, options: { defaults?: Lookups; throughDefaults?: Lookups } = {}): [T, boolean] {
-    return getConnection(this.call('getOrCreate')).atomic(() => {
-      try {
-        return [this.get(lookups), false] as [T, boolean];
-      } catch (error) {
-        if (!(error instanceof ObjectDoesNotExist)) throw error;
-      }
-      const [object, created] = this.model.objects.getOrCreate(lookups, options) as [T, boolean];
-      this.add(object, { throughDefaults: options.throughDefaults });
-      return [object, created] as [T, boolean];
-    });
+    return this.withThroughDefaults(options.throughDefaults, () => super.getOrCreate(lookups, { defaults: options.defaults }));
   }
 
   override updateOrCreate(lookups: Lookups = {}, options: { defaults?: Lookups; createDefaults?: Lookups; throughDefaults?: Lookups } = {}): [T, boolean] {
-    return getConnection(this.call('updateOrCreate')).atomic(() => {
-      const [object, created] = this.model.objects.updateOrCreate(lookups, options) as [T, boolean];
-      this.add(object, { throughDefaults: options.throughDefaults });
-      return [object, created] as [T, boolean];
-    });
+    const { throughDefaults, ...rest } = options;
+    return this.withThroughDefaults(throughDefaults, () => super.updateOrCreate(lookups, rest));
+  }
+
+  /** throughDefaults of the getOrCreate / updateOrCreate in progress, for the create() that QuerySet's version calls. */
+  private pendingThroughDefaults: Lookups | undefined;
+
+  private withThroughDefaults<V>(throughDefaults: Lookups | undefined, fn: () => V): V {
+    const previous = this.pendingThroughDefaults;
+    this.pendingThroughDefaults = throughDefaults ?? previous;
+    try {
+      return fn();
+    } finally {
+      this.pendingThroughDefaults = previous;
+    }
   }
 }
 

@@ -5,7 +5,9 @@ import type { ModelClass } from '../types';
 import { Field, FieldValueError, lowerFirst, type FieldOptions } from './base';
 
 /** A lazily resolved target, so models may refer to each other (and to themselves) before they are declared. */
-export type ModelThunk<M extends ModelClass = ModelClass> = () => M;
+/** A class, otherwise unconstrained, so a model's fields may name the model itself (`() => Person`) without a type cycle. */
+type AnyClass = abstract new (...args: any[]) => any;
+export type ModelThunk<M extends AnyClass = ModelClass> = () => M;
 
 export interface ForeignKeyOptions<N extends boolean> extends Omit<FieldOptions<any, N>, 'choices'> {
   onDelete: OnDelete;
@@ -23,7 +25,7 @@ export interface ForeignKeyOptions<N extends boolean> extends Omit<FieldOptions<
  * A many-to-one relation. The instance attribute `box` is the related instance; `boxId` is the raw key,
  * stored in the column `box_id`.
  */
-export class ForeignKey<M extends ModelClass = ModelClass, N extends boolean = false> extends Field<InstanceType<M>, N> {
+export class ForeignKey<M extends AnyClass = ModelClass, N extends boolean = false> extends Field<InstanceType<M>, N> {
   declare readonly '~target': M;
   readonly internalType: string = 'ForeignKey';
   override readonly isRelation = true;
@@ -47,7 +49,7 @@ export class ForeignKey<M extends ModelClass = ModelClass, N extends boolean = f
     this.column = this.options.dbColumn ?? `${this.column}_id`;
   }
 
-  get relatedModel(): M {
+  get relatedModel(): M & ModelClass {
     if (!this.resolvedTarget) {
       const target = this.targetThunk();
       if (typeof target !== 'function' || !('fields' in target)) {
@@ -55,7 +57,7 @@ export class ForeignKey<M extends ModelClass = ModelClass, N extends boolean = f
       }
       this.resolvedTarget = target;
     }
-    return this.resolvedTarget;
+    return this.resolvedTarget as M & ModelClass;
   }
 
   /** The field on the target that the key holds. */
@@ -86,7 +88,7 @@ export class ForeignKey<M extends ModelClass = ModelClass, N extends boolean = f
 
   /** The name reverse lookups use from the target (`Box.objects.filter({ pizza__name: ... })`). */
   get relatedQueryName(): string {
-    return this.relationOptions.relatedQueryName ?? this.relationOptions.relatedName?.replace(/\+$/, '') ?? lowerFirst(this.model.name);
+    return this.relationOptions.relatedQueryName ?? this.relationOptions.relatedName ?? lowerFirst(this.model.name);
   }
 
   /** Accepts an instance of the target model, or a raw key; returns the raw key. */
@@ -118,7 +120,7 @@ export class ForeignKey<M extends ModelClass = ModelClass, N extends boolean = f
   }
 }
 
-export class OneToOneField<M extends ModelClass = ModelClass, N extends boolean = false> extends ForeignKey<M, N> {
+export class OneToOneField<M extends AnyClass = ModelClass, N extends boolean = false> extends ForeignKey<M, N> {
   override readonly internalType = 'OneToOneField';
   override readonly oneToOne = true;
   constructor(to: ModelThunk<M>, options: ForeignKeyOptions<N> = {} as ForeignKeyOptions<N>) {
@@ -142,7 +144,7 @@ export interface ManyToManyOptions {
 }
 
 /** A many-to-many relation through an automatic or an explicit intermediate model. */
-export class ManyToManyField<M extends ModelClass = ModelClass> extends Field<unknown, false> {
+export class ManyToManyField<M extends AnyClass = ModelClass> extends Field<unknown, false> {
   declare readonly '~target': M;
   readonly internalType = 'ManyToManyField';
   readonly dbType = null;
@@ -164,9 +166,9 @@ export class ManyToManyField<M extends ModelClass = ModelClass> extends Field<un
     this.column = '';
   }
 
-  get relatedModel(): M {
+  get relatedModel(): M & ModelClass {
     this.resolvedTarget ??= this.targetThunk();
-    return this.resolvedTarget;
+    return this.resolvedTarget as M & ModelClass;
   }
 
   get isSelfReferential(): boolean {
@@ -185,7 +187,7 @@ export class ManyToManyField<M extends ModelClass = ModelClass> extends Field<un
   }
 
   get relatedQueryName(): string {
-    return this.m2mOptions.relatedQueryName ?? this.m2mOptions.relatedName?.replace(/\+$/, '') ?? lowerFirst(this.model.name);
+    return this.m2mOptions.relatedQueryName ?? this.m2mOptions.relatedName ?? lowerFirst(this.model.name);
   }
 
   get throughThunk(): ModelThunk | undefined {
