@@ -2,26 +2,12 @@
  * Relation accessors (sync API): forward FK / one-to-one, reverse one-to-one, reverse FK managers,
  * many-to-many managers on both sides, and self-references.
  */
-import {
-  captureQueries,
-  close,
-  configure,
-  createSchema,
-  ManyRelatedManager,
-  ObjectDoesNotExist,
-  ReverseManyToOneManager,
-} from '../../../src';
+import { captureQueries, ManyRelatedManager, ObjectDoesNotExist, ReverseManyToOneManager } from '../../../src';
 import { Box, Choice, Pizza, Price, Question, Topping } from '../../models';
 import { Author, AuthorProfile, Category, Person } from '../../relations';
+import { makePizza, useRelationsDatabase } from './setup';
 
-beforeAll(() => {
-  configure({ database: ':memory:', models: [require.resolve('../../models'), require.resolve('../../relations')] });
-  createSchema();
-});
-
-afterAll(async () => {
-  await close();
-});
+useRelationsDatabase();
 
 beforeEach(() => {
   Pizza.objects.all().delete();
@@ -34,9 +20,6 @@ beforeEach(() => {
   Author.objects.all().delete();
 });
 
-function makePizza(name: string, box: Box | null = null, amount = '10.00'): Pizza {
-  return Pizza.objects.create({ name, box, price: Price.objects.create({ amount }) });
-}
 
 describe('forward foreign key', () => {
   test('pizza.box returns the related instance, loaded once', () => {

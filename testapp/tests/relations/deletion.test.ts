@@ -2,16 +2,7 @@
  * Deletion across relations (sync API): every onDelete rule, for instance and QuerySet deletes, the
  * `[total, { Model: n }]` result (auto M2M rows under 'Pizza_toppings'), and one transaction per delete.
  */
-import {
-  atomic,
-  captureQueries,
-  close,
-  configure,
-  createSchema,
-  IntegrityError,
-  ProtectedError,
-  RestrictedError,
-} from '../../../src';
+import { atomic, captureQueries, IntegrityError, ProtectedError, RestrictedError } from '../../../src';
 import { Box, Choice, Pizza, Price, Question, Topping } from '../../models';
 import {
   Album,
@@ -33,15 +24,9 @@ import {
   Song,
   Target,
 } from '../../relations';
+import { useRelationsDatabase } from './setup';
 
-beforeAll(() => {
-  configure({ database: ':memory:', models: [require.resolve('../../models'), require.resolve('../../relations')] });
-  createSchema();
-});
-
-afterAll(async () => {
-  await close();
-});
+useRelationsDatabase();
 
 let fallback: Target;
 

@@ -2,29 +2,14 @@
  * Expressions over relations (sync API): aggregates across joins (Count with distinct / filter, Sum, Avg,
  * Min, Max), annotate with the right GROUP BY, values() grouping, Exists, Subquery and OuterRef.
  */
-import {
-  Avg,
-  close,
-  configure,
-  Count,
-  createSchema,
-  Exists,
-  F,
-  FieldError,
-  Max,
-  Min,
-  OuterRef,
-  Q,
-  Subquery,
-  Sum,
-} from '../../../src';
+import { Avg, Count, Exists, F, FieldError, Max, Min, OuterRef, Q, Subquery, Sum } from '../../../src';
 import { Box, Pizza, Price, Question, Topping } from '../../models';
 import { Band, Musician } from '../../relations';
+import { useRelationsDatabase } from './setup';
+
+useRelationsDatabase();
 
 beforeAll(() => {
-  configure({ database: ':memory:', models: [require.resolve('../../models'), require.resolve('../../relations')] });
-  createSchema();
-
   const large = Box.objects.create({ name: 'large' });
   const small = Box.objects.create({ name: 'small' });
   Box.objects.create({ name: 'empty' });
@@ -54,9 +39,6 @@ beforeAll(() => {
   wings.members.add(paul);
 });
 
-afterAll(async () => {
-  await close();
-});
 
 /** `{ name: annotation }` for each row. */
 function byName<T extends { name: string }>(rows: Iterable<T>, key: string): Record<string, unknown> {

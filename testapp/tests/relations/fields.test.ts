@@ -2,28 +2,12 @@
  * Relation fields (sync API): ForeignKey / OneToOneField / ManyToManyField declarations, reverse names,
  * toField, the raw key attribute, assignment, the schema they produce, and the errors for bad input.
  */
-import {
-  close,
-  configure,
-  createSchema,
-  FieldError,
-  ForeignKey,
-  IntegrityError,
-  ManyToManyField,
-  OneToOneField,
-  schemaStatements,
-} from '../../../src';
+import { FieldError, ForeignKey, IntegrityError, ManyToManyField, OneToOneField, schemaStatements } from '../../../src';
 import { Box, Pizza, Price, Topping } from '../../models';
 import { Article, Author, AuthorProfile, Band, Membership, Musician, Person, Review, Tag } from '../../relations';
+import { useRelationsDatabase } from './setup';
 
-beforeAll(() => {
-  configure({ database: ':memory:', models: [require.resolve('../../models'), require.resolve('../../relations')] });
-  createSchema();
-});
-
-afterAll(async () => {
-  await close();
-});
+useRelationsDatabase();
 
 beforeEach(() => {
   Pizza.objects.all().delete();

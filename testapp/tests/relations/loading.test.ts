@@ -2,9 +2,10 @@
  * Loading relations eagerly (sync API): selectRelated (joins) and prefetchRelated (one query per level),
  * with query counts that rule out N+1 access.
  */
-import { captureQueries, close, configure, createSchema, FieldError, Prefetch } from '../../../src';
+import { captureQueries, FieldError, Prefetch } from '../../../src';
 import { Box, Choice, Pizza, Price, Question, Topping } from '../../models';
 import { Band, Membership, Musician, Person } from '../../relations';
+import { useRelationsDatabase } from './setup';
 
 let large: Box;
 let small: Box;
@@ -13,10 +14,9 @@ let ham: Topping;
 let basil: Topping;
 let orphanPrice: Price;
 
-beforeAll(() => {
-  configure({ database: ':memory:', models: [require.resolve('../../models'), require.resolve('../../relations')] });
-  createSchema();
+useRelationsDatabase();
 
+beforeAll(() => {
   large = Box.objects.create({ name: 'large' });
   small = Box.objects.create({ name: 'small' });
   Box.objects.create({ name: 'empty' });
@@ -48,9 +48,6 @@ beforeAll(() => {
   wings.members.add(paul, { throughDefaults: { role: 'vocals' } });
 });
 
-afterAll(async () => {
-  await close();
-});
 
 function names(objects: Iterable<{ name: string }>): string[] {
   return [...objects].map((object) => object.name);

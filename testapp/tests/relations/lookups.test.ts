@@ -2,9 +2,10 @@
  * Lookups across relations (sync API): forward, reverse and many-to-many traversal to any depth,
  * instance / key / mixed values, isnull, querysets as `__in` values, and Django's multi-valued semantics.
  */
-import { close, configure, createSchema, F, FieldError, Q } from '../../../src';
+import { F, FieldError, Q } from '../../../src';
 import { Box, Pizza, Price, Topping } from '../../models';
 import { Author, Band, Membership, Musician, Person, Review } from '../../relations';
+import { useRelationsDatabase } from './setup';
 
 let large: Box;
 let small: Box;
@@ -20,10 +21,9 @@ let salamiPizza: Pizza;
 let plain: Pizza;
 let orphanPrice: Price;
 
-beforeAll(() => {
-  configure({ database: ':memory:', models: [require.resolve('../../models'), require.resolve('../../relations')] });
-  createSchema();
+useRelationsDatabase();
 
+beforeAll(() => {
   large = Box.objects.create({ name: 'large' });
   small = Box.objects.create({ name: 'small' });
   empty = Box.objects.create({ name: 'empty' });
@@ -42,9 +42,6 @@ beforeAll(() => {
   salamiPizza.toppings.add(salami, cheese);
 });
 
-afterAll(async () => {
-  await close();
-});
 
 function names(objects: Iterable<{ name: string }>): string[] {
   return [...objects].map((object) => object.name).sort();

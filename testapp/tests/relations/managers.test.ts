@@ -2,18 +2,12 @@
  * Related managers (sync API): QuerySet methods plus add / remove / clear / set / create / getOrCreate /
  * updateOrCreate on both sides of reverse-FK, M2M (auto and explicit through) and self-referential relations.
  */
-import { captureQueries, close, configure, Count, createSchema, F, IntegrityError, ManyToManyField, Sum } from '../../../src';
+import { captureQueries, Count, F, IntegrityError, ManyToManyField, Sum } from '../../../src';
 import { Box, Choice, Pizza, Price, Question, Topping } from '../../models';
 import { Band, Membership, Musician, Person } from '../../relations';
+import { makePizza, useRelationsDatabase } from './setup';
 
-beforeAll(() => {
-  configure({ database: ':memory:', models: [require.resolve('../../models'), require.resolve('../../relations')] });
-  createSchema();
-});
-
-afterAll(async () => {
-  await close();
-});
+useRelationsDatabase();
 
 beforeEach(() => {
   Pizza.objects.all().delete();
@@ -30,9 +24,6 @@ function price(amount = '10.00'): Price {
   return Price.objects.create({ amount });
 }
 
-function makePizza(name: string, box: Box | null = null, amount = '10.00'): Pizza {
-  return Pizza.objects.create({ name, box, price: price(amount) });
-}
 
 const PizzaToppings = () => Pizza._meta.through(Pizza._meta.getField('toppings') as ManyToManyField).through;
 const PersonFriends = () => Person._meta.through(Person._meta.getField('friends') as ManyToManyField).through;

@@ -1,0 +1,17 @@
+/** Shared set-up for the relation tests: a ':memory:' database with the pizzeria and the relations models. */
+import { close, configure, createSchema } from '../../../src';
+import { Box, Pizza, Price } from '../../models';
+
+/** configure() + createSchema() before the file's tests (before its own beforeAll hooks), close() after. */
+export function useRelationsDatabase(options: { mainThread?: 'allow' | 'forbid' } = {}): void {
+  beforeAll(() => {
+    configure({ database: ':memory:', models: [require.resolve('../../models'), require.resolve('../../relations')], ...options });
+    createSchema();
+  });
+  afterAll(() => close());
+}
+
+/** A pizza with its own price (the one-to-one is required). */
+export function makePizza(name: string, box: Box | null = null, amount = '10.00'): Pizza {
+  return Pizza.objects.create({ name, box, price: Price.objects.create({ amount }) });
+}
