@@ -49,7 +49,13 @@ export class Connection {
   /** Rows as arrays of column values, the fast path every SELECT takes. */
   selectRows(sql: string, params: readonly unknown[], safeIntegers = false): unknown[][] {
     const statement = this.statement(sql, safeIntegers ? 'raw-safe' : 'raw');
-    if (!isObserved()) return this.guard(sql, () => statement.all(...params) as unknown[][]);
+    if (!isObserved()) {
+      try {
+        return statement.all(...params) as unknown[][];
+      } catch (error) {
+        throw translateError(error, sql);
+      }
+    }
     return this.observed(sql, params, () => statement.all(...params) as unknown[][]);
   }
 
@@ -62,8 +68,12 @@ export class Connection {
 
   run(sql: string, params: readonly unknown[] = []): RunResult {
     const statement = this.statement(sql, 'run');
-    if (!isObserved()) return this.guard(sql, () => statement.run(...params));
-    return this.observed(sql, params, () => statement.run(...params));
+    if (isObserved()) return this.observed(sql, params, () => statement.run(...params));
+    try {
+      return statement.run(...params);
+    } catch (error) {
+      throw translateError(error, sql);
+    }
   }
 
   /** Several statements without parameters (DDL). */
@@ -180,9 +190,12 @@ export class Connection {
 
 /** SQLite constraint failures become IntegrityError; everything else passes through with the SQL attached. */
 export function translateError(error: unknown, sql: string): unknown {
-  if (!(error instanceof Error) || error instanceof ThreadormError) return error;
-  const code = (error as { code?: string }).code ?? '';
-  if (code.startsWith('SQLITE_CONSTRAINT')) return new IntegrityError(error.message);
-  if (code) error.message = `${error.message} (while running: ${sql})`;
+  // Not `instanceof Error`: the native addon is loaded once per process, so under jest (one vm realm per
+  // test file) its errors may come from another realm's Error class.
+  if (typeof error !== 'object' || error === null || error instanceof ThreadormError) return error;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code !== 'string' || !code || typeof message !== 'string') return error;
+  if (code.startsWith('SQLITE_CONSTRAINT')) return new IntegrityError(message);
+  (error as { message: string }).message = `${message} (while running: ${sql})`;
   return error;
 }

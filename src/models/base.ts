@@ -27,6 +27,8 @@ export interface ModelState {
   prefetched: Record<string, Model[]>;
   /** Related managers handed out by accessors, by accessor name. */
   managers: Record<string, unknown>;
+  /** Foreign keys assigned an unsaved instance: save() takes the key from it once it has one. */
+  awaitingKey?: Set<string>;
 }
 
 export function freshState(adding: boolean): ModelState {
@@ -186,6 +188,8 @@ export class Model {
       if (field.autoIncrement && (self[field.attname] === null || self[field.attname] === undefined)) continue;
       let value = self[field.attname];
       if (value instanceof Expression) continue;
+      // Django's clean_fields: a blank-allowed field with an empty value is not validated (autoNow stamps come at save).
+      if (field.blank && (value === null || value === undefined || value === '')) continue;
       try {
         if (value !== null && value !== undefined) value = field.toValue(value);
       } catch (error) {
@@ -280,18 +284,27 @@ function updateFieldsFor(meta: Options, names: readonly string[]): Field[] {
   });
 }
 
-/** An instance assigned to `pizza.box` before it was saved gets its key copied in once it has one. */
+/**
+ * Before a save: an instance assigned to `pizza.box` while unsaved gives its key now (or the save is
+ * refused); a cached related instance whose key no longer matches `boxId` (it was reassigned) is dropped.
+ */
 function syncForeignKeyAttributes(instance: Model): void {
   const meta = (instance.constructor as ModelClass)._meta;
   const self = instance as unknown as Record<string, unknown>;
+  const state = instance._state;
   for (const field of meta.foreignKeys) {
-    const related = instance._state.related[field.name];
+    const related = state.related[field.name];
     if (!related) continue;
     const key = (related as unknown as Record<string, unknown>)[field.targetField.attname];
-    if (key === null || key === undefined) {
-      throw new TypeError(`${meta.label}.save() prohibited to prevent data loss due to unsaved related object '${field.name}' (${describeInstance(related)}).`);
+    if (state.awaitingKey?.has(field.name)) {
+      if (key === null || key === undefined) {
+        throw new TypeError(`${meta.label}.save() prohibited to prevent data loss due to unsaved related object '${field.name}' (${describeInstance(related)}).`);
+      }
+      self[field.attname] = key;
+      state.awaitingKey.delete(field.name);
+    } else if (self[field.attname] !== key) {
+      delete state.related[field.name];
     }
-    if (self[field.attname] === null || self[field.attname] === undefined) self[field.attname] = key;
   }
 }
 
@@ -316,6 +329,8 @@ function uniquenessErrors(instance: Model, exclude: Set<string>): ErrorDict {
   const errors: ErrorDict = {};
   const checks: Array<{ fields: Field[]; key: string }> = [];
   for (const field of meta.concreteFields) {
+    // As Django: no need to check the primary key of a saved instance (it is excluded from its own check anyway).
+    if (field.primaryKey && !instance._state.adding) continue;
     if (field.unique && !exclude.has(field.name) && !(field.autoIncrement && self[field.attname] == null)) {
       checks.push({ fields: [field], key: field.name });
     }

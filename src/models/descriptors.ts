@@ -78,6 +78,7 @@ function forwardDescriptor(field: ForeignKey): PropertyDescriptor {
       return related;
     },
     set(this: Model & Record<string, unknown>, value: unknown) {
+      this._state.awaitingKey?.delete(name);
       if (value === null || value === undefined) {
         this._state.related[name] = null;
         this[attname] = null;
@@ -85,8 +86,11 @@ function forwardDescriptor(field: ForeignKey): PropertyDescriptor {
       }
       const target = field.relatedModel;
       if (value instanceof target) {
+        const key = (value as unknown as Record<string, unknown>)[field.targetField.attname] ?? null;
         this._state.related[name] = value;
-        this[attname] = (value as unknown as Record<string, unknown>)[field.targetField.attname] ?? null;
+        this[attname] = key;
+        if (key === null) (this._state.awaitingKey ??= new Set()).add(name);
+        else this._state.awaitingKey?.delete(name);
         return;
       }
       if (typeof value === 'object' && !(value instanceof Date)) {

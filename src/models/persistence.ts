@@ -31,44 +31,51 @@ export function prepareValue(field: Field, value: unknown, label: string): SqlVa
   }
 }
 
-const insertSqlCache = new WeakMap<Options, Map<string, string>>();
-
-function insertSql(meta: Options, fields: readonly Field[], orIgnore: boolean): string {
-  let cache = insertSqlCache.get(meta);
-  if (!cache) insertSqlCache.set(meta, (cache = new Map()));
-  const key = (orIgnore ? '!' : '') + fields.map((field) => field.column).join(',');
-  let sql = cache.get(key);
-  if (!sql) {
-    const verb = orIgnore ? 'INSERT OR IGNORE INTO' : 'INSERT INTO';
-    sql = fields.length
-      ? `${verb} ${quote(meta.dbTable)} (${fields.map((field) => quote(field.column)).join(', ')}) VALUES (${fields.map(() => '?').join(', ')})`
-      : `${verb} ${quote(meta.dbTable)} DEFAULT VALUES`;
-    cache.set(key, sql);
-  }
-  return sql;
+/** The INSERT of a model: with or without the automatic key column, plain or OR IGNORE. */
+interface InsertShape {
+  fields: Field[];
+  sql: string;
 }
 
-/** The columns and values an INSERT of `instance` writes (pre-save hooks run here: autoNow stamps). */
-function insertValues(meta: Options, instance: Model): { fields: Field[]; params: SqlValue[] } {
+const insertShapes = new WeakMap<Options, Map<string, InsertShape>>();
+
+function insertShape(meta: Options, withAutoKey: boolean, orIgnore: boolean): InsertShape {
+  let shapes = insertShapes.get(meta);
+  if (!shapes) insertShapes.set(meta, (shapes = new Map()));
+  const key = `${withAutoKey ? 'k' : ''}${orIgnore ? '!' : ''}`;
+  let shape = shapes.get(key);
+  if (!shape) {
+    const fields = meta.concreteFields.filter((field) => withAutoKey || !field.autoIncrement);
+    const verb = orIgnore ? 'INSERT OR IGNORE INTO' : 'INSERT INTO';
+    const sql = fields.length
+      ? `${verb} ${quote(meta.dbTable)} (${fields.map((field) => quote(field.column)).join(', ')}) VALUES (${fields.map(() => '?').join(', ')})`
+      : `${verb} ${quote(meta.dbTable)} DEFAULT VALUES`;
+    shapes.set(key, (shape = { fields, sql }));
+  }
+  return shape;
+}
+
+/** The INSERT for `instance` and its values (pre-save hooks run here: autoNow stamps). */
+function insertValues(meta: Options, instance: Model, orIgnore: boolean): { sql: string; params: SqlValue[] } {
   const record = instance as unknown as Record<string, unknown>;
-  const fields: Field[] = [];
-  const params: SqlValue[] = [];
-  for (const field of meta.concreteFields) {
+  const autoKey = meta.pk.autoIncrement ? record[meta.pk.attname] : null;
+  const shape = insertShape(meta, autoKey !== null && autoKey !== undefined, orIgnore);
+  const params = new Array<SqlValue>(shape.fields.length);
+  for (let i = 0; i < shape.fields.length; i++) {
+    const field = shape.fields[i]!;
     const value = field.preSave(record, true);
-    if (field.autoIncrement && (value === null || value === undefined)) continue;
     if (value instanceof Expression) {
       throw new ValidationError({ [field.name]: ['An expression cannot be inserted; save the row first, then update it with F().'] }, { model: meta.label });
     }
-    fields.push(field);
-    params.push(prepareValue(field, value, meta.label));
+    params[i] = prepareValue(field, value, meta.label);
   }
-  return { fields, params };
+  return { sql: shape.sql, params };
 }
 
 export function insertRow(connection: Connection, instance: Model, orIgnore = false): boolean {
   const meta = (instance.constructor as ModelClass)._meta;
-  const { fields, params } = insertValues(meta, instance);
-  const result = connection.run(insertSql(meta, fields, orIgnore), params);
+  const { sql, params } = insertValues(meta, instance, orIgnore);
+  const result = connection.run(sql, params);
   if (result.changes === 0) return false;
   if (meta.pk.autoIncrement && (instance.pk === null || instance.pk === undefined)) {
     instance.pk = meta.pk.fromDb(result.lastInsertRowid);
@@ -103,12 +110,14 @@ export function bulkInsert(
     throw new TypeError(`${model._meta.label}.objects.bulkCreate(): batchSize must be a positive integer.`);
   }
   const meta = model._meta;
+  const pk = meta.pk;
   const orIgnore = options.ignoreConflicts ?? false;
   for (const object of objects) {
-    const { fields, params } = insertValues(meta, object);
-    const result = connection.run(insertSql(meta, fields, orIgnore), params);
+    const { sql, params } = insertValues(meta, object, orIgnore);
+    const result = connection.run(sql, params);
     if (result.changes > 0) {
-      if (meta.pk.autoIncrement && (object.pk === null || object.pk === undefined)) object.pk = meta.pk.fromDb(result.lastInsertRowid);
+      const record = object as unknown as Record<string, unknown>;
+      if (pk.autoIncrement && (record[pk.attname] === null || record[pk.attname] === undefined)) record[pk.attname] = pk.fromDb(result.lastInsertRowid);
       object._state.adding = false;
     }
   }

@@ -165,6 +165,18 @@ export class DecimalField<N extends boolean = false> extends Field<string, N> {
     }
     return [];
   }
+
+  /** Stored values are normalised text already; computed ones (REAL from F() arithmetic) get the field's places. */
+  override fromDb(raw: unknown): string {
+    if (typeof raw === 'string' && this.isNormalised(raw)) return raw;
+    const parsed = parseDecimal(String(raw));
+    return parsed ? formatDecimal(rescale(parsed, this.decimalPlaces)) : String(raw);
+  }
+
+  private isNormalised(text: string): boolean {
+    const point = text.length - this.decimalPlaces - 1;
+    return this.decimalPlaces === 0 ? /^-?\d+$/.test(text) : text[point] === '.' && /^-?\d+\.\d+$/.test(text);
+  }
 }
 
 export class BooleanField<N extends boolean = false> extends Field<boolean, N> {

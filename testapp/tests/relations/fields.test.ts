@@ -472,3 +472,26 @@ describe('schema', () => {
     expect(tables).toEqual(expect.arrayContaining(['pizza_toppings', 'person_friends', 'person_following', 'article_tags']));
   });
 });
+
+describe('the raw key attribute and the related-instance cache', () => {
+  it('clearing boxId after the box was loaded is what save() writes', () => {
+    const box = Box.objects.create({ name: 'cached' });
+    const pizza = Pizza.objects.create({ name: 'P', box, price: Price.objects.create({ amount: '1.00' }) });
+    const loaded = Pizza.objects.selectRelated('box').get({ pk: pizza.pk });
+    expect(loaded.box?.name).toBe('cached');
+    loaded.boxId = null;
+    loaded.save();
+    expect(Pizza.objects.get({ pk: pizza.pk }).boxId).toBeNull();
+    expect(loaded.box).toBeNull();
+  });
+
+  it('an instance assigned while unsaved gives its key once saved', () => {
+    const box = new Box({ name: 'later' });
+    const pizza = new Pizza({ name: 'Q', price: Price.objects.create({ amount: '2.00' }) });
+    pizza.box = box;
+    expect(() => pizza.save()).toThrow(/unsaved related object 'box'/);
+    box.save();
+    pizza.save();
+    expect(Pizza.objects.get({ pk: pizza.pk }).boxId).toBe(box.pk);
+  });
+});
