@@ -1,0 +1,19 @@
+import { defineGroup } from '../../lib/group';
+import { seedPizzeria } from '../../lib/pizzeria';
+import { createDatabase, withRaw } from '../../lib/session';
+import { GROUP, type AsyncContext } from './context';
+import { eventLoop } from './event-loop';
+import { lookups } from './lookups';
+import { scaling } from './scaling';
+import { streaming } from './streaming';
+
+/** Group 3: the async layer (Model.aobjects over the worker pool). Each case configures the pool it needs. */
+export const asyncLayer = defineGroup<AsyncContext>({
+  name: GROUP,
+  title: 'Async layer: Model.aobjects through the worker pool',
+  async within(body) {
+    const database = await createDatabase(GROUP, seedPizzeria);
+    await withRaw(database, (raw) => body({ database, raw }));
+  },
+  cases: [lookups, eventLoop, scaling, streaming],
+});
