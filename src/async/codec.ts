@@ -22,6 +22,7 @@ import { QNode } from '../query/where';
 
 type Tagged =
   | { $: 'model'; label: string; values: unknown[]; adding: boolean; related?: Record<string, unknown>; prefetched?: Record<string, unknown>; extra?: Record<string, unknown> }
+  | { $: 'ref'; id: number }
   | { $: 'buffer'; bytes: Uint8Array }
   | { $: 'map'; entries: unknown[] }
   | { $: 'queryset'; root: unknown; steps: unknown }
@@ -87,6 +88,8 @@ export function decode(value: unknown): unknown {
       return new Map(tagged.entries.map(decode) as Array<[unknown, unknown]>);
     case 'model':
       return decodeInstance(tagged);
+    case 'ref':
+      return decodingInstances![tagged.id]!;
     case 'queryset':
       return replay(decodeRoot(tagged.root), decode(tagged.steps) as ChainStep[]);
     case 'q': {
@@ -117,8 +120,29 @@ function decodePlain(value: Record<string, unknown>): Record<string, unknown> {
 
 // ---------------------------------------------------------------- instances
 
+/**
+ * Instances already sent in the current instance graph, numbered in the order they are met. Relation
+ * caches can form cycles (a prefetched `box.pizzaSet` whose pizzas cache `box`); a repeat is sent as a
+ * `ref` and decoding, which meets the instances in the same order, resolves it to the same object.
+ */
+let encodingInstances: Map<Model, number> | null = null;
+let decodingInstances: Model[] | null = null;
+
 /** An instance as its field values in column order, plus relation caches and extra attributes (annotations). */
 function encodeInstance(instance: Model): Tagged {
+  const outermost = encodingInstances === null;
+  encodingInstances ??= new Map();
+  const seen = encodingInstances.get(instance);
+  if (seen !== undefined) return { $: 'ref', id: seen };
+  encodingInstances.set(instance, encodingInstances.size);
+  try {
+    return encodeInstanceFields(instance);
+  } finally {
+    if (outermost) encodingInstances = null;
+  }
+}
+
+function encodeInstanceFields(instance: Model): Tagged {
   const model = instance.constructor as ModelClass;
   const meta = model._meta;
   const record = instance as unknown as Record<string, unknown>;
@@ -143,9 +167,20 @@ function encodeInstance(instance: Model): Tagged {
 }
 
 function decodeInstance(tagged: Tagged & { $: 'model' }): Model {
+  const outermost = decodingInstances === null;
+  decodingInstances ??= [];
+  try {
+    return decodeInstanceFields(tagged, decodingInstances);
+  } finally {
+    if (outermost) decodingInstances = null;
+  }
+}
+
+function decodeInstanceFields(tagged: Tagged & { $: 'model' }, decoded: Model[]): Model {
   const model = getModel(tagged.label);
   const instance = Object.create(model.prototype) as Model & Record<string, unknown>;
   instance._state = freshState(tagged.adding);
+  decoded.push(instance);
   const fields = model._meta.concreteFields;
   for (let i = 0; i < fields.length; i++) {
     const value = tagged.values[i];

@@ -53,16 +53,21 @@ export async function evaluate(queryset: QuerySet<any, any>, method: string, arg
   const [plain, options] = splitQueryOptions(args);
   const keyed = keyedGetOf(queryset, method, plain);
   if (keyed) return (await send({ kind: 'keyedGet', ...keyed }, false, options)).value;
-  if (method === 'eval' && !queryset.hasPrefetches) {
-    // Rows cross as arrays of values; this thread compiles the same query and builds the instances.
-    const result = await send({ kind: 'query', queryset: encode(queryset), method: 'evalRows', args: [], returnArgs: false }, false, options);
-    return queryset.hydrate(result.value as unknown[][]);
-  }
+  if (method === 'eval' && !queryset.hasPrefetches) return queryset.hydrate(await fetchRows(queryset, options));
   const write = WRITE_METHODS.has(method);
   const payload: CallPayload = { kind: 'query', queryset: encode(queryset), method, args: encode(plain), returnArgs: write };
   const result = await send(payload, write, options);
   if (result.args) mergeArguments(plain, decode(result.args));
   return decode(result.value);
+}
+
+/**
+ * The raw rows of a queryset, fetched in a worker. Rows cross as arrays of values; this thread compiles
+ * the same query and builds the instances (`queryset.hydrate` / `queryset.rowHydrator()`).
+ */
+export async function fetchRows(queryset: QuerySet<any, any>, options: QueryOptions = {}): Promise<unknown[][]> {
+  const result = await send({ kind: 'query', queryset: encode(queryset), method: 'evalRows', args: [], returnArgs: false }, false, options);
+  return result.value as unknown[][];
 }
 
 /** Runs `instance.<method>(...args)` in a worker (save, delete, refreshFromDb) and copies back what it wrote. */

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Settings } from '../conf';
 import { QueryCancelled, ThreadormError, WorkerCrashed } from '../errors';
@@ -60,6 +61,16 @@ class Lane {
   private owner: string | null = null;
   private readonly waitingOwners: Array<{ id: string; start: () => void }> = [];
   private idleWaiters: Array<() => void> = [];
+  /**
+   * Threads of this lane by the time a task was aborted, with a promise of their exit. An aborted thread
+   * leaves the pool at once but only ends when its current SQLite statement does; close() waits for it.
+   */
+  private readonly abortedThreads = new Map<Worker, Promise<unknown>>();
+  /**
+   * Writer: set while an aborted writer thread still runs its statement. It holds SQLite's write lock
+   * until then, so the replacement thread would only meet SQLITE_BUSY: queued writes wait instead.
+   */
+  private paused: Promise<void> | null = null;
 
   constructor(
     readonly role: Role,
@@ -87,6 +98,7 @@ class Lane {
   /** Sends what may go now: everything for readers; for the writer, only the owning transaction's calls. */
   flush(): void {
     this.flushScheduled = false;
+    if (this.paused) return;
     const ready = this.owner === null ? this.queue : this.queue.filter((call) => call.transaction === this.owner);
     if (!ready.length) return;
     this.queue = this.owner === null ? [] : this.queue.filter((call) => call.transaction !== this.owner);
@@ -136,9 +148,28 @@ class Lane {
     if (index >= 0) this.queue.splice(index, 1);
     else if (call.task) {
       call.task.cancelled.add(call);
+      const threads = this.piscina.threads;
+      for (const thread of threads) {
+        if (this.abortedThreads.has(thread)) continue;
+        this.abortedThreads.set(thread, new Promise((resolve) => thread.once('exit', () => resolve(this.abortedThreads.delete(thread)))));
+      }
       call.task.controller.abort();
+      if (this.role === 'writer') this.pauseUntilGone(threads);
     }
     settle(call, () => call.reject(error));
+  }
+
+  /** Holds the queue until the threads that the abort removed from the pool have exited. */
+  private pauseUntilGone(threadsBefore: readonly Worker[]): void {
+    const current = new Set(this.piscina.threads);
+    const exits = threadsBefore.filter((thread) => !current.has(thread)).map((thread) => this.abortedThreads.get(thread));
+    if (!exits.length) return;
+    const paused: Promise<void> = Promise.all(exits).then(() => {
+      if (this.paused !== paused) return;
+      this.paused = null;
+      this.flush();
+    });
+    this.paused = paused;
   }
 
   /** Writer: makes `id` the owner of the lane once the current owner (if any) is done. */
@@ -177,7 +208,12 @@ class Lane {
 
   async close(): Promise<void> {
     await this.drained();
+    // A thread that was aborted earlier and exits after destroy() would make piscina start new threads
+    // for a pool that is gone (against a removed database): let such threads end first.
+    const current = new Set(this.piscina.threads);
+    await Promise.all([...this.abortedThreads].filter(([thread]) => !current.has(thread)).map(([, exited]) => exited));
     await this.piscina.destroy();
+    this.piscina.emitDestroy(); // the pool's async resource ends here, not whenever it is garbage-collected (jest --detectOpenHandles)
   }
 }
 

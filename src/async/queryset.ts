@@ -6,7 +6,7 @@ import type { PrefetchSpec } from '../query/prefetch';
 import type { Query } from '../query/query';
 import { QuerySet, type CreateValues, type FilterArg, type Lookups, type ValuesListOptions } from '../query/queryset';
 import type { AddOptions, RelatedManager } from '../query/related-managers';
-import { evaluate, splitQueryOptions } from './executor';
+import { evaluate, fetchRows, splitQueryOptions } from './executor';
 
 const DEFAULT_CHUNK_SIZE = 2000;
 
@@ -185,30 +185,51 @@ export class AsyncQuerySet<T extends Model = Model, R = T> implements PromiseLik
   }
 
   /**
-   * Streams the rows in chunks of `chunkSize`, fetching the next chunk only when the consumer asks
-   * (backpressure). Unordered querysets page by primary key; ordered ones by offset.
+   * Streams the rows in chunks of `chunkSize`. The next chunk is requested while this one is consumed
+   * (one chunk of read-ahead, no more: backpressure), and each row becomes an instance only when it is
+   * yielded, so memory stays flat however many rows there are. Unordered querysets page by primary key;
+   * ordered ones by offset.
    */
   iterator(options: { chunkSize?: number } & QueryOptions = {}): AsyncIterable<R> {
     const [, queryOptions] = splitQueryOptions([options]);
     const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     if (!Number.isInteger(chunkSize) || chunkSize <= 0) throw new TypeError('iterator(): chunkSize must be a positive integer.');
     const base = this.sync;
-    const byKey = !base.isOrdered() && base.query.shape.kind === 'models' && !base.query.isSliced && !base.query.combinator;
-    const run = <V>(queryset: QuerySet<T, V>) => evaluate(queryset, 'eval', [queryOptions]) as Promise<V[]>;
+    if (base.hasPrefetches) return this.iterateInstances(chunkSize, queryOptions);
+    const query = base.query;
+    const pkIndex = base.pkColumnIndex();
+    const byKey = pkIndex !== null && !base.isOrdered() && !query.isSliced && !query.combinator;
+    const keyed = byKey ? base.orderBy('pk') : base;
+    const page = (after: unknown, offset: number) => {
+      if (!byKey) return fetchRows(keyed.slice(offset, offset + chunkSize), queryOptions);
+      return fetchRows((after === undefined ? keyed : keyed.filter({ pk__gt: after })).slice(0, chunkSize), queryOptions);
+    };
+    const hydrate = keyed.rowHydrator();
     return {
       [Symbol.asyncIterator]: async function* () {
-        if (byKey) {
-          let lastPk: unknown = undefined;
-          for (;;) {
-            const page = lastPk === undefined ? base.orderBy('pk') : base.filter({ pk__gt: lastPk }).orderBy('pk');
-            const rows = await run(page.slice(0, chunkSize));
-            yield* rows;
-            if (rows.length < chunkSize) return;
-            lastPk = (rows[rows.length - 1] as unknown as Model).pk;
+        let pending: Promise<unknown[][]> | null = page(undefined, 0);
+        let offset = 0;
+        try {
+          while (pending) {
+            const rows: unknown[][] = await pending;
+            offset += rows.length;
+            pending = rows.length < chunkSize ? null : page(byKey ? rows[rows.length - 1]![pkIndex!] : undefined, offset);
+            for (const row of rows) yield hydrate(row) as R;
           }
+        } finally {
+          pending?.catch(() => undefined);
         }
+      },
+    };
+  }
+
+  /** Chunks that need prefetching run it in the worker, so they arrive as instances. */
+  private iterateInstances(chunkSize: number, options: QueryOptions): AsyncIterable<R> {
+    const base = this.sync;
+    return {
+      [Symbol.asyncIterator]: async function* () {
         for (let offset = 0; ; offset += chunkSize) {
-          const rows = await run(base.slice(offset, offset + chunkSize));
+          const rows = (await evaluate(base.slice(offset, offset + chunkSize), 'eval', [options])) as R[];
           yield* rows;
           if (rows.length < chunkSize) return;
         }

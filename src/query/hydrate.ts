@@ -70,7 +70,7 @@ export function buildInstance(plan: ModelPlan, row: readonly unknown[]): Model {
 }
 
 /** A field left out by defer()/only() loads on first read (when the sync API may query here). */
-function defineDeferred(instance: Model & Record<string, unknown>, name: string): void {
+export function defineDeferred(instance: Model & Record<string, unknown>, name: string): void {
   const model = instance.constructor as typeof Model;
   const field = model._meta.getField(name);
   Object.defineProperty(instance, field.attname, {

@@ -351,6 +351,20 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     return hydrateRows(Compiler.select(this.query).plan, rows) as R[];
   }
 
+  /** Builds one result from one row fetched elsewhere (streaming builds each row as it is consumed). */
+  rowHydrator(): (row: unknown[]) => R {
+    const plan = Compiler.select(this.query).plan;
+    return (row) => hydrateRows(plan, [row])[0] as R;
+  }
+
+  /** Where the primary key sits in this queryset's rows (model rows only). */
+  pkColumnIndex(): number | null {
+    const plan = Compiler.select(this.query).plan;
+    if (plan.kind !== 'models') return null;
+    const index = plan.plan.fields.indexOf(this.model._meta.pk);
+    return index < 0 ? null : index;
+  }
+
   get hasPrefetches(): boolean {
     return this.prefetchSpecs.length > 0;
   }
