@@ -23,7 +23,13 @@ interface PendingCall {
   capture: CapturedQuery[] | undefined;
   task: RunningTask | null;
   settled: boolean;
-  cleanup: () => void;
+  lane: Lane;
+  /** Absolute deadline in ms since the epoch, or 0 for none. */
+  deadline: number;
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+  deadlines: Deadlines;
 }
 
 /** What one task message carries per call: a call of its own, or several keyed gets coalesced. */
@@ -136,7 +142,7 @@ class Lane {
         return;
       }
       const reason = task.cancelled.size ? 'a query of the same transaction was cancelled' : error?.message ?? 'unknown error';
-      settle(call, () => call.reject(new WorkerCrashed(`The ${this.role} worker stopped while running this call: ${reason}.`)));
+      rejectCall(call, new WorkerCrashed(`The ${this.role} worker stopped while running this call: ${reason}.`));
     });
     if (this.queue.length) this.flush();
     if (!this.running.size && !this.queue.length) this.notifyIdle();
@@ -156,7 +162,7 @@ class Lane {
       call.task.controller.abort();
       if (this.role === 'writer') this.pauseUntilGone(threads);
     }
-    settle(call, () => call.reject(error));
+    rejectCall(call, error);
   }
 
   /** Holds the queue until the threads that the abort removed from the pool have exited. */
@@ -222,13 +228,13 @@ class Lane {
  * would cost more than the call itself for fast queries.
  */
 class Deadlines {
-  private readonly entries = new Map<PendingCall, { at: number; expire: () => void }>();
+  private readonly entries = new Set<PendingCall>();
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
 
-  add(call: PendingCall, at: number, expire: () => void): void {
-    this.entries.set(call, { at, expire });
-    if (at < this.timerAt) this.schedule(at);
+  add(call: PendingCall): void {
+    this.entries.add(call);
+    if (call.deadline < this.timerAt) this.schedule(call.deadline);
   }
 
   delete(call: PendingCall): void {
@@ -252,9 +258,10 @@ class Deadlines {
     this.timerAt = Infinity;
     const now = Date.now();
     let next = Infinity;
-    for (const entry of [...this.entries.values()]) {
-      if (entry.at <= now) entry.expire();
-      else next = Math.min(next, entry.at);
+    for (const call of [...this.entries]) {
+      if (call.deadline <= now) {
+        call.lane.cancel(call, new QueryCancelled(`${describeCall(call.payload)} timed out after ${call.timeoutMs} ms.`));
+      } else next = Math.min(next, call.deadline);
     }
     if (next < Infinity) this.schedule(next);
   }
@@ -287,29 +294,39 @@ function coalesce(calls: PendingCall[]): TaskEntry[] {
 function deliver(entry: TaskEntry, result: CallResult): void {
   if (!result.ok) {
     const error = decode(result.error) as Error;
-    for (const call of entry.calls) settle(call, () => call.reject(error));
+    for (const call of entry.calls) rejectCall(call, error);
     return;
   }
   if (entry.payload.kind !== 'keyedGets') {
     const call = entry.calls[0]!;
     if (call.capture && result.statements) call.capture.push(...result.statements);
-    settle(call, () => call.resolve(result));
+    resolveCall(call, result);
     return;
   }
   const { label, field, params } = entry.payload;
   const instances = instancesByKey(label, field, params, result.value as unknown[][]);
   entry.calls.forEach((call, index) => {
     const instance = instances[index];
-    if (instance) settle(call, () => call.resolve({ ok: true, value: instance }));
-    else settle(call, () => call.reject(new (getModel(label).DoesNotExist)(`${label} matching query does not exist.`)));
+    if (instance) resolveCall(call, { ok: true, value: instance });
+    else rejectCall(call, new (getModel(label).DoesNotExist)(`${label} matching query does not exist.`));
   });
 }
 
-function settle(call: PendingCall, action: () => void): void {
-  if (call.settled) return;
+/** Marks a call settled and drops its deadline and abort listener; false if it was settled already. */
+function finishCall(call: PendingCall): boolean {
+  if (call.settled) return false;
   call.settled = true;
-  call.cleanup();
-  action();
+  if (call.deadline) call.deadlines.delete(call);
+  if (call.onAbort) call.signal!.removeEventListener('abort', call.onAbort);
+  return true;
+}
+
+function resolveCall(call: PendingCall, result: CallResult & { ok: true }): void {
+  if (finishCall(call)) call.resolve(result);
+}
+
+function rejectCall(call: PendingCall, error: Error): void {
+  if (finishCall(call)) call.reject(error);
 }
 
 /** From source (ts-node / ts-jest) workers start through a small loader that registers ts-node. */
@@ -340,12 +357,9 @@ export class Pool {
     const transaction = options.transaction ?? null;
     const lane = write || transaction ? this.writer : this.readers;
     const timeoutMs = options.timeoutMs ?? this.settings.queryTimeoutMs;
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(new QueryCancelled(`${describeCall(payload)} was cancelled before it started.`));
     return new Promise((resolve, reject) => {
-      if (options.signal?.aborted) {
-        reject(new QueryCancelled(`${describeCall(payload)} was cancelled before it started.`));
-        return;
-      }
-      const onAbort = () => lane.cancel(call, new QueryCancelled(`${describeCall(payload)} was cancelled.`));
       const call: PendingCall = {
         payload: options.capture ? { ...payload, capture: true } : payload,
         resolve,
@@ -354,17 +368,18 @@ export class Pool {
         capture: options.capture,
         task: null,
         settled: false,
-        cleanup: () => {
-          if (timeoutMs > 0) this.deadlines.delete(call);
-          options.signal?.removeEventListener('abort', onAbort);
-        },
+        lane,
+        deadline: timeoutMs > 0 ? Date.now() + timeoutMs : 0,
+        timeoutMs,
+        signal,
+        onAbort: undefined,
+        deadlines: this.deadlines,
       };
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      if (timeoutMs > 0) {
-        this.deadlines.add(call, Date.now() + timeoutMs, () =>
-          lane.cancel(call, new QueryCancelled(`${describeCall(payload)} timed out after ${timeoutMs} ms.`)),
-        );
+      if (signal) {
+        call.onAbort = () => lane.cancel(call, new QueryCancelled(`${describeCall(payload)} was cancelled.`));
+        signal.addEventListener('abort', call.onAbort, { once: true });
       }
+      if (call.deadline) this.deadlines.add(call);
       lane.enqueue(call);
     });
   }
