@@ -5,7 +5,7 @@ import { setAsyncExecutor, type QueryOptions } from '../query/async-bridge';
 import { WRITE_METHODS, type QuerySet } from '../query/queryset';
 import { setSyncFunctionExecutor } from '../sync';
 import { currentCapture } from '../testing';
-import { decode, encode, mergeArguments, mergeInstance } from './codec';
+import { decode, encode, mergeArguments, mergeInstance, unflattenRows } from './codec';
 import { keyedGetOf } from './keyed-get';
 import { describeCall, Pool, type CallOptions } from './pool';
 import type { CallPayload } from './protocol';
@@ -67,7 +67,7 @@ export async function evaluate(queryset: QuerySet<any, any>, method: string, arg
  */
 export async function fetchRows(queryset: QuerySet<any, any>, options: QueryOptions = {}): Promise<unknown[][]> {
   const result = await send({ kind: 'query', queryset: encode(queryset), method: 'evalRows', args: [], returnArgs: false }, false, options);
-  return result.value as unknown[][];
+  return unflattenRows(result.value as unknown[]);
 }
 
 /** Runs `instance.<method>(...args)` in a worker (save, delete, refreshFromDb) and copies back what it wrote. */

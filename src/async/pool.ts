@@ -6,12 +6,14 @@ import type { Settings } from '../conf';
 import { QueryCancelled, ThreadormError, WorkerCrashed } from '../errors';
 import type { CapturedQuery } from '../testing';
 import { getModel } from '../models/registry';
-import { decode } from './codec';
+import { decode, unflattenRows } from './codec';
 import { instancesByKey } from './keyed-get';
 import type { CallPayload, CallResult, Role, Task } from './protocol';
 
-/** Reader batches larger than this are split, so workers have the next task queued while results travel. */
-const MAX_CALLS_PER_TASK = 16;
+/** Reader batches of at least this many entries go to several workers... */
+const MIN_ENTRIES_TO_SPLIT = 4;
+/** ...and no task carries more entries than this. */
+const MAX_ENTRIES_PER_TASK = 16;
 
 /** A call waiting for, or running in, a worker. */
 interface PendingCall {
@@ -108,19 +110,21 @@ class Lane {
     const ready = this.owner === null ? this.queue : this.queue.filter((call) => call.transaction === this.owner);
     if (!ready.length) return;
     this.queue = this.owner === null ? [] : this.queue.filter((call) => call.transaction !== this.owner);
+    const entries = coalesce(ready);
     if (this.role === 'writer') {
-      this.send(ready, this.owner === null);
+      this.send(entries, this.owner === null);
       return;
     }
-    // At least one task per worker, and no task so large that a worker idles while its results are
-    // decoded here: several smaller tasks keep every worker busy (pipelining).
-    const tasks = Math.min(ready.length, Math.max(this.threads, Math.ceil(ready.length / MAX_CALLS_PER_TASK)));
-    const size = Math.ceil(ready.length / tasks);
-    for (let i = 0; i < ready.length; i += size) this.send(ready.slice(i, i + size), false);
+    // Each task costs a worker wake-up and a message each way, which on a busy machine outweighs the
+    // overlap that more, smaller tasks would give. So: coalesced gets count as one entry, and a batch is
+    // split only when it has enough entries to keep several workers busy.
+    const tasks = Math.min(entries.length, Math.max(Math.min(this.threads, Math.ceil(entries.length / MIN_ENTRIES_TO_SPLIT)), Math.ceil(entries.length / MAX_ENTRIES_PER_TASK)));
+    const size = Math.ceil(entries.length / tasks);
+    for (let i = 0; i < entries.length; i += size) this.send(entries.slice(i, i + size), false);
   }
 
-  private send(calls: PendingCall[], groupCommit: boolean): void {
-    const entries = coalesce(calls);
+  private send(entries: TaskEntry[], groupCommit: boolean): void {
+    const calls = entries.flatMap((entry) => entry.calls);
     const task: RunningTask = { calls, entries, controller: new AbortController(), cancelled: new Set() };
     for (const call of calls) call.task = task;
     this.running.add(task);
@@ -304,7 +308,7 @@ function deliver(entry: TaskEntry, result: CallResult): void {
     return;
   }
   const { label, field, params } = entry.payload;
-  const instances = instancesByKey(label, field, params, result.value as unknown[][]);
+  const instances = instancesByKey(label, field, params, unflattenRows(result.value as unknown[]));
   entry.calls.forEach((call, index) => {
     const instance = instances[index];
     if (instance) resolveCall(call, { ok: true, value: instance });

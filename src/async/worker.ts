@@ -7,7 +7,7 @@ import { createSchema } from '../db/schema';
 import type { Model } from '../models/base';
 import type { QuerySet } from '../query/queryset';
 import { findSyncFunction } from '../sync';
-import { decode, encode } from './codec';
+import { decode, encode, flattenRows } from './codec';
 import { selectKeyed } from './keyed-get';
 import type { CallPayload, CallResult, Role, Task } from './protocol';
 
@@ -55,7 +55,7 @@ function execute(call: CallPayload): CallResult & { ok: true } {
       const method = (queryset as unknown as Record<string, (...args: unknown[]) => unknown>)[call.method];
       if (typeof method !== 'function') throw new TypeError(`Unknown queryset method '${call.method}'.`);
       const value = method.apply(queryset, args);
-      if (call.method === 'evalRows') return { ok: true, value };
+      if (call.method === 'evalRows') return { ok: true, value: flattenRows(value as unknown[][]) };
       return { ok: true, value: encode(value), ...(call.returnArgs ? { args: encode(args) } : {}) };
     }
     case 'instance': {
@@ -74,9 +74,9 @@ function execute(call: CallPayload): CallResult & { ok: true } {
       createSchema();
       return { ok: true, value: null };
     case 'keyedGet':
-      return { ok: true, value: selectKeyed(connection, call.label, call.field, [call.param]) };
+      return { ok: true, value: flattenRows(selectKeyed(connection, call.label, call.field, [call.param])) };
     case 'keyedGets':
-      return { ok: true, value: selectKeyed(connection, call.label, call.field, call.params) };
+      return { ok: true, value: flattenRows(selectKeyed(connection, call.label, call.field, call.params)) };
     case 'transaction':
       if (call.op === 'begin') connection.enterAtomic();
       else connection.exitAtomic(call.op === 'commit');
