@@ -7,8 +7,8 @@ import { setSyncFunctionExecutor } from '../sync';
 import { currentCapture } from '../testing';
 import { decode, encode, mergeArguments, mergeInstance, unflattenRows } from './codec';
 import { keyedGetOf } from './keyed-get';
-import { describeCall, Pool, type CallOptions } from './pool';
-import type { CallPayload } from './protocol';
+import { describeCall, Pool } from './pool';
+import type { CallPayload, CallResult } from './protocol';
 import { currentTransaction } from './transaction-context';
 
 let pool: Pool | null = null;
@@ -30,10 +30,12 @@ export function getPool(call: string): Pool {
 }
 
 /** Routes a payload: writes and calls inside aatomic() to the writer lane, the rest to readers. */
-export function send(payload: CallPayload, write: boolean, options: QueryOptions = {}) {
-  const transaction = currentTransaction();
-  const callOptions: CallOptions = { ...options, transaction: transaction?.id ?? null, capture: currentCapture() };
-  return getPool(describeCall(payload)).call(payload, write, callOptions);
+export function send(payload: CallPayload, write: boolean, options: QueryOptions = {}): Promise<CallResult & { ok: true }> {
+  return (pool ?? getPool(describeCall(payload))).call(payload, write, options, currentTransaction()?.id ?? null, currentCapture());
+}
+
+function valueOf(result: CallResult & { ok: true }): unknown {
+  return result.value;
 }
 
 /** Separates the trailing `{ signal, timeoutMs }` (which stays on this thread) from the call's arguments. */
@@ -49,10 +51,14 @@ export function splitQueryOptions(args: readonly unknown[]): [unknown[], QueryOp
 }
 
 /** Runs `queryset.<method>(...args)` in a worker and decodes the result; instances in the arguments are updated. */
-export async function evaluate(queryset: QuerySet<any, any>, method: string, args: readonly unknown[]): Promise<unknown> {
+export function evaluate(queryset: QuerySet<any, any>, method: string, args: readonly unknown[]): Promise<unknown> {
   const [plain, options] = splitQueryOptions(args);
   const keyed = keyedGetOf(queryset, method, plain);
-  if (keyed) return (await send({ kind: 'keyedGet', ...keyed }, false, options)).value;
+  if (keyed) return send(keyed, false, options).then(valueOf);
+  return evaluateInWorker(queryset, method, plain, options);
+}
+
+async function evaluateInWorker(queryset: QuerySet<any, any>, method: string, plain: unknown[], options: QueryOptions): Promise<unknown> {
   if (method === 'eval' && !queryset.hasPrefetches) return queryset.hydrate(await fetchRows(queryset, options));
   const write = WRITE_METHODS.has(method);
   const payload: CallPayload = { kind: 'query', queryset: encode(queryset), method, args: encode(plain), returnArgs: write };

@@ -15,7 +15,9 @@ import type { QuerySet } from '../query/queryset';
  * The main thread and the workers compile the same SELECT, so rows cross as plain arrays.
  */
 
+/** The payload of one keyed get (see protocol.ts). */
 export interface KeyedGet {
+  kind: 'keyedGet';
   label: string;
   field: string;
   param: SqlValue;
@@ -71,7 +73,7 @@ export function keyedGetOf(queryset: QuerySet<any, any>, method: string, args: r
   } catch {
     return null;
   }
-  return { label: meta.label, field: field.name, param };
+  return { kind: 'keyedGet', label: meta.label, field: field.name, param };
 }
 
 /** Worker side: one statement for every key. */

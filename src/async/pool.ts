@@ -1,9 +1,11 @@
+import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Settings } from '../conf';
 import { QueryCancelled, ThreadormError, WorkerCrashed } from '../errors';
+import type { QueryOptions } from '../query/async-bridge';
 import type { CapturedQuery } from '../testing';
 import { getModel } from '../models/registry';
 import { decode, unflattenRows } from './codec';
@@ -43,16 +45,10 @@ interface TaskEntry {
 interface RunningTask {
   calls: PendingCall[];
   entries: TaskEntry[];
-  controller: AbortController;
+  /** Emits 'abort' to stop the task (piscina accepts any emitter; lighter than an AbortController). */
+  abort: EventEmitter;
   /** Calls cancelled while running; their task is aborted and the other calls go back in the queue. */
   cancelled: Set<PendingCall>;
-}
-
-export interface CallOptions {
-  signal?: AbortSignal;
-  timeoutMs?: number;
-  transaction?: string | null;
-  capture?: CapturedQuery[];
 }
 
 /**
@@ -125,11 +121,11 @@ class Lane {
 
   private send(entries: TaskEntry[], groupCommit: boolean): void {
     const calls = entries.flatMap((entry) => entry.calls);
-    const task: RunningTask = { calls, entries, controller: new AbortController(), cancelled: new Set() };
+    const task: RunningTask = { calls, entries, abort: new EventEmitter(), cancelled: new Set() };
     for (const call of calls) call.task = task;
     this.running.add(task);
     const message: Task = { calls: entries.map((entry) => entry.payload), groupCommit: groupCommit && entries.length > 1 };
-    this.piscina.run(message, { signal: task.controller.signal }).then(
+    this.piscina.run(message, { signal: task.abort }).then(
       (results: CallResult[]) => this.finish(task, results, null),
       (error: Error) => this.finish(task, null, error),
     );
@@ -163,7 +159,7 @@ class Lane {
         if (this.abortedThreads.has(thread)) continue;
         this.abortedThreads.set(thread, new Promise((resolve) => thread.once('exit', () => resolve(this.abortedThreads.delete(thread)))));
       }
-      call.task.controller.abort();
+      call.task.abort.emit('abort');
       if (this.role === 'writer') this.pauseUntilGone(threads);
     }
     rejectCall(call, error);
@@ -356,20 +352,25 @@ export class Pool {
   }
 
   /** Sends one call; writes and calls inside an async transaction go to the writer lane. */
-  call(payload: CallPayload, write: boolean, options: CallOptions = {}): Promise<CallResult & { ok: true }> {
+  call(
+    payload: CallPayload,
+    write: boolean,
+    options: QueryOptions,
+    transaction: string | null = null,
+    capture?: CapturedQuery[],
+  ): Promise<CallResult & { ok: true }> {
     if (this.closing) return Promise.reject(new ThreadormError('The worker pool is closing; no new calls are accepted.'));
-    const transaction = options.transaction ?? null;
     const lane = write || transaction ? this.writer : this.readers;
     const timeoutMs = options.timeoutMs ?? this.settings.queryTimeoutMs;
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(new QueryCancelled(`${describeCall(payload)} was cancelled before it started.`));
     return new Promise((resolve, reject) => {
       const call: PendingCall = {
-        payload: options.capture ? { ...payload, capture: true } : payload,
+        payload: capture ? { ...payload, capture: true } : payload,
         resolve,
         reject,
         transaction,
-        capture: options.capture,
+        capture,
         task: null,
         settled: false,
         lane,
