@@ -244,7 +244,8 @@ export class AsyncQuerySet<T extends Model = Model, R = T> implements PromiseLik
 
 /** `__in` values and Subquery sources given as async querysets become their sync twins. */
 function unwrapLookups(arg: FilterArg): FilterArg {
-  if (arg === null || typeof arg !== 'object' || !Object.values(arg).some((value) => value instanceof AsyncQuerySet)) return arg;
+  if (arg === null || typeof arg !== 'object' || Object.getPrototypeOf(arg) !== Object.prototype) return arg;
+  if (!Object.values(arg).some((value) => value instanceof AsyncQuerySet)) return arg;
   return Object.fromEntries(Object.entries(arg).map(([key, value]) => [key, unwrap(value)]));
 }
 

@@ -5,8 +5,10 @@ import { ForeignKey } from '../models/fields/related';
 import { DecimalField } from '../models/fields/scalar';
 import type { ModelClass } from '../models/types';
 import {
+  Aggregate,
   AnnotationRef,
   Col,
+  NamedColumn,
   Expression,
   OrderBy,
   quote,
@@ -97,9 +99,10 @@ export class Compiler {
     const query = this.query;
     const columns: string[] = [];
     const params: SqlValue[] = [];
-    const add = (expression: Expression, field: Field | null): Converter => {
+    // Annotations and values() columns are named (`AS "alias"`), so a query wrapped in another can refer to them.
+    const add = (expression: Expression, field: Field | null, alias?: string): Converter => {
       const [sql, expressionParams] = expression.compile(this);
-      columns.push(sql);
+      columns.push(alias === undefined ? sql : `${sql} AS ${quote(alias)}`);
       params.push(...expressionParams);
       if (field?.needsSafeIntegers) this.safeIntegers = true;
       return field ? field.converter() : null;
@@ -108,14 +111,14 @@ export class Compiler {
       const plan = this.modelPlan(query.model, query.baseAlias, query.selectRelated, add, columns, 0);
       for (const [name, annotation] of query.annotations) {
         if (!annotation.selected) continue;
-        plan.annotations.push({ name, index: columns.length, converter: add(new AnnotationRef(name, annotation.expression), annotation.expression.outputField()) });
+        plan.annotations.push({ name, index: columns.length, converter: add(new AnnotationRef(name, annotation.expression), annotation.expression.outputField(), name) });
       }
       return { columns, params, plan: this.withSafeIntegers({ kind: 'models', plan }) };
     }
     const names = this.shapeNames();
     const converters = names.map((name) => {
       const expression = this.valueExpression(name);
-      return add(expression, expression.outputField());
+      return add(expression, expression.outputField(), name);
     });
     const shape = query.shape;
     const plan: RowPlan =
@@ -357,15 +360,11 @@ export class Compiler {
   compileAggregate(aggregates: Array<[string, Expression]>): { sql: string; params: SqlValue[]; converters: Converter[] } {
     const query = this.query;
     const needsSubquery = query.distinct || query.isSliced || query.combinator !== null || query.hasAggregateAnnotations;
-    const resolved = aggregates.map(([alias, expression]) => {
+    for (const [alias, expression] of aggregates) {
       if (!expression.containsAggregate) throw new TypeError(`aggregate(): '${alias}' is not an aggregate expression.`);
-      return [alias, expression.resolve(query)] as const;
-    });
-    if (needsSubquery) {
-      throw new NotSupportedError(
-        'aggregate() over a sliced, distinct, combined or annotated-with-aggregates query is not supported; aggregate the base queryset instead.',
-      );
     }
+    if (needsSubquery) return this.compileAggregateOverSubquery(aggregates);
+    const resolved = aggregates.map(([alias, expression]) => [alias, expression.resolve(query)] as const);
     const compiled = resolved.map(([, expression]) => expression.compile(this));
     const converters = resolved.map(([, expression]) => {
       const field = expression.outputField();
@@ -377,6 +376,35 @@ export class Compiler {
     const sql = `SELECT ${compiled.map(([sql]) => sql).join(', ')} FROM ${from.sql}${query.empty ? ' WHERE 0' : where ? ` WHERE ${where[0]}` : ''}`;
     const params = [...compiled.flatMap(([, params]) => params), ...(where && !query.empty ? where[1] : [])];
     return { sql, params, converters };
+  }
+
+  /**
+   * Aggregates over a sliced, distinct or grouped query, as Django does it: the query becomes a subquery
+   * that also selects each aggregate's source as a named column, and the aggregates run over those.
+   */
+  private compileAggregateOverSubquery(aggregates: Array<[string, Expression]>): { sql: string; params: SqlValue[]; converters: Converter[] } {
+    const inner = this.query.clone();
+    if (inner.combinator) throw new NotSupportedError('aggregate() over union(), intersection() or difference() is not supported.');
+    const outer = aggregates.map(([alias, expression], index) => {
+      if (!(expression instanceof Aggregate) || expression.options.filter !== undefined) {
+        throw new NotSupportedError(
+          `aggregate(): '${alias}' over a sliced, distinct or grouped query must be a plain aggregate of one field or expression (Sum('f'), Count('*')), without filter.`,
+        );
+      }
+      if (expression.source === '*') return expression;
+      const column = `__aggregated_${index}`;
+      inner.addAnnotation(column, expression.source, true, 'aggregate()');
+      if (inner.shape.kind !== 'models' && inner.shape.names.length) inner.shape = { ...inner.shape, names: [...inner.shape.names, column] };
+      return expression.over(new NamedColumn(column, inner.annotations.get(column)!.expression.outputField()));
+    });
+    const { sql: innerSql, params: innerParams } = Compiler.select(inner);
+    const compiled = outer.map((expression) => expression.compile(this));
+    const converters = outer.map((expression) => expression.outputField()?.converter() ?? null);
+    return {
+      sql: `SELECT ${compiled.map(([sql]) => sql).join(', ')} FROM (${innerSql}) AS aggregated`,
+      params: [...compiled.flatMap(([, params]) => params), ...innerParams],
+      converters,
+    };
   }
 
   /** The primary keys the query selects, as a subquery (for UPDATE / DELETE with joins). */

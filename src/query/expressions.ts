@@ -163,6 +163,25 @@ export class AnnotationRef extends Expression {
   }
 }
 
+/** A named column of a subquery in FROM (`"__aggregated_0"`), with the field that describes it. */
+export class NamedColumn extends Expression {
+  constructor(
+    readonly name: string,
+    readonly field: Field | null,
+  ) {
+    super();
+  }
+  resolve(): Expression {
+    return this;
+  }
+  compile(): Compiled {
+    return [quote(this.name), []];
+  }
+  override outputField(): Field | null {
+    return this.field;
+  }
+}
+
 export class CombinedExpression extends Expression {
   constructor(
     readonly lhs: Expression,
@@ -326,6 +345,12 @@ export abstract class Aggregate extends Expression {
   }
   protected sqlFunction(): string {
     return this.aggregateName;
+  }
+  /** The same aggregate over another (resolved) source: aggregate() over a subquery uses its named column. */
+  over(source: Expression): Aggregate {
+    const copy = Object.create(Object.getPrototypeOf(this)) as Aggregate;
+    Object.assign(copy, this, { source });
+    return copy;
   }
   compile(compiler: Compiler): Compiled {
     const [source, params] = this.source === '*' ? ['*', []] : this.source.compile(compiler);

@@ -3,7 +3,7 @@ import type { Model } from '../models/base';
 import type { Field } from '../models/fields/base';
 import { FieldValueError } from '../models/fields/base';
 import { ForeignKey, ManyToManyField, describeInstance } from '../models/fields/related';
-import { JSONField } from '../models/fields/scalar';
+import { BooleanField, JSONField } from '../models/fields/scalar';
 import type { Options, ReverseRelation } from '../models/options';
 import type { ModelClass } from '../models/types';
 import {
@@ -149,12 +149,25 @@ export class Query {
     const children: Array<WhereNode | Condition> = [];
     for (const arg of args) {
       if (arg === undefined) continue;
+      if (arg instanceof Expression) {
+        children.push(this.booleanCondition(arg, call));
+        continue;
+      }
       const q = arg instanceof QNode ? arg : plainLookups(arg, call);
       const node = this.resolveQ(q, context, call);
       if (node.children.length) children.push(node);
     }
     const node: WhereNode = { kind: 'node', connector: 'AND', negated: negate, children };
     return children.length === 1 && !negate && children[0]!.kind === 'node' ? children[0] : node;
+  }
+
+  /** A boolean expression used as a filter on its own: `filter(Exists(...))`. */
+  private booleanCondition(expression: Expression, call: string): Condition {
+    const resolved = expression.resolve(this);
+    if (!(resolved.outputField() instanceof BooleanField)) {
+      throw new TypeError(`${call}: only a boolean expression (such as Exists(...)) can be a filter on its own.`);
+    }
+    return { kind: 'condition', lhs: resolved, lookup: 'exact', rhs: 1, nullable: false };
   }
 
   private resolveQ(q: QNode, context: ResolveContext, call: string): WhereNode {

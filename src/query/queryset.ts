@@ -17,7 +17,7 @@ import { QNode } from './where';
 
 /** A lookups object: `{ name__startswith: 'M', box: obj }`. */
 export type Lookups = Record<string, unknown>;
-export type FilterArg = Lookups | QNode;
+export type FilterArg = Lookups | QNode | Expression;
 
 /** What a model's create()/constructor accepts: its field values (or expressions). */
 export type CreateValues<T> = unknown extends T
@@ -393,7 +393,7 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
    * returns null and takes the general path.
    */
   private fetchByEquality(lookups: FilterArg, call: string): unknown[] | null {
-    if (lookups instanceof QNode || lookups === null || typeof lookups !== 'object') return null;
+    if (lookups instanceof QNode || lookups instanceof Expression || lookups === null || typeof lookups !== 'object') return null;
     const keys = Object.keys(lookups);
     const plan = equalityPlan(this.model, keys);
     if (!plan) return null;

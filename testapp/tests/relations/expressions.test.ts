@@ -226,3 +226,48 @@ describe('F, Exists, Subquery and OuterRef across relations', () => {
     expect(pizzas.map((p) => p.name)).toEqual(['hawaii', 'salami']);
   });
 });
+
+describe('aggregate() over a sliced, distinct or grouped queryset', () => {
+  beforeEach(() => {
+    Pizza.objects.all().delete();
+    Price.objects.all().delete();
+    Box.objects.all().delete();
+    const box = Box.objects.create({ name: 'agg' });
+    for (const [name, amount] of [['a', '1.00'], ['b', '2.50'], ['c', '4.00'], ['d', '8.25']] as const) {
+      Pizza.objects.create({ name, box: name === 'd' ? null : box, price: Price.objects.create({ amount }) });
+    }
+  });
+
+  it('aggregates only the rows of a slice', () => {
+    const firstTwo = Price.objects.orderBy('amount').slice(0, 2);
+    expect(firstTwo.aggregate({ total: Sum('amount'), n: Count('*'), top: Max('amount') })).toEqual({ total: '3.50', n: 2, top: '2.50' });
+  });
+
+  it('counts distinct rows once', () => {
+    const boxes = Box.objects.filter({ pizza__name__in: ['a', 'b', 'c'] }).distinct();
+    expect(boxes.aggregate({ n: Count('*') })).toEqual({ n: 1 });
+  });
+
+  it('aggregates over grouped annotations', () => {
+    const perBox = Pizza.objects.values('box').annotate({ pizzas: Count('id') });
+    expect(perBox.aggregate({ most: Max('pizzas'), groups: Count('*') })).toEqual({ most: 3, groups: 2 });
+  });
+
+  it('refuses an aggregate with a filter there, naming the call', () => {
+    expect(() => Price.objects.slice(0, 2).aggregate({ n: Count('id', { filter: Q({ amount__gt: 1 }) }) })).toThrow(/aggregate\(\): 'n'/);
+  });
+});
+
+describe('a boolean expression as a filter', () => {
+  it('filter(Exists(...)) and exclude(Exists(...))', () => {
+    Pizza.objects.all().delete();
+    Box.objects.all().delete();
+    const full = Box.objects.create({ name: 'full' });
+    Box.objects.create({ name: 'empty' });
+    Pizza.objects.create({ name: 'p', box: full, price: Price.objects.create({ amount: '1.00' }) });
+    const hasPizza = Exists(Pizza.objects.filter({ box: OuterRef('pk') }));
+    expect(Box.objects.filter(hasPizza).valuesList('name', { flat: true }).eval()).toEqual(['full']);
+    expect(Box.objects.exclude(hasPizza).valuesList('name', { flat: true }).eval()).toEqual(['empty']);
+    expect(() => Box.objects.filter(F('name'))).toThrow(/boolean expression/);
+  });
+});
