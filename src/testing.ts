@@ -40,23 +40,31 @@ export function captureQueries(fn: () => Promise<unknown>): Promise<CapturedQuer
 export function captureQueries(fn: () => unknown): CapturedQuery[];
 export function captureQueries(fn: () => unknown): CapturedQuery[] | Promise<CapturedQuery[]> {
   const captured: CapturedQuery[] = [];
+  // A nested capture also reports to the enclosing one, as nested assertNumQueries blocks do.
+  const enclosing = captureStorage.getStore();
+  const done = (): CapturedQuery[] => {
+    enclosing?.push(...captured);
+    return captured;
+  };
   begin();
   let result: unknown;
   try {
     result = captureStorage.run(captured, fn);
   } catch (error) {
     end();
+    done();
     throw error;
   }
   if (result instanceof Promise) {
     return result.then(
-      () => (end(), captured),
+      () => (end(), done()),
       (error: unknown) => {
         end();
+        done();
         throw error;
       },
     );
   }
   end();
-  return captured;
+  return done();
 }

@@ -536,11 +536,11 @@ export class Compiler {
 }
 
 /** `-name`, `box__name`, an annotation name or `pk`, as an OrderBy. */
-export function resolveOrderName(query: Query, item: string): OrderBy {
+export function resolveOrderName(query: Query, item: string, call = 'orderBy()'): OrderBy {
   const descending = item.startsWith('-');
   const name = descending ? item.slice(1) : item;
   const annotation = query.annotations.get(name);
-  const expression = annotation ? new AnnotationRef(name, annotation.expression) : query.resolveRef(name);
+  const expression = annotation ? new AnnotationRef(name, annotation.expression) : query.resolveRef(name, call);
   return new OrderBy(expression, descending);
 }
 

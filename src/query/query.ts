@@ -556,12 +556,13 @@ export class Query {
   }
 
   /** `F('box__name')`, an annotation, or a plain field, as a resolved expression. */
-  resolveRef(name: string): Expression {
+  /** `call` names the user's call in errors (`Pizza.objects.orderBy()`); F() references by default. */
+  resolveRef(name: string, call = `F('${name}')`): Expression {
     const annotation = this.annotations.get(name);
     if (annotation) return new AnnotationRef(name, annotation.expression);
-    const resolved = this.resolveKey(name, null, `F('${name}')`);
+    const resolved = this.resolveKey(name, null, call);
     if (resolved.lookup !== 'exact' || name.endsWith('__exact')) {
-      throw new FieldError(`F('${name}'): lookups are not allowed in field references.`);
+      throw new FieldError(`${call}: lookups are not allowed in field references ('${name}').`);
     }
     return resolved.lhs;
   }

@@ -120,7 +120,7 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
         if (typeof item === 'string') {
           // Checked now (FieldError at the chaining call) but resolved when compiled, after the filters, so a
           // to-many path reuses the filter's join as in Django (`orderBy('toppings__name').filter({ toppings__name })`).
-          if (!query.combinator) resolveOrderName(query.clone(), item);
+          if (!query.combinator) resolveOrderName(query.clone(), item, this.call('orderBy'));
           return item;
         }
         if (item instanceof OrderBy) return item.resolve(query);
@@ -148,7 +148,7 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
   values<K extends string>(...names: K[]): QuerySet<T, Record<K, unknown>>;
   values(...names: string[]): QuerySet<T, Record<string, unknown>> {
     return this.chain('values', names, (query) => {
-      for (const name of names) if (!query.annotations.has(name)) query.resolveRef(name);
+      for (const name of names) if (!query.annotations.has(name)) query.resolveRef(name, this.call('values'));
       query.shape = { kind: 'values', names };
     });
   }
@@ -164,7 +164,7 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     return this.chain('valuesList', args, (query) => {
       if (options.flat && options.named) throw new TypeError(`${this.call('valuesList')}: flat and named are mutually exclusive.`);
       if (options.flat && names.length > 1) throw new TypeError(`${this.call('valuesList')}: flat is only valid with a single field.`);
-      for (const name of names) if (!query.annotations.has(name)) query.resolveRef(name);
+      for (const name of names) if (!query.annotations.has(name)) query.resolveRef(name, this.call('valuesList'));
       const resolvedNames = options.flat && !names.length ? ['pk'] : names;
       query.shape = { kind: 'valuesList', names: resolvedNames, flat: options.flat ?? false, named: options.named ?? false };
     });

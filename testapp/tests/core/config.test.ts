@@ -258,3 +258,21 @@ describe('debug switch', () => {
     }
   });
 });
+
+describe('nested captureQueries', () => {
+  it('reports the inner statements to the enclosing capture too', async () => {
+    configure({ database: ':memory:', models: MODEL_MODULES });
+    createSchema();
+    try {
+      let inner: unknown[] = [];
+      const outer = captureQueries(() => {
+        Item.objects.count();
+        inner = captureQueries(() => Item.objects.exists());
+      });
+      expect(inner).toHaveLength(1);
+      expect(outer).toHaveLength(2);
+    } finally {
+      await close();
+    }
+  });
+});

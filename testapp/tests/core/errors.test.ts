@@ -297,3 +297,11 @@ test('every error class of API.md section 7 is exported from the root', () => {
   expect(new threadorm.RestrictedError('x')).toBeInstanceOf(IntegrityError);
   expect(new ImproperlyConfigured('x')).toBeInstanceOf(Error);
 });
+
+describe('error messages name the call', () => {
+  it('orderBy(), values() and valuesList() name themselves, not F()', () => {
+    expect(() => Item.objects.orderBy('-nope')).toThrow(/Item\.objects\.orderBy\(\): cannot resolve 'nope'/);
+    expect(() => Item.objects.values('nope')).toThrow(/Item\.objects\.values\(\): cannot resolve 'nope'/);
+    expect(() => Item.objects.valuesList('nope', { flat: true })).toThrow(/Item\.objects\.valuesList\(\): cannot resolve 'nope'/);
+  });
+});
