@@ -81,13 +81,14 @@ class Lane {
     private readonly threads: number,
     settings: Settings,
   ) {
+    const { filename, entry } = workerFile();
     this.piscina = new Piscina({
-      ...workerFile(),
+      filename,
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 60_000,
       concurrentTasksPerWorker: 1,
-      workerData: { settings, role, entry: workerFile().entry },
+      workerData: { settings, role, entry },
     });
   }
 
