@@ -5,20 +5,11 @@
 import { captureQueries, ManyRelatedManager, ObjectDoesNotExist, ReverseManyToOneManager } from '../../../src';
 import { Box, Choice, Pizza, Price, Question, Topping } from '../../models';
 import { Author, AuthorProfile, Category, Person } from '../../relations';
-import { makePizza, useRelationsDatabase } from './setup';
+import { clearPizzeria, makePizza, useRelationsDatabase } from './setup';
 
 useRelationsDatabase();
 
-beforeEach(() => {
-  Pizza.objects.all().delete();
-  Box.objects.all().delete();
-  Price.objects.all().delete();
-  Topping.objects.all().delete();
-  Question.objects.all().delete();
-  Person.objects.all().delete();
-  Category.objects.all().delete();
-  Author.objects.all().delete();
-});
+beforeEach(() => clearPizzeria(Question, Person, Category, Author));
 
 
 describe('forward foreign key', () => {

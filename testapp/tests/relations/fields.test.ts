@@ -5,21 +5,11 @@
 import { FieldError, ForeignKey, IntegrityError, ManyToManyField, OneToOneField, schemaStatements } from '../../../src';
 import { Box, Pizza, Price, Topping } from '../../models';
 import { Article, Author, AuthorProfile, Band, Membership, Musician, Person, Review, Tag } from '../../relations';
-import { useRelationsDatabase } from './setup';
+import { clearPizzeria, useRelationsDatabase } from './setup';
 
 useRelationsDatabase();
 
-beforeEach(() => {
-  Pizza.objects.all().delete();
-  Box.objects.all().delete();
-  Price.objects.all().delete();
-  Topping.objects.all().delete();
-  Article.objects.all().delete();
-  Review.objects.all().delete();
-  AuthorProfile.objects.all().delete();
-  Author.objects.all().delete();
-  Tag.objects.all().delete();
-});
+beforeEach(() => clearPizzeria(Article, Review, AuthorProfile, Author, Tag));
 
 let priceCounter = 0;
 function newPrice(amount = '10.00'): Price {

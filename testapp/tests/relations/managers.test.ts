@@ -5,20 +5,11 @@
 import { captureQueries, Count, F, IntegrityError, ManyToManyField, Sum } from '../../../src';
 import { Box, Choice, Pizza, Price, Question, Topping } from '../../models';
 import { Band, Membership, Musician, Person } from '../../relations';
-import { makePizza, useRelationsDatabase } from './setup';
+import { clearPizzeria, makePizza, useRelationsDatabase } from './setup';
 
 useRelationsDatabase();
 
-beforeEach(() => {
-  Pizza.objects.all().delete();
-  Box.objects.all().delete();
-  Price.objects.all().delete();
-  Topping.objects.all().delete();
-  Question.objects.all().delete();
-  Person.objects.all().delete();
-  Band.objects.all().delete();
-  Musician.objects.all().delete();
-});
+beforeEach(() => clearPizzeria(Question, Person, Band, Musician));
 
 function price(amount = '10.00'): Price {
   return Price.objects.create({ amount });

@@ -1,6 +1,6 @@
 /** Shared set-up for the relation tests: a ':memory:' database with the pizzeria and the relations models. */
 import { close, configure, createSchema } from '../../../src';
-import { Box, Pizza, Price } from '../../models';
+import { Box, Pizza, Price, Topping } from '../../models';
 
 /** configure() + createSchema() before the file's tests (before its own beforeAll hooks), close() after. */
 export function useRelationsDatabase(options: { mainThread?: 'allow' | 'forbid' } = {}): void {
@@ -9,6 +9,11 @@ export function useRelationsDatabase(options: { mainThread?: 'allow' | 'forbid' 
     createSchema();
   });
   afterAll(() => close());
+}
+
+/** Empties the pizzeria tables, then `others` in order (delete() follows each model's on-delete rules). */
+export function clearPizzeria(...others: Array<{ objects: { all(): { delete(): unknown } } }>): void {
+  for (const model of [Pizza, Box, Price, Topping, ...others]) model.objects.all().delete();
 }
 
 /** A pizza with its own price (the one-to-one is required). */
