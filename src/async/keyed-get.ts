@@ -3,10 +3,9 @@ import type { Model } from '../models/base';
 import type { Field } from '../models/fields/base';
 import { getModel } from '../models/registry';
 import type { ModelClass } from '../models/types';
-import { Compiler, type ModelPlan } from '../query/compiler';
+import { modelSelect, type ModelSelect } from '../query/compiler';
 import { quote, toSqlValue } from '../query/expressions';
 import { buildInstance } from '../query/hydrate';
-import { Query } from '../query/query';
 import type { QuerySet } from '../query/queryset';
 
 /**
@@ -23,36 +22,11 @@ export interface KeyedGet {
   param: SqlValue;
 }
 
-interface KeyedSelect {
-  prefix: string;
-  column: string;
-  plan: ModelPlan;
-  keyIndex: number;
-  safeIntegers: boolean;
-}
-
-const selects = new WeakMap<Function, Map<string, KeyedSelect>>();
-
-function keyedSelect(model: ModelClass, fieldName: string): KeyedSelect {
-  let byField = selects.get(model);
-  if (!byField) selects.set(model, (byField = new Map()));
-  let select = byField.get(fieldName);
-  if (!select) {
-    const field = model._meta.getField(fieldName);
-    const query = new Query(model);
-    query.ordering = [];
-    const compiled = Compiler.select(query);
-    if (compiled.plan.kind !== 'models') throw new Error('keyed get: expected a model plan');
-    select = {
-      prefix: compiled.sql,
-      column: `${query.baseAlias}.${quote(field.column)}`,
-      plan: compiled.plan.plan,
-      keyIndex: compiled.plan.plan.fields.indexOf(field),
-      safeIntegers: compiled.safeIntegers,
-    };
-    byField.set(fieldName, select);
-  }
-  return select;
+/** The model's SELECT and where the key sits in its rows. */
+function keyedSelect(model: ModelClass, fieldName: string): ModelSelect & { column: string; keyIndex: number } {
+  const select = modelSelect(model);
+  const field = model._meta.getField(fieldName);
+  return { ...select, column: `${select.alias}.${quote(field.column)}`, keyIndex: select.plan.fields.indexOf(field) };
 }
 
 /** The keyed get a call amounts to, or null when it is anything else. */
@@ -79,7 +53,7 @@ export function keyedGetOf(queryset: QuerySet<any, any>, method: string, args: r
 /** Worker side: one statement for every key. */
 export function selectKeyed(connection: Connection, label: string, fieldName: string, params: SqlValue[]): unknown[][] {
   const select = keyedSelect(getModel(label), fieldName);
-  const sql = `${select.prefix} WHERE ${select.column} IN (${params.map(() => '?').join(', ')})`;
+  const sql = `${select.sql} WHERE ${select.column} IN (${params.map(() => '?').join(', ')})`;
   return connection.selectRows(sql, params, select.safeIntegers);
 }
 

@@ -535,6 +535,30 @@ export class Compiler {
   }
 }
 
+/** `SELECT <every column> FROM "table" AS <alias>` of a model, unordered: the base of the fast lookup paths. */
+export interface ModelSelect {
+  sql: string;
+  alias: string;
+  plan: ModelPlan;
+  safeIntegers: boolean;
+}
+
+const modelSelects = new WeakMap<Function, ModelSelect>();
+
+/** Compiled once per model; callers append their WHERE (and LIMIT). */
+export function modelSelect(model: ModelClass): ModelSelect {
+  let select = modelSelects.get(model);
+  if (!select) {
+    const query = new Query(model);
+    query.ordering = [];
+    const compiled = Compiler.select(query);
+    if (compiled.plan.kind !== 'models') throw new Error('modelSelect: expected a model plan');
+    select = { sql: compiled.sql, alias: query.baseAlias, plan: compiled.plan.plan, safeIntegers: compiled.safeIntegers };
+    modelSelects.set(model, select);
+  }
+  return select;
+}
+
 /** `-name`, `box__name`, an annotation name or `pk`, as an OrderBy. */
 export function resolveOrderName(query: Query, item: string, call = 'orderBy()'): OrderBy {
   const descending = item.startsWith('-');

@@ -5,42 +5,29 @@ import type { ModelPlan, RowPlan } from './compiler';
 
 /** Turns raw row arrays into what the queryset yields: instances, value objects, tuples or scalars. */
 export function hydrateRows(plan: RowPlan, rows: unknown[][]): unknown[] {
+  const build = rowBuilder(plan);
   const out = new Array<unknown>(rows.length);
-  switch (plan.kind) {
-    case 'models':
-      for (let i = 0; i < rows.length; i++) out[i] = buildInstance(plan.plan, rows[i]!);
-      return out;
-    case 'values': {
-      const { names, converters } = plan;
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i]!;
-        const value: Record<string, unknown> = {};
-        for (let c = 0; c < names.length; c++) value[names[c]!] = convert(row[c], converters[c]!);
-        out[i] = value;
-      }
-      return out;
-    }
-    case 'valuesList': {
-      const { names, converters, flat, named } = plan;
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i]!;
-        if (flat) {
-          out[i] = convert(row[0], converters[0]!);
-          continue;
-        }
-        if (named) {
-          const value: Record<string, unknown> = {};
-          for (let c = 0; c < names.length; c++) value[names[c]!] = convert(row[c], converters[c]!);
-          out[i] = value;
-          continue;
-        }
-        const tuple = new Array<unknown>(names.length);
-        for (let c = 0; c < names.length; c++) tuple[c] = convert(row[c], converters[c]!);
-        out[i] = tuple;
-      }
-      return out;
-    }
+  for (let i = 0; i < rows.length; i++) out[i] = build(rows[i]!);
+  return out;
+}
+
+/** What one row becomes under `plan` (streaming builds each row only as it is consumed). */
+export function rowBuilder(plan: RowPlan): (row: unknown[]) => unknown {
+  if (plan.kind === 'models') return (row) => buildInstance(plan.plan, row);
+  const { names, converters } = plan;
+  if (plan.kind === 'valuesList' && plan.flat) return (row) => convert(row[0], converters[0]!);
+  if (plan.kind === 'values' || plan.named) {
+    return (row) => {
+      const value: Record<string, unknown> = {};
+      for (let c = 0; c < names.length; c++) value[names[c]!] = convert(row[c], converters[c]!);
+      return value;
+    };
   }
+  return (row) => {
+    const tuple = new Array<unknown>(names.length);
+    for (let c = 0; c < names.length; c++) tuple[c] = convert(row[c], converters[c]!);
+    return tuple;
+  };
 }
 
 function convert(raw: unknown, converter: ((raw: unknown) => unknown) | null): unknown {

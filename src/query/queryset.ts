@@ -8,9 +8,9 @@ import { ForeignKey } from '../models/fields/related';
 import { bulkInsert, prepareValue } from '../models/persistence';
 import type { ModelClass } from '../models/types';
 import { asyncExecutor, type QueryOptions } from './async-bridge';
-import { Compiler, resolveOrderName, type RowPlan } from './compiler';
-import { Col, Expression, OrderBy, toSqlValue, type QueryProvider } from './expressions';
-import { hydrateRows } from './hydrate';
+import { Compiler, modelSelect, resolveOrderName, type RowPlan } from './compiler';
+import { Col, Expression, OrderBy, quote, toSqlValue, type QueryProvider } from './expressions';
+import { hydrateRows, rowBuilder } from './hydrate';
 import { normalizePrefetch, prefetchRelatedObjects, type PrefetchSpec } from './prefetch';
 import { Query, type RelatedTree } from './query';
 import { QNode } from './where';
@@ -353,8 +353,7 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
 
   /** Builds one result from one row fetched elsewhere (streaming builds each row as it is consumed). */
   rowHydrator(): (row: unknown[]) => R {
-    const plan = Compiler.select(this.query).plan;
-    return (row) => hydrateRows(plan, [row])[0] as R;
+    return rowBuilder(Compiler.select(this.query).plan) as (row: unknown[]) => R;
   }
 
   /** Where the primary key sits in this queryset's rows (model rows only). */
@@ -799,15 +798,9 @@ function equalityPlan(model: ModelClass, keys: string[]): EqualityPlan | null {
   const meta = model._meta;
   const fields = keys.map((key) => (key.includes('__') ? undefined : meta.findField(key)));
   if (keys.length && fields.every((field): field is Field => field !== undefined && !field.manyToMany)) {
-    const query = new Query(model);
-    query.where = {
-      kind: 'node', connector: 'AND', negated: false,
-      children: fields.map((field) => ({ kind: 'condition' as const, lhs: new Col(query.baseAlias, field), lookup: 'exact', rhs: null, nullable: false })),
-    };
-    query.ordering = [];
-    query.high = MAX_GET_RESULTS;
-    const compiled = Compiler.select(query);
-    plan = { fields, sql: compiled.sql, rows: compiled.plan, safeIntegers: compiled.safeIntegers };
+    const select = modelSelect(model);
+    const where = fields.map((field) => `${select.alias}.${quote(field.column)} = ?`).join(' AND ');
+    plan = { fields, sql: `${select.sql} WHERE ${where} LIMIT ${MAX_GET_RESULTS}`, rows: { kind: 'models', plan: select.plan }, safeIntegers: select.safeIntegers };
   }
   plans.set(shape, plan);
   return plan;
