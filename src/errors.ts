@@ -89,8 +89,26 @@ export class QueryCancelled extends ThreadormError {
   static override readonly kind: string = 'QueryCancelled';
 }
 
+/**
+ * The worker running a call stopped before it answered. `committed` tells a write's true outcome: true when
+ * its batch had committed (the call took effect; only its result was lost), false when it was rolled back.
+ */
 export class WorkerCrashed extends ThreadormError {
   static override readonly kind: string = 'WorkerCrashed';
+  constructor(
+    message: string,
+    readonly committed = false,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * An `aatomic()` block lost its transaction (a call in it was cancelled while it ran, or its worker stopped):
+ * every later call of the block is refused and the block rejects; none of its work commits.
+ */
+export class TransactionManagementError extends ThreadormError {
+  static override readonly kind: string = 'TransactionManagementError';
 }
 
 export class NotSupportedError extends ThreadormError {
@@ -113,6 +131,13 @@ export const errorClasses: Record<string, new (message: string) => ThreadormErro
     UnprefetchedRelatedModelAccessError,
     QueryCancelled,
     WorkerCrashed,
+    TransactionManagementError,
     NotSupportedError,
   ].map((cls) => [cls.kind, cls as new (message: string) => ThreadormError]),
 );
+
+/**
+ * A database driver's own error classes by name (registered by the backend that loads the driver), so an
+ * error the driver raised in a worker is rebuilt as the same class the sync API throws.
+ */
+export const driverErrorClasses: Record<string, new (message: string, code: string) => Error> = {};

@@ -1,5 +1,5 @@
 import { types } from 'node:util';
-import { errorClasses, ThreadormError, ValidationError, ProtectedError, RestrictedError } from '../errors';
+import { driverErrorClasses, errorClasses, ThreadormError, ValidationError, ProtectedError, RestrictedError } from '../errors';
 import { freshState, isConcreteModel, Model } from '../models/base';
 import { Field } from '../models/fields/base';
 import * as scalarFields from '../models/fields/scalar';
@@ -32,6 +32,11 @@ type Tagged =
   | { $: 'prefetch'; lookup: string; options: unknown }
   | { $: 'error'; kind: string; name: string; message: string; model?: string; stack?: string; code?: string; errors?: unknown; objects?: unknown }
   | { $: 'undefined' }
+  | { $: 'symbol'; description: string | null }
+  | { $: 'function'; name: string; source: string }
+  | { $: 'cycle'; up: number }
+  | { $: 'opaque'; cls: string; text: string; json: string | undefined; props: Record<string, unknown> }
+  | { $: 'set'; values: unknown[] }
   | { $: 'object'; value: Record<string, unknown> };
 
 /** Expression classes by constructor name, to rebuild them. */
@@ -44,15 +49,19 @@ for (const value of Object.values(scalarFields)) {
   if (typeof value === 'function' && value.prototype instanceof Field) fieldClasses.set(value.name, value as new (options: any) => Field);
 }
 
+/**
+ * Plain containers on the path from the value being encoded down to the current one. A value met again on
+ * that path closes a cycle: it is sent as `{ $: 'cycle', up }` and decoding links it back, so a cyclic JSON
+ * value reaches the sync core (and fails there exactly as it does in sync code) instead of overflowing here.
+ */
+const encodingPath: object[] = [];
+const decodingPath: object[] = [];
+
 export function encode(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') {
-    if (value === undefined) return { $: 'undefined' };
-    if (typeof value === 'function') throw new TypeError(`A function cannot be sent to a worker (${value.name || 'anonymous'}); use syncToAsync for work that needs code.`);
-    return value;
-  }
+  if (value === null || typeof value !== 'object') return encodeScalar(value);
   if (types.isDate(value)) return value;
   if (Buffer.isBuffer(value)) return { $: 'buffer', bytes: new Uint8Array(value.buffer, value.byteOffset, value.byteLength) };
-  if (Array.isArray(value)) return value.map(encode);
+  if (Array.isArray(value)) return encodeContainer(value, () => value.map(encode));
   if (value instanceof Model) return encodeInstance(value);
   if (value instanceof QuerySet) return { $: 'queryset', root: encodeRoot(value.root), steps: encode(value.steps) };
   if ((value as { sync?: unknown }).sync instanceof QuerySet) return encode((value as { sync: unknown }).sync);
@@ -61,31 +70,101 @@ export function encode(value: unknown): unknown {
   if (value instanceof Field) return encodeField(value);
   if (value instanceof PrefetchSpec) return { $: 'prefetch', lookup: value.lookup, options: encode(value.options) };
   if (value instanceof Map) return { $: 'map', entries: [...value].map(encode) };
+  if (value instanceof Set) return { $: 'set', values: [...value].map(encode) };
   if (value instanceof Error) return encodeError(value);
   if (ArrayBuffer.isView(value)) return value;
   const prototype = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) {
-    throw new TypeError(`A ${value.constructor?.name ?? 'class'} instance cannot be sent to a worker; send plain data, model instances or expressions.`);
+  if ((prototype !== Object.prototype && prototype !== null) || hasOwnConversion(value)) return encodeOpaque(value);
+  return encodeContainer(value, () => {
+    const encoded: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) encoded[key] = encode((value as Record<string, unknown>)[key]);
+    return '$' in encoded ? { $: 'object', value: encoded } : encoded;
+  });
+}
+
+/**
+ * Values structured clone refuses become tagged stand-ins, so that a call carrying one fails in the worker
+ * with the error the sync API gives for it (and alone, never as a clone failure of its whole batch).
+ */
+function encodeScalar(value: unknown): unknown {
+  switch (typeof value) {
+    case 'undefined':
+      return { $: 'undefined' };
+    case 'symbol':
+      return { $: 'symbol', description: value.description ?? null };
+    case 'function':
+      return { $: 'function', name: value.name, source: Function.prototype.toString.call(value) };
+    default:
+      return value;
   }
-  const encoded: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) encoded[key] = encode(item);
-  return '$' in encoded ? { $: 'object', value: encoded } : encoded;
+}
+
+function encodeContainer(value: object, encodeItems: () => unknown): unknown {
+  const up = encodingPath.lastIndexOf(value);
+  if (up >= 0) return { $: 'cycle', up: encodingPath.length - up };
+  encodingPath.push(value);
+  try {
+    return encodeItems();
+  } finally {
+    encodingPath.pop();
+  }
+}
+
+/**
+ * An instance of some other class: what the sync core could observe of it travels (its own properties,
+ * its string form, its JSON form), so validation reports it the same way on both sides.
+ */
+/** Methods through which the sync core may turn an object into a primitive or JSON. */
+const CONVERSIONS = ['toString', 'valueOf', 'toJSON'];
+
+function hasOwnConversion(value: object): boolean {
+  for (const name of CONVERSIONS) if (typeof (value as Record<string, unknown>)[name] === 'function' && Object.prototype.hasOwnProperty.call(value, name)) return true;
+  return false;
+}
+
+function encodeOpaque(value: object): Tagged {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    json = undefined;
+  }
+  const props = encodeContainer(value, () => {
+    const encoded: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      if (!CONVERSIONS.includes(key)) encoded[key] = encode((value as Record<string, unknown>)[key]);
+    }
+    return encoded;
+  }) as Record<string, unknown>;
+  return { $: 'opaque', cls: value.constructor?.name ?? 'Object', text: String(value), json, props };
 }
 
 export function decode(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   // A Date that arrived through a MessagePort can belong to another realm (jest's sandbox): rebuild it here.
   if (types.isDate(value)) return value instanceof Date ? value : new Date(Date.prototype.getTime.call(value));
-  if (Array.isArray(value)) return value.map(decode);
+  if (Array.isArray(value)) return decodeContainer(new Array<unknown>(value.length), (array) => {
+    for (let i = 0; i < value.length; i++) array[i] = decode(value[i]);
+  });
   if (ArrayBuffer.isView(value)) return value;
   const tagged = value as Tagged;
   switch (tagged.$) {
     case 'undefined':
       return undefined;
+    case 'symbol':
+      return tagged.description === null ? Symbol() : Symbol(tagged.description);
+    case 'function':
+      return functionStandIn(tagged.name, tagged.source);
+    case 'cycle':
+      return decodingPath[decodingPath.length - tagged.up];
+    case 'opaque':
+      return opaqueStandIn(tagged);
     case 'buffer':
       return Buffer.from(tagged.bytes.buffer, tagged.bytes.byteOffset, tagged.bytes.byteLength);
     case 'map':
       return new Map(tagged.entries.map(decode) as Array<[unknown, unknown]>);
+    case 'set':
+      return new Set(tagged.values.map(decode));
     case 'model':
       return decodeInstance(tagged);
     case 'ref':
@@ -113,9 +192,40 @@ export function decode(value: unknown): unknown {
 }
 
 function decodePlain(value: Record<string, unknown>): Record<string, unknown> {
-  const decoded: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) decoded[key] = decode(item);
-  return decoded;
+  return decodeContainer({} as Record<string, unknown>, (decoded) => {
+    for (const key of Object.keys(value)) decoded[key] = decode(value[key]);
+  });
+}
+
+function decodeContainer<C extends object>(container: C, fill: (container: C) => void): C {
+  decodingPath.push(container);
+  try {
+    fill(container);
+  } finally {
+    decodingPath.pop();
+  }
+  return container;
+}
+
+/** A function cannot cross threads: its stand-in has the same name and source text, and refuses to run. */
+function functionStandIn(name: string, source: string): Function {
+  const standIn = function () {
+    throw new TypeError(`The function ${name || '(anonymous)'} was passed to a worker as a value and cannot run there; use syncToAsync for work that needs code.`);
+  };
+  Object.defineProperty(standIn, 'name', { value: name });
+  Object.defineProperty(standIn, 'toString', { value: () => source });
+  return standIn;
+}
+
+function opaqueStandIn(tagged: Tagged & { $: 'opaque' }): object {
+  const { text, json } = tagged;
+  const prototype = {
+    constructor: { name: tagged.cls },
+    toString: () => text,
+    ...(json === undefined ? {} : { toJSON: () => JSON.parse(json) }),
+  };
+  Object.defineProperty(prototype, Symbol.toPrimitive, { value: () => text });
+  return Object.assign(Object.create(prototype), decode(tagged.props) as object);
 }
 
 // ---------------------------------------------------------------- instances
@@ -324,6 +434,8 @@ function decodeError(tagged: Tagged & { $: 'error' }): Error {
     error = new cls(tagged.message, decode(tagged.objects) as unknown[]);
   } else if (tagged.kind && errorClasses[tagged.kind]) {
     error = new errorClasses[tagged.kind]!(tagged.message);
+  } else if (driverErrorClasses[tagged.name]) {
+    error = new driverErrorClasses[tagged.name]!(tagged.message, tagged.code ?? '');
   } else {
     error = new (BUILTIN_ERRORS[tagged.name] ?? Error)(tagged.message);
     if (!BUILTIN_ERRORS[tagged.name]) error.name = tagged.name;

@@ -7,9 +7,10 @@ import { setSyncFunctionExecutor } from '../sync';
 import { currentCapture } from '../testing';
 import { decode, encode, mergeArguments, mergeInstance, unflattenRows } from './codec';
 import { keyedGetOf } from './keyed-get';
-import { describeCall, Pool } from './pool';
+import { describeCall } from './calls';
+import { Pool } from './pool';
 import type { CallPayload, CallResult } from './protocol';
-import { currentTransaction } from './transaction-context';
+import { currentBlock, type Block } from './transaction-context';
 
 let pool: Pool | null = null;
 
@@ -31,7 +32,12 @@ export function getPool(call: string): Pool {
 
 /** Routes a payload: writes and calls inside aatomic() to the writer lane, the rest to readers. */
 export function send(payload: CallPayload, write: boolean, options: QueryOptions = {}): Promise<CallResult & { ok: true }> {
-  return (pool ?? getPool(describeCall(payload))).call(payload, write, options, currentTransaction()?.id ?? null, currentCapture());
+  return (pool ?? getPool(describeCall(payload))).call(payload, write, options, currentBlock(), currentCapture());
+}
+
+/** An aatomic() step for `block`: open it (BEGIN or SAVEPOINT), commit it, or roll it back. */
+export function sendStep(block: Block, op: 'begin' | 'commit' | 'rollback'): Promise<CallResult & { ok: true }> {
+  return getPool('aatomic()').call({ kind: 'transaction', op, depth: block.depth }, true, { timeoutMs: 0 }, block, currentCapture());
 }
 
 function valueOf(result: CallResult & { ok: true }): unknown {
@@ -52,9 +58,15 @@ export function splitQueryOptions(args: readonly unknown[]): [unknown[], QueryOp
 
 /** Runs `queryset.<method>(...args)` in a worker and decodes the result; instances in the arguments are updated. */
 export function evaluate(queryset: QuerySet<any, any>, method: string, args: readonly unknown[]): Promise<unknown> {
+  if (method === 'get' && args.length === 1) {
+    const keyed = keyedGetOf(queryset, args[0]);
+    if (keyed) return send(keyed, false).then(valueOf);
+  }
   const [plain, options] = splitQueryOptions(args);
-  const keyed = keyedGetOf(queryset, method, plain);
-  if (keyed) return send(keyed, false, options).then(valueOf);
+  if (method === 'get' && plain.length === 1) {
+    const keyed = keyedGetOf(queryset, plain[0]);
+    if (keyed) return send(keyed, false, options).then(valueOf);
+  }
   return evaluateInWorker(queryset, method, plain, options);
 }
 

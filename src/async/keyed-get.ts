@@ -5,13 +5,14 @@ import { getModel } from '../models/registry';
 import type { ModelClass } from '../models/types';
 import { modelSelect, type ModelSelect } from '../query/compiler';
 import { quote, toSqlValue } from '../query/expressions';
-import { buildInstance } from '../query/hydrate';
+import { buildInstanceAt } from '../query/hydrate';
+import { flattenRows } from './codec';
 import type { QuerySet } from '../query/queryset';
 
 /**
  * Coalescing of `Model.aobjects.get({ <unique field>: value })`: the gets of one event-loop turn for the same
  * model and field travel as one `WHERE field IN (...)` statement, and each caller gets its row back.
- * The main thread and the workers compile the same SELECT, so rows cross as plain arrays.
+ * The main thread and the workers compile the same SELECT, so rows cross as one flat array of values.
  */
 
 /** The payload of one keyed get (see protocol.ts). */
@@ -22,48 +23,93 @@ export interface KeyedGet {
   param: SqlValue;
 }
 
-/** The model's SELECT and where the key sits in its rows. */
-function keyedSelect(model: ModelClass, fieldName: string): ModelSelect & { column: string; keyIndex: number } {
-  const select = modelSelect(model);
-  const field = model._meta.getField(fieldName);
-  return { ...select, column: `${select.alias}.${quote(field.column)}`, keyIndex: select.plan.fields.indexOf(field) };
+/** The model's SELECT, where the key sits in its rows, and its `IN (...)` statements by number of keys. */
+interface KeyedSelect extends ModelSelect {
+  field: Field;
+  column: string;
+  keyIndex: number;
+  width: number;
+  /** `IN (...)` statements by number of keys, so the worker does not build the text again for each batch. */
+  sqlByCount: string[];
+}
+
+/** Per model Options (rebuilt by close() then configure()), then per field name. */
+const keyedSelects = new WeakMap<object, Map<string, KeyedSelect | null>>();
+
+/** The keyed select of a unique, non-relation field, or null when `fieldName` is not one. */
+function keyedSelect(model: ModelClass, fieldName: string): KeyedSelect | null {
+  const meta = model._meta;
+  let byField = keyedSelects.get(meta);
+  if (!byField) keyedSelects.set(meta, (byField = new Map()));
+  let select = byField.get(fieldName);
+  if (select !== undefined) return select;
+  const field = meta.findField(fieldName);
+  select = null;
+  if (field && field.unique && !field.manyToMany && !field.isRelation && !fieldName.includes('__')) {
+    const base = modelSelect(model);
+    select = {
+      ...base,
+      field,
+      column: `${base.alias}.${quote(field.column)}`,
+      keyIndex: base.plan.fields.indexOf(field),
+      width: base.plan.fields.length,
+      sqlByCount: [],
+    };
+  }
+  byField.set(fieldName, select);
+  return select;
 }
 
 /** The keyed get a call amounts to, or null when it is anything else. */
-export function keyedGetOf(queryset: QuerySet<any, any>, method: string, args: readonly unknown[]): KeyedGet | null {
-  if (method !== 'get' || args.length !== 1 || queryset.steps.length || queryset.root.kind !== 'manager') return null;
-  const lookups = args[0];
+export function keyedGetOf(queryset: QuerySet<any, any>, lookups: unknown): KeyedGet | null {
+  if (queryset.steps.length || queryset.root.kind !== 'manager') return null;
   if (lookups === null || typeof lookups !== 'object' || Object.getPrototypeOf(lookups) !== Object.prototype) return null;
-  const keys = Object.keys(lookups);
-  if (keys.length !== 1 || keys[0]!.includes('__')) return null;
-  const value = (lookups as Record<string, unknown>)[keys[0]!];
+  let key: string | undefined;
+  for (const name in lookups) {
+    if (key !== undefined) return null;
+    key = name;
+  }
+  if (key === undefined) return null;
+  const value = (lookups as Record<string, unknown>)[key];
   if (typeof value !== 'number' && typeof value !== 'string' && typeof value !== 'bigint') return null;
-  const meta = queryset.model._meta;
-  const field: Field | undefined = meta.findField(keys[0]!);
-  if (!field || !field.unique || field.manyToMany || field.isRelation) return null;
+  const select = keyedSelect(queryset.model, key);
+  if (!select) return null;
   let param: SqlValue;
   try {
-    param = toSqlValue(value, field);
+    param = toSqlValue(value, select.field);
   } catch {
     return null;
   }
-  return { kind: 'keyedGet', label: meta.label, field: field.name, param };
+  return { kind: 'keyedGet', label: queryset.model._meta.label, field: key, param };
 }
 
-/** Worker side: one statement for every key. */
-export function selectKeyed(connection: Connection, label: string, fieldName: string, params: SqlValue[]): unknown[][] {
-  const select = keyedSelect(getModel(label), fieldName);
-  const sql = `${select.sql} WHERE ${select.column} IN (${params.map(() => '?').join(', ')})`;
-  return connection.selectRows(sql, params, select.safeIntegers);
+/** Worker side: one statement for every key; the rows as one flat array (see codec.flattenRows). */
+export function selectKeyed(connection: Connection, label: string, fieldName: string, params: SqlValue[]): unknown[] {
+  const select = keyedSelect(getModel(label), fieldName)!;
+  const sql = (select.sqlByCount[params.length] ??= `${select.sql} WHERE ${select.column} IN (${params.map(() => '?').join(', ')})`);
+  return flattenRows(connection.selectRows(sql, params, select.safeIntegers));
 }
 
 /** Main side: the instance for each requested key, or null when no row has it. */
-export function instancesByKey(label: string, fieldName: string, params: readonly SqlValue[], rows: unknown[][]): Array<Model | null> {
-  const select = keyedSelect(getModel(label), fieldName);
-  const byKey = new Map<string, unknown[]>();
-  for (const row of rows) byKey.set(String(row[select.keyIndex]), row);
-  return params.map((param) => {
-    const row = byKey.get(String(param));
-    return row ? buildInstance(select.plan, row) : null;
-  });
+export function instancesByKey(label: string, fieldName: string, params: readonly SqlValue[], flat: readonly unknown[]): Array<Model | null> {
+  const select = keyedSelect(getModel(label), fieldName)!;
+  const width = flat[0] as number;
+  const instances = new Array<Model | null>(params.length);
+  if (params.length === 1) {
+    instances[0] = flat.length > 1 ? buildInstanceAt(select.plan, flat, 1) : null;
+    return instances;
+  }
+  const safe = select.safeIntegers;
+  const offsets = new Map<unknown, number>();
+  for (let offset = 1; offset < flat.length; offset += width) offsets.set(keyOf(flat[offset + select.keyIndex], safe), offset);
+  for (let i = 0; i < params.length; i++) {
+    const offset = offsets.get(keyOf(params[i], safe));
+    instances[i] = offset === undefined ? null : buildInstanceAt(select.plan, flat, offset);
+  }
+  return instances;
+}
+
+/** With safe integers, rows hold bigints where the keys asked for may be numbers: compare their text. */
+function keyOf(value: unknown, safeIntegers: boolean): unknown {
+  return safeIntegers && (typeof value === 'number' || typeof value === 'bigint') ? String(value) : value;
 }

@@ -2,97 +2,49 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { Piscina } from 'piscina';
 import type { Settings } from '../conf';
-import { QueryCancelled, ThreadormError, WorkerCrashed } from '../errors';
+import { QueryCancelled, ThreadormError, TransactionManagementError, WorkerCrashed } from '../errors';
 import type { QueryOptions } from '../query/async-bridge';
 import type { CapturedQuery } from '../testing';
 import { getModel } from '../models/registry';
-import { decode, unflattenRows } from './codec';
+import { Deadlines, describeCall, PendingCall, rejectCall, resolveCall, type Lane, type RunningTask, type TaskEntry } from './calls';
+import { decode } from './codec';
 import { instancesByKey } from './keyed-get';
-import type { CallPayload, CallResult, Role, Task } from './protocol';
+import type { CallPayload, CallResult, Task } from './protocol';
+import { isFinalRollback, type Block, type Transaction } from './transaction-context';
+import { WorkerGroup } from './workers';
 
-/** Reader batches of at least this many entries go to several workers... */
-const MIN_ENTRIES_TO_SPLIT = 4;
-/** ...and no task carries more entries than this. */
-const MAX_ENTRIES_PER_TASK = 16;
-
-/** A call waiting for, or running in, a worker. */
-interface PendingCall {
-  payload: CallPayload;
-  resolve: (result: CallResult & { ok: true }) => void;
-  reject: (error: Error) => void;
-  /** Async-transaction id, when made inside aatomic(). */
-  transaction: string | null;
-  capture: CapturedQuery[] | undefined;
-  task: RunningTask | null;
-  settled: boolean;
-  lane: Lane;
-  /** Absolute deadline in ms since the epoch, or 0 for none. */
-  deadline: number;
-  timeoutMs: number;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-  deadlines: Deadlines;
-}
-
-/** What one task message carries per call: a call of its own, or several keyed gets coalesced. */
-interface TaskEntry {
-  payload: CallPayload;
-  calls: PendingCall[];
-}
-
-interface RunningTask {
-  calls: PendingCall[];
-  entries: TaskEntry[];
-  /** Emits 'abort' to stop the task (piscina accepts any emitter; lighter than an AbortController). */
-  abort: EventEmitter;
-  /** Calls cancelled while running; their task is aborted and the other calls go back in the queue. */
-  cancelled: Set<PendingCall>;
-}
+/** A reader batch is split over several readers only when each part keeps at least this many calls. */
+const MIN_CALLS_PER_TASK = 4;
 
 /**
- * One group of workers with a queue. Calls made in one event-loop turn are sent together: one task per
- * worker for readers, one task for the writer. A cancelled call aborts its task (piscina then replaces
- * the worker thread) and the task's other calls are queued again; a crashed worker rejects its calls.
+ * Readers: `workers` threads with read-only connections. The calls of one event-loop turn travel together,
+ * spread over the free readers (at most one task per reader in flight; calls made while every reader is busy
+ * wait and leave together as soon as one is free). Reads may be cut off: a cancelled or timed-out read aborts
+ * its task (piscina replaces the thread) and the task's other reads are queued again, which is safe because
+ * a read has no effect.
  */
-class Lane {
-  private readonly piscina: Piscina;
+class ReaderLane implements Lane {
   private queue: PendingCall[] = [];
   private flushScheduled = false;
   private readonly running = new Set<RunningTask>();
-  /** Writer only: the async transaction that owns the lane, and those waiting for it. */
-  private owner: string | null = null;
-  private readonly waitingOwners: Array<{ id: string; start: () => void }> = [];
   private idleWaiters: Array<() => void> = [];
   /**
-   * Threads of this lane by the time a task was aborted, with a promise of their exit. An aborted thread
-   * leaves the pool at once but only ends when its current SQLite statement does; close() waits for it.
+   * Threads that were aborted, with a promise of their exit: an aborted thread leaves the pool at once but
+   * only ends when its current SQLite statement does; close() waits for them.
    */
   private readonly abortedThreads = new Map<Worker, Promise<unknown>>();
-  /**
-   * Writer: set while an aborted writer thread still runs its statement. It holds SQLite's write lock
-   * until then, so the replacement thread would only meet SQLITE_BUSY: queued writes wait instead.
-   */
-  private paused: Promise<void> | null = null;
+  readonly workers: WorkerGroup;
 
   constructor(
-    readonly role: Role,
-    private readonly threads: number,
     settings: Settings,
+    private readonly deadlines: Deadlines,
   ) {
-    const { filename, entry } = workerFile();
-    this.piscina = new Piscina({
-      filename,
-      minThreads: threads,
-      maxThreads: threads,
-      idleTimeout: 60_000,
-      concurrentTasksPerWorker: 1,
-      workerData: { settings, role, entry },
-    });
+    this.workers = new WorkerGroup('reader', settings.workers, settings, workerFile(), {}, (error) => this.fail(error));
   }
 
   enqueue(call: PendingCall): void {
+    if (this.workers.failure) return rejectCall(call, this.workers.failure);
     this.queue.push(call);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -100,111 +52,79 @@ class Lane {
     }
   }
 
-  /** Sends what may go now: everything for readers; for the writer, only the owning transaction's calls. */
-  flush(): void {
+  private flush(): void {
     this.flushScheduled = false;
-    if (this.paused) return;
-    const ready = this.owner === null ? this.queue : this.queue.filter((call) => call.transaction === this.owner);
-    if (!ready.length) return;
-    this.queue = this.owner === null ? [] : this.queue.filter((call) => call.transaction !== this.owner);
-    const entries = coalesce(ready);
-    if (this.role === 'writer') {
-      this.send(entries, this.owner === null);
-      return;
-    }
-    // Each task costs a worker wake-up and a message each way, which on a busy machine outweighs the
-    // overlap that more, smaller tasks would give. So: coalesced gets count as one entry, and a batch is
-    // split only when it has enough entries to keep several workers busy.
-    const tasks = Math.min(entries.length, Math.max(Math.min(this.threads, Math.ceil(entries.length / MIN_ENTRIES_TO_SPLIT)), Math.ceil(entries.length / MAX_ENTRIES_PER_TASK)));
-    const size = Math.ceil(entries.length / tasks);
-    for (let i = 0; i < entries.length; i += size) this.send(entries.slice(i, i + size), false);
+    const free = this.workers.threads - this.running.size;
+    if (!this.queue.length || free <= 0) return;
+    const entries = coalesce(this.queue);
+    this.queue = [];
+    let calls = 0;
+    for (const entry of entries) calls += entry.calls.length;
+    const parts = Math.max(1, Math.min(free, Math.floor(calls / MIN_CALLS_PER_TASK)));
+    if (parts === 1) return this.send(entries);
+    for (const part of splitEntries(entries, calls, parts)) this.send(part);
   }
 
-  private send(entries: TaskEntry[], groupCommit: boolean): void {
-    const calls = entries.flatMap((entry) => entry.calls);
-    const task: RunningTask = { calls, entries, abort: new EventEmitter(), cancelled: new Set() };
-    for (const call of calls) call.task = task;
+  private send(entries: TaskEntry[]): void {
+    const task = newTask(entries, new EventEmitter(), 0);
     this.running.add(task);
-    const message: Task = { calls: entries.map((entry) => entry.payload), groupCommit: groupCommit && entries.length > 1 };
-    this.piscina.run(message, { signal: task.abort }).then(
-      (results: CallResult[]) => this.finish(task, results, null),
+    this.dispatch(task, { calls: entries.map((entry) => entry.payload), groupCommit: false, seq: 0 });
+  }
+
+  private dispatch(task: RunningTask, message: Task): void {
+    const start = () => {
+      task.startedAt = performance.now();
+      this.deadlines.add(task);
+    };
+    if (this.workers.ready) start();
+    else void this.workers.whenReady().then(start);
+    this.workers.run(message, task.abort).then(
+      (results) => this.finish(task, results, null),
       (error: Error) => this.finish(task, null, error),
     );
   }
 
   private finish(task: RunningTask, results: CallResult[] | null, error: Error | null): void {
     this.running.delete(task);
+    this.deadlines.delete(task);
     for (const call of task.calls) call.task = null;
     if (results) task.entries.forEach((entry, index) => deliver(entry, results[index]!));
-    task.calls.forEach((call) => {
-      if (call.settled) return;
-      if (task.cancelled.size && call.transaction === null) {
-        this.queue.push(call);
-        return;
-      }
-      const reason = task.cancelled.size ? 'a query of the same transaction was cancelled' : error?.message ?? 'unknown error';
-      rejectCall(call, new WorkerCrashed(`The ${this.role} worker stopped while running this call: ${reason}.`));
-    });
+    const requeued: PendingCall[] = [];
+    for (const call of task.calls) {
+      if (call.settled) continue;
+      if (task.requeue) requeued.push(call);
+      else rejectCall(call, this.workers.failure ?? new WorkerCrashed(`The reader worker stopped while running ${describeCall(call.payload)}: ${error?.message ?? 'unknown error'}.`));
+    }
+    if (requeued.length) this.queue.unshift(...requeued);
     if (this.queue.length) this.flush();
     if (!this.running.size && !this.queue.length) this.notifyIdle();
   }
 
-  cancel(call: PendingCall, error: QueryCancelled): void {
+  cancel(call: PendingCall, error: Error): void {
     if (call.settled) return;
-    const index = this.queue.indexOf(call);
-    if (index >= 0) this.queue.splice(index, 1);
-    else if (call.task) {
-      call.task.cancelled.add(call);
-      const threads = this.piscina.threads;
-      for (const thread of threads) {
-        if (this.abortedThreads.has(thread)) continue;
-        this.abortedThreads.set(thread, new Promise((resolve) => thread.once('exit', () => resolve(this.abortedThreads.delete(thread)))));
-      }
-      call.task.abort.emit('abort');
-      if (this.role === 'writer') this.pauseUntilGone(threads);
+    const task = call.task;
+    if (!task) {
+      const index = this.queue.indexOf(call);
+      if (index >= 0) this.queue.splice(index, 1);
+      return rejectCall(call, error);
     }
     rejectCall(call, error);
-  }
-
-  /** Holds the queue until the threads that the abort removed from the pool have exited. */
-  private pauseUntilGone(threadsBefore: readonly Worker[]): void {
-    const current = new Set(this.piscina.threads);
-    const exits = threadsBefore.filter((thread) => !current.has(thread)).map((thread) => this.abortedThreads.get(thread));
-    if (!exits.length) return;
-    const paused: Promise<void> = Promise.all(exits).then(() => {
-      if (this.paused !== paused) return;
-      this.paused = null;
-      this.flush();
-    });
-    this.paused = paused;
-  }
-
-  /** Writer: makes `id` the owner of the lane once the current owner (if any) is done. */
-  acquire(id: string): Promise<void> {
-    if (this.owner === null) {
-      this.flush();
-      this.owner = id;
-      return Promise.resolve();
+    if (task.requeue) return;
+    task.requeue = true;
+    for (const thread of this.workers.workerThreads) {
+      if (this.abortedThreads.has(thread)) continue;
+      this.abortedThreads.set(thread, new Promise((resolve) => thread.once('exit', () => resolve(this.abortedThreads.delete(thread)))));
     }
-    return new Promise((resolve) => this.waitingOwners.push({ id, start: resolve }));
+    task.abort!.emit('abort');
   }
 
-  release(id: string): void {
-    if (this.owner !== id) return;
-    const next = this.waitingOwners.shift();
-    this.owner = null;
-    if (next) {
-      this.flush();
-      this.owner = next.id;
-      next.start();
-    }
-    this.flush();
+  private fail(error: Error): void {
+    for (const call of this.queue.splice(0)) rejectCall(call, error);
+    for (const task of this.running) for (const call of task.calls) rejectCall(call, error);
   }
 
   private notifyIdle(): void {
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const resolve of waiters) resolve();
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   /** Resolves when nothing is queued or running. */
@@ -215,69 +135,207 @@ class Lane {
 
   async close(): Promise<void> {
     await this.drained();
-    // A thread that was aborted earlier and exits after destroy() would make piscina start new threads
-    // for a pool that is gone (against a removed database): let such threads end first.
-    const current = new Set(this.piscina.threads);
+    // A thread aborted earlier that exits after destroy() would make piscina start new threads for a pool
+    // that is gone (against a removed database): let such threads end first.
+    const current = new Set(this.workers.workerThreads);
     await Promise.all([...this.abortedThreads].filter(([thread]) => !current.has(thread)).map(([, exited]) => exited));
-    await this.piscina.destroy();
-    this.piscina.emitDestroy(); // the pool's async resource ends here, not whenever it is garbage-collected (jest --detectOpenHandles)
+    await this.workers.destroy();
   }
 }
 
 /**
- * Timeouts of every call in flight behind one timer set for the earliest deadline: a timer per call
- * would cost more than the call itself for fast queries.
+ * The writer: one thread and one connection that serialises every write, so SQLite never answers BUSY.
+ *
+ * Exactly once: a task sent to the writer is never cut off. Outside an async transaction, the writes of
+ * one event-loop turn commit together as one transaction, each call in a savepoint of its own (one failing
+ * call leaves the others intact). A cancel or timeout removes a write that is still queued; one already
+ * sent settles with its true outcome. If the thread dies mid-task, the commit mark it sets after each
+ * COMMIT tells whether the batch took effect, and `WorkerCrashed.committed` says so; nothing is retried.
+ *
+ * An async transaction owns the lane from its begin to its end; other writes wait for it.
  */
-class Deadlines {
-  private readonly entries = new Set<PendingCall>();
-  private timer: NodeJS.Timeout | null = null;
-  private timerAt = Infinity;
+class WriterLane implements Lane {
+  private queue: PendingCall[] = [];
+  private flushScheduled = false;
+  private running: RunningTask | null = null;
+  private owner: Transaction | null = null;
+  private readonly waitingOwners: Array<{ transaction: Transaction; grant: () => void }> = [];
+  private idleWaiters: Array<() => void> = [];
+  /** The sequence number of the writer's last COMMIT, written by the writer thread. */
+  private readonly commitMark = new Int32Array(new SharedArrayBuffer(4));
+  private seq = 0;
+  readonly workers: WorkerGroup;
 
-  add(call: PendingCall): void {
-    this.entries.add(call);
-    if (call.deadline < this.timerAt) this.schedule(call.deadline);
+  constructor(
+    settings: Settings,
+    private readonly deadlines: Deadlines,
+  ) {
+    this.workers = new WorkerGroup('writer', 1, settings, workerFile(), { commitMark: this.commitMark }, (error) => this.fail(error));
   }
 
-  delete(call: PendingCall): void {
-    this.entries.delete(call);
-    if (!this.entries.size && this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-      this.timerAt = Infinity;
+  enqueue(call: PendingCall): void {
+    if (this.workers.failure) return rejectCall(call, this.workers.failure);
+    const transaction = call.block?.transaction;
+    if (transaction) {
+      if (transaction.broken && !isFinalRollback(call)) return rejectCall(call, transaction.broken);
+      transaction.queue.push(call);
+    } else {
+      this.queue.push(call);
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
     }
   }
 
-  private schedule(at: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => this.fire(), Math.max(at - Date.now(), 0));
-    this.timer.unref();
+  /** Sends the next task: the owning transaction's next calls, or the queued writes, or hands the lane on. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.running || this.workers.failure) return;
+    if (this.owner) {
+      const calls = this.owner.takeSendable();
+      if (calls.length) this.send(calls, this.owner);
+      return;
+    }
+    if (this.queue.length) {
+      const calls = this.queue;
+      this.queue = [];
+      return this.send(calls, null);
+    }
+    const next = this.waitingOwners.shift();
+    if (next) {
+      this.owner = next.transaction;
+      next.grant();
+      return;
+    }
+    this.notifyIdle();
   }
 
-  private fire(): void {
-    this.timer = null;
-    this.timerAt = Infinity;
-    const now = Date.now();
-    let next = Infinity;
-    for (const call of [...this.entries]) {
-      if (call.deadline <= now) {
-        call.lane.cancel(call, new QueryCancelled(`${describeCall(call.payload)} timed out after ${call.timeoutMs} ms.`));
-      } else next = Math.min(next, call.deadline);
-    }
-    if (next < Infinity) this.schedule(next);
+  private send(calls: PendingCall[], transaction: Transaction | null): void {
+    const seq = transaction ? 0 : ++this.seq;
+    const task = newTask(calls.map((call) => ({ payload: call.payload, calls: [call] })), null, seq);
+    task.control = calls.some((call) => call.payload.kind === 'transaction');
+    this.running = task;
+    const start = () => {
+      task.startedAt = performance.now();
+      if (transaction) this.deadlines.add(task); // outside a transaction, nothing on the writer is ever cut off
+    };
+    if (this.workers.ready) start();
+    else void this.workers.whenReady().then(start);
+    this.workers.run({ calls: task.entries.map((entry) => entry.payload), groupCommit: !transaction, seq }, null).then(
+      (results) => this.finish(task, transaction, results, null),
+      (error: Error) => this.finish(task, transaction, null, error),
+    );
   }
+
+  private finish(task: RunningTask, transaction: Transaction | null, results: CallResult[] | null, error: Error | null): void {
+    this.running = null;
+    this.deadlines.delete(task);
+    for (const call of task.calls) call.task = null;
+    if (results) {
+      task.entries.forEach((entry, index) => deliver(entry, results[index]!));
+    } else {
+      const failure = this.workers.failure;
+      const committed = !transaction && Atomics.load(this.commitMark, 0) === task.seq;
+      const outcome = transaction
+        ? 'its aatomic() transaction was rolled back'
+        : committed
+          ? 'its batch had committed, so the call took effect, but its result was lost'
+          : 'its batch was rolled back, so the call took no effect';
+      for (const call of task.calls) {
+        rejectCall(call, failure ?? new WorkerCrashed(`The writer worker stopped while running ${describeCall(call.payload)} (${error?.message ?? 'unknown error'}); ${outcome}.`, committed));
+      }
+      if (transaction) {
+        transaction.break(new TransactionManagementError(`The writer worker stopped during this aatomic() block (${error?.message ?? 'unknown error'}); its transaction was rolled back and the block's later calls are refused.`), rejectCall);
+      }
+    }
+    this.flush();
+  }
+
+  cancel(call: PendingCall, error: Error): void {
+    if (call.settled) return;
+    const task = call.task;
+    if (!task) {
+      const queue = call.block ? call.block.transaction.queue : this.queue;
+      const index = queue.indexOf(call);
+      if (index >= 0) queue.splice(index, 1);
+      return rejectCall(call, error);
+    }
+    // Running. Outside a transaction (or for a step that commits) the write is not cut off: it settles with
+    // its true outcome. Inside one, the call is given up and the transaction with it: nothing of it commits.
+    if (!call.block || task.control) return;
+    rejectCall(call, error);
+    call.block.transaction.break(
+      new TransactionManagementError(`${describeCall(call.payload)} was cancelled while it ran inside this aatomic() block; the block's transaction is rolled back and its later calls are refused.`),
+      rejectCall,
+    );
+  }
+
+  /** Makes `transaction` the owner of the lane once the writes queued before it and earlier owners are done. */
+  acquire(transaction: Transaction): Promise<void> {
+    if (this.workers.failure) return Promise.reject(this.workers.failure);
+    if (!this.owner && !this.running && !this.queue.length && !this.waitingOwners.length) {
+      this.owner = transaction;
+      return Promise.resolve();
+    }
+    return new Promise((grant) => {
+      this.waitingOwners.push({ transaction, grant });
+      if (!this.running && !this.owner && !this.flushScheduled) this.flush();
+    });
+  }
+
+  release(transaction: Transaction): void {
+    transaction.finished = true;
+    for (const call of transaction.queue.splice(0)) {
+      rejectCall(call, new TransactionManagementError(`${describeCall(call.payload)} was made inside an aatomic() block that ended before it could run.`));
+    }
+    if (this.owner !== transaction) return;
+    this.owner = null;
+    this.flush();
+  }
+
+  private fail(error: Error): void {
+    for (const call of this.queue.splice(0)) rejectCall(call, error);
+    for (const { transaction } of this.waitingOwners) transaction.break(error, rejectCall);
+    this.owner?.break(error, rejectCall);
+    for (const call of this.running?.calls ?? []) rejectCall(call, error);
+  }
+
+  private notifyIdle(): void {
+    if (this.running || this.owner || this.queue.length || this.waitingOwners.length) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  drained(): Promise<void> {
+    if (!this.running && !this.owner && !this.queue.length && !this.waitingOwners.length) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    await this.drained();
+    await this.workers.destroy();
+  }
+}
+
+function newTask(entries: TaskEntry[], abort: EventEmitter | null, seq: number): RunningTask {
+  const calls: PendingCall[] = [];
+  for (const entry of entries) for (const call of entry.calls) calls.push(call);
+  const task: RunningTask = { entries, calls, startedAt: 0, abort, requeue: false, seq, control: false };
+  for (const call of calls) call.task = task;
+  return task;
 }
 
 /** Groups the keyed gets of a batch per model and field; every other call keeps an entry of its own. */
 function coalesce(calls: PendingCall[]): TaskEntry[] {
   const entries: TaskEntry[] = [];
-  const groups = new Map<string, TaskEntry & { payload: CallPayload & { kind: 'keyedGets' } }>();
+  let groups: Map<string, TaskEntry & { payload: CallPayload & { kind: 'keyedGets' } }> | null = null;
   for (const call of calls) {
     const payload = call.payload;
     if (payload.kind !== 'keyedGet' || payload.capture) {
       entries.push({ payload, calls: [call] });
       continue;
     }
+    groups ??= new Map();
     const key = `${payload.label}\u0000${payload.field}`;
     let group = groups.get(key);
     if (!group) {
@@ -291,110 +349,91 @@ function coalesce(calls: PendingCall[]): TaskEntry[] {
   return entries;
 }
 
+/** Cuts a batch of `total` calls into `parts` tasks of about equal size; coalesced gets are cut too. */
+function splitEntries(entries: TaskEntry[], total: number, parts: number): TaskEntry[][] {
+  const size = Math.ceil(total / parts);
+  const tasks: TaskEntry[][] = [];
+  let current: TaskEntry[] = [];
+  let room = size;
+  for (let entry of entries) {
+    while (entry.payload.kind === 'keyedGets' && entry.calls.length > room) {
+      const { label, field, params } = entry.payload;
+      current.push({ payload: { kind: 'keyedGets', label, field, params: params.slice(0, room) }, calls: entry.calls.slice(0, room) });
+      entry = { payload: { kind: 'keyedGets', label, field, params: params.slice(room) }, calls: entry.calls.slice(room) };
+      tasks.push(current);
+      current = [];
+      room = size;
+    }
+    current.push(entry);
+    room -= entry.calls.length;
+    if (room <= 0) {
+      tasks.push(current);
+      current = [];
+      room = size;
+    }
+  }
+  if (current.length) tasks.push(current);
+  return tasks;
+}
+
 /** Settles the calls of one entry from its result (a coalesced entry hands each caller its own row). */
 function deliver(entry: TaskEntry, result: CallResult): void {
   if (!result.ok) {
     const error = decode(result.error) as Error;
-    for (const call of entry.calls) rejectCall(call, error);
+    for (const call of entry.calls) rejectCall(call, error, result);
     return;
   }
-  if (entry.payload.kind !== 'keyedGets') {
-    const call = entry.calls[0]!;
-    if (call.capture && result.statements) call.capture.push(...result.statements);
-    resolveCall(call, result);
-    return;
+  const payload = entry.payload;
+  if (payload.kind !== 'keyedGets' && payload.kind !== 'keyedGet') return resolveCall(entry.calls[0]!, result);
+  const { label, field } = payload;
+  const params = payload.kind === 'keyedGets' ? payload.params : [payload.param];
+  const instances = instancesByKey(label, field, params, result.value as unknown[]);
+  for (let i = 0; i < entry.calls.length; i++) {
+    const instance = instances[i];
+    if (instance) resolveCall(entry.calls[i]!, { ok: true, value: instance, statements: result.statements });
+    else rejectCall(entry.calls[i]!, new (getModel(label).DoesNotExist)(`${label} matching query does not exist.`), result);
   }
-  const { label, field, params } = entry.payload;
-  const instances = instancesByKey(label, field, params, unflattenRows(result.value as unknown[]));
-  entry.calls.forEach((call, index) => {
-    const instance = instances[index];
-    if (instance) resolveCall(call, { ok: true, value: instance });
-    else rejectCall(call, new (getModel(label).DoesNotExist)(`${label} matching query does not exist.`));
-  });
-}
-
-/** Marks a call settled and drops its deadline and abort listener; false if it was settled already. */
-function finishCall(call: PendingCall): boolean {
-  if (call.settled) return false;
-  call.settled = true;
-  if (call.deadline) call.deadlines.delete(call);
-  if (call.onAbort) call.signal!.removeEventListener('abort', call.onAbort);
-  return true;
-}
-
-function resolveCall(call: PendingCall, result: CallResult & { ok: true }): void {
-  if (finishCall(call)) call.resolve(result);
-}
-
-function rejectCall(call: PendingCall, error: Error): void {
-  if (finishCall(call)) call.reject(error);
-}
-
-/** From source (ts-node / ts-jest) workers start through a small loader that registers ts-node. */
-function workerFile(): { filename: string; entry: string } {
-  const compiled = join(__dirname, 'worker.js');
-  if (existsSync(compiled) && !__filename.endsWith('.ts')) return { filename: compiled, entry: compiled };
-  return { filename: join(__dirname, 'ts-worker.js'), entry: join(__dirname, 'worker.ts') };
 }
 
 /**
- * The worker pool: N readers with read-only connections and one writer lane that serialises writes.
- * Started on the first async call; stopped by close().
+ * The worker pool: readers for reads, the writer for writes and async transactions. Started on the first
+ * async call; stopped by close().
  */
 export class Pool {
-  private readonly readers: Lane;
-  private readonly writer: Lane;
-  private readonly deadlines = new Deadlines();
+  private readonly readers: ReaderLane;
+  private readonly writer: WriterLane;
+  private readonly deadlines = new Deadlines((call) => call.lane.cancel(call, new QueryCancelled(`${describeCall(call.payload)} timed out after ${call.timeoutMs} ms.`)));
   private closing = false;
 
   constructor(private readonly settings: Settings) {
-    this.writer = new Lane('writer', 1, settings);
-    this.readers = new Lane('reader', settings.workers, settings);
+    this.writer = new WriterLane(settings, this.deadlines);
+    this.readers = new ReaderLane(settings, this.deadlines);
   }
 
-  /** Sends one call; writes and calls inside an async transaction go to the writer lane. */
-  call(
-    payload: CallPayload,
-    write: boolean,
-    options: QueryOptions,
-    transaction: string | null = null,
-    capture?: CapturedQuery[],
-  ): Promise<CallResult & { ok: true }> {
+  /** Sends one call: writes and every call inside an async transaction go to the writer, reads to readers. */
+  call(payload: CallPayload, write: boolean, options: QueryOptions, block: Block | null, capture?: CapturedQuery[]): Promise<CallResult & { ok: true }> {
     if (this.closing) return Promise.reject(new ThreadormError('The worker pool is closing; no new calls are accepted.'));
-    const lane = write || transaction ? this.writer : this.readers;
-    const timeoutMs = options.timeoutMs ?? this.settings.queryTimeoutMs;
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(new QueryCancelled(`${describeCall(payload)} was cancelled before it started.`));
-    return new Promise((resolve, reject) => {
-      const call: PendingCall = {
-        payload: capture ? { ...payload, capture: true } : payload,
-        resolve,
-        reject,
-        transaction,
-        capture,
-        task: null,
-        settled: false,
-        lane,
-        deadline: timeoutMs > 0 ? Date.now() + timeoutMs : 0,
-        timeoutMs,
-        signal,
-        onAbort: undefined,
-        deadlines: this.deadlines,
-      };
-      if (signal) {
-        call.onAbort = () => lane.cancel(call, new QueryCancelled(`${describeCall(payload)} was cancelled.`));
-        signal.addEventListener('abort', call.onAbort, { once: true });
-      }
-      if (call.deadline) this.deadlines.add(call);
-      lane.enqueue(call);
+    const lane = write || block ? this.writer : this.readers;
+    const call = new PendingCall(capture ? { ...payload, capture: true } : payload, lane, options.timeoutMs ?? this.settings.queryTimeoutMs, signal, block, capture);
+    const promise = new Promise<CallResult & { ok: true }>((resolve, reject) => {
+      call.resolve = resolve;
+      call.reject = reject;
     });
+    if (signal) {
+      call.onAbort = () => lane.cancel(call, new QueryCancelled(`${describeCall(payload)} was cancelled.`));
+      signal.addEventListener('abort', call.onAbort, { once: true });
+    }
+    lane.enqueue(call);
+    return promise;
   }
 
-  acquireWriter(transaction: string): Promise<void> {
+  acquireWriter(transaction: Transaction): Promise<void> {
     return this.writer.acquire(transaction);
   }
 
-  releaseWriter(transaction: string): void {
+  releaseWriter(transaction: Transaction): void {
     this.writer.release(transaction);
   }
 
@@ -406,19 +445,11 @@ export class Pool {
   }
 }
 
-export function describeCall(payload: CallPayload): string {
-  switch (payload.kind) {
-    case 'query':
-    case 'instance':
-      return `${payload.method}()`;
-    case 'function':
-      return `syncToAsync(${payload.key})`;
-    case 'schema':
-      return 'acreateSchema()';
-    case 'keyedGet':
-    case 'keyedGets':
-      return `${payload.label}.aobjects.get()`;
-    case 'transaction':
-      return `aatomic() ${payload.op}`;
-  }
+/** From source (ts-node / ts-jest) workers start through a small loader that registers ts-node. */
+function workerFile(): { filename: string; entry: string } {
+  const compiled = join(__dirname, 'worker.js');
+  if (existsSync(compiled) && !__filename.endsWith('.ts')) return { filename: compiled, entry: compiled };
+  return { filename: join(__dirname, 'ts-worker.js'), entry: join(__dirname, 'worker.ts') };
 }
+
+

@@ -10,7 +10,8 @@ export type CallPayload =
   /** One caller's `get()` by a unique field; coalesced per model and field into `keyedGets` when sent. */
   | { kind: 'keyedGet'; label: string; field: string; param: SqlValue; capture?: boolean }
   | { kind: 'keyedGets'; label: string; field: string; params: SqlValue[]; capture?: boolean }
-  | { kind: 'transaction'; op: 'begin' | 'commit' | 'rollback'; capture?: boolean };
+  /** An aatomic() step; `depth` is the block's (1: the transaction itself), checked against the connection. */
+  | { kind: 'transaction'; op: 'begin' | 'commit' | 'rollback'; depth: number; capture?: boolean };
 
 export type CallResult =
   | { ok: true; value: unknown; args?: unknown; instance?: unknown; statements?: ExecutedStatement[] }
@@ -21,6 +22,8 @@ export interface Task {
   calls: CallPayload[];
   /** Writer lane outside an async transaction: run the batch in one transaction, each call in a savepoint. */
   groupCommit: boolean;
+  /** With groupCommit: the number the writer stores in its commit mark once the batch has committed. */
+  seq: number;
 }
 
 export type Role = 'reader' | 'writer';

@@ -1,36 +1,52 @@
-import { randomUUID } from 'node:crypto';
-import { getPool, send } from './executor';
-import { currentTransaction, runInTransaction } from './transaction-context';
+import { getPool, sendStep } from './executor';
+import { currentBlock, runInBlock, Transaction, type Block } from './transaction-context';
 
 /**
- * Async Django `atomic`: every ORM call awaited inside `fn` (however deeply) runs on the writer lane
- * inside one transaction; commit when `fn` resolves, rollback when it rejects. Nested calls use savepoints.
- * Calls made outside `fn` meanwhile wait for the lane and never join the transaction.
+ * Async Django `atomic`: every ORM call awaited inside `fn` (however deeply) runs on the writer inside one
+ * transaction; commit when `fn` resolves, rollback when it rejects. Nested calls use savepoints, and nested
+ * blocks started side by side take turns (see Transaction). Calls made outside `fn` meanwhile wait for the
+ * writer and never join the transaction.
+ *
+ * All or nothing: when the transaction is lost (a call in it was cancelled while it ran, or the writer
+ * stopped), every later call of the block is refused and the block rejects with TransactionManagementError
+ * (or with the error `fn` threw); none of its work commits.
  */
 export async function aatomic<T>(fn: () => Promise<T> | T): Promise<T> {
-  const outer = currentTransaction();
-  if (outer) return runBlock({ id: outer.id, depth: outer.depth + 1 }, fn);
-  const id = randomUUID();
+  const parent = currentBlock();
+  if (parent) return runBlock(parent.transaction.child(parent), fn);
+  const transaction = new Transaction();
   const pool = getPool('aatomic()');
-  await pool.acquireWriter(id);
+  await pool.acquireWriter(transaction);
   try {
-    return await runBlock({ id, depth: 1 }, fn);
+    return await runBlock(transaction.root, fn);
   } finally {
-    pool.releaseWriter(id);
+    pool.releaseWriter(transaction);
   }
 }
 
-async function runBlock<T>(context: { id: string; depth: number }, fn: () => Promise<T> | T): Promise<T> {
-  return runInTransaction(context, async () => {
-    await send({ kind: 'transaction', op: 'begin' }, true);
+async function runBlock<T>(block: Block, fn: () => Promise<T> | T): Promise<T> {
+  const transaction = block.transaction;
+  return runInBlock(block, async () => {
+    await sendStep(block, 'begin');
     let result: T;
     try {
       result = await fn();
     } catch (error) {
-      await send({ kind: 'transaction', op: 'rollback' }, true).catch(() => undefined);
+      await end(block, false).catch(() => undefined);
       throw error;
     }
-    await send({ kind: 'transaction', op: 'commit' }, true);
+    if (transaction.broken) {
+      await end(block, false).catch(() => undefined);
+      throw transaction.broken;
+    }
+    await end(block, true);
     return result;
   });
+}
+
+/** Commits or rolls back the block; a lost transaction only has its outermost rollback sent (to close it). */
+function end(block: Block, commit: boolean): Promise<unknown> {
+  block.closing = true;
+  if (block.transaction.broken && block.depth > 1) return Promise.resolve();
+  return sendStep(block, commit && !block.transaction.broken ? 'commit' : 'rollback');
 }

@@ -1,6 +1,7 @@
 import { threadId, workerData } from 'node:worker_threads';
 import { applySettings, type Settings } from '../conf';
 import { Connection } from '../db/connection';
+import { TransactionManagementError } from '../errors';
 import { setConnectionProvider } from '../db/connections';
 import { addObserver, type ExecutedStatement } from '../db/observers';
 import { createSchema } from '../db/schema';
@@ -15,7 +16,7 @@ import type { CallPayload, CallResult, Role, Task } from './protocol';
  * A pool worker: it imports the model modules, opens its own connection (read-only for readers) and runs
  * the sync ORM for each call it receives.
  */
-const { settings, role } = workerData as { settings: Settings; role: Role };
+const { settings, role, commitMark } = workerData as { settings: Settings; role: Role; commitMark?: Int32Array };
 applySettings({ ...settings, mainThread: 'allow' });
 const connection = new Connection(settings.databasePath, {
   label: `${role}-${threadId}`,
@@ -24,13 +25,22 @@ const connection = new Connection(settings.databasePath, {
 if (role === 'reader') connection.db.pragma('query_only = ON');
 setConnectionProvider(() => connection);
 
+/**
+ * Runs one task. The writer runs a batch outside an async transaction as one transaction (a savepoint per
+ * call when there are several), then sets its commit mark, by which the pool knows the batch's outcome
+ * should this thread die before it answers.
+ */
 function runTask(task: Task): CallResult[] {
   if (!task.groupCommit) return task.calls.map((call) => runCall(call, connection.inAtomicBlock));
+  const isolate = task.calls.length > 1;
+  let results: CallResult[];
   try {
-    return connection.atomic(() => task.calls.map((call) => runCall(call, true)));
+    results = connection.atomic(() => task.calls.map((call) => runCall(call, isolate)));
   } catch (error) {
     return task.calls.map(() => ({ ok: false, error: encode(error) }));
   }
+  Atomics.store(commitMark!, 0, task.seq);
+  return results;
 }
 
 /** Runs one call; inside a transaction it gets a savepoint, so a failing call leaves the others intact. */
@@ -74,14 +84,32 @@ function execute(call: CallPayload): CallResult & { ok: true } {
       createSchema();
       return { ok: true, value: null };
     case 'keyedGet':
-      return { ok: true, value: flattenRows(selectKeyed(connection, call.label, call.field, [call.param])) };
+      return { ok: true, value: selectKeyed(connection, call.label, call.field, [call.param]) };
     case 'keyedGets':
-      return { ok: true, value: flattenRows(selectKeyed(connection, call.label, call.field, call.params)) };
+      return { ok: true, value: selectKeyed(connection, call.label, call.field, call.params) };
     case 'transaction':
-      if (call.op === 'begin') connection.enterAtomic();
-      else connection.exitAtomic(call.op === 'commit');
+      runStep(call.op, call.depth);
       return { ok: true, value: null };
   }
+}
+
+/**
+ * An aatomic() step. The pool runs the blocks of a transaction one at a time, so the connection's depth
+ * must match the block's; the outermost rollback undoes everything still open (it also ends a transaction
+ * whose nested blocks were abandoned), and is a no-op on a connection that never saw it (a replaced writer).
+ */
+function runStep(op: 'begin' | 'commit' | 'rollback', depth: number): void {
+  const open = connection.atomicDepth;
+  if (op === 'rollback' && depth === 1) {
+    while (connection.inAtomicBlock) connection.exitAtomic(false);
+    return;
+  }
+  const expected = op === 'begin' ? depth - 1 : depth;
+  if (open !== expected) {
+    throw new TransactionManagementError(`aatomic() ${op} of a block at depth ${depth} found ${open} open block(s) on the writer; the transaction was lost.`);
+  }
+  if (op === 'begin') connection.enterAtomic();
+  else connection.exitAtomic(op === 'commit');
 }
 
 export = runTask;

@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { IntegrityError, ThreadormError } from '../errors';
+import { driverErrorClasses, IntegrityError, ThreadormError } from '../errors';
 import { registerFunctions } from './functions';
 import { isObserved, notifyExecuted } from './observers';
 
@@ -19,6 +19,8 @@ export interface ConnectionOptions {
 }
 
 const STATEMENT_CACHE_SIZE = 512;
+
+driverErrorClasses.SqliteError = BetterSqlite3.SqliteError;
 
 /**
  * One better-sqlite3 connection: a bounded cache of prepared statements (keyed by mode and SQL),
@@ -144,6 +146,11 @@ export class Connection {
 
   get inAtomicBlock(): boolean {
     return this.savepoints.length > 0;
+  }
+
+  /** Open atomic blocks: 0 outside a transaction, 1 in one, one more per savepoint. */
+  get atomicDepth(): number {
+    return this.savepoints.length;
   }
 
   /** Django's `transaction.on_commit`: run `callback` after the outermost commit, or now outside a transaction. */

@@ -543,18 +543,19 @@ export interface ModelSelect {
   safeIntegers: boolean;
 }
 
-const modelSelects = new WeakMap<Function, ModelSelect>();
+/** Keyed by the model's Options, so close() then configure() (which rebuilds `_meta`) starts clean. */
+const modelSelects = new WeakMap<object, ModelSelect>();
 
 /** Compiled once per model; callers append their WHERE (and LIMIT). */
 export function modelSelect(model: ModelClass): ModelSelect {
-  let select = modelSelects.get(model);
+  let select = modelSelects.get(model._meta);
   if (!select) {
     const query = new Query(model);
     query.ordering = [];
     const compiled = Compiler.select(query);
     if (compiled.plan.kind !== 'models') throw new Error('modelSelect: expected a model plan');
     select = { sql: compiled.sql, alias: query.baseAlias, plan: compiled.plan.plan, safeIntegers: compiled.safeIntegers };
-    modelSelects.set(model, select);
+    modelSelects.set(model._meta, select);
   }
   return select;
 }

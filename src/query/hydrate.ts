@@ -36,21 +36,27 @@ function convert(raw: unknown, converter: ((raw: unknown) => unknown) | null): u
 
 /** Builds one instance without running the constructor: values from the database are already clean. */
 export function buildInstance(plan: ModelPlan, row: readonly unknown[]): Model {
+  return buildInstanceAt(plan, row, 0);
+}
+
+/** The same, from a row that starts at `offset` in `values` (rows sent across threads as one flat array). */
+export function buildInstanceAt(plan: ModelPlan, values: readonly unknown[], offset: number): Model {
   const instance = Object.create(plan.model.prototype) as Model & Record<string, unknown>;
   instance._state = freshState(false);
-  const { fields, converters, start } = plan;
+  const { fields, converters } = plan;
+  const start = offset + plan.start;
   for (let i = 0; i < fields.length; i++) {
-    const raw = row[start + i];
+    const raw = values[start + i];
     const converter = converters[i]!;
     instance[fields[i]!.attname] = raw === null || converter === null ? raw : converter(raw);
   }
   for (const name of plan.deferred) defineDeferred(instance, name);
   for (const related of plan.related) {
-    const child = buildInstance(related.plan, row);
+    const child = buildInstanceAt(related.plan, values, offset);
     instance._state.related[related.name] = child.pk === null || child.pk === undefined ? null : child;
   }
   for (const annotation of plan.annotations) {
-    const raw = row[annotation.index];
+    const raw = values[offset + annotation.index];
     instance[annotation.name] = raw === null || annotation.converter === null ? raw : annotation.converter(raw);
   }
   return instance;

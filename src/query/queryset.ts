@@ -785,12 +785,13 @@ interface EqualityPlan {
   safeIntegers: boolean;
 }
 
-const equalityPlans = new WeakMap<Function, Map<string, EqualityPlan | null>>();
+/** Keyed by the model's Options (rebuilt by close() then configure()), then by the shape of the keys. */
+const equalityPlans = new WeakMap<object, Map<string, EqualityPlan | null>>();
 
 /** SQL for `get()` by equality on direct fields of `model`, cached per set of keys (null: not that shape). */
 function equalityPlan(model: ModelClass, keys: string[]): EqualityPlan | null {
-  let plans = equalityPlans.get(model);
-  if (!plans) equalityPlans.set(model, (plans = new Map()));
+  let plans = equalityPlans.get(model._meta);
+  if (!plans) equalityPlans.set(model._meta, (plans = new Map()));
   const shape = keys.join('\u0000');
   let plan = plans.get(shape);
   if (plan !== undefined) return plan;

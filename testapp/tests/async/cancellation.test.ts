@@ -120,14 +120,21 @@ describe('a worker that dies', () => {
     await expectHealthy();
   });
 
-  test('a write sent in the same batch as the crash either lands or rejects, never half', async () => {
-    const [crash, companion] = await Promise.allSettled([crashWriter(), Topping.aobjects.create({ name: 'companion' })]);
-    expect(crash.status).toBe('rejected');
-    expect((crash as PromiseRejectedResult).reason).toBeInstanceOf(WorkerCrashed);
-    const exists = await Topping.aobjects.filter({ name: 'companion' }).exists();
-    expect(exists).toBe(companion.status === 'fulfilled');
-    if (companion.status === 'rejected') expect(companion.reason).toBeInstanceOf(WorkerCrashed);
+  test('writes batched with a crash are rolled back with it, say so, and are never retried', async () => {
+    const results = await Promise.allSettled([
+      Topping.aobjects.create({ name: 'companion 1' }),
+      crashWriter(),
+      Topping.aobjects.create({ name: 'companion 2' }),
+    ]);
+    for (const result of results) {
+      expect(result.status).toBe('rejected');
+      const reason = (result as PromiseRejectedResult).reason as WorkerCrashed;
+      expect(reason).toBeInstanceOf(WorkerCrashed);
+      expect(reason.committed).toBe(false);
+      expect(reason.message).toMatch(/rolled back, so the call took no effect/);
+    }
     await expectHealthy();
+    expect(await Topping.aobjects.filter({ name__startswith: 'companion' }).count()).toBe(0);
   });
 
   test('repeated crashes do not exhaust the pool', async () => {

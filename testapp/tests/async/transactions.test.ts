@@ -2,10 +2,10 @@
  * aatomic(): commit, rollback across several awaited calls, nested savepoints, and isolation from
  * calls made outside the callback while the transaction is open.
  */
-import { aatomic, captureQueries, close, configure, createSchema } from '../../../src';
+import { aatomic, captureQueries, close, configure, createSchema, QueryCancelled, TransactionManagementError, WorkerCrashed } from '../../../src';
 import { Box, Pizza, Price, Topping } from '../../models';
 import { MODELS, rejection, resetAndSeed } from './helpers';
-import { boxWithPizza } from './units';
+import { boxWithPizza, crashWriter } from './units';
 
 jest.setTimeout(60_000);
 
@@ -204,4 +204,100 @@ test('all calls of a transaction run on the writer connection', async () => {
   expect(labels.size).toBe(1);
   expect([...labels][0]).toMatch(/^writer-\d+$/);
   expect(queries.map((query) => query.sql)).toEqual(expect.arrayContaining([expect.stringMatching(/^BEGIN/), expect.stringMatching(/^SELECT COUNT/), expect.stringMatching(/^INSERT INTO "box"/i), 'COMMIT']));
+});
+
+describe('all or nothing when the transaction is lost', () => {
+  /** Cancels `call` once its batch has been sent (setImmediate callbacks run in order, after the pool's flush). */
+  function cancelAfterSend<T>(make: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    const call = make(controller.signal);
+    setImmediate(() => controller.abort());
+    return call;
+  }
+
+  test.each([false, true])('a call cancelled while it runs inside the block (block throws: %s): nothing commits', async (throws) => {
+    const refused: Error[] = [];
+    const error = await rejection(
+      aatomic(async () => {
+        await Box.aobjects.create({ name: 'lost 1' });
+        const read = await rejection(cancelAfterSend((signal) => Box.aobjects.count({ signal })));
+        expect(read).toBeInstanceOf(QueryCancelled);
+        refused.push(await rejection(Box.aobjects.create({ name: 'lost 2' })));
+        if (throws) throw new Boom('after the cancel');
+      }),
+    );
+    expect(error).toBeInstanceOf(throws ? Boom : TransactionManagementError);
+    expect(refused[0]).toBeInstanceOf(TransactionManagementError);
+    expect(Box.objects.filter({ name__startswith: 'lost' }).count()).toBe(0);
+    expect((await Box.aobjects.create({ name: 'after the lost block' })).pk).toEqual(expect.any(Number));
+  });
+
+  test('a call timing out while it runs inside the block: the block rejects and nothing commits', async () => {
+    const error = await aatomic(async () => {
+      await Box.aobjects.create({ name: 'timed 1' });
+      await Box.aobjects.filter({ name__regex: '^(a|b|c)*$' }).count({ timeoutMs: 1 }).catch(() => undefined);
+      await Box.aobjects.create({ name: 'timed 2' }).catch(() => undefined);
+    }).then(
+      () => null,
+      (caught: Error) => caught,
+    );
+    // On a fast machine the count may finish within 1 ms; then the block commits both rows, never one.
+    const rows = Box.objects.filter({ name__startswith: 'timed' }).count();
+    if (error) {
+      expect(error).toBeInstanceOf(TransactionManagementError);
+      expect(rows).toBe(0);
+    } else {
+      expect(rows).toBe(2);
+    }
+  });
+
+  test('the writer crashing inside the block: its calls reject, the block rejects, nothing commits', async () => {
+    const seen: Error[] = [];
+    const error = await rejection(
+      aatomic(async () => {
+        await Box.aobjects.create({ name: 'crashed 1' });
+        seen.push(await rejection(crashWriter()));
+        seen.push(await rejection(Box.aobjects.create({ name: 'crashed 2' })));
+      }),
+    );
+    expect(seen[0]).toBeInstanceOf(WorkerCrashed);
+    expect(seen[1]).toBeInstanceOf(TransactionManagementError);
+    expect(error).toBeInstanceOf(TransactionManagementError);
+    expect(Box.objects.filter({ name__startswith: 'crashed' }).count()).toBe(0);
+    expect(await Box.aobjects.filter({ name: 'crashed 1' }).exists()).toBe(false);
+  });
+
+  test('nested blocks run side by side roll back only their own work', async () => {
+    await aatomic(async () => {
+      await Box.aobjects.create({ name: 'parent' });
+      const [a, b] = await Promise.allSettled([
+        aatomic(async () => {
+          await Box.aobjects.create({ name: 'child A' });
+          throw new Boom('A');
+        }),
+        aatomic(async () => {
+          await Box.aobjects.create({ name: 'child B' });
+        }),
+      ]);
+      expect(a.status).toBe('rejected');
+      expect(b.status).toBe('fulfilled');
+    });
+    const names = Box.objects.filter({ name__in: ['parent', 'child A', 'child B'] }).valuesList('name', { flat: true }).eval();
+    expect([...names].sort()).toEqual(['child B', 'parent']);
+  });
+
+  test("a parent's own calls made while a child block is open are not part of the child", async () => {
+    const outcome = await aatomic(async () =>
+      Promise.allSettled([
+        aatomic(async () => {
+          await Box.aobjects.create({ name: 'in child' });
+          throw new Boom('child');
+        }),
+        Box.aobjects.create({ name: 'in parent' }),
+      ]),
+    );
+    expect(outcome.map((result) => result.status)).toEqual(['rejected', 'fulfilled']);
+    expect(Box.objects.filter({ name: 'in parent' }).count()).toBe(1);
+    expect(Box.objects.filter({ name: 'in child' }).count()).toBe(0);
+  });
 });

@@ -4,7 +4,6 @@
  */
 import { threadId } from 'node:worker_threads';
 import { atomic, syncToAsync } from '../../../src';
-import { getConnection } from '../../../src/db/connections';
 import { Box, Pizza, Price } from '../../models';
 
 /** Kills the worker thread that runs it: the call must reject with WorkerCrashed. */
@@ -57,13 +56,4 @@ export const slowWrite = syncToAsync(function slowWrite(name: string, ms: number
   });
 });
 
-/**
- * One long write statement in SQLite itself (an INSERT ... SELECT over `rows` generated rows, inserting
- * none): while it runs, its thread holds the database's write lock, and no JavaScript can interrupt it.
- */
-export const longWriteStatement = syncToAsync(function longWriteStatement(rows: number): number {
-  const sql =
-    'INSERT INTO "box" ("name") SELECT \'never\' FROM ' +
-    `(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ${Math.floor(rows)}) SELECT x FROM c) WHERE x < 0`;
-  return getConnection('longWriteStatement').run(sql).changes;
-});
+

@@ -1,0 +1,157 @@
+import type { EventEmitter } from 'node:events';
+import type { CapturedQuery } from '../testing';
+import type { CallPayload, CallResult } from './protocol';
+import type { Block } from './transaction-context';
+
+/** What a lane does with its calls: queue them, and cancel one (a signal fired or its deadline passed). */
+export interface Lane {
+  enqueue(call: PendingCall): void;
+  cancel(call: PendingCall, error: Error): void;
+}
+
+/** One caller's call, from the moment it is made until its promise settles. */
+export class PendingCall {
+  settled = false;
+  /** Its deadline passed while it ran on the writer, which does not cut it off: not timed any longer. */
+  expired = false;
+  /** The task running it; null while it is queued. */
+  task: RunningTask | null = null;
+  onAbort: (() => void) | null = null;
+  resolve!: (result: CallResult & { ok: true }) => void;
+  reject!: (error: Error) => void;
+
+  constructor(
+    readonly payload: CallPayload,
+    readonly lane: Lane,
+    /** Its limit once dispatched, in ms (0: none). */
+    readonly timeoutMs: number,
+    readonly signal: AbortSignal | undefined,
+    /** The aatomic() block it belongs to, or null. */
+    readonly block: Block | null,
+    readonly capture: CapturedQuery[] | undefined,
+  ) {}
+}
+
+/** What one task message carries per call: a call of its own, or several keyed gets coalesced. */
+export interface TaskEntry {
+  payload: CallPayload;
+  calls: PendingCall[];
+}
+
+/** A message on its way to a worker, or running there. */
+export interface RunningTask {
+  entries: TaskEntry[];
+  calls: PendingCall[];
+  /** When it was sent (ms, performance.now()); deadlines count from here. */
+  startedAt: number;
+  /** Readers: emits 'abort' to stop the task (piscina replaces the thread). */
+  abort: EventEmitter | null;
+  /** Readers: a call of it was cancelled, so its other calls go back in the queue when it ends. */
+  requeue: boolean;
+  /** Writer: the number it commits under (see the writer's commit mark), 0 inside an async transaction. */
+  seq: number;
+  /** Writer: it holds an aatomic() control step (begin, commit, rollback): never cut off. */
+  control: boolean;
+}
+
+export function settle(call: PendingCall): boolean {
+  if (call.settled) return false;
+  call.settled = true;
+  if (call.onAbort) call.signal!.removeEventListener('abort', call.onAbort);
+  return true;
+}
+
+export function resolveCall(call: PendingCall, result: CallResult & { ok: true }): void {
+  if (settle(call)) {
+    if (call.capture && result.statements) call.capture.push(...result.statements);
+    call.resolve(result);
+  }
+}
+
+export function rejectCall(call: PendingCall, error: Error, result?: CallResult): void {
+  if (settle(call)) {
+    if (call.capture && result?.statements) call.capture.push(...result.statements);
+    call.reject(error);
+  }
+}
+
+/**
+ * Time limits of running tasks behind one timer set for the earliest deadline: a timer per call would cost
+ * more than the call itself for fast queries. A call's limit counts from the dispatch of its task, so time
+ * spent queued (behind a transaction, or while workers start) never counts against it.
+ */
+export class Deadlines {
+  private readonly tasks = new Set<RunningTask>();
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+
+  constructor(private readonly onExpired: (call: PendingCall) => void) {}
+
+  add(task: RunningTask): void {
+    const at = earliestDeadline(task);
+    if (at === Infinity) return;
+    this.tasks.add(task);
+    if (at < this.timerAt) this.schedule(at);
+  }
+
+  delete(task: RunningTask): void {
+    if (!this.tasks.delete(task) || this.tasks.size || !this.timer) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = Infinity;
+  }
+
+  private schedule(at: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.fire(), Math.max(at - performance.now(), 0));
+    this.timer.unref();
+  }
+
+  private fire(): void {
+    this.timer = null;
+    this.timerAt = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    for (const task of [...this.tasks]) {
+      for (const call of task.calls) {
+        if (!isTimed(call, task) || task.startedAt + call.timeoutMs > now) continue;
+        this.onExpired(call);
+        call.expired = true;
+      }
+      const at = earliestDeadline(task);
+      if (at === Infinity) this.tasks.delete(task);
+      else next = Math.min(next, at);
+    }
+    if (next < Infinity) this.schedule(next);
+  }
+}
+
+function earliestDeadline(task: RunningTask): number {
+  let at = Infinity;
+  for (const call of task.calls) if (isTimed(call, task)) at = Math.min(at, task.startedAt + call.timeoutMs);
+  return at;
+}
+
+/** Still running in this task (not settled, not moved to a later task) and limited in time. */
+function isTimed(call: PendingCall, task: RunningTask): boolean {
+  return !call.settled && !call.expired && call.task === task && call.timeoutMs > 0;
+}
+
+/** How a call names itself in errors. */
+export function describeCall(payload: CallPayload): string {
+  switch (payload.kind) {
+    case 'query':
+    case 'instance':
+      return `${payload.method}()`;
+    case 'function':
+      return `syncToAsync(${payload.key})`;
+    case 'schema':
+      return 'acreateSchema()';
+    case 'keyedGet':
+    case 'keyedGets':
+      return `${payload.label}.aobjects.get()`;
+    case 'transaction':
+      return `aatomic() ${payload.op}`;
+  }
+}

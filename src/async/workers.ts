@@ -1,0 +1,69 @@
+import type { EventEmitter } from 'node:events';
+import { Piscina } from 'piscina';
+import type { Settings } from '../conf';
+import { ImproperlyConfigured } from '../errors';
+import type { CallResult, Role, Task } from './protocol';
+
+/**
+ * The threads of one lane: a piscina pool that keeps `threads` workers, each running one task at a time.
+ * A worker is ready once it imported the model modules; a worker that cannot start fails the lane (its
+ * calls reject with the reason) instead of being restarted over and over or taking the process down.
+ */
+export class WorkerGroup {
+  private readonly piscina: Piscina;
+  /** Set once a worker is ready: until then tasks wait in piscina and their deadlines do not run. */
+  ready = false;
+  private readyWaiters: Array<() => void> = [];
+  /** Why the lane cannot run anything (a worker failed to start); null while healthy. */
+  failure: Error | null = null;
+
+  constructor(
+    readonly role: Role,
+    readonly threads: number,
+    settings: Settings,
+    worker: { filename: string; entry: string },
+    extraData: Record<string, unknown>,
+    private readonly onFailure: (error: Error) => void,
+  ) {
+    this.piscina = new Piscina({
+      filename: worker.filename,
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: 60_000,
+      concurrentTasksPerWorker: 1,
+      workerData: { settings, role, entry: worker.entry, ...extraData },
+    });
+    this.piscina.on('workerCreate', () => {
+      if (this.ready) return;
+      this.ready = true;
+      for (const resolve of this.readyWaiters.splice(0)) resolve();
+    });
+    // Emitted for a worker error outside any task: in practice, a worker that failed while starting.
+    this.piscina.on('error', (error: Error) => {
+      if (this.failure) return;
+      this.failure = new ImproperlyConfigured(`The ${role} workers cannot start: ${error.message}`);
+      for (const resolve of this.readyWaiters.splice(0)) resolve();
+      this.onFailure(this.failure);
+    });
+  }
+
+  /** Resolves once a worker is ready (or the group failed). */
+  whenReady(): Promise<void> {
+    if (this.ready || this.failure) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  run(task: Task, abort: EventEmitter | null): Promise<CallResult[]> {
+    return this.piscina.run(task, abort ? { signal: abort } : undefined) as Promise<CallResult[]>;
+  }
+
+  /** The worker threads now in the pool (a thread aborted mid-task leaves it at once). */
+  get workerThreads(): ReadonlyArray<import('node:worker_threads').Worker> {
+    return this.piscina.threads;
+  }
+
+  async destroy(): Promise<void> {
+    await this.piscina.destroy();
+    this.piscina.emitDestroy(); // the pool's async resource ends here, not whenever it is garbage-collected (jest --detectOpenHandles)
+  }
+}
