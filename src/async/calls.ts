@@ -1,4 +1,3 @@
-import type { EventEmitter } from 'node:events';
 import type { CapturedQuery } from '../testing';
 import type { CallPayload, CallResult } from './protocol';
 import type { Block } from './transaction-context';
@@ -17,7 +16,8 @@ export class PendingCall {
   /** The task running it; null while it is queued. */
   task: RunningTask | null = null;
   onAbort: (() => void) | null = null;
-  resolve!: (result: CallResult & { ok: true }) => void;
+  /** Settles the caller's promise: with the CallResult, or for a keyed get with the instance itself. */
+  resolve!: (value: unknown) => void;
   reject!: (error: Error) => void;
 
   constructor(
@@ -44,8 +44,6 @@ export interface RunningTask {
   calls: PendingCall[];
   /** When it was sent (ms, performance.now()); deadlines count from here. */
   startedAt: number;
-  /** Readers: emits 'abort' to stop the task (piscina replaces the thread). */
-  abort: EventEmitter | null;
   /** Readers: a call of it was cancelled, so its other calls go back in the queue when it ends. */
   requeue: boolean;
   /** Writer: the number it commits under (see the writer's commit mark), 0 inside an async transaction. */
@@ -61,10 +59,10 @@ export function settle(call: PendingCall): boolean {
   return true;
 }
 
-export function resolveCall(call: PendingCall, result: CallResult & { ok: true }): void {
+export function resolveCall(call: PendingCall, value: unknown, result: CallResult): void {
   if (settle(call)) {
     if (call.capture && result.statements) call.capture.push(...result.statements);
-    call.resolve(result);
+    call.resolve(value);
   }
 }
 

@@ -263,10 +263,10 @@ function encodeInstanceFields(instance: Model): Tagged {
     values[i] = descriptor && 'value' in descriptor ? encode(descriptor.value) : { $: 'undefined' };
   }
   const tagged: Tagged & { $: 'model' } = { $: 'model', label: meta.label, values, adding: instance._state.adding };
-  const related = instance._state.related;
-  if (Object.keys(related).length) tagged.related = encode(related) as Record<string, unknown>;
-  const prefetched = instance._state.prefetched;
-  if (Object.keys(prefetched).length) tagged.prefetched = encode(prefetched) as Record<string, unknown>;
+  const related = instance._state.cachedRelated;
+  if (related) tagged.related = encode(related) as Record<string, unknown>;
+  const prefetched = instance._state.cachedPrefetched;
+  if (prefetched) tagged.prefetched = encode(prefetched) as Record<string, unknown>;
   let extra: Record<string, unknown> | undefined;
   for (const key of Object.keys(record)) {
     if (key === '_state' || meta.findField(key)) continue;

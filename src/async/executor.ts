@@ -40,9 +40,7 @@ export function sendStep(block: Block, op: 'begin' | 'commit' | 'rollback'): Pro
   return getPool('aatomic()').call({ kind: 'transaction', op, depth: block.depth }, true, { timeoutMs: 0 }, block, currentCapture());
 }
 
-function valueOf(result: CallResult & { ok: true }): unknown {
-  return result.value;
-}
+const NO_OPTIONS: QueryOptions = {};
 
 /** Separates the trailing `{ signal, timeoutMs }` (which stays on this thread) from the call's arguments. */
 export function splitQueryOptions(args: readonly unknown[]): [unknown[], QueryOptions] {
@@ -60,12 +58,12 @@ export function splitQueryOptions(args: readonly unknown[]): [unknown[], QueryOp
 export function evaluate(queryset: QuerySet<any, any>, method: string, args: readonly unknown[]): Promise<unknown> {
   if (method === 'get' && args.length === 1) {
     const keyed = keyedGetOf(queryset, args[0]);
-    if (keyed) return send(keyed, false).then(valueOf);
+    if (keyed) return (pool ?? getPool(describeCall(keyed))).get(keyed, NO_OPTIONS, currentBlock(), currentCapture());
   }
   const [plain, options] = splitQueryOptions(args);
   if (method === 'get' && plain.length === 1) {
     const keyed = keyedGetOf(queryset, plain[0]);
-    if (keyed) return send(keyed, false, options).then(valueOf);
+    if (keyed) return (pool ?? getPool(describeCall(keyed))).get(keyed, options, currentBlock(), currentCapture());
   }
   return evaluateInWorker(queryset, method, plain, options);
 }

@@ -6,7 +6,6 @@ import type { ModelClass } from '../models/types';
 import { modelSelect, type ModelSelect } from '../query/compiler';
 import { quote, toSqlValue } from '../query/expressions';
 import { buildInstanceAt } from '../query/hydrate';
-import { flattenRows } from './codec';
 import type { QuerySet } from '../query/queryset';
 
 /**
@@ -83,28 +82,42 @@ export function keyedGetOf(queryset: QuerySet<any, any>, lookups: unknown): Keye
   return { kind: 'keyedGet', label: queryset.model._meta.label, field: key, param };
 }
 
-/** Worker side: one statement for every key; the rows as one flat array (see codec.flattenRows). */
+/**
+ * Worker side: one statement for every key, and the rows lined up with the keys asked for (a repeated key
+ * gets its row again, a missing one a width of nulls marked by a null key), so the main thread builds the
+ * instances in one pass without matching keys itself.
+ */
 export function selectKeyed(connection: Connection, label: string, fieldName: string, params: SqlValue[]): unknown[] {
   const select = keyedSelect(getModel(label), fieldName)!;
   const sql = (select.sqlByCount[params.length] ??= `${select.sql} WHERE ${select.column} IN (${params.map(() => '?').join(', ')})`);
-  return flattenRows(connection.selectRows(sql, params, select.safeIntegers));
+  const rows = connection.selectRows(sql, params, select.safeIntegers);
+  const width = select.width;
+  const flat = new Array<unknown>(params.length * width + 1).fill(null);
+  flat[0] = width;
+  if (params.length === 1) {
+    if (rows.length) copyRow(rows[0]!, flat, 1, width);
+    return flat;
+  }
+  const byKey = new Map<unknown, unknown[]>();
+  for (const row of rows) byKey.set(keyOf(row[select.keyIndex], select.safeIntegers), row);
+  for (let i = 0; i < params.length; i++) {
+    const row = byKey.get(keyOf(params[i], select.safeIntegers));
+    if (row) copyRow(row, flat, 1 + i * width, width);
+  }
+  return flat;
 }
 
-/** Main side: the instance for each requested key, or null when no row has it. */
-export function instancesByKey(label: string, fieldName: string, params: readonly SqlValue[], flat: readonly unknown[]): Array<Model | null> {
+function copyRow(row: unknown[], flat: unknown[], offset: number, width: number): void {
+  for (let column = 0; column < width; column++) flat[offset + column] = row[column];
+}
+
+/** Main side: the instance for each requested key (rows come lined up with the keys), or null when none has it. */
+export function instancesByKey(label: string, fieldName: string, count: number, flat: readonly unknown[]): Array<Model | null> {
   const select = keyedSelect(getModel(label), fieldName)!;
   const width = flat[0] as number;
-  const instances = new Array<Model | null>(params.length);
-  if (params.length === 1) {
-    instances[0] = flat.length > 1 ? buildInstanceAt(select.plan, flat, 1) : null;
-    return instances;
-  }
-  const safe = select.safeIntegers;
-  const offsets = new Map<unknown, number>();
-  for (let offset = 1; offset < flat.length; offset += width) offsets.set(keyOf(flat[offset + select.keyIndex], safe), offset);
-  for (let i = 0; i < params.length; i++) {
-    const offset = offsets.get(keyOf(params[i], safe));
-    instances[i] = offset === undefined ? null : buildInstanceAt(select.plan, flat, offset);
+  const instances = new Array<Model | null>(count);
+  for (let i = 0, offset = 1; i < count; i++, offset += width) {
+    instances[i] = flat[offset + select.keyIndex] === null ? null : buildInstanceAt(select.plan, flat, offset);
   }
   return instances;
 }

@@ -1,4 +1,4 @@
-import { threadId, workerData } from 'node:worker_threads';
+import { MessageChannel, parentPort, threadId, workerData } from 'node:worker_threads';
 import { applySettings, type Settings } from '../conf';
 import { Connection } from '../db/connection';
 import { TransactionManagementError } from '../errors';
@@ -16,7 +16,7 @@ import type { CallPayload, CallResult, Role, Task } from './protocol';
  * A pool worker: it imports the model modules, opens its own connection (read-only for readers) and runs
  * the sync ORM for each call it receives.
  */
-const { settings, role, commitMark } = workerData as { settings: Settings; role: Role; commitMark?: Int32Array };
+const { settings, role, commitMark, channel } = workerData as { settings: Settings; role: Role; commitMark?: Int32Array; channel?: boolean };
 applySettings({ ...settings, mainThread: 'allow' });
 const connection = new Connection(settings.databasePath, {
   label: `${role}-${threadId}`,
@@ -110,6 +110,20 @@ function runStep(op: 'begin' | 'commit' | 'rollback', depth: number): void {
   }
   if (op === 'begin') connection.enterAtomic();
   else connection.exitAtomic(op === 'commit');
+}
+
+/** A reader takes its batches on a channel of its own (see ReaderLane), handed to the pool once it is ready. */
+if (channel) {
+  const { port1, port2 } = new MessageChannel();
+  port1.on('message', (task: Task) => {
+    const results = runTask(task);
+    try {
+      port1.postMessage({ results });
+    } catch (error) {
+      port1.postMessage({ results: results.map(() => ({ ok: false, error: encode(error) })) });
+    }
+  });
+  parentPort!.postMessage({ readerPort: port2, threadId }, [port2]);
 }
 
 export = runTask;

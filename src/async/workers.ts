@@ -1,4 +1,3 @@
-import type { EventEmitter } from 'node:events';
 import { Piscina } from 'piscina';
 import type { Settings } from '../conf';
 import { ImproperlyConfigured } from '../errors';
@@ -31,6 +30,8 @@ export class WorkerGroup {
       maxThreads: threads,
       idleTimeout: 60_000,
       concurrentTasksPerWorker: 1,
+      // Readers serve their own channel between tasks, so they must not block in Atomics.wait when idle.
+      atomics: extraData.channel ? 'disabled' : 'sync',
       workerData: { settings, role, entry: worker.entry, ...extraData },
     });
     this.piscina.on('workerCreate', () => {
@@ -47,14 +48,19 @@ export class WorkerGroup {
     });
   }
 
+  /** Messages a worker posts to its parent outside a task (a reader handing over its channel). */
+  onMessage(listener: (message: unknown) => void): void {
+    this.piscina.on('message', listener);
+  }
+
   /** Resolves once a worker is ready (or the group failed). */
   whenReady(): Promise<void> {
     if (this.ready || this.failure) return Promise.resolve();
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
-  run(task: Task, abort: EventEmitter | null): Promise<CallResult[]> {
-    return this.piscina.run(task, abort ? { signal: abort } : undefined) as Promise<CallResult[]>;
+  run(task: Task): Promise<CallResult[]> {
+    return this.piscina.run(task) as Promise<CallResult[]>;
   }
 
   /** The worker threads now in the pool (a thread aborted mid-task leaves it at once). */

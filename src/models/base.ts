@@ -17,22 +17,59 @@ import { Options, type ModelMeta } from './options';
 import { insertRow, prepareValue, updateRow } from './persistence';
 import type { FieldMap, ModelClass, PkValue } from './types';
 
-/** Per-instance bookkeeping, kept apart from the field values. */
-export interface ModelState {
-  /** Not yet saved: the next save() inserts. */
-  adding: boolean;
-  /** Related instances loaded through selectRelated or a forward access, by field name. */
-  related: Record<string, Model | null>;
-  /** Results of prefetchRelated, by accessor name (or `toAttr`). */
-  prefetched: Record<string, Model[]>;
-  /** Related managers handed out by accessors, by accessor name. */
-  managers: Record<string, unknown>;
+/**
+ * Per-instance bookkeeping, kept apart from the field values. The caches are made on first use: most
+ * instances never cache a relation, and three empty objects per row were most of what hydrating a row allocated.
+ */
+export class ModelState {
+  private relatedCache: Record<string, Model | null> | null = null;
+  private prefetchedCache: Record<string, Model[]> | null = null;
+  private managersCache: Record<string, unknown> | null = null;
   /** Foreign keys assigned an unsaved instance: save() takes the key from it once it has one. */
   awaitingKey?: Set<string>;
+
+  constructor(
+    /** Not yet saved: the next save() inserts. */
+    public adding: boolean,
+  ) {}
+
+  /** Related instances loaded through selectRelated or a forward access, by field name. */
+  get related(): Record<string, Model | null> {
+    return (this.relatedCache ??= {});
+  }
+  set related(value: Record<string, Model | null>) {
+    this.relatedCache = value;
+  }
+
+  /** Results of prefetchRelated, by accessor name (or `toAttr`). */
+  get prefetched(): Record<string, Model[]> {
+    return (this.prefetchedCache ??= {});
+  }
+  set prefetched(value: Record<string, Model[]>) {
+    this.prefetchedCache = value;
+  }
+
+  /** Related managers handed out by accessors, by accessor name. */
+  get managers(): Record<string, unknown> {
+    return (this.managersCache ??= {});
+  }
+
+  /** The relation caches that hold something (for the codec, without making empty ones). */
+  get cachedRelated(): Record<string, Model | null> | null {
+    return this.relatedCache && hasKeys(this.relatedCache) ? this.relatedCache : null;
+  }
+  get cachedPrefetched(): Record<string, Model[]> | null {
+    return this.prefetchedCache && hasKeys(this.prefetchedCache) ? this.prefetchedCache : null;
+  }
+}
+
+function hasKeys(value: object): boolean {
+  for (const _ in value) return true;
+  return false;
 }
 
 export function freshState(adding: boolean): ModelState {
-  return { adding, related: {}, prefetched: {}, managers: {} };
+  return new ModelState(adding);
 }
 
 export interface SaveOptions {
