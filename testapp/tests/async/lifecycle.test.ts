@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { ImproperlyConfigured, close, configure, createSchema } from '../../../src';
+import { isConfigured } from '../../../src/conf';
 import { Box } from '../../models';
 import { MODELS, rejection, thrown } from './helpers';
 
@@ -79,4 +80,44 @@ describe('configure / close', () => {
     await Box.aobjects.create({ name: 'fresh' });
     expect(Box.objects.count()).toBe(1);
   });
+
+  describe('close() then configure() leaves no plan cache behind', () => {
+    const calls: Array<[string, () => Promise<unknown>]> = [
+      ['coalesced aobjects.get by key', async () => (await Promise.all([1, 2, 1].map((pk) => Box.aobjects.get({ pk })))).map((box) => box.name)],
+      ['a single aobjects.get by key', async () => (await Box.aobjects.get({ pk: 2 })).name],
+      ['sync get by equality', async () => Box.objects.get({ name: 'second' }).pk],
+      ['sync create (insert shape)', async () => Box.objects.create({ name: 'third' }).pk],
+      ['async eval (model select)', async () => (await Box.aobjects.orderBy('pk')).map((box) => box.name)],
+    ];
+    test.each(calls)('%s', async (_name, call) => {
+      await close();
+      const results: unknown[] = [];
+      for (let round = 0; round < 2; round++) {
+        configure({ database: ':memory:', models: MODELS, workers: 2 });
+        createSchema();
+        Box.objects.create({ name: 'first' });
+        Box.objects.create({ name: 'second' });
+        results.push(await call());
+        await close();
+      }
+      expect(results[1]).toEqual(results[0]);
+      expect(results[0]).toBeTruthy();
+    });
+  });
+
+  test('a models module that fails in the workers rejects the calls with the reason, and close() works', async () => {
+    await close();
+    configure({ database: ':memory:', models: [...MODELS, require.resolve('./fixtures/fails-in-workers')], workers: 2 });
+    createSchema();
+    const errors = await Promise.all([rejection(Box.aobjects.count()), rejection(Box.aobjects.create({ name: 'never' }))]);
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(ImproperlyConfigured);
+      expect(error.message).toMatch(/fails-in-workers/);
+      expect(error.message).toMatch(/refuses to load in a worker/);
+    }
+    expect(await rejection(Box.aobjects.count())).toBeInstanceOf(ImproperlyConfigured);
+    await close();
+    expect(isConfigured()).toBe(false);
+  });
 });
+
