@@ -4,6 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { setMainDatabase } from './db/connections';
 import { setDebug } from './db/observers';
 import { ImproperlyConfigured } from './errors';
+import { requireModule } from './loader';
 import { forgetModelMeta, isConcreteModel } from './models/base';
 import { allModels, clearRegistry } from './models/registry';
 
@@ -123,7 +124,7 @@ function loadModelModules(paths: readonly string[]): void {
   for (const path of paths) {
     let exported: Record<string, unknown>;
     try {
-      exported = require(path);
+      exported = requireModule(path) as Record<string, unknown>;
     } catch (error) {
       throw new ImproperlyConfigured(`configure(): cannot import the models module '${path}': ${(error as Error).message}`);
     }

@@ -330,7 +330,7 @@ function rejectCall(call: PendingCall, error: Error): void {
   if (finishCall(call)) call.reject(error);
 }
 
-/** From source (ts-node / ts-jest) workers start through a small loader that registers ts-node. */
+/** From source (ts-node / ts-jest) workers start through a small loader that registers a fast TypeScript hook. */
 function workerFile(): { filename: string; entry: string } {
   const compiled = join(__dirname, 'worker.js');
   if (existsSync(compiled) && !__filename.endsWith('.ts')) return { filename: compiled, entry: compiled };

@@ -6,7 +6,7 @@ import { addObserver, type ExecutedStatement } from '../db/observers';
 import { createSchema } from '../db/schema';
 import type { Model } from '../models/base';
 import type { QuerySet } from '../query/queryset';
-import { findSyncFunction } from '../sync';
+import { findSyncFunction, importUnitModules } from '../sync';
 import { decode, encode, flattenRows } from './codec';
 import { selectKeyed } from './keyed-get';
 import type { CallPayload, CallResult, Role, Task } from './protocol';
@@ -84,4 +84,10 @@ function execute(call: CallPayload): CallResult & { ok: true } {
   }
 }
 
-export = runTask;
+/** Units defined in ES modules are imported (asynchronously) before the task that first calls them runs. */
+function runTaskWithUnits(task: Task): CallResult[] | Promise<CallResult[]> {
+  const importing = importUnitModules(task.calls);
+  return importing ? importing.then(() => runTask(task)) : runTask(task);
+}
+
+export = runTaskWithUnits;
