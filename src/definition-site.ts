@@ -60,9 +60,11 @@ function isModuleLoader(caller: NodeJS.CallSite | undefined): boolean {
   return file.startsWith('node:internal/modules/') || /[\\/]jest-runtime[\\/]/.test(file);
 }
 
+/** The function a definition sits in. No line number: a call site's is in the compiled code, not the source. */
 function describe(site: NodeJS.CallSite): string {
   const name = site.getFunctionName();
-  return `${name ? `${name}()` : 'an anonymous function'}, line ${site.getLineNumber()}`;
+  if (name === '<static_initializer>' || name === '<instance_members_initializer>') return 'a class field initializer';
+  return name ? `${name}()` : 'an anonymous function';
 }
 
 /** The script node (or a runner such as ts-node) started, as `require.main` and `process.argv[1]` name it. */

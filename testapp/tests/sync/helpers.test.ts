@@ -1,5 +1,6 @@
 import { threadId } from 'node:worker_threads';
-import { captureQueries, close, configure, createSchema, ImproperlyConfigured, syncToAsync } from '../../../src';
+import { asyncToSync, captureQueries, close, configure, createSchema, ImproperlyConfigured, syncToAsync } from '../../../src';
+import { findSyncFunction } from '../../../src/sync';
 import { Box, Pizza, Price } from '../../models';
 import { boxNamesViaAsync, countBoxes, createThenFail, failAsync, moveAndRename, priceOf, slowDouble } from './units';
 
@@ -66,8 +67,19 @@ describe('syncToAsync', () => {
   it('refuses, where it is defined, a unit defined inside a function', () => {
     const local = () => syncToAsync(() => 1);
     expect(local).toThrow(ImproperlyConfigured);
-    expect(local).toThrow(/syncToAsync\(\): it is called inside a function \(local\(\), line \d+ in .*helpers\.test\.ts\)/);
+    expect(local).toThrow(/syncToAsync\(\): it is called inside a function \(local\(\) in .*helpers\.test\.ts\)/);
     expect(local).toThrow(/at module level, in a module of its own/);
+  });
+
+  it('refuses a unit defined in a class initializer, even at module level: importing its module throws', () => {
+    expect(() => require('./misplaced-units')).toThrow(/syncToAsync\(\): it is called inside a function \(a class field initializer in .*misplaced-units\.ts\)/);
+  });
+
+  it('a worker that cannot find a unit says which one and why', () => {
+    const file = require.resolve('./units');
+    expect(() => findSyncFunction(`${file}#99(gone)`, file)).toThrow(/cannot run .*units\.ts#99\(gone\): it is not defined when its module is imported/);
+    const missing = `${__dirname}/no-such-units.ts`;
+    expect(() => findSyncFunction(`${missing}#0`, missing)).toThrow(/the worker cannot import .*no-such-units\.ts \(Cannot find module/);
   });
 });
 
@@ -81,6 +93,11 @@ describe('asyncToSync', () => {
     Box.objects.create({ name: 'b' });
     Box.objects.create({ name: 'a' });
     expect(boxNamesViaAsync()).toEqual(['a', 'b']);
+  });
+
+  it('refuses a function defined inside a function', () => {
+    const local = () => asyncToSync(async () => 1);
+    expect(local).toThrow(/^asyncToSync\(\): it is called inside a function \(local\(\) in /);
   });
 
   it('rethrows the error of the async function', () => {
