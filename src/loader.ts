@@ -10,7 +10,7 @@ import { dirname, extname, join } from 'node:path';
  *
  * Every pool worker and asyncToSync helper is a fresh thread: a TypeScript hook that the main thread runs
  * under (ts-node, ts-jest) is not there. ts-node re-registered in each thread costs seconds on a busy machine,
- * paid again whenever a cancelled worker is replaced. esbuild strips types in about a millisecond a file,
+ * paid again whenever a cancelled worker is replaced. esbuild strips types in a few milliseconds a file,
  * and the output is cached on disk by content, so a replacement thread mostly reads JavaScript.
  */
 
@@ -26,7 +26,7 @@ export function isTypeScriptFile(path: string): boolean {
 
 /** `require(path)`, compiling it (and what it imports) from TypeScript when this thread cannot yet. */
 export function requireModule(path: string): unknown {
-  if (isTypeScriptFile(path)) registerTypeScript();
+  if (isTypeScriptFile(path) && !extensions[extname(path)]) registerTypeScript();
   return require(path);
 }
 
@@ -55,7 +55,7 @@ let esbuild: Esbuild | null = null;
 /** Types stripped, imports turned into require(), with the options of the nearest tsconfig.json that change the output. */
 function transpile(source: string, filename: string): string {
   const tsconfig = nearestTsconfig(dirname(filename));
-  const key = createHash('sha256').update(`${ESBUILD_VERSION}\0${filename}\0${tsconfig}\0${source}`).digest('hex');
+  const key = createHash('sha256').update(`${ESBUILD_VERSION}\0${TARGET}\0${filename}\0${tsconfig}\0${source}`).digest('hex');
   const cached = readCache(key);
   if (cached !== null) return cached;
   // Loaded on the first miss only: a thread that finds everything cached never starts esbuild's service.
@@ -63,7 +63,7 @@ function transpile(source: string, filename: string): string {
   const { code } = esbuild.transformSync(source, {
     loader: 'ts',
     format: 'cjs',
-    target: `node${process.versions.node.split('.')[0]}`,
+    target: TARGET,
     sourcefile: filename,
     sourcemap: 'inline',
     tsconfigRaw: tsconfig || undefined,
@@ -73,6 +73,8 @@ function transpile(source: string, filename: string): string {
 }
 
 const ESBUILD_VERSION = (require('esbuild/package.json') as { version: string }).version;
+/** Syntax this Node runs natively is left as written. */
+const TARGET = `node${process.versions.node.split('.')[0]}`;
 
 const tsconfigs = new Map<string, string>();
 
