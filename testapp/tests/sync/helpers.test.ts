@@ -6,6 +6,14 @@ import { boxNamesViaAsync, countBoxes, createThenFail, failAsync, moveAndRename,
 
 jest.setTimeout(30_000);
 
+/** A unit defined at the top of a test file: jest runs the file as its main module, so it is refused. */
+let definedInTestFile: unknown;
+try {
+  definedInTestFile = syncToAsync(() => 1);
+} catch (error) {
+  definedInTestFile = error;
+}
+
 beforeAll(() => {
   configure({ database: ':memory:', models: [require.resolve('../../models')], workers: 2 });
   createSchema();
@@ -73,6 +81,11 @@ describe('syncToAsync', () => {
 
   it('refuses a unit defined in a class initializer, even at module level: importing its module throws', () => {
     expect(() => require('./misplaced-units')).toThrow(/syncToAsync\(\): it is called inside a function \(a class field initializer in .*misplaced-units\.ts\)/);
+  });
+
+  it('refuses a unit defined at the top of a test file, which no worker may import', () => {
+    expect(definedInTestFile).toBeInstanceOf(ImproperlyConfigured);
+    expect((definedInTestFile as Error).message).toMatch(/^syncToAsync\(\): .*helpers\.test\.ts is the program's entry script/);
   });
 
   it('a worker that cannot find a unit says which one and why', () => {
