@@ -67,8 +67,8 @@ function describe(site: NodeJS.CallSite): string {
   return name ? `${name}()` : 'an anonymous function';
 }
 
-/** The script node (or a runner such as ts-node) started, as `require.main` and `process.argv[1]` name it. */
-function isEntryScript(file: string): boolean {
+/** Is `file` (a path or a `file://` URL) the script node (or ts-node, or jest) started, as `require.main` and `process.argv[1]` name it? */
+export function isEntryScript(file: string): boolean {
   const path = canonical(file.startsWith('file://') ? fileURLToPath(file) : file);
   return entryScripts().has(path);
 }

@@ -158,3 +158,18 @@ let atEntry = 'accepted';
 try { syncToAsync(function entryUnit() { return 1; }); } catch (error) { atEntry = error.constructor.name + ': ' + error.message; }
 ${run}`,
 };
+
+/** A one-file program that lists itself as its models module: configure() must refuse before any worker starts. */
+export const selfModelsApp: Record<string, string> = {
+  'app.js': `
+require('node:fs').appendFileSync(process.env.ENTRY_LOG, require('node:worker_threads').threadId + '\\n');
+const { configure, close, Model, CharField } = require('threadorm');
+class Note extends Model {
+  static fields = { text: new CharField({ maxLength: 20 }) };
+}
+module.exports = { Note };
+let refused = 'accepted';
+try { configure({ database: ':memory:', models: [__filename] }); } catch (error) { refused = error.constructor.name + ': ' + error.message; }
+close().then(() => console.log(JSON.stringify({ refused })));
+`,
+};

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { cjsApp, esmApp, tsApp, type AppReport } from './apps';
+import { cjsApp, esmApp, selfModelsApp, tsApp, type AppReport } from './apps';
 
 jest.setTimeout(300_000);
 
@@ -36,11 +36,11 @@ function writeApp(name: string, files: Record<string, string>): string {
   return app;
 }
 
-async function runApp(app: string, args: string[]): Promise<{ report: AppReport; entryRuns: string[] }> {
+async function runApp<Report = AppReport>(app: string, args: string[]): Promise<{ report: Report; entryRuns: string[] }> {
   const entryLog = join(app, 'entry.log');
   const { stdout } = await run(process.execPath, args, { cwd: app, env: { ...process.env, ENTRY_LOG: entryLog } });
   const lines = stdout.trim().split('\n');
-  return { report: JSON.parse(lines[lines.length - 1]!) as AppReport, entryRuns: readFileSync(entryLog, 'utf8').trim().split('\n') };
+  return { report: JSON.parse(lines[lines.length - 1]!) as Report, entryRuns: readFileSync(entryLog, 'utf8').trim().split('\n') };
 }
 
 const flavours: Array<[string, string, Record<string, string>, string[]]> = [
@@ -74,4 +74,10 @@ describe.each(flavours)('over the built package: %s', (_, name, files, args) => 
     expect(result.report.atEntry).toMatch(/^ImproperlyConfigured: syncToAsync\(\): .*app\.[mt]?[jt]s is the program's entry script/);
     expect(result.entryRuns).toEqual(['0']);
   });
+});
+
+it('refuses the entry script as a models module, which every worker would import', async () => {
+  const { report, entryRuns } = await runApp<{ refused: string }>(writeApp('self-models', selfModelsApp), ['app.js']);
+  expect(report.refused).toMatch(/^ImproperlyConfigured: configure\(\): the models module '.*app\.js' is the program's entry script/);
+  expect(entryRuns).toEqual(['0']);
 });
