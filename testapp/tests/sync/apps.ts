@@ -41,6 +41,21 @@ const run = `
   await close();
 `;
 
+const cjsEntry = (unitsModule: string, modelsModule: string) => `
+require('node:fs').appendFileSync(process.env.ENTRY_LOG, require('node:worker_threads').threadId + '\\n');
+const { join } = require('node:path');
+const { close, configure, createSchema, syncToAsync } = require('threadorm');
+const { Counter } = require('${modelsModule}');
+const units = require('${unitsModule}');
+const DATABASE = join(__dirname, 'app.sqlite3');
+const MODELS = require.resolve('${modelsModule}');
+
+let atEntry = 'accepted';
+try { syncToAsync(function entryUnit() { return 1; }); } catch (error) { atEntry = error.constructor.name + ': ' + error.message; }
+
+(async () => {${run}})().catch((error) => { console.error(error); process.exit(1); });
+`;
+
 export const cjsApp: Record<string, string> = {
   'models.js': modelsJs,
   'units.js': `
@@ -59,20 +74,7 @@ exports.bump = syncToAsync(function bump(name, by) {
 
 exports.countViaAsync = asyncToSync(async () => Counter.aobjects.count());
 `,
-  'app.js': `
-require('node:fs').appendFileSync(process.env.ENTRY_LOG, require('node:worker_threads').threadId + '\\n');
-const { join } = require('node:path');
-const { close, configure, createSchema, syncToAsync } = require('threadorm');
-const { Counter } = require('./models');
-const units = require('./units');
-const DATABASE = join(__dirname, 'app.sqlite3');
-const MODELS = require.resolve('./models');
-
-let atEntry = 'accepted';
-try { syncToAsync(function entryUnit() { return 1; }); } catch (error) { atEntry = error.constructor.name + ': ' + error.message; }
-
-(async () => {${run}})().catch((error) => { console.error(error); process.exit(1); });
-`,
+  'app.js': cjsEntry('./units', './models'),
 };
 
 export const tsApp: Record<string, string> = {
@@ -157,6 +159,34 @@ const MODELS = fileURLToPath(new URL('./models.cjs', import.meta.url));
 let atEntry = 'accepted';
 try { syncToAsync(function entryUnit() { return 1; }); } catch (error) { atEntry = error.constructor.name + ': ' + error.message; }
 ${run}`,
+};
+
+/**
+ * Models and units bundled into one CommonJS file by esbuild from ES module sources (the test bundles
+ * `bundle-source.mjs` into `bundle.js`, threadorm left external); the entry script stays outside the bundle.
+ */
+export const bundledApp: Record<string, string> = {
+  'bundle-source.mjs': `
+import { threadId } from 'node:worker_threads';
+import { asyncToSync, atomic, CharField, IntegerField, Model, syncToAsync } from 'threadorm';
+import { AsyncMixin } from 'threadorm/mixins';
+
+export class Counter extends AsyncMixin(Model) {
+  static fields = { name: new CharField({ maxLength: 20, unique: true }), value: new IntegerField({ default: 0 }) };
+}
+
+export const bump = syncToAsync(function bump(name, by) {
+  return atomic(() => {
+    const [counter] = Counter.objects.getOrCreate({ name });
+    counter.value += by;
+    counter.save();
+    return { counter, threadId };
+  });
+});
+
+export const countViaAsync = asyncToSync(async () => Counter.aobjects.count());
+`,
+  'app.js': cjsEntry('./bundle', './bundle'),
 };
 
 /** A one-file program that lists itself as its models module: configure() must refuse before any worker starts. */

@@ -1,7 +1,8 @@
 /**
  * syncToAsync / asyncToSync and `.ts` model modules in real node processes over the built package (dist/):
  * plain node, node --enable-source-maps (dist/ has source maps, which fooled the old stack parsing), ts-node
- * running a TypeScript app with `.ts` models and units, and an ES module app. In each: units run in a worker,
+ * running a TypeScript app with `.ts` models and units, an ES module app, and models and units bundled
+ * into one file. In each: units run in a worker,
  * a unit defined inside a function or in the entry script is refused where it is defined, and no worker
  * ever runs the entry script.
  */
@@ -10,7 +11,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { cjsApp, esmApp, selfModelsApp, tsApp, type AppReport } from './apps';
+import { buildSync } from 'esbuild';
+import { bundledApp, cjsApp, esmApp, selfModelsApp, tsApp, type AppReport } from './apps';
 
 jest.setTimeout(300_000);
 
@@ -43,18 +45,33 @@ async function runApp<Report = AppReport>(app: string, args: string[]): Promise<
   return { report: JSON.parse(lines[lines.length - 1]!) as Report, entryRuns: readFileSync(entryLog, 'utf8').trim().split('\n') };
 }
 
+function bundle(app: string): void {
+  buildSync({
+    entryPoints: [join(app, 'bundle-source.mjs')],
+    outfile: join(app, 'bundle.js'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    external: ['threadorm', 'threadorm/mixins'],
+    logLevel: 'silent',
+  });
+}
+
 const flavours: Array<[string, string, Record<string, string>, string[]]> = [
   ['plain node', 'cjs', cjsApp, ['app.js']],
   ['node --enable-source-maps', 'cjs-source-maps', cjsApp, ['--enable-source-maps', 'app.js']],
   ['ts-node with .ts models and units', 'ts', tsApp, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'app.ts']],
   ['an ES module app', 'esm', esmApp, ['app.mjs']],
+  ['models and units in an esbuild bundle', 'bundled', bundledApp, ['app.js']],
 ];
 
 describe.each(flavours)('over the built package: %s', (_, name, files, args) => {
   let result: { report: AppReport; entryRuns: string[] };
 
   beforeAll(async () => {
-    result = await runApp(writeApp(name, files), args);
+    const app = writeApp(name, files);
+    if (files === bundledApp) bundle(app);
+    result = await runApp(app, args);
   });
 
   it('runs syncToAsync units in a pool worker, instances crossing back', () => {
