@@ -3,7 +3,9 @@ import { cpus, tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { setMainDatabase } from './db/connections';
 import { setDebug } from './db/observers';
+import { isEntryScript } from './definition-site';
 import { ImproperlyConfigured } from './errors';
+import { requireModule } from './loader';
 import { forgetModelMeta, isConcreteModel } from './models/base';
 import { allModels, clearRegistry } from './models/registry';
 
@@ -103,7 +105,14 @@ function validate(options: ConfigureOptions): Settings {
   }
   const models = [...(options.models ?? [])].map((path) => {
     if (typeof path !== 'string') throw new ImproperlyConfigured('configure(): models takes module paths (use require.resolve).');
-    return isAbsolute(path) ? path : resolve(path);
+    const absolute = isAbsolute(path) ? path : resolve(path);
+    if (isEntryScript(absolute)) {
+      throw new ImproperlyConfigured(
+        `configure(): the models module '${absolute}' is the program's entry script: every pool worker imports the models modules, ` +
+          'so each would run the program again. Move the models into a module of their own.',
+      );
+    }
+    return absolute;
   });
   const ephemeral = options.database === ':memory:';
   return {
@@ -123,7 +132,7 @@ function loadModelModules(paths: readonly string[]): void {
   for (const path of paths) {
     let exported: Record<string, unknown>;
     try {
-      exported = require(path);
+      exported = requireModule(path) as Record<string, unknown>;
     } catch (error) {
       throw new ImproperlyConfigured(`configure(): cannot import the models module '${path}': ${(error as Error).message}`);
     }

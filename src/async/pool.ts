@@ -232,7 +232,8 @@ class WriterLane implements Lane {
   /** Sends the next task: the owning transaction's next calls, or the queued writes, or hands the lane on. */
   private flush(): void {
     this.flushScheduled = false;
-    if (this.running || this.workers.failure) return;
+    if (this.running) return;
+    if (this.workers.failure) return this.notifyIdle();
     if (this.owner) {
       const calls = this.owner.takeSendable();
       if (calls.length) this.send(calls, this.owner);

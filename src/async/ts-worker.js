@@ -1,3 +1,3 @@
-// Pool workers started from TypeScript sources (ts-node, ts-jest) load the worker module through ts-node.
-require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
+// Pool workers started from the TypeScript sources: register the transpiler, then load the worker module.
+require('../bootstrap-typescript.js');
 module.exports = require(require('node:worker_threads').workerData.entry);

@@ -7,7 +7,7 @@ import { addObserver, type ExecutedStatement } from '../db/observers';
 import { createSchema } from '../db/schema';
 import type { Model } from '../models/base';
 import type { QuerySet } from '../query/queryset';
-import { findSyncFunction } from '../sync';
+import { findSyncFunction, importUnitModules } from '../sync';
 import { decode, encode, flattenRows } from './codec';
 import { selectKeyed } from './keyed-get';
 import type { CallPayload, CallResult, Role, Task } from './protocol';
@@ -17,13 +17,27 @@ import type { CallPayload, CallResult, Role, Task } from './protocol';
  * the sync ORM for each call it receives.
  */
 const { settings, role, commitMark, channel } = workerData as { settings: Settings; role: Role; commitMark?: Int32Array; channel?: boolean };
-applySettings({ ...settings, mainThread: 'allow' });
-const connection = new Connection(settings.databasePath, {
-  label: `${role}-${threadId}`,
-  synchronous: settings.ephemeral ? 'OFF' : 'NORMAL',
-});
-if (role === 'reader') connection.db.pragma('query_only = ON');
-setConnectionProvider(() => connection);
+let connection!: Connection;
+/** Why this worker could not start, if it could not. */
+let startupError: unknown = null;
+start();
+
+/**
+ * Imports the model modules and opens the connection. A worker that cannot start says why (the pool then
+ * fails the lane's calls with the reason) and answers every task with that error, rather than dying and
+ * being replaced by another that fails the same way.
+ */
+function start(): void {
+  try {
+    applySettings({ ...settings, mainThread: 'allow' });
+    connection = new Connection(settings.databasePath, { label: `${role}-${threadId}`, synchronous: settings.ephemeral ? 'OFF' : 'NORMAL' });
+    if (role === 'reader') connection.db.pragma('query_only = ON');
+    setConnectionProvider(() => connection);
+  } catch (error) {
+    startupError = error;
+    parentPort!.postMessage({ workerFailed: encode(error) });
+  }
+}
 
 /**
  * Runs one task. The writer runs a batch outside an async transaction as one transaction (a savepoint per
@@ -31,6 +45,7 @@ setConnectionProvider(() => connection);
  * should this thread die before it answers.
  */
 function runTask(task: Task): CallResult[] {
+  if (startupError) return task.calls.map(() => ({ ok: false, error: encode(startupError) }));
   if (!task.groupCommit) return task.calls.map((call) => runCall(call, connection.inAtomicBlock));
   const isolate = task.calls.length > 1;
   let results: CallResult[];
@@ -93,6 +108,12 @@ function execute(call: CallPayload): CallResult & { ok: true } {
   }
 }
 
+/** Units defined in ES modules are imported (asynchronously) before the task that first calls them runs. */
+function runTaskWithUnits(task: Task): CallResult[] | Promise<CallResult[]> {
+  const importing = importUnitModules(task.calls);
+  return importing ? importing.then(() => runTask(task)) : runTask(task);
+}
+
 /**
  * An aatomic() step. The pool runs the blocks of a transaction one at a time, so the connection's depth
  * must match the block's; the outermost rollback undoes everything still open (it also ends a transaction
@@ -113,17 +134,22 @@ function runStep(op: 'begin' | 'commit' | 'rollback', depth: number): void {
 }
 
 /** A reader takes its batches on a channel of its own (see ReaderLane), handed to the pool once it is ready. */
-if (channel) {
+if (channel && !startupError) {
   const { port1, port2 } = new MessageChannel();
-  port1.on('message', (task: Task) => {
-    const results = runTask(task);
+  const reply = (results: CallResult[]) => {
     try {
       port1.postMessage({ results });
     } catch (error) {
       port1.postMessage({ results: results.map(() => ({ ok: false, error: encode(error) })) });
     }
+  };
+  port1.on('message', (task: Task) => {
+    const results = runTaskWithUnits(task);
+    if (Array.isArray(results)) reply(results);
+    else void results.then(reply);
   });
   parentPort!.postMessage({ readerPort: port2, threadId }, [port2]);
 }
 
-export = runTask;
+
+export = runTaskWithUnits;

@@ -1,6 +1,7 @@
 import { Piscina } from 'piscina';
 import type { Settings } from '../conf';
 import { ImproperlyConfigured } from '../errors';
+import { decode } from './codec';
 import type { CallResult, Role, Task } from './protocol';
 
 /**
@@ -39,13 +40,18 @@ export class WorkerGroup {
       this.ready = true;
       for (const resolve of this.readyWaiters.splice(0)) resolve();
     });
-    // Emitted for a worker error outside any task: in practice, a worker that failed while starting.
-    this.piscina.on('error', (error: Error) => {
-      if (this.failure) return;
-      this.failure = new ImproperlyConfigured(`The ${role} workers cannot start: ${error.message}`);
-      for (const resolve of this.readyWaiters.splice(0)) resolve();
-      this.onFailure(this.failure);
+    // A worker that cannot start says so (see worker.ts); an error outside any task means the same.
+    this.piscina.on('message', (message: { workerFailed?: unknown }) => {
+      if (message?.workerFailed) this.fail(decode(message.workerFailed) as Error);
     });
+    this.piscina.on('error', (error: Error) => this.fail(error));
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = new ImproperlyConfigured(`The ${this.role} workers cannot start: ${error.message}`);
+    for (const resolve of this.readyWaiters.splice(0)) resolve();
+    this.onFailure(this.failure);
   }
 
   /** Messages a worker posts to its parent outside a task (a reader handing over its channel). */

@@ -1,9 +1,18 @@
 import { threadId } from 'node:worker_threads';
-import { captureQueries, close, configure, createSchema, ImproperlyConfigured, syncToAsync } from '../../../src';
+import { asyncToSync, captureQueries, close, configure, createSchema, ImproperlyConfigured, syncToAsync } from '../../../src';
+import { findSyncFunction } from '../../../src/sync';
 import { Box, Pizza, Price } from '../../models';
 import { boxNamesViaAsync, countBoxes, createThenFail, failAsync, moveAndRename, priceOf, slowDouble } from './units';
 
 jest.setTimeout(30_000);
+
+/** A unit defined at the top of a test file: jest runs the file as its main module, so it is refused. */
+let definedInTestFile: unknown;
+try {
+  definedInTestFile = syncToAsync(() => 1);
+} catch (error) {
+  definedInTestFile = error;
+}
 
 beforeAll(() => {
   configure({ database: ':memory:', models: [require.resolve('../../models')], workers: 2 });
@@ -63,12 +72,27 @@ describe('syncToAsync', () => {
     expect(loaded.amount).toBe('12.50');
   });
 
-  it('refuses a function that is not defined at module level in an importable module', async () => {
+  it('refuses, where it is defined, a unit defined inside a function', () => {
     const local = () => syncToAsync(() => 1);
-    const first = local();
-    const second = local();
-    await expect(second()).rejects.toThrow(ImproperlyConfigured);
-    await expect(first()).rejects.toThrow(/at module level/);
+    expect(local).toThrow(ImproperlyConfigured);
+    expect(local).toThrow(/syncToAsync\(\): it is called inside a function \(local\(\) in .*helpers\.test\.ts\)/);
+    expect(local).toThrow(/at module level, in a module of its own/);
+  });
+
+  it('refuses a unit defined in a class initializer, even at module level: importing its module throws', () => {
+    expect(() => require('./misplaced-units')).toThrow(/syncToAsync\(\): it is called inside a function \(a class field initializer in .*misplaced-units\.ts\)/);
+  });
+
+  it('refuses a unit defined at the top of a test file, which no worker may import', () => {
+    expect(definedInTestFile).toBeInstanceOf(ImproperlyConfigured);
+    expect((definedInTestFile as Error).message).toMatch(/^syncToAsync\(\): .*helpers\.test\.ts is the program's entry script/);
+  });
+
+  it('a worker that cannot find a unit says which one and why', () => {
+    const file = require.resolve('./units');
+    expect(() => findSyncFunction(`${file}#99(gone)`, file)).toThrow(/cannot run .*units\.ts#99\(gone\): it is not defined when its module is imported/);
+    const missing = `${__dirname}/no-such-units.ts`;
+    expect(() => findSyncFunction(`${missing}#0`, missing)).toThrow(/the worker cannot import .*no-such-units\.ts \(Cannot find module/);
   });
 });
 
@@ -82,6 +106,11 @@ describe('asyncToSync', () => {
     Box.objects.create({ name: 'b' });
     Box.objects.create({ name: 'a' });
     expect(boxNamesViaAsync()).toEqual(['a', 'b']);
+  });
+
+  it('refuses a function defined inside a function', () => {
+    const local = () => asyncToSync(async () => 1);
+    expect(local).toThrow(/^asyncToSync\(\): it is called inside a function \(local\(\) in /);
   });
 
   it('rethrows the error of the async function', () => {
