@@ -448,22 +448,87 @@ function decodeError(tagged: Tagged & { $: 'error' }): Error {
 // ---------------------------------------------------------------- rows
 
 /**
- * Query rows as one flat array, row width first. Cloning one array is far cheaper than one per row, and
- * the receiving thread's deserialised rows no longer pile up in the old generation while a million rows
- * stream by (peak heap 107 MB -> 36 MB in a 1M-row `for await`).
+ * Query rows as they cross a thread: numbers in one Float64Array, text joined into one string, a kind per
+ * cell. Structured clone of a million small values costs more than the query that made them; two typed
+ * arrays and a string clone as a few block copies, and unpacking them on the receiving thread is one pass.
  */
-export function flattenRows(rows: readonly unknown[][]): unknown[] {
-  const width = rows[0]?.length ?? 0;
-  const flat = new Array<unknown>(rows.length * width + 1);
-  flat[0] = width;
-  let index = 1;
-  for (const row of rows) for (let column = 0; column < width; column++) flat[index++] = row[column];
-  return flat;
+export interface PackedRows {
+  width: number;
+  count: number;
+  /** Per cell: 0 null, 1 number, 2 text, 3 anything else (bigints, blobs), taken from `others` in order. */
+  kinds: Uint8Array;
+  numbers: Float64Array;
+  text: string;
+  /** Length of each text cell, in order. */
+  textLengths: Uint32Array;
+  others: unknown[];
 }
 
-export function unflattenRows(flat: readonly unknown[]): unknown[][] {
-  const width = flat[0] as number;
-  const rows: unknown[][] = [];
-  for (let index = 1; index < flat.length; index += width) rows.push(flat.slice(index, index + width));
-  return rows;
+const NULL = 0;
+const NUMBER = 1;
+const TEXT = 2;
+const OTHER = 3;
+
+export function packRows(rows: readonly unknown[][]): PackedRows {
+  const count = rows.length;
+  const width = rows[0]?.length ?? 0;
+  const kinds = new Uint8Array(count * width);
+  let numberCount = 0;
+  let textCount = 0;
+  for (let r = 0, cell = 0; r < count; r++) {
+    const row = rows[r]!;
+    for (let c = 0; c < width; c++, cell++) {
+      const value = row[c];
+      const kind = value === null ? NULL : typeof value === 'number' ? NUMBER : typeof value === 'string' ? TEXT : OTHER;
+      kinds[cell] = kind;
+      if (kind === NUMBER) numberCount++;
+      else if (kind === TEXT) textCount++;
+    }
+  }
+  const numbers = new Float64Array(numberCount);
+  const textLengths = new Uint32Array(textCount);
+  const texts = new Array<string>(textCount);
+  const others: unknown[] = [];
+  for (let r = 0, cell = 0, n = 0, t = 0; r < count; r++) {
+    const row = rows[r]!;
+    for (let c = 0; c < width; c++, cell++) {
+      const kind = kinds[cell];
+      if (kind === NUMBER) numbers[n++] = row[c] as number;
+      else if (kind === TEXT) {
+        textLengths[t] = (row[c] as string).length;
+        texts[t++] = row[c] as string;
+      } else if (kind === OTHER) others.push(row[c]);
+    }
+  }
+  return { width, count, kinds, numbers, text: texts.join(''), textLengths, others };
+}
+
+/** The rows of a PackedRows as one flat array, row width first (what the row builders read). */
+export function unpackRows(packed: PackedRows): unknown[] {
+  const { width, count, kinds, numbers, text, textLengths, others } = packed;
+  const flat = new Array<unknown>(count * width + 1);
+  flat[0] = width;
+  let n = 0;
+  let t = 0;
+  let o = 0;
+  let position = 0;
+  for (let cell = 0; cell < kinds.length; cell++) {
+    switch (kinds[cell]) {
+      case NUMBER:
+        flat[cell + 1] = numbers[n++];
+        break;
+      case TEXT: {
+        const end = position + textLengths[t++]!;
+        flat[cell + 1] = text.slice(position, end);
+        position = end;
+        break;
+      }
+      case OTHER:
+        flat[cell + 1] = decode(others[o++]);
+        break;
+      default:
+        flat[cell + 1] = null;
+    }
+  }
+  return flat;
 }

@@ -5,7 +5,7 @@ import { setAsyncExecutor, type QueryOptions } from '../query/async-bridge';
 import { WRITE_METHODS, type QuerySet } from '../query/queryset';
 import { setSyncFunctionExecutor } from '../sync';
 import { currentCapture } from '../testing';
-import { decode, encode, mergeArguments, mergeInstance, unflattenRows } from './codec';
+import { decode, encode, mergeArguments, mergeInstance, unpackRows, type PackedRows } from './codec';
 import { keyedGetOf } from './keyed-get';
 import { describeCall } from './calls';
 import { Pool } from './pool';
@@ -78,12 +78,12 @@ async function evaluateInWorker(queryset: QuerySet<any, any>, method: string, pl
 }
 
 /**
- * The raw rows of a queryset, fetched in a worker. Rows cross as arrays of values; this thread compiles
+ * The raw rows of a queryset, fetched in a worker (packed, see codec.packRows) as one flat array; this thread compiles
  * the same query and builds the instances (`queryset.hydrate` / `queryset.rowHydrator()`).
  */
-export async function fetchRows(queryset: QuerySet<any, any>, options: QueryOptions = {}): Promise<unknown[][]> {
+export async function fetchRows(queryset: QuerySet<any, any>, options: QueryOptions = {}): Promise<unknown[]> {
   const result = await send({ kind: 'query', queryset: encode(queryset), method: 'evalRows', args: [], returnArgs: false }, false, options);
-  return unflattenRows(result.value as unknown[]);
+  return unpackRows(result.value as PackedRows);
 }
 
 /** Runs `instance.<method>(...args)` in a worker (save, delete, refreshFromDb) and copies back what it wrote. */

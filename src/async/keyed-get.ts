@@ -6,6 +6,7 @@ import type { ModelClass } from '../models/types';
 import { modelSelect, type ModelSelect } from '../query/compiler';
 import { quote, toSqlValue } from '../query/expressions';
 import { buildInstanceAt } from '../query/hydrate';
+import { packRows, unpackRows, type PackedRows } from './codec';
 import type { QuerySet } from '../query/queryset';
 
 /**
@@ -84,37 +85,28 @@ export function keyedGetOf(queryset: QuerySet<any, any>, lookups: unknown): Keye
 
 /**
  * Worker side: one statement for every key, and the rows lined up with the keys asked for (a repeated key
- * gets its row again, a missing one a width of nulls marked by a null key), so the main thread builds the
- * instances in one pass without matching keys itself.
+ * gets its row again, a missing one a row of nulls), so the main thread builds the instances in one pass
+ * without matching keys itself.
  */
-export function selectKeyed(connection: Connection, label: string, fieldName: string, params: SqlValue[]): unknown[] {
+export function selectKeyed(connection: Connection, label: string, fieldName: string, params: SqlValue[]): PackedRows {
   const select = keyedSelect(getModel(label), fieldName)!;
   const sql = (select.sqlByCount[params.length] ??= `${select.sql} WHERE ${select.column} IN (${params.map(() => '?').join(', ')})`);
   const rows = connection.selectRows(sql, params, select.safeIntegers);
-  const width = select.width;
-  const flat = new Array<unknown>(params.length * width + 1).fill(null);
-  flat[0] = width;
-  if (params.length === 1) {
-    if (rows.length) copyRow(rows[0]!, flat, 1, width);
-    return flat;
-  }
+  if (params.length === 1) return packRows(rows.length ? rows : [missingRow(select)]);
   const byKey = new Map<unknown, unknown[]>();
   for (const row of rows) byKey.set(keyOf(row[select.keyIndex], select.safeIntegers), row);
-  for (let i = 0; i < params.length; i++) {
-    const row = byKey.get(keyOf(params[i], select.safeIntegers));
-    if (row) copyRow(row, flat, 1 + i * width, width);
-  }
-  return flat;
+  return packRows(params.map((param) => byKey.get(keyOf(param, select.safeIntegers)) ?? missingRow(select)));
 }
 
-function copyRow(row: unknown[], flat: unknown[], offset: number, width: number): void {
-  for (let column = 0; column < width; column++) flat[offset + column] = row[column];
+function missingRow(select: KeyedSelect): unknown[] {
+  return new Array<unknown>(select.width).fill(null);
 }
 
 /** Main side: the instance for each requested key (rows come lined up with the keys), or null when none has it. */
-export function instancesByKey(label: string, fieldName: string, count: number, flat: readonly unknown[]): Array<Model | null> {
+export function instancesByKey(label: string, fieldName: string, count: number, packed: PackedRows): Array<Model | null> {
   const select = keyedSelect(getModel(label), fieldName)!;
-  const width = flat[0] as number;
+  const flat = unpackRows(packed);
+  const width = packed.width;
   const instances = new Array<Model | null>(count);
   for (let i = 0, offset = 1; i < count; i++, offset += width) {
     instances[i] = flat[offset + select.keyIndex] === null ? null : buildInstanceAt(select.plan, flat, offset);

@@ -8,7 +8,7 @@ import type { CapturedQuery } from '../testing';
 import type { Model } from '../models/base';
 import { getModel } from '../models/registry';
 import { Deadlines, describeCall, PendingCall, rejectCall, resolveCall, type Lane, type RunningTask, type TaskEntry } from './calls';
-import { decode } from './codec';
+import { decode, type PackedRows } from './codec';
 import { instancesByKey, type KeyedGet } from './keyed-get';
 import type { CallPayload, CallResult, Task } from './protocol';
 import { isFinalRollback, type Block, type Transaction } from './transaction-context';
@@ -425,7 +425,7 @@ function deliver(entry: TaskEntry, result: CallResult): void {
   }
   const payload = entry.payload;
   if (payload.kind !== 'keyedGets' && payload.kind !== 'keyedGet') return resolveCall(entry.calls[0]!, result, result);
-  const instances = instancesByKey(payload.label, payload.field, entry.calls.length, result.value as unknown[]);
+  const instances = instancesByKey(payload.label, payload.field, entry.calls.length, result.value as PackedRows);
   for (let i = 0; i < entry.calls.length; i++) {
     const instance = instances[i];
     if (instance) resolveCall(entry.calls[i]!, instance, result);

@@ -207,14 +207,17 @@ export class AsyncQuerySet<T extends Model = Model, R = T> implements PromiseLik
     const hydrate = keyed.rowHydrator();
     return {
       [Symbol.asyncIterator]: async function* () {
-        let pending: Promise<unknown[][]> | null = page(undefined, 0);
+        let pending: Promise<unknown[]> | null = page(undefined, 0);
         let offset = 0;
         try {
           while (pending) {
-            const rows: unknown[][] = await pending;
-            offset += rows.length;
-            pending = rows.length < chunkSize ? null : page(byKey ? rows[rows.length - 1]![pkIndex!] : undefined, offset);
-            for (const row of rows) yield hydrate(row) as R;
+            const flat: unknown[] = await pending;
+            const width = flat[0] as number;
+            const count = width ? (flat.length - 1) / width : 0;
+            offset += count;
+            const last = 1 + (count - 1) * width;
+            pending = count < chunkSize ? null : page(byKey ? flat[last + pkIndex!] : undefined, offset);
+            for (let row = 1; row < flat.length; row += width) yield hydrate(flat, row) as R;
           }
         } finally {
           pending?.catch(() => undefined);

@@ -8,7 +8,7 @@ import { createSchema } from '../db/schema';
 import type { Model } from '../models/base';
 import type { QuerySet } from '../query/queryset';
 import { findSyncFunction, importUnitModules } from '../sync';
-import { decode, encode, flattenRows } from './codec';
+import { decode, encode, packRows } from './codec';
 import { selectKeyed } from './keyed-get';
 import type { CallPayload, CallResult, Role, Task } from './protocol';
 
@@ -80,7 +80,7 @@ function execute(call: CallPayload): CallResult & { ok: true } {
       const method = (queryset as unknown as Record<string, (...args: unknown[]) => unknown>)[call.method];
       if (typeof method !== 'function') throw new TypeError(`Unknown queryset method '${call.method}'.`);
       const value = method.apply(queryset, args);
-      if (call.method === 'evalRows') return { ok: true, value: flattenRows(value as unknown[][]) };
+      if (call.method === 'evalRows') return { ok: true, value: packRows(value as unknown[][]) };
       return { ok: true, value: encode(value), ...(call.returnArgs ? { args: encode(args) } : {}) };
     }
     case 'instance': {

@@ -7,25 +7,34 @@ import type { ModelPlan, RowPlan } from './compiler';
 export function hydrateRows(plan: RowPlan, rows: unknown[][]): unknown[] {
   const build = rowBuilder(plan);
   const out = new Array<unknown>(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = build(rows[i]!);
+  for (let i = 0; i < rows.length; i++) out[i] = build(rows[i]!, 0);
   return out;
 }
 
-/** What one row becomes under `plan` (streaming builds each row only as it is consumed). */
-export function rowBuilder(plan: RowPlan): (row: unknown[]) => unknown {
-  if (plan.kind === 'models') return (row) => buildInstance(plan.plan, row);
+/** The same from rows sent across threads as one flat array, row width first (see codec.unpackRows). */
+export function hydrateFlatRows(plan: RowPlan, flat: readonly unknown[]): unknown[] {
+  const build = rowBuilder(plan);
+  const width = flat[0] as number;
+  const out = new Array<unknown>(width ? (flat.length - 1) / width : 0);
+  for (let i = 0, offset = 1; i < out.length; i++, offset += width) out[i] = build(flat, offset);
+  return out;
+}
+
+/** What the row starting at `offset` in `values` becomes under `plan` (streaming builds each row as it is consumed). */
+export function rowBuilder(plan: RowPlan): (values: readonly unknown[], offset: number) => unknown {
+  if (plan.kind === 'models') return (values, offset) => buildInstanceAt(plan.plan, values, offset);
   const { names, converters } = plan;
-  if (plan.kind === 'valuesList' && plan.flat) return (row) => convert(row[0], converters[0]!);
+  if (plan.kind === 'valuesList' && plan.flat) return (values, offset) => convert(values[offset], converters[0]!);
   if (plan.kind === 'values' || plan.named) {
-    return (row) => {
+    return (values, offset) => {
       const value: Record<string, unknown> = {};
-      for (let c = 0; c < names.length; c++) value[names[c]!] = convert(row[c], converters[c]!);
+      for (let c = 0; c < names.length; c++) value[names[c]!] = convert(values[offset + c], converters[c]!);
       return value;
     };
   }
-  return (row) => {
+  return (values, offset) => {
     const tuple = new Array<unknown>(names.length);
-    for (let c = 0; c < names.length; c++) tuple[c] = convert(row[c], converters[c]!);
+    for (let c = 0; c < names.length; c++) tuple[c] = convert(values[offset + c], converters[c]!);
     return tuple;
   };
 }

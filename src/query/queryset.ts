@@ -10,7 +10,7 @@ import type { ModelClass } from '../models/types';
 import { asyncExecutor, type QueryOptions } from './async-bridge';
 import { Compiler, modelSelect, resolveOrderName, type RowPlan } from './compiler';
 import { Col, Expression, OrderBy, quote, toSqlValue, type QueryProvider } from './expressions';
-import { hydrateRows, rowBuilder } from './hydrate';
+import { hydrateFlatRows, hydrateRows, rowBuilder } from './hydrate';
 import { normalizePrefetch, prefetchRelatedObjects, type PrefetchSpec } from './prefetch';
 import { Query, type RelatedTree } from './query';
 import { QNode } from './where';
@@ -346,14 +346,14 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     return getConnection(this.call('eval')).selectRows(compiled.sql, compiled.params, compiled.safeIntegers);
   }
 
-  /** Builds results from rows fetched elsewhere by evalRows(). */
-  hydrate(rows: unknown[][]): R[] {
-    return hydrateRows(Compiler.select(this.query).plan, rows) as R[];
+  /** Builds results from rows fetched elsewhere by evalRows(), sent as one flat array (codec.unpackRows). */
+  hydrate(flat: readonly unknown[]): R[] {
+    return hydrateFlatRows(Compiler.select(this.query).plan, flat) as R[];
   }
 
-  /** Builds one result from one row fetched elsewhere (streaming builds each row as it is consumed). */
-  rowHydrator(): (row: unknown[]) => R {
-    return rowBuilder(Compiler.select(this.query).plan) as (row: unknown[]) => R;
+  /** Builds the result of the row at `offset` of a flat array (streaming builds each row as it is consumed). */
+  rowHydrator(): (flat: readonly unknown[], offset: number) => R {
+    return rowBuilder(Compiler.select(this.query).plan) as (flat: readonly unknown[], offset: number) => R;
   }
 
   /** Where the primary key sits in this queryset's rows (model rows only). */
