@@ -23,6 +23,7 @@ import {
   PATTERN_LOOKUPS,
   type Transform,
 } from './lookups';
+import type { CompiledSql } from './sql-text';
 import { andWhere, emptyWhere, mapWhere, QNode, type Condition, type WhereNode } from './where';
 
 /** A table joined into the query. `t0` is the model's own table. */
@@ -84,6 +85,13 @@ interface ResolveContext {
  * The query AST: a plain description of one SELECT, built immutably by QuerySet (every change happens
  * on a clone) and walked by the compiler. Filters are resolved when added, so unknown fields fail early.
  */
+/** Turns a query into its SELECT; set by the compiler module, which depends on this one. */
+let selectCompiler: ((query: Query) => CompiledSql) | null = null;
+
+export function registerSelectCompiler(compile: (query: Query) => CompiledSql): void {
+  selectCompiler = compile;
+}
+
 export class Query {
   readonly meta: Options;
   aliasPrefix = 't';
@@ -110,6 +118,11 @@ export class Query {
 
   constructor(readonly model: ModelClass) {
     this.meta = model._meta;
+  }
+
+  /** Django's `str(qs.query)`: the SELECT with its parameters written in as SQL literals. */
+  toString(): string {
+    return String(selectCompiler!(this));
   }
 
   get baseAlias(): string {
@@ -447,7 +460,7 @@ export class Query {
       if (!relation) {
         const where = index === 0 ? meta.label : `${meta.label} (reached through '${parts.slice(0, index).join('__')}')`;
         const annotations = index === 0 && this.annotations.size ? `; annotations: ${[...this.annotations.keys()].join(', ')}` : '';
-        throw new FieldError(`${call}: cannot resolve '${name}' in '${key}': ${where} has no field '${name}'. Choices are: ${meta.fieldNames().join(', ')}${annotations}.`);
+        throw new FieldError(`${call}: cannot resolve '${name}'${inKey(name, key)}: ${where} has no field '${name}'. Choices are: ${meta.fieldNames().join(', ')}${annotations}.`);
       }
       const joined = this.joinReverse(relation, alias, meta, reusable);
       alias = joined.alias;
@@ -499,11 +512,11 @@ export class Query {
         // Right after a relation the name was most likely meant as a field of the related model.
         const target = relatedModel._meta;
         throw new FieldError(
-          `${call}: cannot resolve '${name}' in '${key}': ${target.label} has no field '${name}' and it is not a lookup of ${owner}. ` +
+          `${call}: cannot resolve '${name}'${inKey(name, key)}: ${target.label} has no field '${name}' and it is not a lookup of ${owner}. ` +
             `Choices are: ${target.fieldNames().join(', ')}; lookups: ${lookupNamesFor(transformed).join(', ')}.`,
         );
       }
-      throw new FieldError(`${call}: unsupported lookup '${name}' in '${key}' for ${owner}. Choices are: ${lookupNamesFor(transformed).join(', ')}.`);
+      throw new FieldError(`${call}: unsupported lookup '${name}'${inKey(name, key)} for ${owner}. Choices are: ${lookupNamesFor(transformed).join(', ')}.`);
     }
     return { lhs, field: transformed, relatedModel, relatedKeyField, lookup, nullable, multiValued };
   }
@@ -677,4 +690,9 @@ function rebindExpression(expression: Expression, rename: (alias: string) => str
     else copy[key] = value;
   }
   return copy as unknown as Expression;
+}
+
+/** " in 'box__nmae'" when the failing name is part of a longer key; nothing when it is the whole key. */
+function inKey(name: string, key: string): string {
+  return name === key ? '' : ` in '${key}'`;
 }
