@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The package test: pack threadorm as `npm publish` would, install the tarball into a scratch consumer
 # project, compile the README tour under --strict and run it as users do: plain node, node
-# --enable-source-maps, ts-node with .ts model modules, and an ESM (.mjs) app.
+# --enable-source-maps, ts-node with .ts model modules, an ESM (.mjs) app, and one whose models are ES modules.
 # Prints one "ok"/"not ok" line per leg and ends with "package test: N passed, N failed, N skipped"
 # (known-broken legs count as skipped). Exits non-zero when a leg fails.
 set -uo pipefail
@@ -49,7 +49,7 @@ pack() {
 
 install() {
   local tarball; tarball="$scratch/$(tail -n 1 "$scratch/tarball-name")"
-  mkdir -p "$scratch/app" && cp "$repo"/packaging/consumer/* "$scratch/app/" || return 1
+  mkdir -p "$scratch/app/esm" && cp "$repo"/packaging/consumer/* "$scratch/app/" && cp "$repo"/packaging/consumer-esm/* "$scratch/app/esm/" || return 1
   cd "$scratch/app" || return 1
   printf '{ "name": "threadorm-consumer", "private": true }\n' >package.json
   # Install scripts are skipped only to reuse the repository's compiled better-sqlite3 when it is the
@@ -80,4 +80,5 @@ leg "node" node out/main.js
 leg "node --enable-source-maps" node --enable-source-maps out/main.js
 leg "ts-node" "$bin/ts-node" --transpile-only --project tsconfig.json main.ts
 leg "ESM (.mjs)" bash -c 'cp main.mjs out/ && node out/main.mjs'
+leg "ESM models (.mjs)" node esm/main.mjs
 finish
