@@ -86,8 +86,7 @@ function schemaConnection(): Connection {
   } catch (error) {
     if (!(error instanceof SynchronousOnlyOperation)) throw error;
     throw new SynchronousOnlyOperation(
-      "createSchema() cannot run synchronously on the main thread (configure({ mainThread: 'forbid' })): " +
-        'use `await acreateSchema()`, which creates the same tables through the worker pool.',
+      `${error.message} To create the schema: \`await acreateSchema()\` creates the same tables through the worker pool.`,
     );
   }
 }
