@@ -55,7 +55,8 @@ function install(target: AnyModelClass): void {
     configurable: true,
     get(this: ModelClass) {
       let manager = managers.get(this);
-      if (!manager) managers.set(this, (manager = new AsyncManager(this.objects)));
+      // Chaining runs on the sync manager here: its errors should name the call written, Pizza.aobjects.filter().
+      if (!manager) managers.set(this, (manager = new AsyncManager(this.objects.named(`${this._meta.label}.aobjects`))));
       return manager;
     },
   });

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { didYouMean } from './close-match';
 import { setMainDatabase } from './db/connections';
 import { setDebug } from './db/observers';
 import { isEntryScript } from './definition-site';
@@ -38,6 +39,9 @@ export interface Settings {
   debug: boolean;
 }
 
+/** Every key configure() understands; anything else is a typo or an option from a later version. */
+const OPTION_NAMES: ReadonlyArray<keyof ConfigureOptions> = ['database', 'models', 'workers', 'mainThread', 'queryTimeoutMs', 'debug'];
+
 let settings: Settings | null = null;
 let temporaryDirectory: string | null = null;
 const closeHooks: Array<() => Promise<void> | void> = [];
@@ -51,8 +55,16 @@ export function configure(options: ConfigureOptions): void {
   if (resolved.ephemeral) {
     temporaryDirectory = mkdtempSync(join(tmpdir(), 'threadorm-'));
     resolved.databasePath = join(temporaryDirectory, 'memory.sqlite3');
+    // A program that ends without close() must not leave the temporary database behind.
+    process.once('exit', removeTemporaryDirectory);
   }
   applySettings(resolved);
+}
+
+function removeTemporaryDirectory(): void {
+  process.removeListener('exit', removeTemporaryDirectory);
+  if (temporaryDirectory) rmSync(temporaryDirectory, { recursive: true, force: true });
+  temporaryDirectory = null;
 }
 
 /** Used by configure() and by pool workers, which receive the main thread's settings. */
@@ -84,15 +96,25 @@ export async function close(): Promise<void> {
   setMainDatabase(null);
   forgetModelMeta(allModels());
   clearRegistry();
-  if (temporaryDirectory) rmSync(temporaryDirectory, { recursive: true, force: true });
-  temporaryDirectory = null;
+  removeTemporaryDirectory();
   settings = null;
 }
 
 function validate(options: ConfigureOptions): Settings {
-  if (!options || typeof options.database !== 'string' || !options.database) {
+  if (!options || typeof options !== 'object') {
+    throw new ImproperlyConfigured("configure() takes an options object: configure({ database: 'app.sqlite3', models: [...] }).");
+  }
+  for (const key of Object.keys(options)) {
+    if (!(OPTION_NAMES as readonly string[]).includes(key)) {
+      throw new ImproperlyConfigured(
+        `configure(): unknown option '${key}'.${didYouMean(key, OPTION_NAMES)} The options are ${OPTION_NAMES.join(', ')}.`,
+      );
+    }
+  }
+  if (typeof options.database !== 'string' || !options.database) {
     throw new ImproperlyConfigured("configure() needs a database: configure({ database: 'app.sqlite3' }) or ':memory:'.");
   }
+  if (options.database !== ':memory:') checkDatabasePath(options.database);
   const workers = options.workers ?? Math.max(cpus().length, 1);
   if (!Number.isInteger(workers) || workers < 1) throw new ImproperlyConfigured(`configure(): workers must be a positive integer; got ${options.workers}.`);
   const mainThread = options.mainThread ?? 'allow';
@@ -125,6 +147,26 @@ function validate(options: ConfigureOptions): Settings {
     queryTimeoutMs,
     debug: options.debug ?? false,
   };
+}
+
+/**
+ * A database is a SQLite file path for now: a URL (`postgres://…`) would otherwise reach better-sqlite3
+ * as a relative path and fail there with "directory does not exist".
+ */
+function checkDatabasePath(database: string): void {
+  const url = /^([a-z][a-z0-9+.-]+):\/\//i.exec(database);
+  if (url) {
+    throw new ImproperlyConfigured(
+      `configure(): database URLs ('${url[1]}://…') are not supported yet: threadorm runs on SQLite only for now. ` +
+        "Give the path of a SQLite file (database: 'app.sqlite3') or ':memory:'.",
+    );
+  }
+  const directory = dirname(resolve(database));
+  if (!existsSync(directory) || !statSync(directory).isDirectory()) {
+    throw new ImproperlyConfigured(
+      `configure(): the folder of database '${database}' does not exist (${directory}); create it first, SQLite only creates the file.`,
+    );
+  }
 }
 
 /** Imports each models module and registers the model classes it exports. */

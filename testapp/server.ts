@@ -38,6 +38,8 @@ export interface ServerOptions {
   seed?: boolean | SeedOptions;
   /** Reader threads of the pool (default: one per core). */
   workers?: number;
+  /** Told each step of the start-up, which takes seconds on a first run (`npm start` prints them). */
+  onStep?: (message: string) => void;
 }
 
 export interface RunningServer {
@@ -50,11 +52,13 @@ export interface RunningServer {
 
 /** Configures threadorm (one server per process), prepares the database and listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { database, port = 8000, host = '127.0.0.1', seed = false, workers } = options;
+  const { database, port = 8000, host = '127.0.0.1', seed = false, workers, onStep } = options;
   configure({ database, models: [require.resolve('./models'), require.resolve('./units')], mainThread: 'forbid', workers });
   try {
+    onStep?.('starting the worker pool (each worker imports the model modules; from TypeScript sources this takes seconds) and creating missing tables');
     await acreateSchema();
-    const seeded = seed ? await seedIfEmpty(seed === true ? {} : seed) : null;
+    if (seed) onStep?.('checking for data (an empty database is seeded with the demo menu and polls)');
+    const seeded = seed ? await seedIfEmpty({ progress: onStep !== undefined, ...(seed === true ? {} : seed) }) : null;
     const server = createServer(routes().listener(errorReply));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

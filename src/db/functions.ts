@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { sqlJsonContains } from './json-containment';
 import { addDecimals, compareDecimals, divideRoundHalfEven, formatDecimal, parseDecimal, rescale, type ScaledDecimal } from './decimal';
 
 /**
@@ -37,6 +38,9 @@ export function registerFunctions(db: BetterSqlite3.Database): void {
     value === null || pattern === null ? null : compile(String(pattern), flags).test(String(value)) ? 1 : 0;
   db.function('regexp', { deterministic: true }, matcher('u'));
   db.function('threadorm_iregexp', { deterministic: true }, matcher('iu'));
+  // JSONField contains / contained_by: SQLite has no JSON containment operator.
+  db.function('threadorm_json_contains', { deterministic: true }, sqlJsonContains);
+  db.function('threadorm_json_contained_by', { deterministic: true }, (value: unknown, container: unknown) => sqlJsonContains(container, value));
 
   const parse = (value: unknown): ScaledDecimal | null =>
     value === null || value === undefined ? null : parseDecimal(String(value));

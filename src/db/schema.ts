@@ -4,7 +4,8 @@ import type { Options } from '../models/options';
 import { allModels } from '../models/registry';
 import type { ModelClass } from '../models/types';
 import { quote } from '../query/expressions';
-import { ImproperlyConfigured } from '../errors';
+import { ImproperlyConfigured, SynchronousOnlyOperation } from '../errors';
+import type { Connection } from './connection';
 import { getConnection } from './connections';
 
 /** Every registered model, after following relations (which registers targets and M2M tables). */
@@ -59,9 +60,13 @@ function columnDefinition(field: Field): string {
   return parts.join(' ');
 }
 
-/** Creates the tables and indexes of every registered model (sync; under mainThread 'forbid' use acreateSchema). */
+/**
+ * Creates the tables and indexes of every registered model (sync; under mainThread 'forbid' use acreateSchema).
+ * A table that exists already is kept only if its columns are the model's: CREATE TABLE IF NOT EXISTS would
+ * otherwise keep an old table silently and the first insert would fail far from the cause.
+ */
 export function createSchema(): void {
-  const connection = getConnection('createSchema()');
+  const connection = schemaConnection();
   const models = schemaModels();
   if (!models.length) {
     throw new ImproperlyConfigured(
@@ -70,6 +75,44 @@ export function createSchema(): void {
   }
   const statements = schemaStatements(models);
   connection.atomic(() => {
+    checkExistingTables(connection, models);
     for (const statement of statements) connection.exec(statement);
   });
+}
+
+function schemaConnection(): Connection {
+  try {
+    return getConnection('createSchema()');
+  } catch (error) {
+    if (!(error instanceof SynchronousOnlyOperation)) throw error;
+    throw new SynchronousOnlyOperation(
+      `${error.message} To create the schema: \`await acreateSchema()\` creates the same tables through the worker pool.`,
+    );
+  }
+}
+
+/** Throws when a model's table exists with other columns than the model's fields (until migrations exist). */
+function checkExistingTables(connection: Connection, models: readonly ModelClass[]): void {
+  const drifted: string[] = [];
+  for (const model of models) {
+    const meta = model._meta;
+    const existing = connection.selectRows('SELECT name FROM pragma_table_info(?)', [meta.dbTable]).map((row) => row[0] as string);
+    if (!existing.length) continue;
+    const expected = meta.concreteFields.map((field) => field.column);
+    const missing = expected.filter((column) => !existing.includes(column));
+    const extra = existing.filter((column) => !expected.includes(column));
+    if (!missing.length && !extra.length) continue;
+    const parts = [
+      missing.length ? `missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')}` : '',
+      extra.length ? `column${extra.length > 1 ? 's' : ''} ${extra.map((c) => `'${c}'`).join(', ')} not in the model` : '',
+    ].filter(Boolean);
+    drifted.push(`table '${meta.dbTable}' (${meta.label}): ${parts.join('; ')}`);
+  }
+  if (drifted.length) {
+    throw new ImproperlyConfigured(
+      `createSchema(): the database has tables that differ from the models: ${drifted.join('. ')}. ` +
+        'createSchema() only creates missing tables and never alters one; until migrations exist, drop the table ' +
+        '(or delete the database file) to recreate it, or change it by hand.',
+    );
+  }
 }

@@ -15,7 +15,8 @@ import {
   type Compiled,
 } from './expressions';
 import { expressionPatternSql, lookupSql, ORDERING_LOOKUPS, patternParameter, PATTERN_LOOKUPS } from './lookups';
-import { Query, type Join, type RelatedTree } from './query';
+import { Query, registerSelectCompiler, type Join, type RelatedTree } from './query';
+import { CompiledSql } from './sql-text';
 import { whereContainsAggregate, type Condition, type WhereNode } from './where';
 
 type Converter = ((raw: unknown) => unknown) | null;
@@ -587,3 +588,8 @@ function expressionHasJoinedColumns(expression: Expression, baseAlias: string): 
   if (expression instanceof Col) return expression.alias !== baseAlias;
   return expression.children().some((child) => expressionHasJoinedColumns(child, baseAlias));
 }
+
+registerSelectCompiler((query) => {
+  const { sql, params } = Compiler.select(query);
+  return new CompiledSql(sql, params);
+});

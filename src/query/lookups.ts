@@ -11,6 +11,13 @@ export interface Transform {
 
 const INTEGER = new IntegerField();
 const DATE = new DateField();
+const TIME = new TimeField();
+
+/**
+ * The time of a stored datetime (`'2024-01-15T08:05:00.000Z'`) as TimeField text: `'08:05:00'`, or
+ * `'08:05:00.250000'` with a fraction, so it compares with TimeField values and `'HH:MM[:SS]'` strings.
+ */
+const timeOfDateTime = (lhs: string) => `(CASE substr(${lhs}, 20, 4) WHEN '.000' THEN substr(${lhs}, 12, 8) ELSE substr(${lhs}, 12, 12) || '000' END)`;
 
 const substrInteger = (start: number, length: number) => (lhs: string) => `CAST(substr(${lhs}, ${start}, ${length}) AS INTEGER)`;
 const strftimeInteger = (format: string) => (lhs: string) => `CAST(strftime('${format}', ${lhs}) AS INTEGER)`;
@@ -44,6 +51,7 @@ const TIME_TRANSFORMS: Record<string, ((lhs: string) => string) | undefined> = {
 export function findTransform(field: Field | null, name: string): Transform | undefined {
   if (field instanceof DateTimeField) {
     if (name === 'date') return { output: DATE, sql: (lhs) => `substr(${lhs}, 1, 10)` };
+    if (name === 'time') return { output: TIME, sql: timeOfDateTime };
     const sql = Object.prototype.hasOwnProperty.call(DATETIME_TRANSFORMS, name) ? DATETIME_TRANSFORMS[name] : undefined;
     return sql ? { output: INTEGER, sql } : undefined;
   }
@@ -53,7 +61,7 @@ export function findTransform(field: Field | null, name: string): Transform | un
 }
 
 export function transformNames(field: Field | null): string[] {
-  if (field instanceof DateTimeField) return ['date', ...Object.keys(DATETIME_TRANSFORMS)];
+  if (field instanceof DateTimeField) return ['date', 'time', ...Object.keys(DATETIME_TRANSFORMS)];
   if (field instanceof DateField) return Object.keys(DATE_TRANSFORMS);
   if (field instanceof TimeField) return Object.keys(TIME_TRANSFORMS);
   return [];
@@ -69,17 +77,26 @@ export const LOOKUP_NAMES = [
   'endswith', 'iendswith', 'range', 'isnull', 'regex', 'iregex',
 ] as const;
 
-export type LookupName = (typeof LOOKUP_NAMES)[number] | 'has_key';
+/** Lookups of a JSONField and of its keys (`data__has_key`, `data__owner__contained_by`) only. */
+export const JSON_LOOKUPS = ['has_key', 'has_keys', 'has_any_keys', 'contained_by'] as const;
 
-const LOOKUP_SET = new Set<string>([...LOOKUP_NAMES, 'has_key']);
+export type LookupName = (typeof LOOKUP_NAMES)[number] | (typeof JSON_LOOKUPS)[number];
+
+const LOOKUP_SET = new Set<string>([...LOOKUP_NAMES, ...JSON_LOOKUPS]);
+const JSON_LOOKUP_SET = new Set<string>(JSON_LOOKUPS);
 
 export function isLookupName(name: string): name is LookupName {
   return LOOKUP_SET.has(name);
 }
 
+/** Whether `lookup` applies to values of `field` (JSON lookups need a JSONField). */
+export function lookupAppliesTo(lookup: string, field: Field | null): boolean {
+  return !JSON_LOOKUP_SET.has(lookup) || field instanceof JSONField;
+}
+
 export function lookupNamesFor(field: Field | null): string[] {
   const names: string[] = [...LOOKUP_NAMES];
-  if (field instanceof JSONField) names.push('has_key');
+  if (field instanceof JSONField) names.push(...JSON_LOOKUPS);
   return [...names, ...transformNames(field)].sort();
 }
 
@@ -140,6 +157,16 @@ export function lookupSql(lookup: string, lhs: string, rhs: string): string {
       return `threadorm_iregexp(${rhs}, ${lhs})`;
     case 'has_key':
       return `json_type(${lhs}, ${rhs}) IS NOT NULL`;
+    // rhs: a JSON array of paths; every one (has_keys) or any one (has_any_keys) must be present.
+    case 'has_keys':
+      return `(SELECT coalesce(min(json_type(${lhs}, p.value) IS NOT NULL), 1) FROM json_each(${rhs}) AS p) = 1`;
+    case 'has_any_keys':
+      return `(SELECT coalesce(max(json_type(${lhs}, p.value) IS NOT NULL), 0) FROM json_each(${rhs}) AS p) = 1`;
+    // lhs and rhs: JSON texts.
+    case 'json_contains':
+      return `threadorm_json_contains(${lhs}, ${rhs})`;
+    case 'json_contained_by':
+      return `threadorm_json_contained_by(${lhs}, ${rhs})`;
     default:
       throw new FieldError(`Unsupported lookup '${lookup}'.`);
   }

@@ -19,10 +19,12 @@ import {
   findTransform,
   isLookupName,
   jsonPath,
+  lookupAppliesTo,
   lookupNamesFor,
   PATTERN_LOOKUPS,
   type Transform,
 } from './lookups';
+import type { CompiledSql } from './sql-text';
 import { andWhere, emptyWhere, mapWhere, QNode, type Condition, type WhereNode } from './where';
 
 /** A table joined into the query. `t0` is the model's own table. */
@@ -71,6 +73,8 @@ interface ResolvedKey {
   lookup: string;
   nullable: boolean;
   multiValued: boolean;
+  /** A JSONField or one of its keys: the column and the key path (empty for the field itself). */
+  json?: { source: Expression; keys: readonly string[] };
 }
 
 interface ResolveContext {
@@ -84,6 +88,13 @@ interface ResolveContext {
  * The query AST: a plain description of one SELECT, built immutably by QuerySet (every change happens
  * on a clone) and walked by the compiler. Filters are resolved when added, so unknown fields fail early.
  */
+/** Turns a query into its SELECT; set by the compiler module, which depends on this one. */
+let selectCompiler: ((query: Query) => CompiledSql) | null = null;
+
+export function registerSelectCompiler(compile: (query: Query) => CompiledSql): void {
+  selectCompiler = compile;
+}
+
 export class Query {
   readonly meta: Options;
   aliasPrefix = 't';
@@ -110,6 +121,11 @@ export class Query {
 
   constructor(readonly model: ModelClass) {
     this.meta = model._meta;
+  }
+
+  /** Django's `str(qs.query)`: the SELECT with its parameters written in as SQL literals. */
+  toString(): string {
+    return String(selectCompiler!(this));
   }
 
   get baseAlias(): string {
@@ -228,6 +244,10 @@ export class Query {
     const fail = (message: string): never => {
       throw new ValidationError(`${call}: ${key}: ${message}`, { field: key });
     };
+    if (resolved.json && !(value instanceof Expression) && !isQueryProvider(value)) {
+      const json = this.jsonCondition(resolved.json, condition, value, fail);
+      if (json) return json;
+    }
     if (lookup === 'isnull') {
       if (typeof value !== 'boolean') fail('the isnull lookup takes true or false.');
       condition.rhs = value;
@@ -253,10 +273,6 @@ export class Query {
       const bounds = isIterable(value) ? [...(value as Iterable<unknown>)] : [];
       if (bounds.length !== 2) fail('the range lookup takes a [low, high] pair.');
       condition.rhs = bounds.map(prepare);
-      return condition;
-    }
-    if (lookup === 'has_key') {
-      condition.rhs = jsonPath([String(value)]);
       return condition;
     }
     if (value === null || value === undefined) {
@@ -288,6 +304,46 @@ export class Query {
     }
     condition.rhs = prepare(value);
     return condition;
+  }
+
+  /**
+   * Django's JSONField lookups: keys present (`has_key`, `has_keys`, `has_any_keys`), containment
+   * (`contains`, `contained_by`, compared as JSON), and on a key a missing key (`__isnull: true`) apart from
+   * a key holding JSON null (`data__owner: null`). Other lookups compare the extracted value (null: the default).
+   */
+  private jsonCondition(
+    json: { source: Expression; keys: readonly string[] },
+    condition: Condition,
+    value: unknown,
+    fail: (message: string) => never,
+  ): Condition | null {
+    const { source, keys } = json;
+    const pathTo = (key: unknown) => {
+      if (typeof key !== 'string' && typeof key !== 'number') fail(`keys are strings; got ${describeInstance(key)}.`);
+      return jsonPath([...keys, String(key)]);
+    };
+    switch (condition.lookup) {
+      case 'has_key':
+        return { ...condition, lhs: source, rhs: pathTo(value) };
+      case 'has_keys':
+      case 'has_any_keys':
+        if (!Array.isArray(value)) fail(`the ${condition.lookup} lookup takes an array of keys; got ${describeInstance(value)}.`);
+        return { ...condition, lhs: source, rhs: JSON.stringify((value as unknown[]).map(pathTo)) };
+      case 'contains':
+      case 'contained_by': {
+        if (value === undefined || typeof value === 'function' || typeof value === 'bigint') fail(`the ${condition.lookup} lookup takes a JSON value.`);
+        const lhs = keys.length ? new JsonKeyExpression(source, keys, 'json') : source;
+        return { ...condition, lhs, lookup: condition.lookup === 'contains' ? 'json_contains' : 'json_contained_by', rhs: JSON.stringify(value) };
+      }
+      case 'isnull':
+        if (!keys.length || typeof value !== 'boolean') return null;
+        return { ...condition, lhs: new JsonKeyExpression(source, keys, 'type'), rhs: value };
+      case 'exact':
+        if (!keys.length || (value !== null && value !== undefined)) return null;
+        return { ...condition, lhs: new JsonKeyExpression(source, keys, 'type'), rhs: 'null' };
+      default:
+        return null;
+    }
   }
 
   /** A value for comparison with the lhs: a related instance becomes its key, others go through the field. */
@@ -447,7 +503,7 @@ export class Query {
       if (!relation) {
         const where = index === 0 ? meta.label : `${meta.label} (reached through '${parts.slice(0, index).join('__')}')`;
         const annotations = index === 0 && this.annotations.size ? `; annotations: ${[...this.annotations.keys()].join(', ')}` : '';
-        throw new FieldError(`${call}: cannot resolve '${name}' in '${key}': ${where} has no field '${name}'. Choices are: ${meta.fieldNames().join(', ')}${annotations}.`);
+        throw new FieldError(`${call}: cannot resolve '${name}'${inKey(name, key)}: ${where} has no field '${name}'. Choices are: ${meta.fieldNames().join(', ')}${annotations}.`);
       }
       const joined = this.joinReverse(relation, alias, meta, reusable);
       alias = joined.alias;
@@ -470,12 +526,13 @@ export class Query {
     // What remains: JSON key path, transforms, then the lookup.
     let rest = parts.slice(index);
     let lookup = 'exact';
-    if (field instanceof JSONField && rest.length) {
-      const last = rest[rest.length - 1]!;
-      const keys = isLookupName(last) ? rest.slice(0, -1) : rest;
-      if (isLookupName(last)) lookup = last;
+    if (field instanceof JSONField) {
+      const last = rest[rest.length - 1];
+      const keys = last !== undefined && isLookupName(last) ? rest.slice(0, -1) : rest;
+      if (last !== undefined && isLookupName(last)) lookup = last;
+      const json = { source: lhs, keys };
       if (keys.length) lhs = new JsonKeyExpression(lhs, keys);
-      return { lhs, field: keys.length ? null : field, relatedModel, relatedKeyField, lookup, nullable: true, multiValued };
+      return { lhs, field: keys.length ? null : field, relatedModel, relatedKeyField, lookup, nullable: true, multiValued, json };
     }
     let transformed: Field | null = field;
     while (rest.length) {
@@ -489,7 +546,7 @@ export class Query {
         rest = rest.slice(1);
         continue;
       }
-      if (isLookupName(name) && rest.length === 1) {
+      if (isLookupName(name) && rest.length === 1 && lookupAppliesTo(name, transformed)) {
         lookup = name;
         rest = [];
         break;
@@ -499,11 +556,11 @@ export class Query {
         // Right after a relation the name was most likely meant as a field of the related model.
         const target = relatedModel._meta;
         throw new FieldError(
-          `${call}: cannot resolve '${name}' in '${key}': ${target.label} has no field '${name}' and it is not a lookup of ${owner}. ` +
+          `${call}: cannot resolve '${name}'${inKey(name, key)}: ${target.label} has no field '${name}' and it is not a lookup of ${owner}. ` +
             `Choices are: ${target.fieldNames().join(', ')}; lookups: ${lookupNamesFor(transformed).join(', ')}.`,
         );
       }
-      throw new FieldError(`${call}: unsupported lookup '${name}' in '${key}' for ${owner}. Choices are: ${lookupNamesFor(transformed).join(', ')}.`);
+      throw new FieldError(`${call}: unsupported lookup '${name}'${inKey(name, key)} for ${owner}. Choices are: ${lookupNamesFor(transformed).join(', ')}.`);
     }
     return { lhs, field: transformed, relatedModel, relatedKeyField, lookup, nullable, multiValued };
   }
@@ -625,11 +682,15 @@ export class TransformExpression extends Expression {
   }
 }
 
-/** `json_extract(col, '$.a.b')`. */
+/**
+ * A key of a JSON column: its SQL value (`json_extract(col, '$.a.b')`: text, number or NULL), its JSON text
+ * (`col -> '$.a.b'`, for containment), or its JSON type (`json_type(...)`: 'null' for JSON null, NULL when missing).
+ */
 export class JsonKeyExpression extends Expression {
   constructor(
     readonly source: Expression,
     readonly keys: readonly string[],
+    readonly mode: 'value' | 'json' | 'type' = 'value',
   ) {
     super();
   }
@@ -638,7 +699,9 @@ export class JsonKeyExpression extends Expression {
   }
   compile(compiler: import('./compiler').Compiler): import('./expressions').Compiled {
     const [sql, params] = this.source.compile(compiler);
-    return [`json_extract(${sql}, ?)`, [...params, jsonPath(this.keys)]];
+    const path = [...params, jsonPath(this.keys)];
+    if (this.mode === 'json') return [`(${sql} -> ?)`, path];
+    return [`${this.mode === 'type' ? 'json_type' : 'json_extract'}(${sql}, ?)`, path];
   }
   override children(): Expression[] {
     return [this.source];
@@ -677,4 +740,9 @@ function rebindExpression(expression: Expression, rename: (alias: string) => str
     else copy[key] = value;
   }
   return copy as unknown as Expression;
+}
+
+/** " in 'box__nmae'" when the failing name is part of a longer key; nothing when it is the whole key. */
+function inKey(name: string, key: string): string {
+  return name === key ? '' : ` in '${key}'`;
 }

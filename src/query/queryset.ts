@@ -13,6 +13,7 @@ import { Col, Expression, OrderBy, quote, toSqlValue, type QueryProvider } from 
 import { hydrateFlatRows, hydrateRows, rowBuilder } from './hydrate';
 import { normalizePrefetch, prefetchRelatedObjects, type PrefetchSpec } from './prefetch';
 import { Query, type RelatedTree } from './query';
+import { CompiledSql } from './sql-text';
 import { QNode } from './where';
 
 /** A lookups object: `{ name__startswith: 'M', box: obj }`. */
@@ -39,6 +40,10 @@ export type QuerySetRoot =
 
 const MAX_GET_RESULTS = 21;
 const DEFAULT_CHUNK_SIZE = 2000;
+/** SQLite's limit on parameters in one statement (SQLITE_MAX_VARIABLE_NUMBER, 32766 since 3.32). */
+const MAX_SQL_VARIABLES = 32766;
+/** Rows per bulkUpdate() statement by default: measured fastest (20k rows: 100 per statement 2x faster than 1 or 2000). */
+const BULK_UPDATE_BATCH = 100;
 
 /**
  * A lazy, immutable query over one model. Chaining returns a new QuerySet and records the step;
@@ -51,6 +56,8 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
   protected queryValue: Query | null;
   protected resultCache: R[] | null = null;
   protected prefetchSpecs: PrefetchSpec[] = [];
+  /** Set on querysets chained from a manager: where the chain starts and the name its errors use. */
+  protected origin: { root: QuerySetRoot; name: string } | null = null;
 
   constructor(model: ModelClass<T>, query: Query | null = null) {
     this.model = model;
@@ -69,22 +76,43 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
 
   /** Where this chain starts; related managers override it. */
   get root(): QuerySetRoot {
-    return { kind: 'manager', model: this.model };
+    return this.origin?.root ?? { kind: 'manager', model: this.model };
   }
 
   protected get label(): string {
     return this.model._meta.label;
   }
 
+  /** How errors name the start of this chain: `Pizza.objects`, `Box.pizzaSet`, `Pizza.aobjects`. */
+  protected get callName(): string {
+    return this.origin?.name ?? `${this.label}.objects`;
+  }
+
   protected call(method: string): string {
-    return `${this.label}.objects.${method}()`;
+    return `${this.callName}.${method}()`;
+  }
+
+  /**
+   * The same queryset with errors naming `name` as the start of the chain (`Pizza.aobjects`): chaining on
+   * the async API runs here, so its FieldErrors should name the call the user wrote.
+   */
+  named(name: string): this {
+    const clone = Object.create(Object.getPrototypeOf(this)) as this;
+    Object.assign(clone, this);
+    clone.origin = { root: this.root, name };
+    return clone;
   }
 
   // ------------------------------------------------------------------ chaining
 
+  /**
+   * A new QuerySet with one more recorded step. Always a plain QuerySet, as Django's: a chain on a manager
+   * is no manager (no `raw()`, no `add()`), but it remembers the manager it started from.
+   */
   protected chain<R2 = R>(method: string, args: readonly unknown[], mutate?: (query: Query) => void): QuerySet<T, R2> {
-    const clone = Object.create(Object.getPrototypeOf(this)) as QuerySet<T, R2>;
+    const clone = Object.create(QuerySet.prototype) as QuerySet<T, R2>;
     Object.assign(clone, this);
+    clone.origin = { root: this.root, name: this.callName };
     clone.resultCache = null;
     clone.steps = [...this.steps, [method, args]];
     clone.prefetchSpecs = [...this.prefetchSpecs];
@@ -481,16 +509,31 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
       if (!(object instanceof this.model)) throw new TypeError(`${this.call('bulkUpdate')} takes ${this.label} instances; got ${describe(object)}.`);
       if (object.pk === null || object.pk === undefined) throw new TypeError(`${this.call('bulkUpdate')}: every object needs a primary key.`);
     }
-    void options.batchSize;
+    const batchSize = options.batchSize ?? Math.max(1, Math.min(BULK_UPDATE_BATCH, Math.floor(MAX_SQL_VARIABLES / (targets.length + 1))));
+    if (!Number.isInteger(batchSize) || batchSize <= 0 || (targets.length + 1) * batchSize > MAX_SQL_VARIABLES) {
+      throw new TypeError(
+        `${this.call('bulkUpdate')}: batchSize must be a positive integer of at most ${Math.floor(MAX_SQL_VARIABLES / (targets.length + 1))} ` +
+          `for ${targets.length} field${targets.length > 1 ? 's' : ''} (SQLite allows ${MAX_SQL_VARIABLES} parameters per statement).`,
+      );
+    }
     const connection = this.connection('bulkUpdate');
-    const sql = `UPDATE "${meta.dbTable}" SET ${targets.map((field) => `"${field.column}" = ?`).join(', ')} WHERE "${meta.pk.column}" = ?`;
+    const table = quote(meta.dbTable);
+    // One statement per batch: the rows' new values as a VALUES table joined on the primary key.
+    const assignments = targets.map((field, i) => `${quote(field.column)} = v.column${i + 2}`).join(', ');
+    const row = `(${['?', ...targets.map(() => '?')].join(', ')})`;
+    const statementFor = (rows: number) =>
+      `UPDATE ${table} SET ${assignments} FROM (VALUES ${Array(rows).fill(row).join(', ')}) AS v WHERE ${table}.${quote(meta.pk.column)} = v.column1`;
     return connection.atomic(() => {
       let updated = 0;
-      for (const object of objects) {
-        const record = object as unknown as Record<string, unknown>;
-        const params = targets.map((field) => prepareValue(field, field.preSave(record, false), meta.label));
-        params.push(prepareValue(meta.pk, object.pk, meta.label));
-        updated += connection.run(sql, params).changes;
+      for (let start = 0; start < objects.length; start += batchSize) {
+        const batch = objects.slice(start, start + batchSize);
+        const params: SqlValue[] = [];
+        for (const object of batch) {
+          const record = object as unknown as Record<string, unknown>;
+          params.push(prepareValue(meta.pk, object.pk, meta.label));
+          for (const field of targets) params.push(prepareValue(field, field.preSave(record, false), meta.label));
+        }
+        updated += connection.run(statementFor(batch.length), params).changes;
       }
       return updated;
     });
@@ -678,10 +721,13 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     return this.slice(index, index + 1).fetchAll(this.call('at'))[0];
   }
 
-  /** The compiled SQL and parameters (for debugging and tests). */
-  toSql(): { sql: string; params: SqlValue[] } {
+  /**
+   * The SELECT this queryset runs: `{ sql, params }`, and as a string the SQL with the parameters written in
+   * (the same text as `String(qs.query)`, Django's `str(qs.query)`).
+   */
+  toSql(): CompiledSql {
     const { sql, params } = Compiler.select(this.query);
-    return { sql, params };
+    return new CompiledSql(sql, params);
   }
 
   /** Pre-set results (a prefetch cache), as Django's `_result_cache`. */

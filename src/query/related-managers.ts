@@ -30,14 +30,14 @@ export abstract class RelatedManager<T extends Model = Model> extends QuerySet<T
     return { kind: 'related', instance: this.instance, accessor: this.accessor };
   }
 
-  protected override call(method: string): string {
-    return `${(this.instance.constructor as ModelClass)._meta.label}.${this.accessor}.${method}()`;
+  protected override get callName(): string {
+    return `${(this.instance.constructor as ModelClass)._meta.label}.${this.accessor}`;
   }
 
   protected get instanceKeyOrThrow(): unknown {
     const pk = this.instance.pk;
     if (pk === null || pk === undefined) {
-      throw new TypeError(`${this.call('all').slice(0, -8)}: the ${describeInstance(this.instance)} instance needs a primary key before its relations can be used.`);
+      throw new TypeError(`${this.callName}: the ${describeInstance(this.instance)} instance needs a primary key before its relations can be used.`);
     }
     return pk;
   }

@@ -17,7 +17,7 @@ import {
 } from '../../../src';
 import { Bottle, Checked, Crate } from '../../asyncmodels';
 import { Box, Pizza, Price, Question, Topping } from '../../models';
-import { MODELS, norm, rejection, resetAndSeed, thrown } from './helpers';
+import { MODELS, norm, rejection, resetAndSeed, sameCallName, thrown } from './helpers';
 import { boxWithPizza, priceOf } from './units';
 
 jest.setTimeout(60_000);
@@ -39,7 +39,7 @@ async function errorOf(fn: () => unknown): Promise<Error> {
 
 function expectSameError(asyncError: Error, syncError: Error): void {
   expect(asyncError.constructor).toBe(syncError.constructor);
-  expect(asyncError.message).toBe(syncError.message);
+  expect(sameCallName(asyncError.message)).toBe(syncError.message);
   expect(asyncError.name).toBe(syncError.name);
 }
 

@@ -104,7 +104,7 @@ export function norm(value: unknown, path: Set<Model> = new Set()): unknown {
   if (value instanceof Error) {
     const extra: Record<string, unknown> = {};
     if ('errors' in value) extra.errors = (value as { errors: unknown }).errors;
-    return { error: value.constructor, message: value.message, ...extra };
+    return { error: value.constructor, message: sameCallName(value.message), ...extra };
   }
   if (value instanceof Map) return { map: [...value].map((entry) => norm(entry, path)) };
   if (Array.isArray(value)) return value.map((item) => norm(item, path));
@@ -113,6 +113,11 @@ export function norm(value: unknown, path: Set<Model> = new Set()): unknown {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, norm(item, path)]));
   }
   return value;
+}
+
+/** Errors of aobjects chains name `Pizza.aobjects.filter()`; otherwise they read as the sync API's. */
+export function sameCallName(message: string): string {
+  return message.replace(/\.aobjects\./g, '.objects.');
 }
 
 /** The result of a call as data: its value, or the error it threw / rejected with. */
