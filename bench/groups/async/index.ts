@@ -2,7 +2,9 @@ import { defineGroup } from '../../lib/group';
 import { seedPizzeria } from '../../lib/pizzeria';
 import { createDatabase, withRaw } from '../../lib/session';
 import { GROUP, type AsyncContext } from './context';
+import { bulk } from './bulk';
 import { eventLoop } from './event-loop';
+import { fetch } from './fetch';
 import { lookups } from './lookups';
 import { scaling } from './scaling';
 import { streaming } from './streaming';
@@ -15,5 +17,5 @@ export const asyncLayer = defineGroup<AsyncContext>({
     const database = await createDatabase(GROUP, seedPizzeria);
     await withRaw(database, (raw) => body({ database, raw }));
   },
-  cases: [lookups, eventLoop, scaling, streaming],
+  cases: [lookups, fetch, bulk, eventLoop, scaling, streaming],
 });
