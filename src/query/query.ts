@@ -228,6 +228,8 @@ export class Query {
     const fail = (message: string): never => {
       throw new ValidationError(`${call}: ${key}: ${message}`, { field: key });
     };
+    // Read as IS NULL, an undefined would turn get({ id: user.id }) with a missing id into a silent DoesNotExist.
+    if (value === undefined) fail('undefined is not a lookup value; pass null to match NULL, or leave the key out.');
     if (lookup === 'isnull') {
       if (typeof value !== 'boolean') fail('the isnull lookup takes true or false.');
       condition.rhs = value;

@@ -430,6 +430,19 @@ export class DurationField<N extends boolean = false> extends Field<number, N> {
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+const notJson = (value: unknown): string =>
+  typeof value === 'number'
+    ? `${value} is not a JSON value (JSON has no NaN or Infinity).`
+    : `${typeof value === 'symbol' ? String(value) : 'a function'} is not a JSON value.`;
+
+/** A JSON.stringify replacer that throws where the JSON text would silently differ from the value. */
+function refuseLossyJson(_key: string, value: unknown): unknown {
+  if ((typeof value === 'number' && !Number.isFinite(value)) || typeof value === 'function' || typeof value === 'symbol') {
+    throw new FieldValueError(notJson(value));
+  }
+  return value;
+}
+
 export class JSONField<N extends boolean = false, T = JsonValue> extends Field<T, N> {
   readonly internalType = 'JSONField';
   readonly dbType = 'text';
@@ -438,13 +451,16 @@ export class JSONField<N extends boolean = false, T = JsonValue> extends Field<T
     if (value === undefined || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
       throw new FieldValueError(`${describe(value)} value is not JSON serializable.`);
     }
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new FieldValueError(notJson(value));
     return value as T;
   }
 
+  /** JSON.stringify would write NaN as null and drop functions: refused, so nothing is stored other than given. */
   override toDb(value: T): SqlValue {
     try {
-      return JSON.stringify(value);
+      return JSON.stringify(value, refuseLossyJson);
     } catch (error) {
+      if (error instanceof FieldValueError) throw error;
       throw new FieldValueError(`value is not JSON serializable: ${(error as Error).message}`);
     }
   }
