@@ -308,8 +308,13 @@ export class Query {
       throw new TypeError(`${call}: ${key} compares against ${field?.internalType ?? 'a value'}, not a model instance (${describeInstance(value)}).`);
     }
     const target = relatedKeyField ?? field;
-    if (!target || field instanceof JSONField) return toSqlValue(value, null);
     try {
+      if (!target) return toSqlValue(value, null);
+      if (field instanceof JSONField) {
+        // Compared as plain SQL values, but refused as the field would refuse them (a Symbol, NaN, a cycle).
+        field.toDb(field.toValue(value));
+        return toSqlValue(value, null);
+      }
       return toSqlValue(value, target);
     } catch (error) {
       if (error instanceof FieldValueError) {

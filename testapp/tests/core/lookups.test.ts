@@ -235,6 +235,18 @@ describe('date and time transforms (UTC)', () => {
 });
 
 describe('JSON key paths', () => {
+  test('a value JSON cannot hold is refused as the field refuses it, not matched as nothing', () => {
+    for (const value of [Symbol('s'), () => 1, NaN, { ratio: Infinity }, { callback: () => 1 }]) {
+      expect(() => Item.objects.filter({ data: value }).count()).toThrow(ValidationError);
+      expect(() => Item.objects.filter({ data: value }).count()).toThrow('data: ');
+    }
+    for (const value of [Symbol('s'), () => 1]) {
+      expect(() => Item.objects.filter({ data__owner: value }).count()).toThrow(ValidationError);
+      expect(() => Item.objects.filter({ data__owner: value }).count()).toThrow('data__owner: ');
+    }
+    expect(names({ data__owner__name__in: ['Ann'] })).toEqual(['Alpha']);
+  });
+
   test('nested keys compare with the JSON value', () => {
     expect(names({ data__owner__name: 'Ann' })).toEqual(['Alpha']);
     expect(names({ data__owner__name: 'ann' })).toEqual(['Gamma']);
