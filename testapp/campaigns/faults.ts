@@ -16,10 +16,12 @@ export interface Fault {
   arm(): void;
 }
 
+export const NO_FAULT: Fault = { kind: 'none', options: undefined, arm: () => {} };
+
 /** A fault for one call: none in about half the calls, else a tiny timeout or an abort at a random moment. */
 export function randomFault(random: Random, { maxDelayMs = 4 }: { maxDelayMs?: number } = {}): Fault {
   const roll = random.next();
-  if (roll < 0.5) return { kind: 'none', options: undefined, arm: () => {} };
+  if (roll < 0.5) return NO_FAULT;
   if (roll < 0.65) return { kind: 'timeout', options: { timeoutMs: random.int(1, maxDelayMs) }, arm: () => {} };
   const controller = new AbortController();
   const options = { signal: controller.signal };
