@@ -84,7 +84,7 @@ async function runBlock(random: Random, register: PromiseRegister, runs: RunLog,
 test('aatomic under a timeout, an abort, a worker crash or a throw inside the block: all or nothing', async () => {
   const random = randomFor('atomic-faults');
   const register = new PromiseRegister();
-  const budget = new Budget(25_000, 4, 150);
+  const budget = new Budget(20_000, 4, 150);
   const runs = new RunLog('atomic-faults');
   let slowN = 0;
   const result = await onFreshDatabase(
@@ -174,7 +174,7 @@ interface Child {
 test('concurrent nested blocks: each child rolls back only its own work', async () => {
   const random = randomFor('atomic-nested');
   const register = new PromiseRegister();
-  const budget = new Budget(15_000, 5, 150);
+  const budget = new Budget(10_000, 5, 150);
   const result = await onFreshDatabase(
     'nested',
     { workers: 1 },

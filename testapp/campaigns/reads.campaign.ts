@@ -102,7 +102,7 @@ async function settleAll(reads: Read[]): Promise<Array<Read & { settled: Settled
 test('read cancellation storm: every promise settles, batched reads stay correct, the pool stays healthy', async () => {
   const random = randomFor('read-storm');
   const register = new PromiseRegister();
-  const budget = new Budget(20_000, 4, 200);
+  const budget = new Budget(15_000, 4, 200);
   let slowN = 0;
   const { counts, healthyAfter, unsettled } = await onFreshDatabase(
     'reads',
@@ -136,7 +136,7 @@ test('read cancellation storm: every promise settles, batched reads stay correct
 test('reader crashes mid-batch: the crash rejects WorkerCrashed and runs once, the other reads answer or reject WorkerCrashed', async () => {
   const random = randomFor('reader-crash');
   const register = new PromiseRegister();
-  const budget = new Budget(15_000, 3, 30);
+  const budget = new Budget(10_000, 3, 30);
   const runs = new RunLog('reader-crash');
   let healthyRounds = 0;
   const result = await onFreshDatabase(

@@ -37,7 +37,7 @@ async function settleAll(writes: Write[]): Promise<Array<Write & { settled: Sett
 test('write cancellation storm: tiny timeouts and aborts across a tick of creates and bulk creates', async () => {
   const random = randomFor('write-storm');
   const register = new PromiseRegister();
-  const budget = new Budget(25_000, 5, 300);
+  const budget = new Budget(20_000, 5, 300);
   const { ledger, integrity: check, unsettled } = await onFreshDatabase(
     'writes',
     { workers: 1 },
@@ -80,7 +80,7 @@ test('write cancellation storm: tiny timeouts and aborts across a tick of create
 test('writer crashes mid-batch: the calls it held reject WorkerCrashed, none committed, none retried', async () => {
   const random = randomFor('writer-crash');
   const register = new PromiseRegister();
-  const budget = new Budget(20_000, 3, 40);
+  const budget = new Budget(12_000, 3, 40);
   const runs = new RunLog('writer-crash');
   let healthy = 0;
   const result = await onFreshDatabase(
