@@ -195,7 +195,7 @@ test('concurrent nested blocks: each child rolls back only its own work', async 
           register.track(
             aatomic(async () => {
               await Box.aobjects.create({ name: `${id}-outer-0` });
-              if (allOrNothing) await Promise.all(children.map(child));
+              if (allOrNothing) await Promise.all(children.map((spec) => register.track(child(spec))));
               else childOutcomes = await Promise.all(children.map((spec) => settle(register.track(child(spec)))));
               await Box.aobjects.create({ name: `${id}-outer-1` });
             }),
