@@ -28,14 +28,21 @@ type BlockFault = 'timeout' | 'abort' | 'crash' | 'throw';
 const BLOCK_FAULTS: readonly BlockFault[] = ['timeout', 'abort', 'crash', 'throw'];
 const SLOW_MS = 100;
 
+/**
+ * Whether the injected call cut the block's connection off: it crashed its worker, or it was cancelled
+ * while running (inside a pinned block with nothing queued before it, a slow read cancelled 5 ms or more
+ * after it started is running).
+ */
+const lostConnection = (outcome: Settled<unknown>): boolean => isCrashed(outcome) || isCancelled(outcome);
+
 interface BlockRun {
   id: string;
   fault: BlockFault;
   /** Names of the block's creates that resolved. */
   acked: string[];
   faultOutcome: Settled<unknown> | null;
-  /** After a crash inside the block: creates of the block that still resolved. */
-  resolvedAfterCrash: number;
+  /** Creates of the block that still resolved after its connection was lost (the injected call crashed or was cancelled). */
+  resolvedAfterLoss: number;
   outcome: Settled<unknown>;
 }
 
@@ -49,7 +56,7 @@ async function runBlock(random: Random, register: PromiseRegister, runs: RunLog,
   const faultAt = random.int(0, writes);
   const throwAtEnd = random.chance(0.3);
   const abortAfter = random.int(5, SLOW_MS / 3);
-  const run: BlockRun = { id, fault, acked: [], faultOutcome: null, resolvedAfterCrash: 0, outcome: { status: 'fulfilled', value: undefined } };
+  const run: BlockRun = { id, fault, acked: [], faultOutcome: null, resolvedAfterLoss: 0, outcome: { status: 'fulfilled', value: undefined } };
   const inject = async () => {
     if (fault === 'throw') throw new Error(`block ${id} throws`);
     let call: Promise<unknown>;
@@ -72,7 +79,7 @@ async function runBlock(random: Random, register: PromiseRegister, runs: RunLog,
           const created = await settle(register.track(started(() => Box.aobjects.create({ name }))));
           if (created.status !== 'fulfilled') continue;
           run.acked.push(name);
-          if (fault === 'crash' && run.faultOutcome) run.resolvedAfterCrash++;
+          if (run.faultOutcome && lostConnection(run.faultOutcome)) run.resolvedAfterLoss++;
         }
         if (throwAtEnd) throw new Error(`block ${id} throws at the end`);
       }),
@@ -119,7 +126,8 @@ test('aatomic under a timeout, an abort, a worker crash or a throw inside the bl
         rejectedBlockCommitted: 0,
         resolvedBlockMismatch: 0,
         crashOrThrowResolved: 0,
-        resolvedAfterCrash: 0,
+        survivedLostConnection: 0,
+        resolvedAfterLoss: 0,
         faultCallWrongError: 0,
         crashesRunTwice: 0,
       };
@@ -130,11 +138,12 @@ test('aatomic under a timeout, an abort, a worker crash or a throw inside the bl
           counts.resolvedBlocks++;
           if (rows !== block.acked.length || block.acked.some((name) => blockRows.get(name) !== 1)) counts.resolvedBlockMismatch++;
           if (block.fault === 'crash' || block.fault === 'throw') counts.crashOrThrowResolved++;
+          if (block.faultOutcome && lostConnection(block.faultOutcome)) counts.survivedLostConnection++;
         } else {
           counts.rejectedBlocks++;
           if (rows > 0) counts.rejectedBlockCommitted++;
         }
-        counts.resolvedAfterCrash += block.resolvedAfterCrash;
+        counts.resolvedAfterLoss += block.resolvedAfterLoss;
         const faultOutcome = block.faultOutcome;
         if (faultOutcome && block.fault === 'crash' && !isCrashed(faultOutcome)) counts.faultCallWrongError++;
         if (faultOutcome && (block.fault === 'timeout' || block.fault === 'abort') && faultOutcome.status === 'rejected' && !isCancelled(faultOutcome)) {
@@ -145,12 +154,13 @@ test('aatomic under a timeout, an abort, a worker crash or a throw inside the bl
       const outsideRows = rowsByName(connection, 'ao-');
       const ledger = new WriteLedger();
       for (const write of outside) ledger.record(write.settled, outsideRows.get(write.name) ?? 0, { faulty: false });
-      return { counts, ledger, unsettled, integrity: integrity(connection) };
+      return { counts, ledger, blocks, unsettled, integrity: integrity(connection) };
     },
   );
   runs.remove();
   const { counts, ledger, unsettled } = result;
-  report('atomic-faults', { rounds: budget.rounds, slowN, ...counts, outsideWrites: ledger.calls, ...prefixed('outside', ledger.violations()), unsettled, integrity: result.integrity });
+  const kinds = BLOCK_FAULTS.map((fault) => `${fault}:${result.blocks.filter((block) => block.fault === fault).length}`).join(',');
+  report('atomic-faults', { rounds: budget.rounds, slowN, faults: kinds, ...counts, outsideWrites: ledger.calls, ...prefixed('outside', ledger.violations()), unsettled, integrity: result.integrity });
   const { blocks, resolvedBlocks, rejectedBlocks, ...violations } = counts;
   expect(blocks).toBe(resolvedBlocks + rejectedBlocks);
   expect({ ...violations, ...prefixed('outside', ledger.violations()), unsettled, integrity: result.integrity }).toEqual({
