@@ -1,5 +1,5 @@
 /**
- * aatomic under faults (exactly-once rules 3 and 4): a block is all-or-nothing whether a call inside it
+ * aatomic under faults (the transaction rules in README, How it works): a block is all-or-nothing whether a call inside it
  * times out, is aborted, crashes its worker, or the block throws; writes from outside the block are
  * neither mixed into it nor lost with it; concurrent nested blocks roll back only their own work.
  */

@@ -1,5 +1,5 @@
 /**
- * Reads under cancellation and crashes (exactly-once rule 1): a cancelled or timed-out read rejects
+ * Reads under cancellation and crashes (the cancellation rules in README, How it works): a cancelled or timed-out read rejects
  * QueryCancelled, the reads batched with it still answer correctly, every promise settles, and the pool
  * answers plain queries afterwards.
  */

@@ -1,15 +1,15 @@
 /**
- * Writes under cancellation and crashes (exactly-once rules 2, 5 and 6): a call that rejected
+ * Writes under cancellation and crashes (the exactly-once rules in README, How it works): a call that rejected
  * QueryCancelled never took effect, a call that resolved took effect exactly once, no call ran twice,
  * and a writer that dies mid-batch takes none of the batch's calls with it into the database.
  */
-import { Box } from '../models';
 import type BetterSqlite3 from 'better-sqlite3';
+import { Box } from '../models';
 import { isCrashed, randomFault, rowsByName, WriteLedger } from './faults';
 import { Budget, integrity, onFreshDatabase, PromiseRegister, randomFor, report, RunLog, settle, started, zeros, type Settled } from './harness';
 import { crashWriter, writeThenCrash } from './units';
 
-/** One tick's worth of creates, as in the report that started this campaign. */
+/** Creates per tick: enough that one batch mixes calls with and without faults. */
 const BATCH = 30;
 
 interface Write {
