@@ -37,7 +37,7 @@ async function settleAll(writes: Write[]): Promise<Array<Write & { settled: Sett
 test('write cancellation storm: tiny timeouts and aborts across a tick of creates and bulk creates', async () => {
   const random = randomFor('write-storm');
   const register = new PromiseRegister();
-  const budget = new Budget(20_000, 5, 300);
+  const budget = new Budget(20_000, 8, 300);
   const { ledger, integrity: check, unsettled } = await onFreshDatabase(
     'writes',
     { workers: 1 },
