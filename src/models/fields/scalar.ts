@@ -430,16 +430,14 @@ export class DurationField<N extends boolean = false> extends Field<number, N> {
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-const notJson = (value: unknown): string =>
-  typeof value === 'number'
-    ? `${value} is not a JSON value (JSON has no NaN or Infinity).`
-    : `${typeof value === 'symbol' ? String(value) : 'a function'} is not a JSON value.`;
+const notJson = (value: number): string => `${value} is not a JSON value (JSON has no NaN or Infinity).`;
 
-/** A JSON.stringify replacer that throws where the JSON text would silently differ from the value. */
-function refuseLossyJson(_key: string, value: unknown): unknown {
-  if ((typeof value === 'number' && !Number.isFinite(value)) || typeof value === 'function' || typeof value === 'symbol') {
-    throw new FieldValueError(notJson(value));
-  }
+/**
+ * A JSON.stringify replacer that refuses NaN and Infinity, which JSON.stringify would write as null.
+ * (Functions and symbols inside a value are left out, as JSON.stringify always does.)
+ */
+function refuseNonFinite(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new FieldValueError(notJson(value));
   return value;
 }
 
@@ -455,10 +453,9 @@ export class JSONField<N extends boolean = false, T = JsonValue> extends Field<T
     return value as T;
   }
 
-  /** JSON.stringify would write NaN as null and drop functions: refused, so nothing is stored other than given. */
   override toDb(value: T): SqlValue {
     try {
-      return JSON.stringify(value, refuseLossyJson);
+      return JSON.stringify(value, refuseNonFinite);
     } catch (error) {
       if (error instanceof FieldValueError) throw error;
       throw new FieldValueError(`value is not JSON serializable: ${(error as Error).message}`);

@@ -68,14 +68,17 @@ const BAD_VALUES: Record<string, () => unknown> = {
   NaN: () => NaN,
 };
 
-/** Values that are bad only as a JSONField value. */
-const BAD_JSON: Record<string, () => unknown> = {
-  'a function inside a JSON value': () => ({ ok: 1, callback: () => 1 }),
-  'cyclic JSON': cyclic,
-  'NaN in JSON': () => ({ ratio: NaN }),
-  'Infinity in JSON': () => [1, Infinity],
-  'NaN as the JSON value': () => NaN,
-};
+/**
+ * Values that are questionable only as a JSONField value: refused by the sync API (a cycle, NaN or
+ * Infinity anywhere), or, for a function inside the value, left out as JSON.stringify leaves it out.
+ */
+const JSON_CASES: Array<{ kind: string; make: () => unknown; refused: boolean }> = [
+  { kind: 'a function inside a JSON value', make: () => ({ ok: 1, callback: () => 1 }), refused: false },
+  { kind: 'cyclic JSON', make: cyclic, refused: true },
+  { kind: 'NaN in JSON', make: () => ({ ratio: NaN }), refused: true },
+  { kind: 'Infinity in JSON', make: () => [1, Infinity], refused: true },
+  { kind: 'NaN as the JSON value', make: () => NaN, refused: true },
+];
 
 const EVERY_FIELD = MODELS_UNDER_TEST.flatMap((subject) => Object.keys(subject.model.fields).map((field) => ({ ...subject, field })));
 
@@ -178,10 +181,10 @@ describe('a bad value in create(): same outcome through objects, aobjects and ac
     }
   });
 
-  test.each(Object.entries(BAD_JSON).map(([kind, make]) => ({ kind, make })))('$kind as the JSONField data', async ({ make }) => {
+  test.each(JSON_CASES)('$kind as the JSONField data', async ({ make, refused }) => {
     const results = await acrossApis((side) => createThrough(side, () => ({ name: 'json', data: make() })), false);
     expectParity(results);
-    expect(syncError(results).message).toMatch(/^Item: data: /);
+    if (refused) expect(syncError(results).message).toMatch(/^Item: data: /);
   });
 });
 
@@ -198,7 +201,7 @@ describe('a bad lookup value: same outcome through objects, aobjects and the twi
     expect(syncError(results).message).toContain(`${field}: undefined is not a lookup value`);
   });
 
-  test.each(Object.entries(BAD_JSON).map(([kind, make]) => ({ kind, make })))('$kind as a data lookup', async ({ make }) => {
+  test.each(JSON_CASES)('$kind as a data lookup', async ({ make }) => {
     expectParity(await acrossApis((side) => countThrough(side, () => ({ data: make() })), true));
   });
 
@@ -214,7 +217,7 @@ describe('a bad call batched with good ones fails alone', () => {
     'a Symbol value': () => ({ name: Symbol('bad') }),
     'a function value': () => ({ name: 'f', quantity: () => 1 }),
     'an object with toString': () => ({ name: { toString: () => 'x' } }),
-    'a function inside JSON': () => ({ name: 'j', data: { callback: () => 1 } }),
+    'Infinity inside JSON': () => ({ name: 'j', data: { ratio: Infinity } }),
     'cyclic JSON': () => ({ name: 'c', data: cyclic() }),
     'an undefined value': () => ({ name: 'u', tag: undefined }),
     'NaN in JSON': () => ({ name: 'n', data: NaN }),

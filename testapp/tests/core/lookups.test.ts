@@ -236,7 +236,7 @@ describe('date and time transforms (UTC)', () => {
 
 describe('JSON key paths', () => {
   test('a value JSON cannot hold is refused as the field refuses it, not matched as nothing', () => {
-    for (const value of [Symbol('s'), () => 1, NaN, { ratio: Infinity }, { callback: () => 1 }]) {
+    for (const value of [Symbol('s'), () => 1, NaN, { ratio: Infinity }]) {
       expect(() => Item.objects.filter({ data: value }).count()).toThrow(ValidationError);
       expect(() => Item.objects.filter({ data: value }).count()).toThrow('data: ');
     }
