@@ -74,7 +74,7 @@ function runWriter(database: string, seed: number, run: string, killAfter: numbe
 test('SIGKILL during async writes: integrity ok, every acknowledged write once, every block whole or absent', async () => {
   const random = randomFor('sigkill');
   const database = temporaryFile('sigkill');
-  const budget = new Budget(25_000, 3, 8);
+  const budget = new Budget(20_000, 2, 8);
   const acknowledged: Acknowledged = { creates: new Set(), begun: new Map(), groups: new Set(), acks: 0 };
   const ends: RunEnd[] = [];
   const failures: string[] = [];
