@@ -102,7 +102,7 @@ async function settleAll(reads: Read[]): Promise<Array<Read & { settled: Settled
 test('read cancellation storm: every promise settles, batched reads stay correct, the pool stays healthy', async () => {
   const random = randomFor('read-storm');
   const register = new PromiseRegister();
-  const budget = new Budget(15_000, 3, 200);
+  const budget = new Budget(15_000, 2, 200);
   let slowN = 0;
   const { counts, healthyAfter, unsettled } = await onFreshDatabase(
     'reads',
