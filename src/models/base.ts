@@ -14,7 +14,7 @@ import { installAccessors } from './descriptors';
 import { Field } from './fields/base';
 import { describeInstance, ForeignKey } from './fields/related';
 import { Options, type ModelMeta } from './options';
-import { insertRow, prepareValue, updateRow } from './persistence';
+import { insertRow, prepareValue, undefinedValueError, updateRow } from './persistence';
 import type { FieldMap, ModelClass, PkValue } from './types';
 
 /**
@@ -133,6 +133,7 @@ export class Model {
       if (field.manyToMany) {
         throw new TypeError(`${meta.label}(): direct assignment to the many-to-many '${key}' is prohibited; use ${key}.set() after saving.`);
       }
+      if (values[key] === undefined) throw undefinedValueError(key, meta.label);
     }
     const self = this as unknown as Record<string, unknown>;
     for (const field of meta.concreteFields) {

@@ -11,6 +11,14 @@ import type { ModelClass } from './types';
  * statements of save() and bulkCreate(), cached per model and column set.
  */
 
+/**
+ * An explicit `undefined` given as a field value: refused rather than read as "absent" or as NULL, because
+ * in JavaScript it is far more often a missing variable than a choice.
+ */
+export function undefinedValueError(name: string, label: string): ValidationError {
+  return new ValidationError({ [name]: ['undefined is not a value; leave the key out for the default, or pass null.'] }, { model: label });
+}
+
 /** A value as it will be written, or ValidationError naming `Model.field`. */
 export function prepareValue(field: Field, value: unknown, label: string): SqlValue {
   if (value === null || value === undefined) return null;

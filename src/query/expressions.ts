@@ -1,6 +1,6 @@
 import type { SqlValue } from '../db/connection';
 import { FieldError } from '../errors';
-import type { Field } from '../models/fields/base';
+import { FieldValueError, type Field } from '../models/fields/base';
 import { BooleanField, DecimalField, FloatField, IntegerField, TextField } from '../models/fields/scalar';
 import type { Compiler } from './compiler';
 import type { Query } from './query';
@@ -482,6 +482,10 @@ export function toSqlValue(value: unknown, field: Field | null): SqlValue {
 
 export function plainSqlValue(value: unknown): SqlValue {
   if (value === null || value === undefined) return null;
+  // JSON.stringify would turn these into undefined, which binds as NULL and silently matches nothing.
+  if (typeof value === 'symbol' || typeof value === 'function') {
+    throw new FieldValueError(`${typeof value === 'symbol' ? String(value) : 'a function'} is not a value SQL can compare.`);
+  }
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || Buffer.isBuffer(value)) return value;

@@ -244,6 +244,8 @@ export class Query {
     const fail = (message: string): never => {
       throw new ValidationError(`${call}: ${key}: ${message}`, { field: key });
     };
+    // Read as IS NULL, an undefined would turn get({ id: user.id }) with a missing id into a silent DoesNotExist.
+    if (value === undefined) fail('undefined is not a lookup value; pass null to match NULL, or leave the key out.');
     if (resolved.json && !(value instanceof Expression) && !isQueryProvider(value)) {
       const json = this.jsonCondition(resolved.json, condition, value, fail);
       if (json) return json;
@@ -362,8 +364,13 @@ export class Query {
       throw new TypeError(`${call}: ${key} compares against ${field?.internalType ?? 'a value'}, not a model instance (${describeInstance(value)}).`);
     }
     const target = relatedKeyField ?? field;
-    if (!target || field instanceof JSONField) return toSqlValue(value, null);
     try {
+      if (!target) return toSqlValue(value, null);
+      if (field instanceof JSONField) {
+        // Compared as plain SQL values, but refused as the field would refuse them (a Symbol, NaN, a cycle).
+        field.toDb(field.toValue(value));
+        return toSqlValue(value, null);
+      }
       return toSqlValue(value, target);
     } catch (error) {
       if (error instanceof FieldValueError) {

@@ -5,7 +5,7 @@ import type { Model } from '../models/base';
 import { collectAndDelete, type DeleteResult } from '../models/deletion';
 import type { Field } from '../models/fields/base';
 import { ForeignKey } from '../models/fields/related';
-import { bulkInsert, prepareValue } from '../models/persistence';
+import { bulkInsert, prepareValue, undefinedValueError } from '../models/persistence';
 import type { ModelClass } from '../models/types';
 import { asyncExecutor, type QueryOptions } from './async-bridge';
 import { Compiler, modelSelect, resolveOrderName, type RowPlan } from './compiler';
@@ -668,6 +668,7 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     const assignments = entries.map(([name, value]) => {
       const field = meta.getField(name);
       if (field.manyToMany) throw new FieldError(`${call}: cannot update the many-to-many field '${name}'; use its manager.`);
+      if (value === undefined) throw undefinedValueError(name, meta.label);
       if (value instanceof Expression) return [field, value.resolve(query)] as const;
       return [field, prepareValue(field, value, meta.label)] as const;
     });

@@ -430,6 +430,17 @@ export class DurationField<N extends boolean = false> extends Field<number, N> {
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+const notJson = (value: number): string => `${value} is not a JSON value (JSON has no NaN or Infinity).`;
+
+/**
+ * A JSON.stringify replacer that refuses NaN and Infinity, which JSON.stringify would write as null.
+ * (Functions and symbols inside a value are left out, as JSON.stringify always does.)
+ */
+function refuseNonFinite(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new FieldValueError(notJson(value));
+  return value;
+}
+
 export class JSONField<N extends boolean = false, T = JsonValue> extends Field<T, N> {
   readonly internalType = 'JSONField';
   readonly dbType = 'text';
@@ -438,13 +449,15 @@ export class JSONField<N extends boolean = false, T = JsonValue> extends Field<T
     if (value === undefined || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
       throw new FieldValueError(`${describe(value)} value is not JSON serializable.`);
     }
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new FieldValueError(notJson(value));
     return value as T;
   }
 
   override toDb(value: T): SqlValue {
     try {
-      return JSON.stringify(value);
+      return JSON.stringify(value, refuseNonFinite);
     } catch (error) {
+      if (error instanceof FieldValueError) throw error;
       throw new FieldValueError(`value is not JSON serializable: ${(error as Error).message}`);
     }
   }

@@ -183,6 +183,21 @@ describe('round trips', () => {
     for (const [i, item] of items.entries()) expect(reload(item).data).toEqual(values[i]);
   });
 
+  test('JSONField refuses NaN and Infinity anywhere in a value, naming the field, and writes nothing', () => {
+    const lossy: unknown[] = [NaN, Infinity, -Infinity, { ratio: NaN }, [1, Infinity], { deep: { deeper: [-Infinity] } }];
+    for (const data of lossy) {
+      const error = expectValidationError(() => Item.objects.create({ name: 'lossy', data: data as never }));
+      expect(Object.keys(error.errors)).toEqual(['data']);
+      expect(error.message).toMatch(/^Item: data: /);
+    }
+    expect(expectValidationError(() => Item.objects.create({ name: 'nan', data: NaN as never })).message).toMatch(/NaN is not a JSON value/);
+    const saved = Item.objects.create({ name: 'ok' });
+    saved.data = { ratio: Infinity } as never;
+    expect(expectValidationError(() => saved.save()).errors.data).toEqual(['Infinity is not a JSON value (JSON has no NaN or Infinity).']);
+    expect(expectValidationError(() => Item.objects.filter({ pk: saved.pk }).update({ data: NaN as never })).errors.data).toHaveLength(1);
+    expect(sqlRows('SELECT name, data FROM inventory_item')).toEqual([['ok', null]]);
+  });
+
   test('BinaryField takes Buffers and Uint8Arrays and gives Buffers back', () => {
     const item = Item.objects.create({ name: 'bin', blob: new Uint8Array([9, 8, 7]) as unknown as Buffer });
     const loaded = reload(item);
@@ -484,6 +499,20 @@ describe('fullClean()', () => {
     expect(error.errors.name).toEqual(['Ensure this value has at most 20 characters (it has 25).']);
     expect(error.errors.price).toEqual(['Ensure that there are no more than 10 digits before the decimal point.']);
     expect(() => item.save()).toThrow(ValidationError);
+  });
+
+  test('an explicit undefined value is refused, naming the model and the key; a left-out key takes the default', () => {
+    const message = 'undefined is not a value; leave the key out for the default, or pass null.';
+    const constructed = expectValidationError(() => new Item({ name: 'u', quantity: undefined }));
+    expect(constructed.errors).toEqual({ quantity: [message] });
+    expect(constructed.message).toBe(`Item: quantity: ${message}`);
+    expect(expectValidationError(() => Item.objects.create({ name: undefined as never })).message).toBe(`Item: name: ${message}`);
+    expect(expectValidationError(() => new Shelf({ aisle: 'A', position: 1, number: undefined })).message).toBe(`Shelf: number: ${message}`);
+    const item = Item.objects.create({ name: 'kept' });
+    expect(expectValidationError(() => Item.objects.filter({ pk: item.pk }).update({ tag: undefined })).errors).toEqual({ tag: [message] });
+    expect(new Item({ name: 'd' }).quantity).toBe(0);
+    expect(new Item({ name: 'n', tag: null }).tag).toBeNull();
+    expect(sqlRows('SELECT name FROM inventory_item')).toEqual([['kept']]);
   });
 
   test('clean() adds model-wide errors', () => {

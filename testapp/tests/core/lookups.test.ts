@@ -3,7 +3,7 @@
  * chained transforms. Each case lists the rows that must match; the data is set up so that a lookup
  * that ignored its operator, its case rule or its escaping would match a different set.
  */
-import { captureQueries, type Lookups } from '../../../src';
+import { captureQueries, Q, ValidationError, type Lookups } from '../../../src';
 import { Item } from '../../inventory';
 import { clearTables, useDatabase } from './helpers';
 
@@ -73,6 +73,19 @@ describe('comparison lookups', () => {
   test('exact null means isnull', () => {
     expect(names({ tag: null })).toEqual(['beta']);
     expect(names({ tag__exact: null })).toEqual(['beta']);
+  });
+
+  test('undefined is not a lookup value: an error naming the key, never a silent IS NULL', () => {
+    const undefinedLookups: Array<Record<string, unknown>> = [{ id: undefined }, { tag: undefined }, { tag__exact: undefined }, { quantity__gt: undefined }];
+    for (const lookups of undefinedLookups) {
+      const key = Object.keys(lookups)[0]!;
+      for (const run of [() => Item.objects.filter(lookups).count(), () => Item.objects.exclude(lookups).count(), () => Item.objects.get(lookups)]) {
+        expect(run).toThrow(ValidationError);
+        expect(run).toThrow(`${key}: undefined is not a lookup value`);
+      }
+    }
+    expect(() => Item.objects.filter(Q({ tag: 'red' }).or(Q({ tag: undefined })))).toThrow(/tag: undefined is not a lookup value/);
+    expect(names({ tag: null })).toEqual(['beta']);
   });
 
   test('iexact ignores case and treats LIKE wildcards literally', () => {
@@ -222,6 +235,18 @@ describe('date and time transforms (UTC)', () => {
 });
 
 describe('JSON key paths', () => {
+  test('a value JSON cannot hold is refused as the field refuses it, not matched as nothing', () => {
+    for (const value of [Symbol('s'), () => 1, NaN, { ratio: Infinity }]) {
+      expect(() => Item.objects.filter({ data: value }).count()).toThrow(ValidationError);
+      expect(() => Item.objects.filter({ data: value }).count()).toThrow('data: ');
+    }
+    for (const value of [Symbol('s'), () => 1]) {
+      expect(() => Item.objects.filter({ data__owner: value }).count()).toThrow(ValidationError);
+      expect(() => Item.objects.filter({ data__owner: value }).count()).toThrow('data__owner: ');
+    }
+    expect(names({ data__owner__name__in: ['Ann'] })).toEqual(['Alpha']);
+  });
+
   test('nested keys compare with the JSON value', () => {
     expect(names({ data__owner__name: 'Ann' })).toEqual(['Alpha']);
     expect(names({ data__owner__name: 'ann' })).toEqual(['Gamma']);

@@ -1,0 +1,216 @@
+/**
+ * What every fault campaign shares: a seeded random source (the seed is printed, and CAMPAIGN_SEED
+ * replays a run), a register of every promise a scenario starts (none may be left unsettled), a scale
+ * calibrated on the machine so the whole campaign stays near two minutes, one database file per
+ * scenario inspected with a connection of its own after the pool is closed, and one report line per
+ * scenario.
+ */
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { close, configure, createSchema } from '../../src';
+import { Box } from '../models';
+
+/** The seed of this run: CAMPAIGN_SEED when given (to replay a failure), else a fresh one. */
+export const SEED = process.env.CAMPAIGN_SEED ? Number(process.env.CAMPAIGN_SEED) : Math.floor(Math.random() * 2 ** 31);
+
+/** Multiplies every scenario's round count (CAMPAIGN_SCALE=0.2 for a quick look, 5 for a long soak). */
+const SCALE = process.env.CAMPAIGN_SCALE ? Number(process.env.CAMPAIGN_SCALE) : 1;
+
+/** A small deterministic generator (mulberry32): the same seed gives the same choices. */
+export class Random {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  /** A float in [0, 1). */
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** An integer in [low, high]. */
+  int(low: number, high: number): number {
+    return low + Math.floor(this.next() * (high - low + 1));
+  }
+
+  chance(probability: number): boolean {
+    return this.next() < probability;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)]!;
+  }
+}
+
+/** A generator per scenario, derived from the run's seed and the scenario's name (scenarios replay independently). */
+export function randomFor(scenario: string): Random {
+  let hash = SEED >>> 0;
+  for (const char of scenario) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return new Random(hash);
+}
+
+/**
+ * Every promise a scenario starts goes through `track`, so the scenario can prove that all of them
+ * settled. The bound for waiting is generous on purpose: it only turns a hang into a counted failure.
+ */
+export class PromiseRegister {
+  private readonly pending = new Set<Promise<unknown>>();
+  started = 0;
+
+  track<T>(promise: Promise<T>): Promise<T> {
+    this.started++;
+    this.pending.add(promise);
+    const forget = () => this.pending.delete(promise);
+    promise.then(forget, forget);
+    return promise;
+  }
+
+  /** Waits until every tracked promise settled, or `boundMs` passed; returns how many are still unsettled. */
+  async unsettledAfter(boundMs = 120_000): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, boundMs)));
+    await Promise.race([Promise.allSettled([...this.pending]), bound]);
+    clearTimeout(timer);
+    return this.pending.size;
+  }
+}
+
+/** A call's result, kept as data: settled outcomes are what the invariants are checked on. */
+export type Settled<T> = { status: 'fulfilled'; value: T } | { status: 'rejected'; reason: unknown };
+
+export function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ status: 'fulfilled', value }) as const,
+    (reason: unknown) => ({ status: 'rejected', reason }) as const,
+  );
+}
+
+/** A call started in a way that turns an immediate throw into a rejection (chaining may throw at once). */
+export function started<T>(fn: () => Promise<T>): Promise<T> {
+  return (async () => fn())();
+}
+
+/**
+ * How long a scenario goes on: at least `min` rounds (so every scenario really runs), then while its time
+ * budget lasts, at most `max`; CAMPAIGN_SCALE multiplies budget and maximum. The budget only sizes the
+ * run to the machine (a slow pool runs fewer rounds); no assertion depends on time.
+ */
+export class Budget {
+  /** Set by the first round, so the pool's start-up is not taken from the budget. */
+  private start: number | null = null;
+  private readonly budgetMs: number;
+  private readonly max: number;
+  rounds = 0;
+
+  constructor(budgetMs: number, private readonly min: number, max: number) {
+    this.budgetMs = budgetMs * SCALE;
+    this.max = Math.max(min, Math.round(max * SCALE));
+  }
+
+  /** Whether to run another round (counts it when so). */
+  another(): boolean {
+    this.start ??= performance.now();
+    const more = this.rounds < this.min || (this.rounds < this.max && performance.now() - this.start < this.budgetMs);
+    if (more) this.rounds++;
+    return more;
+  }
+}
+
+/** One line per scenario, on the real stdout (not jest's console), so a report can quote it. */
+export function report(scenario: string, counts: Record<string, number | string>): void {
+  const fields = Object.entries(counts).map(([key, value]) => `${key}=${value}`);
+  process.stdout.write(`campaign ${scenario}: seed=${SEED} ${fields.join(' ')}\n`);
+}
+
+/** A fresh file path in a directory of its own; `remove()` deletes the directory (a database with its WAL). */
+export function temporaryFile(name: string, basename = 'db.sqlite3'): { path: string; remove(): void } {
+  const directory = mkdtempSync(join(tmpdir(), `threadorm-campaign-${name}-`));
+  return { path: join(directory, basename), remove: () => rmSync(directory, { recursive: true, force: true }) };
+}
+
+export const CAMPAIGN_MODELS = [require.resolve('../models'), require.resolve('./units')];
+
+/**
+ * Runs `scenario` against a pool on a fresh database file, closes the pool, then hands the file to
+ * `inspect` on a connection of its own: what is checked is what reached the disk, after every thread
+ * that could still write has been stopped.
+ */
+export async function onFreshDatabase<T, R>(
+  name: string,
+  options: { workers: number },
+  scenario: () => Promise<T>,
+  inspect: (database: Database.Database, result: T) => R,
+): Promise<R> {
+  const database = temporaryFile(name);
+  try {
+    configure({ database: database.path, models: CAMPAIGN_MODELS, workers: options.workers });
+    let result: T;
+    try {
+      createSchema();
+      await warmPool(options.workers);
+      result = await scenario();
+    } finally {
+      await close();
+    }
+    const connection = new Database(database.path);
+    try {
+      return inspect(connection, result);
+    } finally {
+      connection.close();
+    }
+  } finally {
+    database.remove();
+  }
+}
+
+/**
+ * Starts the pool's threads before a scenario's rounds begin: a thread's start-up is the pool's cost,
+ * not the scenario's, and would otherwise eat the rounds of its time budget. Writes nothing.
+ */
+async function warmPool(workers: number): Promise<void> {
+  await Promise.all([
+    Box.aobjects.filter({ pk: -1 }).delete(),
+    ...Array.from({ length: workers * 4 }, () => Box.aobjects.count()),
+  ]);
+}
+
+/** `PRAGMA integrity_check` of a file: 'ok' when SQLite finds nothing wrong. */
+export function integrity(connection: Database.Database): string {
+  return (connection.prepare('PRAGMA integrity_check').pluck().all() as string[]).join('; ');
+}
+
+/** The same keys, every value 0: what a record of violations must equal. */
+export function zeros(counts: Record<string, unknown>): Record<string, number> {
+  return Object.fromEntries(Object.keys(counts).map((key) => [key, 0]));
+}
+
+/** A file the fault units append their call ids to: how many times each call really ran, in any thread. */
+export class RunLog {
+  private readonly file: { path: string; remove(): void };
+
+  constructor(scenario: string) {
+    this.file = temporaryFile(scenario, 'runs.log');
+  }
+
+  get path(): string {
+    return this.file.path;
+  }
+
+  counts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    if (!existsSync(this.path)) return counts;
+    for (const id of readFileSync(this.path, 'utf8').split('\n')) if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
+    return counts;
+  }
+
+  remove(): void {
+    this.file.remove();
+  }
+}
