@@ -146,6 +146,8 @@ export function describeCall(payload: CallPayload): string {
       return `syncToAsync(${payload.key})`;
     case 'schema':
       return 'acreateSchema()';
+    case 'bulkCreate':
+      return `${payload.label}.aobjects.bulkCreate()`;
     case 'keyedGet':
     case 'keyedGets':
       return `${payload.label}.aobjects.get()`;

@@ -61,7 +61,7 @@ export function encode(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return encodeScalar(value);
   if (types.isDate(value)) return value;
   if (Buffer.isBuffer(value)) return { $: 'buffer', bytes: new Uint8Array(value.buffer, value.byteOffset, value.byteLength) };
-  if (Array.isArray(value)) return encodeContainer(value, () => value.map(encode));
+  if (Array.isArray(value)) return primitivesOnly(value) ? value : encodeContainer(value, () => value.map(encode));
   if (value instanceof Model) return encodeInstance(value);
   if (value instanceof QuerySet) return { $: 'queryset', root: encodeRoot(value.root), steps: encode(value.steps) };
   if ((value as { sync?: unknown }).sync instanceof QuerySet) return encode((value as { sync: unknown }).sync);
@@ -80,6 +80,17 @@ export function encode(value: unknown): unknown {
     for (const key of Object.keys(value)) encoded[key] = encode((value as Record<string, unknown>)[key]);
     return '$' in encoded ? { $: 'object', value: encoded } : encoded;
   });
+}
+
+/** An array structured clone carries as it is (a column of values, a row): no copy needed either way. */
+function primitivesOnly(values: readonly unknown[]): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (value === null) continue;
+    const type = typeof value;
+    if (type !== 'number' && type !== 'string' && type !== 'boolean' && type !== 'bigint') return false;
+  }
+  return true;
 }
 
 /**
@@ -143,9 +154,12 @@ export function decode(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   // A Date that arrived through a MessagePort can belong to another realm (jest's sandbox): rebuild it here.
   if (types.isDate(value)) return value instanceof Date ? value : new Date(Date.prototype.getTime.call(value));
-  if (Array.isArray(value)) return decodeContainer(new Array<unknown>(value.length), (array) => {
-    for (let i = 0; i < value.length; i++) array[i] = decode(value[i]);
-  });
+  if (Array.isArray(value)) {
+    if (primitivesOnly(value)) return value;
+    return decodeContainer(new Array<unknown>(value.length), (array) => {
+      for (let i = 0; i < value.length; i++) array[i] = decode(value[i]);
+    });
+  }
   if (ArrayBuffer.isView(value)) return value;
   const tagged = value as Tagged;
   switch (tagged.$) {

@@ -7,6 +7,7 @@ import { setSyncFunctionExecutor } from '../sync';
 import { currentCapture } from '../testing';
 import { decode, encode, mergeArguments, mergeInstance, unpackRows, type PackedRows } from './codec';
 import { keyedGetOf } from './keyed-get';
+import { bulkCreateOf, mergeBulkCreate } from './bulk-create';
 import { describeCall } from './calls';
 import { Pool } from './pool';
 import type { CallPayload, CallResult } from './protocol';
@@ -70,6 +71,8 @@ export function evaluate(queryset: QuerySet<any, any>, method: string, args: rea
 
 async function evaluateInWorker(queryset: QuerySet<any, any>, method: string, plain: unknown[], options: QueryOptions): Promise<unknown> {
   if (method === 'eval' && !queryset.hasPrefetches) return queryset.hydrate(await fetchRows(queryset, options));
+  const bulk = method === 'bulkCreate' ? bulkCreateOf(queryset, plain) : null;
+  if (bulk) return mergeBulkCreate(queryset.model, plain[0] as Model[], (await send(bulk, true, options)).value);
   const write = WRITE_METHODS.has(method);
   const payload: CallPayload = { kind: 'query', queryset: encode(queryset), method, args: encode(plain), returnArgs: write };
   const result = await send(payload, write, options);

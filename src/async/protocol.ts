@@ -1,5 +1,6 @@
 import type { SqlValue } from '../db/connection';
 import type { ExecutedStatement } from '../db/observers';
+import type { BulkCreatePayload } from './bulk-create';
 
 /** One ORM call sent to a worker. Arguments are already encoded by the codec. */
 export type CallPayload =
@@ -7,6 +8,7 @@ export type CallPayload =
   | { kind: 'instance'; instance: unknown; method: string; args: unknown; capture?: boolean }
   | { kind: 'function'; key: string; file: string; args: unknown; capture?: boolean }
   | { kind: 'schema'; capture?: boolean }
+  | BulkCreatePayload
   /** One caller's `get()` by a unique field; coalesced per model and field into `keyedGets` when sent. */
   | { kind: 'keyedGet'; label: string; field: string; param: SqlValue; capture?: boolean }
   | { kind: 'keyedGets'; label: string; field: string; params: SqlValue[]; capture?: boolean }

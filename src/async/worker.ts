@@ -9,6 +9,7 @@ import type { Model } from '../models/base';
 import type { QuerySet } from '../query/queryset';
 import { findSyncFunction, importUnitModules } from '../sync';
 import { decode, encode, packRows } from './codec';
+import { runBulkCreate } from './bulk-create';
 import { selectKeyed } from './keyed-get';
 import type { CallPayload, CallResult, Role, Task } from './protocol';
 
@@ -98,6 +99,8 @@ function execute(call: CallPayload): CallResult & { ok: true } {
     case 'schema':
       createSchema();
       return { ok: true, value: null };
+    case 'bulkCreate':
+      return { ok: true, value: runBulkCreate(call) };
     case 'keyedGet':
       return { ok: true, value: selectKeyed(connection, call.label, call.field, [call.param]) };
     case 'keyedGets':

@@ -29,7 +29,11 @@ driverErrorClasses.SqliteError = BetterSqlite3.SqliteError;
 export class Connection {
   readonly db: BetterSqlite3.Database;
   readonly label: string;
-  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  /**
+   * Prepared statements by mode, then by SQL. One map per mode rather than one keyed by `mode + sql`:
+   * building that key concatenated (and then hashed) the whole SQL text on every call.
+   */
+  private readonly statements = { raw: new Map<string, BetterSqlite3.Statement>(), 'raw-safe': new Map<string, BetterSqlite3.Statement>(), run: new Map<string, BetterSqlite3.Statement>() };
   /** Open atomic blocks, outermost first: '' for the transaction, then savepoint names. */
   private readonly savepoints: string[] = [];
   private savepointCounter = 0;
@@ -160,20 +164,18 @@ export class Connection {
   }
 
   close(): void {
-    this.statements.clear();
+    for (const cache of Object.values(this.statements)) cache.clear();
     if (this.db.open) this.db.close();
   }
 
   private statement(sql: string, mode: 'raw' | 'raw-safe' | 'run'): BetterSqlite3.Statement {
-    const key = mode + sql;
-    let statement = this.statements.get(key);
+    const cache = this.statements[mode];
+    let statement = cache.get(sql);
     if (statement) return statement;
     statement = this.guard(sql, () => this.db.prepare(sql));
     if (mode !== 'run') statement.raw(true).safeIntegers(mode === 'raw-safe');
-    if (this.statements.size >= STATEMENT_CACHE_SIZE) {
-      this.statements.delete(this.statements.keys().next().value as string);
-    }
-    this.statements.set(key, statement);
+    if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    cache.set(sql, statement);
     return statement;
   }
 
