@@ -150,7 +150,7 @@ export class AsyncQuerySet<T extends Model = Model, R = T, A = {}> implements Pr
   then<A = R[], B = never>(onfulfilled?: ((value: R[]) => A | PromiseLike<A>) | null, onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
     return this.eval().then(onfulfilled, onrejected);
   }
-  get<const Args extends readonly unknown[]>(...args: FilterArgsWithOptions<T, Args, A>): Promise<T> {
+  get<const Args extends readonly unknown[]>(...args: FilterArgsWithOptions<T, Args, A>): Promise<R> {
     return this.run('get', args);
   }
   create(values?: CreateValues<T>, options?: QueryOptions): Promise<T> {

@@ -405,7 +405,7 @@ export class QuerySet<T extends Model = Model, R = T, A = {}> implements QueryPr
     return this.prefetchSpecs.length > 0;
   }
 
-  get<const Args extends readonly unknown[]>(...args: FilterArgs<T, Args, A>): T {
+  get<const Args extends readonly unknown[]>(...args: FilterArgs<T, Args, A>): R {
     const call = this.call('get');
     const fast = args.length === 1 && this.steps.length === 0 && this.root.kind === 'manager' ? this.fetchByEquality(args[0] as FilterArg, call) : null;
     let results = fast as T[] | null;
@@ -417,7 +417,7 @@ export class QuerySet<T extends Model = Model, R = T, A = {}> implements QueryPr
       }
       results = queryset.fetchAll(call) as unknown as T[];
     }
-    if (results.length === 1) return results[0]!;
+    if (results.length === 1) return results[0] as unknown as R;
     if (!results.length) throw new this.model.DoesNotExist(`${this.label} matching query does not exist.`);
     const count = results.length >= MAX_GET_RESULTS ? `more than ${MAX_GET_RESULTS - 1}` : String(results.length);
     throw new this.model.MultipleObjectsReturned(`get() returned more than one ${this.label} -- it returned ${count}!`);
@@ -458,7 +458,7 @@ export class QuerySet<T extends Model = Model, R = T, A = {}> implements QueryPr
     const connection = this.connection('getOrCreate');
     return connection.atomic(() => {
       try {
-        return [this.unchecked.get(lookups as Lookups), false] as [T, boolean];
+        return [this.unchecked.get(lookups as Lookups) as unknown as T, false];
       } catch (error) {
         if (!(error instanceof ObjectDoesNotExist)) throw error;
       }
@@ -468,7 +468,7 @@ export class QuerySet<T extends Model = Model, R = T, A = {}> implements QueryPr
       } catch (error) {
         if (!(error instanceof IntegrityError)) throw error;
         try {
-          return [this.unchecked.get(lookups as Lookups), false] as [T, boolean];
+          return [this.unchecked.get(lookups as Lookups) as unknown as T, false];
         } catch {
           throw error;
         }
@@ -599,7 +599,7 @@ export class QuerySet<T extends Model = Model, R = T, A = {}> implements QueryPr
     if (this.query.isSliced) throw new TypeError(`${this.call(method)}: cannot change a query once a slice has been taken.`);
     const ordering = names.map((name) => (latest ? (name.startsWith('-') ? name.slice(1) : `-${name}`) : name));
     // Sliced, so get() keeps the ordering (an unsliced get() drops it) and takes the first row.
-    return this.unchecked.orderBy(...ordering).slice(0, 1).get();
+    return this.unchecked.orderBy(...ordering).slice(0, 1).get() as unknown as T;
   }
 
   first(): T | null {
@@ -754,7 +754,7 @@ export class QuerySet<T extends Model = Model, R = T, A = {}> implements QueryPr
   aeval(options?: QueryOptions): Promise<R[]> {
     return this.runAsync('eval', options ? [options] : []);
   }
-  aget<const Args extends readonly unknown[]>(...args: FilterArgsWithOptions<T, Args, A>): Promise<T> {
+  aget<const Args extends readonly unknown[]>(...args: FilterArgsWithOptions<T, Args, A>): Promise<R> {
     return this.runAsync('get', args);
   }
   acreate(values?: CreateValues<T>, options?: QueryOptions): Promise<T> {

@@ -213,7 +213,7 @@ type FieldPathStep<T, Head extends string, Rest extends string, Annotations> = H
             : KeyError<`'${Head}' is not a relation; it has no '${Rest}'`>
       : Head extends KeyAttributeNames<FieldMapOf<T>>
         ? Rest extends ''
-          ? number | string | bigint | null
+          ? T[Head & keyof T]
           : KeyError<`'${Head}' has no '${Rest}'`>
         : Head extends keyof ReverseRelations<T>
           ? Rest extends ''
@@ -326,7 +326,7 @@ export type AllValuesRow<T, Annotations = {}> =
             : IsRelation<FieldMapOf<T>[K]> extends true
               ? `${K & string}Id`
               : K]: IsRelation<FieldMapOf<T>[K]> extends true ? RelationValue<FieldMapOf<T>[K]> : StoredValue<FieldMapOf<T>[K]>;
-        } & Annotations
+        } & { [K in AutoIdName<T>]: PkOf<T> } & Annotations
       >;
 
 
