@@ -5,6 +5,10 @@ import type { DeleteResult } from '../src/models/deletion';
 import { ForeignKey } from '../src/models/fields/related';
 import type { ModelClass } from '../src/models/types';
 import type { TypedModelClass } from '../src/models/typing';
+import type { ManagerOf, ModelInstance } from '../src/query/typed';
+
+/** Related managers, told by their phantom members (cheaper to test than the whole class). */
+type RelatedManagerMark = ManagerOf<any, any>;
 import type { QueryOptions } from '../src/query/async-bridge';
 import { RelatedManager } from '../src/query/related-managers';
 
@@ -12,7 +16,7 @@ export { AsyncManager, AsyncQuerySet, AsyncRelatedManager };
 
 /** `obj.a.<relation>`: forward relations as promises of instances, to-many relations as async managers. */
 export type AsyncRelations<T> = {
-  readonly [K in keyof T as K extends `~${string}` | 'a' ? never : T[K] extends RelatedManager<any, any, any> | Model | null ? K : never]: T[K] extends RelatedManager<
+  readonly [K in keyof T as K extends `~${string}` | 'a' | keyof Model ? never : T[K] extends RelatedManagerMark | ModelInstance | null ? K : never]: T[K] extends RelatedManager<
     infer M,
     any,
     infer Keys

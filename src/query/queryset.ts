@@ -483,7 +483,7 @@ export class QuerySet<T extends Model = Model, R = T, A = {}> implements QueryPr
   ): [T, boolean] {
     const connection = this.connection('updateOrCreate');
     return connection.atomic(() => {
-      const [instance, created] = this.getOrCreate(lookups, { defaults: options.createDefaults ?? options.defaults });
+      const [instance, created] = this.unchecked.getOrCreate(lookups as Lookups, { defaults: options.createDefaults ?? options.defaults }) as [T, boolean];
       if (created) return [instance, true] as [T, boolean];
       const defaults = resolveDefaults(options.defaults);
       const target = instance as unknown as Record<string, unknown>;

@@ -43,6 +43,11 @@ export interface ManagerOf<T, QueryName extends string> {
   readonly '~queryName': QueryName;
 }
 
+/** A model instance, told by one property only (a full structural check against Model costs far more). */
+export interface ModelInstance {
+  readonly _state: unknown;
+}
+
 type DefaultQueryName<Accessor extends string> = Accessor extends `${infer Base}Set` ? Base : Accessor;
 
 /**
@@ -57,7 +62,7 @@ export type ReverseRelations<T> = {
       ? [Q] extends [never]
         ? DefaultQueryName<K & string>
         : Q
-      : T[K] extends Model
+      : T[K] extends ModelInstance
         ? K
         : never]: T[K] extends ManagerOf<infer M, any> ? M : T[K];
 };
@@ -265,7 +270,7 @@ export type CheckedOrdering<T, Name extends string, Annotations = {}> = string e
 
 /** Reverse relations by accessor name (`pizzaSet`), as prefetchRelated names them. */
 type ReverseAccessors<T> = {
-  [K in keyof T as K extends keyof FieldMapOf<T> | keyof Model | `~${string}` | 'a' ? never : T[K] extends ManagerOf<any, any> | Model ? K : never]: T[K] extends ManagerOf<
+  [K in keyof T as K extends keyof FieldMapOf<T> | keyof Model | `~${string}` | 'a' ? never : T[K] extends ManagerOf<any, any> | ModelInstance ? K : never]: T[K] extends ManagerOf<
     infer M,
     any
   >
