@@ -25,6 +25,7 @@ const STATEMENT_CACHE_SIZE = 512;
  * statement observation, SQLite errors turned into threadorm errors, and atomic blocks with savepoints.
  */
 export class Connection {
+  /** @internal The driver handle; left out of the published declarations, which then need no driver types. */
   readonly db: BetterSqlite3.Database;
   readonly label: string;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
