@@ -1,6 +1,7 @@
 /**
  * The example app: a pizzeria (API.md section 2) and Django's polls tutorial.
- * Each model is one class; two lines of declarations give precise types to instances and managers.
+ * Each model is one class that names itself in its heritage (`AsyncMixin<Pizza>(Model)`) plus one
+ * `FieldsOf` line: instances, managers and constructors are typed from `static fields`.
  */
 import {
   BooleanField,
