@@ -174,13 +174,13 @@ export class AsyncQuerySet<T extends Model = Model, R = T, A = {}> implements Pr
   count(options?: QueryOptions): Promise<number> {
     return this.run('count', options ? [options] : []);
   }
-  inBulk(ids?: readonly unknown[] | null, options?: { fieldName?: string } & QueryOptions): Promise<Map<any, T>> {
+  inBulk(ids?: readonly unknown[] | null, options?: { fieldName?: FieldName<T> } & QueryOptions): Promise<Map<any, T>> {
     return this.run('inBulk', [ids ?? null, options ?? {}]);
   }
-  latest(...fields: string[]): Promise<T> {
+  latest<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A>>): Promise<T> {
     return this.run('latest', fields);
   }
-  earliest(...fields: string[]): Promise<T> {
+  earliest<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A>>): Promise<T> {
     return this.run('earliest', fields);
   }
   first(options?: QueryOptions): Promise<T | null> {

@@ -544,7 +544,7 @@ export class QuerySet<T extends Model = Model, R = T, A = {}> implements QueryPr
   }
 
   /** A Map from key to instance, for `ids` (all rows when omitted) by `fieldName` (default pk). */
-  inBulk(ids?: readonly unknown[] | null, options: { fieldName?: string } = {}): Map<any, T> {
+  inBulk(ids?: readonly unknown[] | null, options: { fieldName?: FieldName<T> } = {}): Map<any, T> {
     const meta = this.model._meta;
     const fieldName = options.fieldName ?? 'pk';
     const field = meta.getField(fieldName);
@@ -585,11 +585,11 @@ export class QuerySet<T extends Model = Model, R = T, A = {}> implements QueryPr
     if (chunk.length) yield* flush();
   }
 
-  latest(...fields: string[]): T {
+  latest<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A>>): T {
     return this.edge('latest', fields, true);
   }
 
-  earliest(...fields: string[]): T {
+  earliest<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A>>): T {
     return this.edge('earliest', fields, false);
   }
 
@@ -778,13 +778,13 @@ export class QuerySet<T extends Model = Model, R = T, A = {}> implements QueryPr
   acount(options?: QueryOptions): Promise<number> {
     return this.runAsync('count', options ? [options] : []);
   }
-  ainBulk(ids?: readonly unknown[] | null, options?: { fieldName?: string } & QueryOptions): Promise<Map<any, T>> {
+  ainBulk(ids?: readonly unknown[] | null, options?: { fieldName?: FieldName<T> } & QueryOptions): Promise<Map<any, T>> {
     return this.runAsync('inBulk', [ids ?? null, options ?? {}]);
   }
-  alatest(...fields: string[]): Promise<T> {
+  alatest<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A>>): Promise<T> {
     return this.runAsync('latest', fields);
   }
-  aearliest(...fields: string[]): Promise<T> {
+  aearliest<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A>>): Promise<T> {
     return this.runAsync('earliest', fields);
   }
   afirst(options?: QueryOptions): Promise<T | null> {

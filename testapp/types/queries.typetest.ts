@@ -126,6 +126,12 @@ export function names(): void {
   Pizza.objects.prefetchRelated('toppingz');
   // @ts-expect-error not a relation two levels down
   Pizza.objects.prefetchRelated('box__pizzas');
+  Question.objects.latest('pubDate');
+  Coupon.objects.inBulk(['A'], { fieldName: 'code' });
+  // @ts-expect-error unknown field
+  Question.objects.latest('pubDat');
+  // @ts-expect-error unknown field
+  Coupon.objects.inBulk(['A'], { fieldName: 'cod' });
   // @ts-expect-error an annotation has no fields
   Pizza.objects.annotate({ n: Count('toppings') }).values('n__x');
 }
