@@ -43,8 +43,17 @@ type AnyModelClass = abstract new (...args: any[]) => Model;
 /** An async model class typed for its instances `Self` (see `TypedModelClass`). */
 export type AsyncModelClass<Self, Base extends AnyModelClass> = TypedModelClass<Self, Base, AsyncModelInstance> & AsyncModelStatics<Self & Model>;
 
-/** `AsyncMixin(Memo)` applied to an existing class: its instances are typed as the class's own. */
-type SelfOr<Self, Base> = [Self] extends [never] ? (Base extends { readonly prototype: infer I } ? I : never) : Self;
+/**
+ * Without a type argument: `AsyncMixin(Memo)` over a typed model class keeps its instance type; a plain
+ * `AsyncMixin(Model)` base is typed loosely (`any`), as a model that does not name itself cannot be checked.
+ */
+type SelfOr<Self, Base> = [Self] extends [never]
+  ? Base extends { readonly prototype: infer I }
+    ? I extends { readonly '~fields': unknown }
+      ? I
+      : any
+    : any
+  : Self;
 
 /**
  * Gives a model class the async API: `Model.aobjects`, `asave()`, `adelete()`, `arefreshFromDb()` and

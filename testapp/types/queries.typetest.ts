@@ -3,7 +3,8 @@
  * `@ts-expect-error` marks a misuse that must not compile (an unused one fails the build); `exact` checks
  * that a result type is exactly the one stated, not merely assignable.
  */
-import { Count, F, Max, Prefetch, Q, Sum, Avg, type Lookups } from '../../src';
+import { AsyncMixin } from 'threadorm/mixins';
+import { CharField, Count, F, Max, Model, Prefetch, Q, Sum, Avg, type Lookups } from 'threadorm';
 import { Coupon, Item, Shelf } from '../inventory';
 import { Box, Choice, Pizza, Price, Question, Topping } from '../models';
 import { Article, Author, Band, Category, Membership, Musician, Person, Review } from '../relations';
@@ -231,4 +232,21 @@ export async function asyncSide(pizza: Pizza, box: Box): Promise<void> {
   box.a.pizzaSet.filter({ nmae: 'x' });
   // @ts-expect-error unknown relation
   Pizza.aobjects.selectRelated('bxo');
+}
+
+/** A model that does not name itself in its heritage is typed loosely, as before: nothing is checked. */
+class Loose extends AsyncMixin(Model) {
+  static fields = { name: new CharField() };
+}
+
+export async function untyped(): Promise<void> {
+  const loose = Loose.objects.filter({ anything__goes: 1 }).orderBy('whatever').get();
+  const isAny: IsAny<typeof loose> = true;
+  void isAny;
+  new Loose({ anything: 1 });
+  // AsyncMixin applied to an existing typed class keeps its types
+  const AsyncMemo = AsyncMixin(Memo);
+  exact<Memo>()(await AsyncMemo.aobjects.get({ text: 'x' }));
+  // @ts-expect-error still checked
+  await AsyncMemo.aobjects.get({ txt: 'x' });
 }
