@@ -1,12 +1,10 @@
 import type { Field } from './fields/base';
 import type { ForeignKey, ManyToManyField } from './fields/related';
-import type { ModelClass } from './types';
+import type { InstanceOf, ModelClass } from './types';
 import type { ManyRelatedManager } from '../query/related-managers';
 import type { Manager } from '../query/manager';
-import type { CreateValues } from '../query/typed';
+import type { CreateValues, PkOf } from '../query/typed';
 
-/** The instance type of a class, read from `prototype` (not the constructor, whose parameters may still be unresolved). */
-type InstanceOf<M> = 0 extends 1 & M ? any : M extends { readonly prototype: infer I } ? I : never;
 
 /** The value an instance exposes for a field declaration. */
 export type FieldValue<F> =
@@ -27,8 +25,6 @@ type PrimaryKeyName<F> = { [K in keyof F]: F[K] extends { readonly '~primaryKey'
 
 /** The primary-key value type: the declared key's, else the automatic `id`'s. */
 export type PrimaryKeyValue<F> = [PrimaryKeyName<F>] extends [never] ? number : F[PrimaryKeyName<F>] extends Field<infer T, any, any> ? T : never;
-
-type PkOf<I> = I extends { readonly '~pk': infer P } ? P : number | string | bigint;
 
 /** The raw key attributes of foreign keys: `box` gives `boxId`, typed as the target's primary key. */
 type KeyAttributes<F> = {

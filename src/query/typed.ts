@@ -10,6 +10,7 @@
  * Untyped models (no `FieldsOf` merge, or `Model` itself) accept any key, as before.
  */
 import type { Model } from '../models/base';
+import type { InstanceOf, PkValue } from '../models/types';
 import type { Expression, QueryProvider } from './expressions';
 
 // ------------------------------------------------------------------ reading a model's declaration
@@ -22,17 +23,12 @@ type IsAny<T> = 0 extends 1 & T ? true : false;
 /** Models without a `FieldsOf` merge (and `Model` itself) are not checked. */
 export type IsUnchecked<T> = IsAny<T> extends true ? true : [FieldMapOf<T>] extends [never] ? true : false;
 
-/** The instance type of a class, read from `prototype` (not the constructor, whose parameters may still be unresolved). */
-type InstanceOf<M> = 0 extends 1 & M ? any : M extends { readonly prototype: infer I } ? I : never;
 
 /** The instance type a relation field points at. */
 export type TargetOf<F> = F extends { readonly '~target': infer M } ? InstanceOf<M> : never;
 
-/** Any primary-key value. */
-type PkValue = number | string | bigint;
-
 /** The primary-key value type of an instance (as `FieldsOf` records it). */
-export type PkOf<T> = T extends { readonly '~pk': infer P } ? P : number | string | bigint;
+export type PkOf<T> = T extends { readonly '~pk': infer P } ? P : PkValue;
 
 /** An error marker: no value has this type, and the compiler prints the message where the key is. */
 export type KeyError<Message extends string> = `✗ ${Message}`;

@@ -1,7 +1,7 @@
 import type { SqlValue } from '../../db/connection';
 import type { Model } from '../base';
 import type { OnDelete } from '../deletion-rules';
-import type { ModelClass } from '../types';
+import type { InstanceOf, ModelClass } from '../types';
 import { Field, FieldValueError, lowerFirst, type FieldOptions } from './base';
 
 /**
@@ -11,8 +11,6 @@ import { Field, FieldValueError, lowerFirst, type FieldOptions } from './base';
  */
 export type ModelThunk<M = ModelClass> = () => M;
 
-/** The instance type of a class, read from `prototype` (not the constructor, whose parameters may still be unresolved). */
-type InstanceOf<M> = 0 extends 1 & M ? any : M extends { readonly prototype: infer I } ? I : never;
 
 export interface ForeignKeyOptions<N extends boolean> extends Omit<FieldOptions<any, N>, 'choices'> {
   onDelete: OnDelete;
