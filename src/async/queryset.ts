@@ -8,6 +8,7 @@ import { QuerySet, type CreateValues, type FilterArg, type FilterArgs, type Filt
 import type {
   AllValuesRow,
   AnnotationValues,
+  CheckedAggregates,
   CheckedLookups,
   CheckedOrdering,
   CheckedPath,
@@ -92,11 +93,11 @@ export class AsyncQuerySet<T extends Model = Model, R = T, A = {}> implements Pr
   valuesList(...args: Array<string | ValuesListOptions>): AsyncQuerySet<T, unknown, A> {
     return this.wrap((this.sync.valuesList as (...a: unknown[]) => QuerySet<T, unknown, A>)(...args));
   }
-  annotate<E extends Record<string, unknown>>(annotations: E): AsyncQuerySet<T, R & AnnotationValues<T, E>, A & AnnotationValues<T, E>> {
-    return this.wrap(this.sync.annotate(annotations));
+  annotate<E extends Record<string, unknown>>(annotations: E & CheckedAggregates<T, E, A>): AsyncQuerySet<T, R & AnnotationValues<T, E>, A & AnnotationValues<T, E>> {
+    return this.wrap(this.sync.annotate<E>(annotations));
   }
-  alias<E extends Record<string, unknown>>(annotations: E): AsyncQuerySet<T, R, A & AnnotationValues<T, E>> {
-    return this.wrap(this.sync.alias(annotations));
+  alias<E extends Record<string, unknown>>(annotations: E & CheckedAggregates<T, E, A>): AsyncQuerySet<T, R, A & AnnotationValues<T, E>> {
+    return this.wrap(this.sync.alias<E>(annotations));
   }
   selectRelated<N extends string = never>(...paths: Array<CheckedRelationPath<T, N>>): AsyncQuerySet<T, R, A> {
     return this.wrap(this.unchecked.selectRelated(...paths));
@@ -189,7 +190,7 @@ export class AsyncQuerySet<T extends Model = Model, R = T, A = {}> implements Pr
   last(options?: QueryOptions): Promise<T | null> {
     return this.run('last', options ? [options] : []);
   }
-  aggregate<E extends Record<string, Expression>>(aggregates: E, options?: QueryOptions): Promise<AnnotationValues<T, E>> {
+  aggregate<E extends Record<string, Expression>>(aggregates: E & CheckedAggregates<T, E, A>, options?: QueryOptions): Promise<AnnotationValues<T, E>> {
     return this.run('aggregate', [aggregates, ...(options ? [options] : [])]);
   }
   exists(options?: QueryOptions): Promise<boolean> {

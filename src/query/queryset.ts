@@ -16,6 +16,7 @@ import { Query, type RelatedTree } from './query';
 import type {
   AllValuesRow,
   AnnotationValues,
+  CheckedAggregates,
   CheckedLookups,
   CheckedOrdering,
   CheckedPath,
@@ -207,7 +208,7 @@ export class QuerySet<T extends Model = Model, R = T, A = {}> implements QueryPr
     });
   }
 
-  annotate<E extends Record<string, unknown>>(annotations: E): QuerySet<T, R & AnnotationValues<T, E>, A & AnnotationValues<T, E>> {
+  annotate<E extends Record<string, unknown>>(annotations: E & CheckedAggregates<T, E, A>): QuerySet<T, R & AnnotationValues<T, E>, A & AnnotationValues<T, E>> {
     return this.chain<R & AnnotationValues<T, E>, A & AnnotationValues<T, E>>('annotate', [annotations], (query) => {
       for (const [alias, expression] of Object.entries(annotations)) query.addAnnotation(alias, expression, true, this.call('annotate'));
       if (query.shape.kind !== 'models' && query.shape.names.length) {
@@ -217,7 +218,7 @@ export class QuerySet<T extends Model = Model, R = T, A = {}> implements QueryPr
     });
   }
 
-  alias<E extends Record<string, unknown>>(annotations: E): QuerySet<T, R, A & AnnotationValues<T, E>> {
+  alias<E extends Record<string, unknown>>(annotations: E & CheckedAggregates<T, E, A>): QuerySet<T, R, A & AnnotationValues<T, E>> {
     return this.chain<R, A & AnnotationValues<T, E>>('alias', [annotations], (query) => {
       for (const [alias, expression] of Object.entries(annotations)) query.addAnnotation(alias, expression, false, this.call('alias'));
     });
@@ -618,7 +619,7 @@ export class QuerySet<T extends Model = Model, R = T, A = {}> implements QueryPr
     return Boolean(query.ordering?.length || (query.ordering === null && query.meta.ordering.length) || query.hasAggregateAnnotations && query.ordering?.length);
   }
 
-  aggregate<E extends Record<string, Expression>>(aggregates: E): AnnotationValues<T, E> {
+  aggregate<E extends Record<string, Expression>>(aggregates: E & CheckedAggregates<T, E, A>): AnnotationValues<T, E> {
     const entries = Object.entries(aggregates);
     if (!entries.length) throw new TypeError(`${this.call('aggregate')} needs at least one aggregate.`);
     const query = this.query.clone();
@@ -793,7 +794,7 @@ export class QuerySet<T extends Model = Model, R = T, A = {}> implements QueryPr
   alast(options?: QueryOptions): Promise<T | null> {
     return this.runAsync('last', options ? [options] : []);
   }
-  aaggregate<E extends Record<string, Expression>>(aggregates: E, options?: QueryOptions): Promise<AnnotationValues<T, E>> {
+  aaggregate<E extends Record<string, Expression>>(aggregates: E & CheckedAggregates<T, E, A>, options?: QueryOptions): Promise<AnnotationValues<T, E>> {
     return this.runAsync('aggregate', [aggregates, ...(options ? [options] : [])]);
   }
   aexists(options?: QueryOptions): Promise<boolean> {

@@ -380,3 +380,19 @@ export type UpdateValues<T> = CreateValues<T>;
 
 /** `defaults` of getOrCreate / updateOrCreate: values, or functions called when they are needed. */
 export type Defaults<T> = IsUnchecked<T> extends true ? Record<string, any> : { [K in keyof CreateValues<T>]?: CreateValues<T>[K] | (() => CreateValues<T>[K]) };
+
+/**
+ * Annotations or aggregates as written (`E`), with each aggregate's source path checked against `T`:
+ * `Sum('amont')` becomes an error naming 'amont'. `'*'` and expression sources pass as they are.
+ */
+export type CheckedAggregates<T, E, A = {}> = {
+  [K in keyof E]: E[K] extends { readonly '~aggregate': infer Kind extends string; readonly '~source': infer Source }
+    ? Source extends string
+      ? Source extends '*'
+        ? E[K]
+        : CheckedPath<T, Source, A> extends Source
+          ? E[K]
+          : { readonly '~aggregate': Kind; readonly '~source': CheckedPath<T, Source, A> }
+      : E[K]
+    : E[K];
+};

@@ -133,6 +133,11 @@ export function names(): void {
   Question.objects.latest('pubDat');
   // @ts-expect-error unknown field
   Coupon.objects.inBulk(['A'], { fieldName: 'cod' });
+  // @ts-expect-error an aggregate's source is checked where it is used
+  Price.objects.aggregate({ total: Sum('amont') });
+  // @ts-expect-error reverse relations are named by query name in paths
+  Box.objects.annotate({ n: Count('pizzaSet') });
+  Box.objects.annotate({ n: Count('pizza') });
   // @ts-expect-error an annotation has no fields
   Pizza.objects.annotate({ n: Count('toppings') }).values('n__x');
 }

@@ -139,8 +139,10 @@ describe('FieldError', () => {
   });
 
   test('raised in the worker by evaluation arguments', async () => {
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     const syncError = thrown(() => Pizza.objects.aggregate({ total: Sum('colour') }));
     expect(syncError).toBeInstanceOf(FieldError);
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expectSameError(await rejection(Pizza.aobjects.aggregate({ total: Sum('colour') })), syncError);
     // @ts-expect-error misuse on purpose: the run-time check is under test
     const updateError = thrown(() => Pizza.objects.update({ colour: 'red' }));

@@ -72,6 +72,7 @@ describe('unknown fields and lookups', () => {
       // @ts-expect-error misuse on purpose: the run-time check is under test
       ['valuesList', () => Item.objects.valuesList('nope', { flat: true })],
       ['annotate F', () => Item.objects.annotate({ x: F('nope') })],
+      // @ts-expect-error misuse on purpose: the run-time check is under test
       ['annotate Sum', () => Item.objects.annotate({ x: Sum('nope') })],
       ['alias', () => Item.objects.alias({ x: F('nope').add(1) })],
       ['filter F', () => Item.objects.filter({ quantity__gt: F('nope') })],
