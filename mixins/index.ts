@@ -34,14 +34,14 @@ export interface AsyncModelInstance {
 }
 
 /** What AsyncMixin adds to the class: `aobjects`. */
-export interface AsyncModelStatics<T extends Model = any> {
+export interface AsyncModelStatics<T = any> {
   readonly aobjects: AsyncManager<T>;
 }
 
 type AnyModelClass = abstract new (...args: any[]) => Model;
 
 /** An async model class typed for its instances `Self` (see `TypedModelClass`). */
-export type AsyncModelClass<Self, Base extends AnyModelClass> = TypedModelClass<Self, Base, AsyncModelInstance> & AsyncModelStatics<Self & Model>;
+export type AsyncModelClass<Self, Base extends AnyModelClass> = TypedModelClass<Self, Base, AsyncModelInstance> & AsyncModelStatics<Self>;
 
 /**
  * Without a type argument: `AsyncMixin(Memo)` over a typed model class keeps its instance type; a plain

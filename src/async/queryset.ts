@@ -40,7 +40,7 @@ function unwrap<V>(value: V): Sendable<V> {
  * on this thread (so mistakes fail at once); evaluation sends the recorded chain to a pool worker.
  * A queryset is thenable (`await qs` is `await qs.eval()`) and async-iterable (streamed in chunks).
  */
-export class AsyncQuerySet<T extends Model = Model, R = T, A = {}> implements PromiseLike<R[]>, AsyncIterable<R> {
+export class AsyncQuerySet<T = Model, R = T, A = {}> implements PromiseLike<R[]>, AsyncIterable<R> {
   constructor(readonly sync: QuerySet<T, R, A>) {}
 
   /** The query AST, so an async queryset can be the value of an `__in` lookup or a Subquery. */
@@ -278,7 +278,7 @@ function unwrapLookups(arg: FilterArg): FilterArg {
 }
 
 /** `Model.aobjects`. */
-export class AsyncManager<T extends Model = Model> extends AsyncQuerySet<T, T> {
+export class AsyncManager<T = Model> extends AsyncQuerySet<T, T> {
   /** Instances from hand-written SQL (`?` placeholders), run in a worker. */
   raw(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<T[]> {
     return this.run('raw', [sql, params, ...(options ? [options] : [])]);

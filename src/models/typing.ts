@@ -65,7 +65,7 @@ export type { ModelClass };
  * `class Pizza extends AsyncMixin<Pizza>(Model)`. `Extra` is what a mixin adds to instances.
  */
 export type TypedModelClass<Self, Base extends abstract new (...args: any[]) => any, Extra = {}> = Omit<Base, 'objects' | 'prototype'> & {
-  readonly objects: Manager<Self & import('./base').Model>;
+  readonly objects: Manager<Self>;
   readonly prototype: InstanceType<Base> & Extra;
   new (values?: CreateValues<Self>): InstanceType<Base> & Extra;
 };

@@ -76,7 +76,7 @@ const DEFAULT_CHUNK_SIZE = 2000;
  * `T` is the model, `R` the row type (instances, `values()` objects, tuples) and `A` the annotations added so
  * far (their names become valid in filters, orderings and values).
  */
-export class QuerySet<T extends Model = Model, R = T, A = {}> implements QueryProvider, Iterable<R> {
+export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterable<R> {
   readonly model: ModelClass<T>;
   /** The recorded chain since the root, for replay in a worker. */
   steps: readonly ChainStep[] = [];
@@ -449,7 +449,7 @@ export class QuerySet<T extends Model = Model, R = T, A = {}> implements QueryPr
   }
 
   create(values: CreateValues<T> = {} as CreateValues<T>): T {
-    const instance = new (this.model as unknown as new (values: unknown) => T)(values);
+    const instance = new (this.model as unknown as new (values: unknown) => T & Model)(values);
     instance.save({ forceInsert: true });
     return instance;
   }
@@ -484,7 +484,7 @@ export class QuerySet<T extends Model = Model, R = T, A = {}> implements QueryPr
   ): [T, boolean] {
     const connection = this.connection('updateOrCreate');
     return connection.atomic(() => {
-      const [instance, created] = this.unchecked.getOrCreate(lookups as Lookups, { defaults: options.createDefaults ?? options.defaults }) as [T, boolean];
+      const [instance, created] = this.unchecked.getOrCreate(lookups as Lookups, { defaults: options.createDefaults ?? options.defaults }) as [T & Model, boolean];
       if (created) return [instance, true] as [T, boolean];
       const defaults = resolveDefaults(options.defaults);
       const target = instance as unknown as Record<string, unknown>;
@@ -498,7 +498,7 @@ export class QuerySet<T extends Model = Model, R = T, A = {}> implements QueryPr
     });
   }
 
-  bulkCreate(objects: readonly T[], options: { batchSize?: number; ignoreConflicts?: boolean } = {}): T[] {
+  bulkCreate(objects: ReadonlyArray<T & Model>, options: { batchSize?: number; ignoreConflicts?: boolean } = {}): T[] {
     const connection = this.connection('bulkCreate');
     for (const object of objects) {
       if (!(object instanceof this.model)) {
@@ -509,7 +509,7 @@ export class QuerySet<T extends Model = Model, R = T, A = {}> implements QueryPr
     return [...objects];
   }
 
-  bulkUpdate(objects: readonly T[], fields: ReadonlyArray<ConcreteFieldName<T>>, options: { batchSize?: number } = {}): number {
+  bulkUpdate(objects: ReadonlyArray<T & Model>, fields: ReadonlyArray<ConcreteFieldName<T>>, options: { batchSize?: number } = {}): number {
     const meta = this.model._meta;
     if (!fields.length) throw new TypeError(`${this.call('bulkUpdate')}: name the fields to update.`);
     const targets = fields.map((name) => {
@@ -694,14 +694,14 @@ export class QuerySet<T extends Model = Model, R = T, A = {}> implements QueryPr
   }
 
   /** Instances without prefetches or select-related joins, as the deletion collector needs them. */
-  private fetchAllPlain(call: string): T[] {
+  private fetchAllPlain(call: string): Array<T & Model> {
     const query = this.query.clone();
     query.selectRelated = null;
     query.annotations = new Map();
     query.ordering = [];
     const compiled = Compiler.select(query);
     if (query.empty) return [];
-    return hydrateRows(compiled.plan, getConnection(call).selectRows(compiled.sql, compiled.params, compiled.safeIntegers)) as T[];
+    return hydrateRows(compiled.plan, getConnection(call).selectRows(compiled.sql, compiled.params, compiled.safeIntegers)) as Array<T & Model>;
   }
 
   /** SQLite's query plan for this query. */

@@ -49,7 +49,7 @@ cat > "$work/app/app.ts" <<'EOF'
 import { Count, Sum } from 'threadorm';
 import { Box, Pizza, Price } from './models';
 
-type Equal<A, B> = 0 extends 1 & A ? false : [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
 declare function exact<E>(): <V>(value: V, ...proof: Equal<V, E> extends true ? [] : ['types differ', V]) => void;
 
 export async function main(box: Box): Promise<void> {

@@ -11,12 +11,9 @@ import { Article, Author, Band, Category, Membership, Musician, Person, Review }
 import { Memo } from '../asyncmodels';
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
-/**
- * The same type: each assignable to the other, and neither is `any`. (Managers yield `Pizza & Model`, which is
- * `Pizza` for every use but not for an identity test, hence mutual assignability rather than identity.)
- */
-type Equal<A, B> = IsAny<A> extends true ? false : [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-/** Compiles only when the value's type is `Expected`. */
+/** Identity, not mere assignability: `{ a: string }` and `{ a: string | null }` differ, and `any` equals nothing. */
+type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
+/** Compiles only when the value's type is exactly `Expected`. */
 declare function exact<Expected>(): <V>(value: V, ...proof: Equal<V, Expected> extends true ? [] : ['types differ', V]) => void;
 
 export function lookupKeys(box: Box, topping: Topping): void {
