@@ -4,6 +4,11 @@ import { Model, NOT_A_MODEL, isConcreteModel, type SaveOptions } from '../src/mo
 import type { DeleteResult } from '../src/models/deletion';
 import { ForeignKey } from '../src/models/fields/related';
 import type { ModelClass } from '../src/models/types';
+import type { TypedModelClass } from '../src/models/typing';
+import type { ManagerOf, ModelInstance } from '../src/query/typed';
+
+/** Related managers, told by their phantom members (cheaper to test than the whole class). */
+type RelatedManagerMark = ManagerOf<any, any>;
 import type { QueryOptions } from '../src/query/async-bridge';
 import { RelatedManager } from '../src/query/related-managers';
 
@@ -11,8 +16,12 @@ export { AsyncManager, AsyncQuerySet, AsyncRelatedManager };
 
 /** `obj.a.<relation>`: forward relations as promises of instances, to-many relations as async managers. */
 export type AsyncRelations<T> = {
-  readonly [K in keyof T as T[K] extends RelatedManager<any> | Model | null ? K : never]: T[K] extends RelatedManager<infer M>
-    ? AsyncRelatedManager<M>
+  readonly [K in keyof T as K extends `~${string}` | 'a' | keyof Model ? never : T[K] extends RelatedManagerMark | ModelInstance | null ? K : never]: T[K] extends RelatedManager<
+    infer M,
+    any,
+    infer Keys
+  >
+    ? AsyncRelatedManager<M, Keys>
     : Promise<T[K]>;
 };
 
@@ -24,18 +33,35 @@ export interface AsyncModelInstance {
   readonly a: AsyncRelations<this>;
 }
 
-/** What AsyncMixin adds to the class: `aobjects` (declare `static aobjects: AsyncManager<Pizza>` for precise typing). */
-export interface AsyncModelStatics {
-  readonly aobjects: AsyncManager<any>;
+/** What AsyncMixin adds to the class: `aobjects`. */
+export interface AsyncModelStatics<T = any> {
+  readonly aobjects: AsyncManager<T>;
 }
 
 type AnyModelClass = abstract new (...args: any[]) => Model;
 
+/** An async model class typed for its instances `Self` (see `TypedModelClass`). */
+export type AsyncModelClass<Self, Base extends AnyModelClass> = TypedModelClass<Self, Base, AsyncModelInstance> & AsyncModelStatics<Self>;
+
+/**
+ * Without a type argument: `AsyncMixin(Memo)` over a typed model class keeps its instance type; a plain
+ * `AsyncMixin(Model)` base is typed loosely (`any`), as a model that does not name itself cannot be checked.
+ */
+type SelfOr<Self, Base> = [Self] extends [never]
+  ? Base extends { readonly prototype: infer I }
+    ? I extends { readonly '~fields': unknown }
+      ? I
+      : any
+    : any
+  : Self;
+
 /**
  * Gives a model class the async API: `Model.aobjects`, `asave()`, `adelete()`, `arefreshFromDb()` and
- * `obj.a.<relation>`. Use it as a base (`class Pizza extends AsyncMixin(Model)`) or apply it to a model
- * class that already exists (`AsyncMixin(Pizza)`), which adds the API to that class in place.
+ * `obj.a.<relation>`. Use it as a base, naming the model once so that its managers and constructor are typed
+ * (`class Pizza extends AsyncMixin<Pizza>(Model)`), or apply it to a model class that already exists
+ * (`AsyncMixin(Pizza)`), which adds the API to that class in place.
  */
+export function AsyncMixin<Self = never, Base extends AnyModelClass = typeof Model>(Base: Base): AsyncModelClass<SelfOr<Self, Base>, Base>;
 export function AsyncMixin<C extends AnyModelClass>(Base: C): C & AsyncModelStatics & (abstract new (...args: any[]) => AsyncModelInstance) {
   if (isConcreteModel(Base)) {
     install(Base);

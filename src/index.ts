@@ -12,7 +12,7 @@ export * from './errors';
 
 export { Model, type SaveOptions, type FullCleanOptions } from './models/base';
 export type { ModelMeta, IndexSpec } from './models/options';
-export type { FieldsOf, FieldValue } from './models/typing';
+export type { FieldsOf, FieldValue, TypedModelClass } from './models/typing';
 export type { ModelClass, PkValue } from './models/types';
 export { Field, type FieldOptions, type Validator } from './models/fields/base';
 export {
@@ -66,4 +66,12 @@ export {
   Upper,
   Value,
 } from './query/expressions';
+export type { AggregateFactory, TypedAggregate } from './query/expressions';
 export type { QueryOptions } from './query/async-bridge';
+export type {
+  CheckedLookups,
+  FieldPath,
+  LookupValue,
+  UpdateValues,
+  ValuesRow,
+} from './query/typed';

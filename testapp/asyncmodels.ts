@@ -12,14 +12,13 @@ import {
   PROTECT,
   TextField,
   type FieldsOf,
-  type Manager,
   type ReverseManyToOneManager,
   type SaveOptions,
 } from '../src';
-import { AsyncMixin, type AsyncManager } from '../mixins';
+import { AsyncMixin } from '../mixins';
 
 /** Written by the worker: defaults (value and function), autoNowAdd / autoNow stamps and a slug set by save(). */
-export class Article extends AsyncMixin(Model) {
+export class Article extends AsyncMixin<Article>(Model) {
   static fields = {
     title: new CharField({ maxLength: 80 }),
     slug: new CharField({ maxLength: 100, blank: true }),
@@ -29,8 +28,6 @@ export class Article extends AsyncMixin(Model) {
     created: new DateTimeField({ autoNowAdd: true }),
     updated: new DateTimeField({ autoNow: true }),
   };
-  declare static objects: Manager<Article>;
-  declare static aobjects: AsyncManager<Article>;
 
   override save(options?: SaveOptions): void {
     this.slug = this.title.toLowerCase().replace(/\s+/g, '-');
@@ -41,13 +38,11 @@ export class Article extends AsyncMixin(Model) {
 export interface Article extends FieldsOf<typeof Article.fields> {}
 
 /** save() validates first, so a bad value is a ValidationError with per-field messages. */
-export class Checked extends AsyncMixin(Model) {
+export class Checked extends AsyncMixin<Checked>(Model) {
   static fields = {
     code: new CharField({ maxLength: 5 }),
     qty: new IntegerField({ default: 1, validators: [(value) => (value < 0 ? 'qty must not be negative.' : undefined)] }),
   };
-  declare static objects: Manager<Checked>;
-  declare static aobjects: AsyncManager<Checked>;
 
   override save(options?: SaveOptions): void {
     this.fullClean();
@@ -57,31 +52,26 @@ export class Checked extends AsyncMixin(Model) {
 export interface Checked extends FieldsOf<typeof Checked.fields> {}
 
 /** A crate cannot be deleted while a bottle references it. */
-export class Crate extends AsyncMixin(Model) {
+export class Crate extends AsyncMixin<Crate>(Model) {
   static fields = { label: new CharField({ maxLength: 30 }) };
-  declare static objects: Manager<Crate>;
-  declare static aobjects: AsyncManager<Crate>;
   declare bottleSet: ReverseManyToOneManager<Bottle>;
 }
 export interface Crate extends FieldsOf<typeof Crate.fields> {}
 
-export class Bottle extends AsyncMixin(Model) {
+export class Bottle extends AsyncMixin<Bottle>(Model) {
   static fields = {
     wine: new CharField({ maxLength: 30 }),
     crate: new ForeignKey(() => Crate, { onDelete: PROTECT }),
   };
-  declare static objects: Manager<Bottle>;
-  declare static aobjects: AsyncManager<Bottle>;
 }
 export interface Bottle extends FieldsOf<typeof Bottle.fields> {}
 
 /** Declared without the mixin; the tests apply `AsyncMixin(Memo)` to the existing class. */
-export class Memo extends Model {
+export class Memo extends Model.typed<Memo>() {
   static fields = {
     text: new TextField(),
     priority: new IntegerField({ default: 3 }),
   };
   static meta = { ordering: ['id'] };
-  declare static objects: Manager<Memo>;
 }
 export interface Memo extends FieldsOf<typeof Memo.fields> {}

@@ -26,9 +26,8 @@ import {
   URLField,
   UUIDField,
   type FieldsOf,
-  type Manager,
 } from '../src';
-import { AsyncMixin, type AsyncManager } from '../mixins';
+import { AsyncMixin } from '../mixins';
 
 /** Codes are upper-case letters and digits; the validator returns its message (API: `validators`). */
 export function upperCaseCode(value: string): string | void {
@@ -36,7 +35,7 @@ export function upperCaseCode(value: string): string | void {
 }
 
 /** One instance of every scalar field type. */
-export class Item extends AsyncMixin(Model) {
+export class Item extends AsyncMixin<Item>(Model) {
   static fields = {
     id: new BigAutoField(),
     name: new CharField({ maxLength: 20 }),
@@ -77,13 +76,11 @@ export class Item extends AsyncMixin(Model) {
     ordering: ['name'],
     indexes: [{ fields: ['quantity', '-price'], name: 'inventory_item_qty_price' }],
   };
-  declare static objects: Manager<Item>;
-  declare static aobjects: AsyncManager<Item>;
 }
 export interface Item extends FieldsOf<typeof Item.fields> {}
 
 /** A plain AutoField key, uniqueTogether, unnamed indexes, and no default ordering. */
-export class Shelf extends AsyncMixin(Model) {
+export class Shelf extends AsyncMixin<Shelf>(Model) {
   static fields = {
     number: new AutoField(),
     aisle: new CharField({ maxLength: 5 }),
@@ -95,28 +92,22 @@ export class Shelf extends AsyncMixin(Model) {
     uniqueTogether: [['aisle', 'position']],
     indexes: [['label']],
   };
-  declare static objects: Manager<Shelf>;
-  declare static aobjects: AsyncManager<Shelf>;
 }
 export interface Shelf extends FieldsOf<typeof Shelf.fields> {}
 
 /** A primary key that is not automatic: the value is the key. */
-export class Coupon extends AsyncMixin(Model) {
+export class Coupon extends AsyncMixin<Coupon>(Model) {
   static fields = {
     code: new CharField({ maxLength: 12, primaryKey: true }),
     percent: new PositiveIntegerField({ default: 10 }),
   };
-  declare static objects: Manager<Coupon>;
-  declare static aobjects: AsyncManager<Coupon>;
 }
 export interface Coupon extends FieldsOf<typeof Coupon.fields> {}
 
 /** Decimals wider than a double's 15 digits: compared and sorted exactly. */
-export class Ledger extends AsyncMixin(Model) {
+export class Ledger extends AsyncMixin<Ledger>(Model) {
   static fields = {
     balance: new DecimalField({ maxDigits: 30, decimalPlaces: 2 }),
   };
-  declare static objects: Manager<Ledger>;
-  declare static aobjects: AsyncManager<Ledger>;
 }
 export interface Ledger extends FieldsOf<typeof Ledger.fields> {}

@@ -1,6 +1,7 @@
 /**
  * The example app: a pizzeria (API.md section 2) and Django's polls tutorial.
- * Each model is one class; two lines of declarations give precise types to instances and managers.
+ * Each model is one class that names itself in its heritage (`AsyncMixin<Pizza>(Model)`) plus one
+ * `FieldsOf` line: instances, managers and constructors are typed from `static fields`.
  */
 import {
   BooleanField,
@@ -16,47 +17,40 @@ import {
   SET_NULL,
   TextField,
   type FieldsOf,
-  type Manager,
   type ManyRelatedManager,
   type ReverseManyToOneManager,
 } from '../src';
-import { AsyncMixin, type AsyncManager } from '../mixins';
+import { AsyncMixin } from '../mixins';
 
-export class Topping extends AsyncMixin(Model) {
+export class Topping extends AsyncMixin<Topping>(Model) {
   static fields = {
     name: new CharField({ maxLength: 30, unique: true }),
     vegetarian: new BooleanField({ default: true }),
   };
   static meta = { ordering: ['name'] };
-  declare static objects: Manager<Topping>;
-  declare static aobjects: AsyncManager<Topping>;
   declare pizzaSet: ManyRelatedManager<Pizza>;
 }
 export interface Topping extends FieldsOf<typeof Topping.fields> {}
 
-export class Box extends AsyncMixin(Model) {
+export class Box extends AsyncMixin<Box>(Model) {
   static fields = {
     name: new CharField({ maxLength: 50 }),
   };
-  declare static objects: Manager<Box>;
-  declare static aobjects: AsyncManager<Box>;
   declare pizzaSet: ReverseManyToOneManager<Pizza>;
 }
 export interface Box extends FieldsOf<typeof Box.fields> {}
 
-export class Price extends AsyncMixin(Model) {
+export class Price extends AsyncMixin<Price>(Model) {
   static fields = {
     amount: new DecimalField({ maxDigits: 10, decimalPlaces: 2 }),
     currency: new CharField({ maxLength: 16, default: 'usd' }),
   };
-  declare static objects: Manager<Price>;
-  declare static aobjects: AsyncManager<Price>;
   /** Reverse one-to-one; reading it without a pizza throws Pizza.DoesNotExist. */
   declare pizza: Pizza;
 }
 export interface Price extends FieldsOf<typeof Price.fields> {}
 
-export class Pizza extends AsyncMixin(Model) {
+export class Pizza extends AsyncMixin<Pizza>(Model) {
   static fields = {
     name: new CharField({ maxLength: 50 }),
     toppings: new ManyToManyField(() => Topping),
@@ -64,20 +58,16 @@ export class Pizza extends AsyncMixin(Model) {
     price: new OneToOneField(() => Price, { onDelete: CASCADE }),
   };
   static meta = { ordering: ['name'] };
-  declare static objects: Manager<Pizza>;
-  declare static aobjects: AsyncManager<Pizza>;
 }
 export interface Pizza extends FieldsOf<typeof Pizza.fields> {}
 
-export class Question extends AsyncMixin(Model) {
+export class Question extends AsyncMixin<Question>(Model) {
   static fields = {
     questionText: new CharField({ maxLength: 200 }),
     pubDate: new DateTimeField(),
     details: new TextField({ blank: true }),
   };
   static meta = { ordering: ['-pubDate'], getLatestBy: 'pubDate' };
-  declare static objects: Manager<Question>;
-  declare static aobjects: AsyncManager<Question>;
   declare choiceSet: ReverseManyToOneManager<Choice>;
 
   /** Published within the last day (Django tutorial). */
@@ -88,14 +78,12 @@ export class Question extends AsyncMixin(Model) {
 }
 export interface Question extends FieldsOf<typeof Question.fields> {}
 
-export class Choice extends AsyncMixin(Model) {
+export class Choice extends AsyncMixin<Choice>(Model) {
   static fields = {
     question: new ForeignKey(() => Question, { onDelete: CASCADE }),
     choiceText: new CharField({ maxLength: 200 }),
     votes: new IntegerField({ default: 0 }),
   };
   static meta = { ordering: ['id'] };
-  declare static objects: Manager<Choice>;
-  declare static aobjects: AsyncManager<Choice>;
 }
 export interface Choice extends FieldsOf<typeof Choice.fields> {}

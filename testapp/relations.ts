@@ -17,16 +17,15 @@ import {
   SET_DEFAULT,
   SET_NULL,
   type FieldsOf,
-  type Manager,
   type ManyRelatedManager,
   type ReverseManyToOneManager,
 } from '../src';
-import { AsyncMixin, type AsyncManager } from '../mixins';
+import { AsyncMixin } from '../mixins';
 
 // ---------------------------------------------------------------- self-references
 
 /** A ForeignKey to self (mentor), a symmetrical M2M to self (friends), an asymmetrical one (following). */
-export class Person extends AsyncMixin(Model) {
+export class Person extends AsyncMixin<Person>(Model) {
   static fields = {
     name: new CharField({ maxLength: 50 }),
     mentor: new ForeignKey(() => Person, { null: true, onDelete: SET_NULL, relatedName: 'mentees' }),
@@ -34,53 +33,45 @@ export class Person extends AsyncMixin(Model) {
     following: new ManyToManyField(() => Person, { symmetrical: false, relatedName: 'followers' }),
   };
   static meta = { ordering: ['name'] };
-  declare static objects: Manager<Person>;
-  declare static aobjects: AsyncManager<Person>;
   declare mentees: ReverseManyToOneManager<Person>;
   declare followers: ManyRelatedManager<Person>;
 }
 export interface Person extends FieldsOf<typeof Person.fields> {}
 
 /** A tree: deleting a node cascades to its whole subtree. */
-export class Category extends AsyncMixin(Model) {
+export class Category extends AsyncMixin<Category>(Model) {
   static fields = {
     name: new CharField({ maxLength: 50 }),
     parent: new ForeignKey(() => Category, { null: true, onDelete: CASCADE, relatedName: 'children' }),
   };
   static meta = { ordering: ['name'] };
-  declare static objects: Manager<Category>;
-  declare static aobjects: AsyncManager<Category>;
   declare children: ReverseManyToOneManager<Category>;
 }
 export interface Category extends FieldsOf<typeof Category.fields> {}
 
 // ---------------------------------------------------------------- explicit through model
 
-export class Musician extends AsyncMixin(Model) {
+export class Musician extends AsyncMixin<Musician>(Model) {
   static fields = {
     name: new CharField({ maxLength: 50 }),
   };
   static meta = { ordering: ['name'] };
-  declare static objects: Manager<Musician>;
-  declare static aobjects: AsyncManager<Musician>;
   declare bands: ManyRelatedManager<Band>;
   declare membershipSet: ReverseManyToOneManager<Membership>;
 }
 export interface Musician extends FieldsOf<typeof Musician.fields> {}
 
-export class Band extends AsyncMixin(Model) {
+export class Band extends AsyncMixin<Band>(Model) {
   static fields = {
     name: new CharField({ maxLength: 50 }),
     members: new ManyToManyField(() => Musician, { through: () => Membership, relatedName: 'bands' }),
   };
   static meta = { ordering: ['name'] };
-  declare static objects: Manager<Band>;
-  declare static aobjects: AsyncManager<Band>;
   declare membershipSet: ReverseManyToOneManager<Membership>;
 }
 export interface Band extends FieldsOf<typeof Band.fields> {}
 
-export class Membership extends AsyncMixin(Model) {
+export class Membership extends AsyncMixin<Membership>(Model) {
   static fields = {
     band: new ForeignKey(() => Band, { onDelete: CASCADE }),
     musician: new ForeignKey(() => Musician, { onDelete: CASCADE }),
@@ -88,38 +79,33 @@ export class Membership extends AsyncMixin(Model) {
     since: new IntegerField({ null: true }),
   };
   static meta = { ordering: ['id'] };
-  declare static objects: Manager<Membership>;
-  declare static aobjects: AsyncManager<Membership>;
 }
 export interface Membership extends FieldsOf<typeof Membership.fields> {}
 
 // ---------------------------------------------------------------- reverse names and toField
 
-export class Author extends AsyncMixin(Model) {
+export class Author extends AsyncMixin<Author>(Model) {
   static fields = {
     name: new CharField({ maxLength: 50 }),
     handle: new CharField({ maxLength: 30, unique: true }),
   };
   static meta = { ordering: ['name'] };
-  declare static objects: Manager<Author>;
-  declare static aobjects: AsyncManager<Author>;
-  declare articles: ReverseManyToOneManager<Article>;
+  /** relatedQueryName 'article': reverse lookups say `article__title`. */
+  declare articles: ReverseManyToOneManager<Article, 'article'>;
   declare reviews: ReverseManyToOneManager<Review>;
   declare profile: AuthorProfile;
 }
 export interface Author extends FieldsOf<typeof Author.fields> {}
 
-export class Tag extends AsyncMixin(Model) {
+export class Tag extends AsyncMixin<Tag>(Model) {
   static fields = {
     label: new CharField({ maxLength: 30 }),
   };
   static meta = { ordering: ['label'] };
-  declare static objects: Manager<Tag>;
-  declare static aobjects: AsyncManager<Tag>;
 }
 export interface Tag extends FieldsOf<typeof Tag.fields> {}
 
-export class Article extends AsyncMixin(Model) {
+export class Article extends AsyncMixin<Article>(Model) {
   static fields = {
     title: new CharField({ maxLength: 100 }),
     author: new ForeignKey(() => Author, { onDelete: CASCADE, relatedName: 'articles', relatedQueryName: 'article' }),
@@ -128,44 +114,36 @@ export class Article extends AsyncMixin(Model) {
     tags: new ManyToManyField(() => Tag, { relatedName: '+' }),
   };
   static meta = { ordering: ['title'] };
-  declare static objects: Manager<Article>;
-  declare static aobjects: AsyncManager<Article>;
 }
 export interface Article extends FieldsOf<typeof Article.fields> {}
 
 /** A foreign key to a unique non-primary-key column of the target. */
-export class Review extends AsyncMixin(Model) {
+export class Review extends AsyncMixin<Review>(Model) {
   static fields = {
     author: new ForeignKey(() => Author, { onDelete: CASCADE, toField: 'handle', relatedName: 'reviews' }),
     stars: new IntegerField({ default: 3 }),
   };
   static meta = { ordering: ['id'] };
-  declare static objects: Manager<Review>;
-  declare static aobjects: AsyncManager<Review>;
 }
 export interface Review extends FieldsOf<typeof Review.fields> {}
 
 /** A one-to-one with a custom reverse accessor. */
-export class AuthorProfile extends AsyncMixin(Model) {
+export class AuthorProfile extends AsyncMixin<AuthorProfile>(Model) {
   static fields = {
     author: new OneToOneField(() => Author, { onDelete: CASCADE, relatedName: 'profile' }),
     bio: new CharField({ maxLength: 200, blank: true }),
   };
-  declare static objects: Manager<AuthorProfile>;
-  declare static aobjects: AsyncManager<AuthorProfile>;
 }
 export interface AuthorProfile extends FieldsOf<typeof AuthorProfile.fields> {}
 
 // ---------------------------------------------------------------- one foreign key per onDelete rule
 
 /** The row every *Ref model points at. */
-export class Target extends AsyncMixin(Model) {
+export class Target extends AsyncMixin<Target>(Model) {
   static fields = {
     name: new CharField({ maxLength: 50, unique: true }),
   };
   static meta = { ordering: ['name'] };
-  declare static objects: Manager<Target>;
-  declare static aobjects: AsyncManager<Target>;
   declare cascadeRefSet: ReverseManyToOneManager<CascadeRef>;
   declare protectRefSet: ReverseManyToOneManager<ProtectRef>;
 }
@@ -176,117 +154,95 @@ export function fallbackTargetPk(): number {
   return Target.objects.get({ name: 'fallback' }).pk as number;
 }
 
-export class CascadeRef extends AsyncMixin(Model) {
+export class CascadeRef extends AsyncMixin<CascadeRef>(Model) {
   static fields = {
     name: new CharField({ maxLength: 50 }),
     target: new ForeignKey(() => Target, { onDelete: CASCADE }),
   };
-  declare static objects: Manager<CascadeRef>;
-  declare static aobjects: AsyncManager<CascadeRef>;
 }
 export interface CascadeRef extends FieldsOf<typeof CascadeRef.fields> {}
 
-export class ProtectRef extends AsyncMixin(Model) {
+export class ProtectRef extends AsyncMixin<ProtectRef>(Model) {
   static fields = {
     name: new CharField({ maxLength: 50 }),
     target: new ForeignKey(() => Target, { onDelete: PROTECT }),
   };
-  declare static objects: Manager<ProtectRef>;
-  declare static aobjects: AsyncManager<ProtectRef>;
 }
 export interface ProtectRef extends FieldsOf<typeof ProtectRef.fields> {}
 
-export class RestrictRef extends AsyncMixin(Model) {
+export class RestrictRef extends AsyncMixin<RestrictRef>(Model) {
   static fields = {
     name: new CharField({ maxLength: 50 }),
     target: new ForeignKey(() => Target, { onDelete: RESTRICT }),
   };
-  declare static objects: Manager<RestrictRef>;
-  declare static aobjects: AsyncManager<RestrictRef>;
 }
 export interface RestrictRef extends FieldsOf<typeof RestrictRef.fields> {}
 
-export class SetNullRef extends AsyncMixin(Model) {
+export class SetNullRef extends AsyncMixin<SetNullRef>(Model) {
   static fields = {
     name: new CharField({ maxLength: 50 }),
     target: new ForeignKey(() => Target, { null: true, onDelete: SET_NULL }),
   };
-  declare static objects: Manager<SetNullRef>;
-  declare static aobjects: AsyncManager<SetNullRef>;
 }
 export interface SetNullRef extends FieldsOf<typeof SetNullRef.fields> {}
 
-export class SetDefaultRef extends AsyncMixin(Model) {
+export class SetDefaultRef extends AsyncMixin<SetDefaultRef>(Model) {
   static fields = {
     name: new CharField({ maxLength: 50 }),
     target: new ForeignKey(() => Target, { null: true, onDelete: SET_DEFAULT, default: fallbackTargetPk }),
   };
-  declare static objects: Manager<SetDefaultRef>;
-  declare static aobjects: AsyncManager<SetDefaultRef>;
 }
 export interface SetDefaultRef extends FieldsOf<typeof SetDefaultRef.fields> {}
 
 /** SET(function): the function returns the instance to point at. */
-export class SetValueRef extends AsyncMixin(Model) {
+export class SetValueRef extends AsyncMixin<SetValueRef>(Model) {
   static fields = {
     name: new CharField({ maxLength: 50 }),
     target: new ForeignKey(() => Target, { null: true, onDelete: SET(() => Target.objects.get({ name: 'fallback' })) }),
   };
-  declare static objects: Manager<SetValueRef>;
-  declare static aobjects: AsyncManager<SetValueRef>;
 }
 export interface SetValueRef extends FieldsOf<typeof SetValueRef.fields> {}
 
 /** DO_NOTHING with the FOREIGN KEY constraint: the database refuses a dangling key at commit. */
-export class DoNothingRef extends AsyncMixin(Model) {
+export class DoNothingRef extends AsyncMixin<DoNothingRef>(Model) {
   static fields = {
     name: new CharField({ maxLength: 50 }),
     target: new ForeignKey(() => Target, { onDelete: DO_NOTHING }),
   };
-  declare static objects: Manager<DoNothingRef>;
-  declare static aobjects: AsyncManager<DoNothingRef>;
 }
 export interface DoNothingRef extends FieldsOf<typeof DoNothingRef.fields> {}
 
 /** DO_NOTHING without a constraint: the dangling key stays. */
-export class LooseRef extends AsyncMixin(Model) {
+export class LooseRef extends AsyncMixin<LooseRef>(Model) {
   static fields = {
     name: new CharField({ maxLength: 50 }),
     target: new ForeignKey(() => Target, { onDelete: DO_NOTHING, dbConstraint: false }),
   };
-  declare static objects: Manager<LooseRef>;
-  declare static aobjects: AsyncManager<LooseRef>;
 }
 export interface LooseRef extends FieldsOf<typeof LooseRef.fields> {}
 
 // ---------------------------------------------------------------- RESTRICT reached through another CASCADE (Django docs)
 
-export class Artist extends AsyncMixin(Model) {
+export class Artist extends AsyncMixin<Artist>(Model) {
   static fields = {
     name: new CharField({ maxLength: 50 }),
   };
-  declare static objects: Manager<Artist>;
-  declare static aobjects: AsyncManager<Artist>;
 }
 export interface Artist extends FieldsOf<typeof Artist.fields> {}
 
-export class Album extends AsyncMixin(Model) {
+export class Album extends AsyncMixin<Album>(Model) {
   static fields = {
     artist: new ForeignKey(() => Artist, { onDelete: CASCADE }),
     title: new CharField({ maxLength: 50 }),
   };
-  declare static objects: Manager<Album>;
-  declare static aobjects: AsyncManager<Album>;
 }
 export interface Album extends FieldsOf<typeof Album.fields> {}
 
-export class Song extends AsyncMixin(Model) {
+export class Song extends AsyncMixin<Song>(Model) {
   static fields = {
     artist: new ForeignKey(() => Artist, { onDelete: CASCADE }),
     album: new ForeignKey(() => Album, { onDelete: RESTRICT }),
     title: new CharField({ maxLength: 50 }),
   };
-  declare static objects: Manager<Song>;
-  declare static aobjects: AsyncManager<Song>;
 }
 export interface Song extends FieldsOf<typeof Song.fields> {}

@@ -20,6 +20,7 @@ import {
   type ErrorDict,
   type Model,
   type ModelClass,
+  type PkValue,
 } from '../src';
 import type { AsyncManager, AsyncModelInstance, AsyncQuerySet } from '../mixins';
 import { HttpError, reply, Router, type Reply, type Request } from './http';
@@ -174,7 +175,7 @@ function crud<T extends Model & AsyncModelInstance>(router: Router, resource: Re
   const shown = resource.detailQuery?.(model.aobjects.all()) ?? model.aobjects.all();
   const summary = resource.summary ?? ((instance: T) => instance.toJSON());
   const save = resource.save ?? ((instance: T, body: Record<string, unknown>) => saveFields(instance, body, resource.writable));
-  const show = async (pk: unknown) => resource.detail(await shown.get({ pk }));
+  const show = async (pk: unknown) => resource.detail(await shown.get({ pk: pk as PkValue }));
 
   router.get(path, async (request) => {
     const page = await paginate(request, filtered(listed, request.query, resource.filterable));

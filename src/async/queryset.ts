@@ -4,13 +4,31 @@ import type { QueryOptions } from '../query/async-bridge';
 import type { Expression, OrderBy } from '../query/expressions';
 import type { PrefetchSpec } from '../query/prefetch';
 import type { Query } from '../query/query';
-import { QuerySet, type CreateValues, type FilterArg, type Lookups, type ValuesListOptions } from '../query/queryset';
+import { QuerySet, type CreateValues, type FilterArg, type FilterArgs, type FilterArgsWithOptions, type ValuesListOptions } from '../query/queryset';
+import type {
+  AllValuesRow,
+  AnnotationValues,
+  CheckedAggregates,
+  CheckedLookups,
+  CheckedOrdering,
+  CheckedPath,
+  CheckedRelationPath,
+  ConcreteFieldName,
+  Defaults,
+  FieldName,
+  UpdateValues,
+  ValuesRow,
+  ValuesTuple,
+} from '../query/typed';
+
+/** valuesList names, each checked. */
+type CheckedNames<T, N extends readonly string[], A> = { [I in keyof N]: CheckedPath<T, N[I], A> };
 import type { AddOptions, RelatedManager } from '../query/related-managers';
 import { evaluate, fetchRows, splitQueryOptions } from './executor';
 
 const DEFAULT_CHUNK_SIZE = 2000;
 
-type Sendable<V> = V extends AsyncQuerySet<infer T, infer R> ? QuerySet<T, R> : V;
+type Sendable<V> = V extends AsyncQuerySet<infer T, infer R, infer A> ? QuerySet<T, R, A> : V;
 
 /** Querysets given to chaining calls (union, `__in`) may be async ones; the sync core gets their sync twin. */
 function unwrap<V>(value: V): Sendable<V> {
@@ -22,8 +40,8 @@ function unwrap<V>(value: V): Sendable<V> {
  * on this thread (so mistakes fail at once); evaluation sends the recorded chain to a pool worker.
  * A queryset is thenable (`await qs` is `await qs.eval()`) and async-iterable (streamed in chunks).
  */
-export class AsyncQuerySet<T extends Model = Model, R = T> implements PromiseLike<R[]>, AsyncIterable<R> {
-  constructor(readonly sync: QuerySet<T, R>) {}
+export class AsyncQuerySet<T = Model, R = T, A = {}> implements PromiseLike<R[]>, AsyncIterable<R> {
+  constructor(readonly sync: QuerySet<T, R, A>) {}
 
   /** The query AST, so an async queryset can be the value of an `__in` lookup or a Subquery. */
   get query(): Query {
@@ -34,83 +52,90 @@ export class AsyncQuerySet<T extends Model = Model, R = T> implements PromiseLik
     return this.sync.model;
   }
 
-  protected wrap<R2>(queryset: QuerySet<T, R2>): AsyncQuerySet<T, R2> {
+  protected wrap<R2, A2 = A>(queryset: QuerySet<T, R2, A2>): AsyncQuerySet<T, R2, A2> {
     return new AsyncQuerySet(queryset);
+  }
+
+  /** The sync twin without compile-time key checks: the signatures here check, then forward. */
+  private get unchecked(): QuerySet<any, any, any> {
+    return this.sync;
   }
 
   // ------------------------------------------------------------------ chaining (synchronous)
 
-  all(): AsyncQuerySet<T, R> {
+  all(): AsyncQuerySet<T, R, A> {
     return this.wrap(this.sync.all());
   }
-  filter(...args: FilterArg[]): AsyncQuerySet<T, R> {
-    return this.wrap(this.sync.filter(...args.map(unwrapLookups)));
+  filter<const Args extends readonly unknown[]>(...args: FilterArgs<T, Args, A>): AsyncQuerySet<T, R, A> {
+    return this.wrap(this.unchecked.filter(...(args as unknown as FilterArg[]).map(unwrapLookups)));
   }
-  exclude(...args: FilterArg[]): AsyncQuerySet<T, R> {
-    return this.wrap(this.sync.exclude(...args.map(unwrapLookups)));
+  exclude<const Args extends readonly unknown[]>(...args: FilterArgs<T, Args, A>): AsyncQuerySet<T, R, A> {
+    return this.wrap(this.unchecked.exclude(...(args as unknown as FilterArg[]).map(unwrapLookups)));
   }
-  orderBy(...fields: Array<string | OrderBy | Expression>): AsyncQuerySet<T, R> {
-    return this.wrap(this.sync.orderBy(...fields));
+  orderBy<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A> | OrderBy | Expression>): AsyncQuerySet<T, R, A> {
+    return this.wrap(this.unchecked.orderBy(...fields));
   }
-  reverse(): AsyncQuerySet<T, R> {
+  reverse(): AsyncQuerySet<T, R, A> {
     return this.wrap(this.sync.reverse());
   }
-  distinct(...fields: string[]): AsyncQuerySet<T, R> {
+  distinct(...fields: string[]): AsyncQuerySet<T, R, A> {
     return this.wrap(this.sync.distinct(...fields));
   }
-  values<K extends string>(...names: K[]): AsyncQuerySet<T, Record<K, unknown>> {
-    return this.wrap(this.sync.values(...names));
+  values(): AsyncQuerySet<T, AllValuesRow<T, A>, A>;
+  values<N extends string>(...names: Array<CheckedPath<T, N, A>>): AsyncQuerySet<T, ValuesRow<T, N, A>, A>;
+  values(...names: string[]): AsyncQuerySet<T, unknown, A> {
+    return this.wrap(this.unchecked.values(...names));
   }
-  valuesList(...names: string[]): AsyncQuerySet<T, unknown[]>;
-  valuesList(...args: [...names: string[], options: { flat: true }]): AsyncQuerySet<T, unknown>;
-  valuesList(...args: [...names: string[], options: { named: true }]): AsyncQuerySet<T, Record<string, unknown>>;
-  valuesList(...args: [...names: string[], options: ValuesListOptions]): AsyncQuerySet<T, unknown[]>;
-  valuesList(...args: Array<string | ValuesListOptions>): AsyncQuerySet<T, unknown> {
-    return this.wrap((this.sync.valuesList as (...a: unknown[]) => QuerySet<T, unknown>)(...args));
+  valuesList<const N extends readonly string[]>(...names: CheckedNames<T, N, A>): AsyncQuerySet<T, ValuesTuple<T, N, A>, A>;
+  valuesList<N extends string = 'pk'>(...args: [...name: [CheckedPath<T, N, A>] | [], options: { flat: true }]): AsyncQuerySet<T, ValuesTuple<T, [N], A>[0], A>;
+  valuesList<const N extends readonly string[]>(...args: [...names: CheckedNames<T, N, A>, options: { named: true }]): AsyncQuerySet<T, ValuesRow<T, N[number], A>, A>;
+  valuesList<const N extends readonly string[]>(...args: [...names: CheckedNames<T, N, A>, options: ValuesListOptions]): AsyncQuerySet<T, unknown, A>;
+  valuesList(...args: Array<string | ValuesListOptions>): AsyncQuerySet<T, unknown, A> {
+    return this.wrap((this.sync.valuesList as (...a: unknown[]) => QuerySet<T, unknown, A>)(...args));
   }
-  annotate(annotations: Record<string, unknown>): AsyncQuerySet<T, R> {
-    return this.wrap(this.sync.annotate(annotations));
+  annotate<E extends Record<string, unknown>>(annotations: E & CheckedAggregates<T, E, A>): AsyncQuerySet<T, R & AnnotationValues<T, E>, A & AnnotationValues<T, E>> {
+    return this.wrap(this.sync.annotate<E>(annotations));
   }
-  alias(annotations: Record<string, unknown>): AsyncQuerySet<T, R> {
-    return this.wrap(this.sync.alias(annotations));
+  alias<E extends Record<string, unknown>>(annotations: E & CheckedAggregates<T, E, A>): AsyncQuerySet<T, R, A & AnnotationValues<T, E>> {
+    return this.wrap(this.sync.alias<E>(annotations));
   }
-  selectRelated(...paths: string[]): AsyncQuerySet<T, R> {
-    return this.wrap(this.sync.selectRelated(...paths));
+  selectRelated<N extends string = never>(...paths: Array<CheckedRelationPath<T, N>>): AsyncQuerySet<T, R, A> {
+    return this.wrap(this.unchecked.selectRelated(...paths));
   }
-  prefetchRelated(...lookups: Array<string | PrefetchSpec>): AsyncQuerySet<T, R> {
-    return this.wrap(this.sync.prefetchRelated(...lookups));
+  prefetchRelated<N extends string = never>(...lookups: Array<CheckedRelationPath<T, N, true> | PrefetchSpec | null>): AsyncQuerySet<T, R, A> {
+    return this.wrap(this.unchecked.prefetchRelated(...lookups));
   }
-  defer(...fields: string[]): AsyncQuerySet<T, R> {
+  defer(...fields: Array<FieldName<T>>): AsyncQuerySet<T, R, A> {
     return this.wrap(this.sync.defer(...fields));
   }
-  only(...fields: string[]): AsyncQuerySet<T, R> {
+  only(...fields: Array<FieldName<T>>): AsyncQuerySet<T, R, A> {
     return this.wrap(this.sync.only(...fields));
   }
-  using(alias: string): AsyncQuerySet<T, R> {
+  using(alias: string): AsyncQuerySet<T, R, A> {
     return this.wrap(this.sync.using(alias));
   }
-  none(): AsyncQuerySet<T, R> {
+  none(): AsyncQuerySet<T, R, A> {
     return this.wrap(this.sync.none());
   }
-  union(...args: Array<QuerySet<any, any> | AsyncQuerySet<any, any> | { all?: boolean }>): AsyncQuerySet<T, R> {
+  union(...args: Array<QuerySet<any, any, any> | AsyncQuerySet<any, any, any> | { all?: boolean }>): AsyncQuerySet<T, R, A> {
     return this.wrap(this.sync.union(...args.map(unwrap)));
   }
-  intersection(...others: Array<QuerySet<any, any> | AsyncQuerySet<any, any>>): AsyncQuerySet<T, R> {
+  intersection(...others: Array<QuerySet<any, any, any> | AsyncQuerySet<any, any, any>>): AsyncQuerySet<T, R, A> {
     return this.wrap(this.sync.intersection(...others.map(unwrap)));
   }
-  difference(...others: Array<QuerySet<any, any> | AsyncQuerySet<any, any>>): AsyncQuerySet<T, R> {
+  difference(...others: Array<QuerySet<any, any, any> | AsyncQuerySet<any, any, any>>): AsyncQuerySet<T, R, A> {
     return this.wrap(this.sync.difference(...others.map(unwrap)));
   }
-  slice(start: number, end?: number): AsyncQuerySet<T, R> {
+  slice(start: number, end?: number): AsyncQuerySet<T, R, A> {
     return this.wrap(this.sync.slice(start, end));
   }
-  and(other: QuerySet<T, any> | AsyncQuerySet<T, any>): AsyncQuerySet<T, R> {
+  and(other: QuerySet<T, any, any> | AsyncQuerySet<T, any, any>): AsyncQuerySet<T, R, A> {
     return this.wrap(this.sync.and(unwrap(other)));
   }
-  or(other: QuerySet<T, any> | AsyncQuerySet<T, any>): AsyncQuerySet<T, R> {
+  or(other: QuerySet<T, any, any> | AsyncQuerySet<T, any, any>): AsyncQuerySet<T, R, A> {
     return this.wrap(this.sync.or(unwrap(other)));
   }
-  selectForUpdate(): AsyncQuerySet<T, R> {
+  selectForUpdate(): AsyncQuerySet<T, R, A> {
     return this.wrap(this.sync.selectForUpdate());
   }
 
@@ -126,34 +151,37 @@ export class AsyncQuerySet<T extends Model = Model, R = T> implements PromiseLik
   then<A = R[], B = never>(onfulfilled?: ((value: R[]) => A | PromiseLike<A>) | null, onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
     return this.eval().then(onfulfilled, onrejected);
   }
-  get(...args: Array<FilterArg | QueryOptions>): Promise<T> {
+  get<const Args extends readonly unknown[]>(...args: FilterArgsWithOptions<T, Args, A>): Promise<R> {
     return this.run('get', args);
   }
   create(values?: CreateValues<T>, options?: QueryOptions): Promise<T> {
     return this.run('create', [values ?? {}, ...(options ? [options] : [])]);
   }
-  getOrCreate(lookups?: Lookups, options?: { defaults?: Lookups } & QueryOptions): Promise<[T, boolean]> {
+  getOrCreate<L extends object = {}>(lookups?: CheckedLookups<T, L>, options?: { defaults?: Defaults<T> } & QueryOptions): Promise<[T, boolean]> {
     return this.run('getOrCreate', [lookups ?? {}, options ?? {}]);
   }
-  updateOrCreate(lookups?: Lookups, options?: { defaults?: Lookups; createDefaults?: Lookups } & QueryOptions): Promise<[T, boolean]> {
+  updateOrCreate<L extends object = {}>(
+    lookups?: CheckedLookups<T, L>,
+    options?: { defaults?: Defaults<T>; createDefaults?: Defaults<T> } & QueryOptions,
+  ): Promise<[T, boolean]> {
     return this.run('updateOrCreate', [lookups ?? {}, options ?? {}]);
   }
   bulkCreate(objects: readonly T[], options?: { batchSize?: number; ignoreConflicts?: boolean } & QueryOptions): Promise<T[]> {
     return this.run('bulkCreate', [objects, options ?? {}]);
   }
-  bulkUpdate(objects: readonly T[], fields: readonly string[], options?: { batchSize?: number } & QueryOptions): Promise<number> {
+  bulkUpdate(objects: readonly T[], fields: ReadonlyArray<ConcreteFieldName<T>>, options?: { batchSize?: number } & QueryOptions): Promise<number> {
     return this.run('bulkUpdate', [objects, fields, options ?? {}]);
   }
   count(options?: QueryOptions): Promise<number> {
     return this.run('count', options ? [options] : []);
   }
-  inBulk(ids?: readonly unknown[] | null, options?: { fieldName?: string } & QueryOptions): Promise<Map<any, T>> {
+  inBulk(ids?: readonly unknown[] | null, options?: { fieldName?: FieldName<T> } & QueryOptions): Promise<Map<any, T>> {
     return this.run('inBulk', [ids ?? null, options ?? {}]);
   }
-  latest(...fields: string[]): Promise<T> {
+  latest<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A>>): Promise<T> {
     return this.run('latest', fields);
   }
-  earliest(...fields: string[]): Promise<T> {
+  earliest<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A>>): Promise<T> {
     return this.run('earliest', fields);
   }
   first(options?: QueryOptions): Promise<T | null> {
@@ -162,7 +190,7 @@ export class AsyncQuerySet<T extends Model = Model, R = T> implements PromiseLik
   last(options?: QueryOptions): Promise<T | null> {
     return this.run('last', options ? [options] : []);
   }
-  aggregate(aggregates: Record<string, Expression>, options?: QueryOptions): Promise<Record<string, unknown>> {
+  aggregate<E extends Record<string, Expression>>(aggregates: E & CheckedAggregates<T, E, A>, options?: QueryOptions): Promise<AnnotationValues<T, E>> {
     return this.run('aggregate', [aggregates, ...(options ? [options] : [])]);
   }
   exists(options?: QueryOptions): Promise<boolean> {
@@ -171,7 +199,7 @@ export class AsyncQuerySet<T extends Model = Model, R = T> implements PromiseLik
   contains(object: T, options?: QueryOptions): Promise<boolean> {
     return this.run('contains', [object, ...(options ? [options] : [])]);
   }
-  update(values: Lookups, options?: QueryOptions): Promise<number> {
+  update(values: UpdateValues<T>, options?: QueryOptions): Promise<number> {
     return this.run('update', [values, ...(options ? [options] : [])]);
   }
   delete(options?: QueryOptions): Promise<DeleteResult> {
@@ -199,10 +227,10 @@ export class AsyncQuerySet<T extends Model = Model, R = T> implements PromiseLik
     const query = base.query;
     const pkIndex = base.pkColumnIndex();
     const byKey = pkIndex !== null && !base.isOrdered() && !query.isSliced && !query.combinator;
-    const keyed = byKey ? base.orderBy('pk') : base;
+    const keyed: QuerySet<T, R, A> = byKey ? (this.unchecked.orderBy('pk') as QuerySet<T, R, A>) : base;
     const page = (after: unknown, offset: number) => {
       if (!byKey) return fetchRows(keyed.slice(offset, offset + chunkSize), queryOptions);
-      return fetchRows((after === undefined ? keyed : keyed.filter({ pk__gt: after })).slice(0, chunkSize), queryOptions);
+      return fetchRows((after === undefined ? keyed : (keyed as QuerySet<any, R, A>).filter({ pk__gt: after as number | string })).slice(0, chunkSize), queryOptions);
     };
     const hydrate = keyed.rowHydrator();
     return {
@@ -253,28 +281,31 @@ function unwrapLookups(arg: FilterArg): FilterArg {
 }
 
 /** `Model.aobjects`. */
-export class AsyncManager<T extends Model = Model> extends AsyncQuerySet<T, T> {
+export class AsyncManager<T = Model> extends AsyncQuerySet<T, T> {
   /** Instances from hand-written SQL (`?` placeholders), run in a worker. */
   raw(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<T[]> {
     return this.run('raw', [sql, params, ...(options ? [options] : [])]);
   }
 }
 
-/** `box.a.pizzaSet`, `pizza.a.toppings`: an async queryset over the related rows plus the relation's writes. */
-export class AsyncRelatedManager<T extends Model = Model> extends AsyncQuerySet<T, T> {
-  constructor(readonly manager: RelatedManager<T>) {
+/**
+ * `box.a.pizzaSet`, `pizza.a.toppings`: an async queryset over the related rows plus the relation's writes,
+ * which accept instances of the related model (and, for many-to-many relations, primary keys: `K`).
+ */
+export class AsyncRelatedManager<T extends Model = Model, K = never> extends AsyncQuerySet<T, T> {
+  constructor(readonly manager: RelatedManager<T, any, K>) {
     super(manager);
   }
-  add(...args: Array<T | unknown | AddOptions>): Promise<void> {
+  add(...args: Array<T | K | AddOptions | QueryOptions>): Promise<void> {
     return this.run('add', args);
   }
-  remove(...args: Array<T | unknown | AddOptions>): Promise<void> {
+  remove(...args: Array<T | K | AddOptions | QueryOptions>): Promise<void> {
     return this.run('remove', args);
   }
   clear(options?: QueryOptions): Promise<void> {
     return this.run('clear', options ? [options] : []);
   }
-  set(objects: readonly unknown[], options?: AddOptions & { clear?: boolean } & QueryOptions): Promise<void> {
+  set(objects: ReadonlyArray<T | K>, options?: AddOptions & { clear?: boolean } & QueryOptions): Promise<void> {
     return this.run('set', [objects, options ?? {}]);
   }
   override create(values?: CreateValues<T>, options?: AddOptions & QueryOptions): Promise<T> {

@@ -27,6 +27,7 @@ driverErrorClasses.SqliteError = BetterSqlite3.SqliteError;
  * statement observation, SQLite errors turned into threadorm errors, and atomic blocks with savepoints.
  */
 export class Connection {
+  /** @internal The driver handle; left out of the published declarations, which then need no driver types. */
   readonly db: BetterSqlite3.Database;
   readonly label: string;
   /**

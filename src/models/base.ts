@@ -16,6 +16,7 @@ import { describeInstance, ForeignKey } from './fields/related';
 import { Options, type ModelMeta } from './options';
 import { insertRow, prepareValue, undefinedValueError, updateRow } from './persistence';
 import type { FieldMap, ModelClass, PkValue } from './types';
+import type { TypedModelClass } from './typing';
 
 /**
  * Per-instance bookkeeping, kept apart from the field values. The caches are made on first use: most
@@ -94,9 +95,17 @@ const errorClassCache = new WeakMap<Function, { doesNotExist: any; multiple: any
 export class Model {
   static fields: FieldMap = {};
   static meta?: ModelMeta;
-  /** The default manager; declare it per model for precise typing: `declare static objects: Manager<Pizza>`. */
+  /** The default manager; typed per model by `Model.typed<Pizza>()` / `AsyncMixin<Pizza>(Model)` in the heritage. */
   declare static readonly objects: Manager<any>;
   declare _state: ModelState;
+
+  /**
+   * This class, typed for the model `Self` that extends it: `class Memo extends Model.typed<Memo>()` makes
+   * `Memo.objects` a `Manager<Memo>` and `new Memo({...})` check its field values. At run time it is `Model`.
+   */
+  static typed<Self>(): TypedModelClass<Self, typeof Model> {
+    return this as unknown as TypedModelClass<Self, typeof Model>;
+  }
 
   /** Everything derived from the class: fields, columns, relations, table. */
   static get _meta(): Options {

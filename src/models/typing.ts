@@ -1,9 +1,10 @@
 import type { Field } from './fields/base';
 import type { ForeignKey, ManyToManyField } from './fields/related';
-import type { ModelClass } from './types';
+import type { InstanceOf, ModelClass } from './types';
 import type { ManyRelatedManager } from '../query/related-managers';
+import type { Manager } from '../query/manager';
+import type { CreateValues, PkOf } from '../query/typed';
 
-type InstanceOf<M> = M extends abstract new (...args: any[]) => infer I ? I : never;
 
 /** The value an instance exposes for a field declaration. */
 export type FieldValue<F> =
@@ -19,16 +20,29 @@ export type FieldValue<F> =
           : T
         : never;
 
-/** The raw key attributes of foreign keys: `box` gives `boxId`. */
+/** The field declared with `primaryKey: true` (or an AutoField), if any. */
+type PrimaryKeyName<F> = { [K in keyof F]: F[K] extends { readonly '~primaryKey': true } ? K : never }[keyof F];
+
+/** The primary-key value type: the declared key's, else the automatic `id`'s. */
+export type PrimaryKeyValue<F> = [PrimaryKeyName<F>] extends [never] ? number : F[PrimaryKeyName<F>] extends Field<infer T, any, any> ? T : never;
+
+/** The raw key attributes of foreign keys: `box` gives `boxId`, typed as the target's primary key. */
 type KeyAttributes<F> = {
-  [K in keyof F as F[K] extends ForeignKey<any, any> ? `${K & string}Id` : never]: F[K] extends ForeignKey<any, infer N>
+  [K in keyof F as F[K] extends ForeignKey<any, any> ? `${K & string}Id` : never]: F[K] extends ForeignKey<infer M, infer N>
     ? N extends true
-      ? number | string | null
-      : number | string
+      ? PkOf<InstanceOf<M>> | null
+      : PkOf<InstanceOf<M>>
     : never;
 };
 
-type AutoPk<F> = 'id' extends keyof F ? {} : { id: number };
+/** The automatic `id`, unless a field is the primary key. */
+type AutoPk<F> = [PrimaryKeyName<F>] extends [never] ? { id: number } : {};
+
+/** What query types read from an instance type: its field map and its key type (phantoms, never set). */
+export interface ModelTypeInfo<F> {
+  readonly '~fields': F;
+  readonly '~pk': PrimaryKeyValue<F>;
+}
 
 /**
  * Instance attributes typed from `static fields`, for a declaration merge:
@@ -39,6 +53,19 @@ export type FieldsOf<F extends Record<string, Field<any, any>>> = {
 } & {
   readonly [K in keyof F as F[K] extends ManyToManyField<any> ? K : never]: FieldValue<F[K]>;
 } & KeyAttributes<F> &
-  AutoPk<F>;
+  AutoPk<F> &
+  ModelTypeInfo<F>;
 
 export type { ModelClass };
+
+/**
+ * The static side of a model class typed for its instances `Self`: `objects` is a `Manager<Self>` and the
+ * constructor takes `Self`'s field values. TypeScript has no `this` type for static members, so a class
+ * names itself once, in its heritage: `class Memo extends Model.typed<Memo>()`, or for async models
+ * `class Pizza extends AsyncMixin<Pizza>(Model)`. `Extra` is what a mixin adds to instances.
+ */
+export type TypedModelClass<Self, Base extends abstract new (...args: any[]) => any, Extra = {}> = Omit<Base, 'objects' | 'prototype'> & {
+  readonly objects: Manager<Self>;
+  readonly prototype: InstanceType<Base> & Extra;
+  new (values?: CreateValues<Self>): InstanceType<Base> & Extra;
+};

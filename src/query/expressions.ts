@@ -424,6 +424,21 @@ class AvgAggregate extends DecimalAwareAggregate {
   }
 }
 
+/**
+ * An aggregate that remembers, for the compiler only, its kind and its source path, so `annotate()` and
+ * `aggregate()` results are typed (`Sum('amount')` over a DecimalField is `string | null`).
+ */
+export interface TypedAggregate<Kind extends string, Source> extends Aggregate {
+  readonly '~aggregate': Kind;
+  readonly '~source': Source;
+}
+
+/** `Count(...)`, `Sum(...)`, ...: callable with or without `new`. */
+export interface AggregateFactory<Kind extends string, DefaultSource = never> {
+  <const Source = DefaultSource>(source?: Source, options?: AggregateOptions): TypedAggregate<Kind, Source>;
+  new <const Source = DefaultSource>(source?: Source, options?: AggregateOptions): TypedAggregate<Kind, Source>;
+}
+
 /** Marker for querysets used as expressions; implemented by QuerySet (kept abstract here to avoid a cycle). */
 export interface QueryProvider {
   readonly query: Query;
@@ -508,10 +523,10 @@ export const Upper = callable(UpperExpression);
 export const Length = callable(LengthExpression);
 export const Concat = callable(ConcatExpression);
 export const Coalesce = callable(CoalesceExpression);
-export const Count = callable(CountAggregate);
-export const Sum = callable(SumAggregate);
-export const Avg = callable(AvgAggregate);
-export const Min = callable(MinAggregate);
-export const Max = callable(MaxAggregate);
+export const Count = callable(CountAggregate) as unknown as AggregateFactory<'count', '*'>;
+export const Sum = callable(SumAggregate) as unknown as AggregateFactory<'sum'>;
+export const Avg = callable(AvgAggregate) as unknown as AggregateFactory<'avg'>;
+export const Min = callable(MinAggregate) as unknown as AggregateFactory<'min'>;
+export const Max = callable(MaxAggregate) as unknown as AggregateFactory<'max'>;
 export const Subquery = callable(SubqueryExpression);
 export const Exists = callable(ExistsExpression);

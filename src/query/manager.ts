@@ -7,7 +7,7 @@ import type { ModelPlan } from './compiler';
 import { QuerySet } from './queryset';
 
 /** `Model.objects`: the queryset of all rows, plus `raw()`. */
-export class Manager<T extends Model = Model> extends QuerySet<T, T> {
+export class Manager<T = Model> extends QuerySet<T, T> {
   /** Instances from hand-written SQL with `?` placeholders; columns map to fields by column name. */
   raw(sql: string, params: readonly unknown[] = []): T[] {
     const meta = this.model._meta;

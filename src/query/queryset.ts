@@ -14,16 +14,44 @@ import { hydrateFlatRows, hydrateRows, rowBuilder } from './hydrate';
 import { normalizePrefetch, prefetchRelatedObjects, type PrefetchSpec } from './prefetch';
 import { Query, type RelatedTree } from './query';
 import { CompiledSql } from './sql-text';
+import type {
+  AllValuesRow,
+  AnnotationValues,
+  CheckedAggregates,
+  CheckedLookups,
+  CheckedOrdering,
+  CheckedPath,
+  CheckedRelationPath,
+  ConcreteFieldName,
+  CreateValues,
+  Defaults,
+  FieldName,
+  UpdateValues,
+  ValuesRow,
+  ValuesTuple,
+} from './typed';
 import { QNode } from './where';
 
-/** A lookups object: `{ name__startswith: 'M', box: obj }`. */
+/**
+ * A lookups object as the run-time sees it: `{ name__startswith: 'M', box: obj }`. Typed querysets check each
+ * key at compile time; a value of this type (keys built at run time) is accepted unchecked: the escape hatch.
+ */
 export type Lookups = Record<string, unknown>;
 export type FilterArg = Lookups | QNode | Expression;
 
-/** What a model's create()/constructor accepts: its field values (or expressions). */
-export type CreateValues<T> = unknown extends T
-  ? Record<string, any>
-  : { [K in keyof T as K extends keyof Model ? never : T[K] extends (...args: any[]) => any ? never : K]?: T[K] | Expression | null };
+/** One filter argument for model `T`, checked: a lookups object (`Arg` is the object written), a `Q` tree or an expression. */
+export type CheckedFilterArg<T, Arg, A = {}> =
+  Arg extends QNode<infer L> ? QNode<CheckedLookups<T, L, A>> : Arg extends Expression ? Arg : CheckedLookups<T, Arg, A>;
+
+/** The arguments of filter()/exclude()/get(), each checked. */
+export type FilterArgs<T, Args extends readonly unknown[], A = {}> = { [I in keyof Args]: CheckedFilterArg<T, Args[I], A> };
+
+/** Like FilterArgs, where an async call's trailing `{ signal, timeoutMs }` passes as it is. */
+export type FilterArgsWithOptions<T, Args extends readonly unknown[], A = {}> = {
+  [I in keyof Args]: [keyof Args[I]] extends [keyof QueryOptions] ? QueryOptions : CheckedFilterArg<T, Args[I], A>;
+};
+
+export type { CreateValues };
 
 export interface ValuesListOptions {
   flat?: boolean;
@@ -49,7 +77,11 @@ const BULK_UPDATE_BATCH = 100;
  * A lazy, immutable query over one model. Chaining returns a new QuerySet and records the step;
  * nothing touches the database until an evaluation method runs.
  */
-export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, Iterable<R> {
+/**
+ * `T` is the model, `R` the row type (instances, `values()` objects, tuples) and `A` the annotations added so
+ * far (their names become valid in filters, orderings and values).
+ */
+export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterable<R> {
   readonly model: ModelClass<T>;
   /** The recorded chain since the root, for replay in a worker. */
   steps: readonly ChainStep[] = [];
@@ -103,14 +135,19 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     return clone;
   }
 
+  /** This queryset without compile-time key checks, for internal calls with keys built at run time. */
+  protected get unchecked(): QuerySet<any, R, A> {
+    return this as unknown as QuerySet<any, R, A>;
+  }
+
   // ------------------------------------------------------------------ chaining
 
   /**
    * A new QuerySet with one more recorded step. Always a plain QuerySet, as Django's: a chain on a manager
    * is no manager (no `raw()`, no `add()`), but it remembers the manager it started from.
    */
-  protected chain<R2 = R>(method: string, args: readonly unknown[], mutate?: (query: Query) => void): QuerySet<T, R2> {
-    const clone = Object.create(QuerySet.prototype) as QuerySet<T, R2>;
+  protected chain<R2 = R, A2 = A>(method: string, args: readonly unknown[], mutate?: (query: Query) => void): QuerySet<T, R2, A2> {
+    const clone = Object.create(QuerySet.prototype) as QuerySet<T, R2, A2>;
     Object.assign(clone, this);
     clone.origin = { root: this.root, name: this.callName };
     clone.resultCache = null;
@@ -121,26 +158,26 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     return clone;
   }
 
-  all(): QuerySet<T, R> {
+  all(): QuerySet<T, R, A> {
     return this.chain('all', []);
   }
 
-  filter(...args: FilterArg[]): QuerySet<T, R> {
+  filter<const Args extends readonly unknown[]>(...args: FilterArgs<T, Args, A>): QuerySet<T, R, A> {
     return this.chain('filter', args, (query) => {
       query.assertCanFilter(this.call('filter'));
-      query.addFilter(args, false, this.call('filter'));
+      query.addFilter(args as unknown as unknown[], false, this.call('filter'));
     });
   }
 
-  exclude(...args: FilterArg[]): QuerySet<T, R> {
+  exclude<const Args extends readonly unknown[]>(...args: FilterArgs<T, Args, A>): QuerySet<T, R, A> {
     return this.chain('exclude', args, (query) => {
       query.assertCanFilter(this.call('exclude'));
-      query.addFilter(args, true, this.call('exclude'));
+      query.addFilter(args as unknown as unknown[], true, this.call('exclude'));
     });
   }
 
   /** Field names (`'-name'`, `'box__name'`, `'?'`) or expressions (`F('name').desc({ nullsLast: true })`). */
-  orderBy(...fields: Array<string | OrderBy | Expression>): QuerySet<T, R> {
+  orderBy<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A> | OrderBy | Expression>): QuerySet<T, R, A> {
     return this.chain('orderBy', fields, (query) => {
       if (query.isSliced) throw new TypeError(`${this.call('orderBy')}: cannot reorder a query once a slice has been taken.`);
       query.ordering = fields.map((item) => {
@@ -159,33 +196,34 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     });
   }
 
-  reverse(): QuerySet<T, R> {
+  reverse(): QuerySet<T, R, A> {
     return this.chain('reverse', [], (query) => {
       if (query.isSliced) throw new TypeError(`${this.call('reverse')}: cannot reverse a query once a slice has been taken.`);
       query.orderingReversed = !query.orderingReversed;
     });
   }
 
-  distinct(...fields: string[]): QuerySet<T, R> {
+  distinct(...fields: string[]): QuerySet<T, R, A> {
     return this.chain('distinct', fields, (query) => {
       if (fields.length) throw new NotSupportedError(`${this.call('distinct')}: DISTINCT ON fields is not supported by SQLite.`);
       query.distinct = true;
     });
   }
 
-  values<K extends string>(...names: K[]): QuerySet<T, Record<K, unknown>>;
-  values(...names: string[]): QuerySet<T, Record<string, unknown>> {
+  values(): QuerySet<T, AllValuesRow<T, A>, A>;
+  values<N extends string>(...names: Array<CheckedPath<T, N, A>>): QuerySet<T, ValuesRow<T, N, A>, A>;
+  values(...names: string[]): QuerySet<T, Record<string, unknown>, A> {
     return this.chain('values', names, (query) => {
       for (const name of names) if (!query.annotations.has(name)) query.resolveRef(name, this.call('values'));
       query.shape = { kind: 'values', names };
     });
   }
 
-  valuesList(...names: string[]): QuerySet<T, unknown[]>;
-  valuesList(...args: [...names: string[], options: { flat: true }]): QuerySet<T, unknown>;
-  valuesList(...args: [...names: string[], options: { named: true }]): QuerySet<T, Record<string, unknown>>;
-  valuesList(...args: [...names: string[], options: ValuesListOptions]): QuerySet<T, unknown[]>;
-  valuesList(...args: Array<string | ValuesListOptions>): QuerySet<T, unknown> {
+  valuesList<const N extends readonly string[]>(...names: CheckedNames<T, N, A>): QuerySet<T, ValuesTuple<T, N, A>, A>;
+  valuesList<N extends string = 'pk'>(...args: [...name: [CheckedPath<T, N, A>] | [], options: { flat: true }]): QuerySet<T, ValuesTuple<T, [N], A>[0], A>;
+  valuesList<const N extends readonly string[]>(...args: [...names: CheckedNames<T, N, A>, options: { named: true }]): QuerySet<T, NamedRow<T, N, A>, A>;
+  valuesList<const N extends readonly string[]>(...args: [...names: CheckedNames<T, N, A>, options: ValuesListOptions]): QuerySet<T, unknown, A>;
+  valuesList(...args: Array<string | ValuesListOptions>): QuerySet<T, unknown, A> {
     const last = args[args.length - 1];
     const options: ValuesListOptions = typeof last === 'object' && last !== null ? (last as ValuesListOptions) : {};
     const names = args.filter((arg): arg is string => typeof arg === 'string');
@@ -198,8 +236,8 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     });
   }
 
-  annotate(annotations: Record<string, unknown>): QuerySet<T, R> {
-    return this.chain('annotate', [annotations], (query) => {
+  annotate<E extends Record<string, unknown>>(annotations: E & CheckedAggregates<T, E, A>): QuerySet<T, R & AnnotationValues<T, E>, A & AnnotationValues<T, E>> {
+    return this.chain<R & AnnotationValues<T, E>, A & AnnotationValues<T, E>>('annotate', [annotations], (query) => {
       for (const [alias, expression] of Object.entries(annotations)) query.addAnnotation(alias, expression, true, this.call('annotate'));
       if (query.shape.kind !== 'models' && query.shape.names.length) {
         if (query.hasAggregateAnnotations) query.groupBy ??= [...query.shape.names];
@@ -208,14 +246,14 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     });
   }
 
-  alias(annotations: Record<string, unknown>): QuerySet<T, R> {
-    return this.chain('alias', [annotations], (query) => {
+  alias<E extends Record<string, unknown>>(annotations: E & CheckedAggregates<T, E, A>): QuerySet<T, R, A & AnnotationValues<T, E>> {
+    return this.chain<R, A & AnnotationValues<T, E>>('alias', [annotations], (query) => {
       for (const [alias, expression] of Object.entries(annotations)) query.addAnnotation(alias, expression, false, this.call('alias'));
     });
   }
 
   /** Follow foreign keys in the same query: `selectRelated('box', 'price__currency')`; no names: every non-null FK. */
-  selectRelated(...paths: string[]): QuerySet<T, R> {
+  selectRelated<N extends string = never>(...paths: Array<CheckedRelationPath<T, N>>): QuerySet<T, R, A> {
     return this.chain('selectRelated', paths, (query) => {
       if (query.shape.kind !== 'models') throw new TypeError(`${this.call('selectRelated')} cannot be combined with values().`);
       if (!paths.length) {
@@ -233,21 +271,21 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
   }
 
   /** Load related sets in one extra query each: `prefetchRelated('toppings', Prefetch('pizzaSet', { queryset }))`. */
-  prefetchRelated(...lookups: Array<string | PrefetchSpec>): QuerySet<T, R> {
+  prefetchRelated<N extends string = never>(...lookups: Array<CheckedRelationPath<T, N, true> | PrefetchSpec | null>): QuerySet<T, R, A> {
     const clone = this.chain<R>('prefetchRelated', lookups);
     if (lookups.length === 1 && lookups[0] === null) clone.prefetchSpecs = [];
-    else clone.prefetchSpecs.push(...lookups.map(normalizePrefetch));
+    else clone.prefetchSpecs.push(...(lookups as Array<string | PrefetchSpec>).map(normalizePrefetch));
     return clone;
   }
 
-  defer(...fields: string[]): QuerySet<T, R> {
+  defer(...fields: Array<FieldName<T>>): QuerySet<T, R, A> {
     return this.chain('defer', fields, (query) => {
       for (const name of fields) this.model._meta.getField(name);
       query.deferred = new Set([...(query.deferred ?? []), ...fields]);
     });
   }
 
-  only(...fields: string[]): QuerySet<T, R> {
+  only(...fields: Array<FieldName<T>>): QuerySet<T, R, A> {
     return this.chain('only', fields, (query) => {
       for (const name of fields) this.model._meta.getField(name);
       query.only = new Set(fields.map((name) => this.model._meta.getField(name).name));
@@ -256,31 +294,31 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
   }
 
   /** Database aliases: threadorm has one database, named 'default'. */
-  using(alias: string): QuerySet<T, R> {
+  using(alias: string): QuerySet<T, R, A> {
     return this.chain('using', [alias], () => {
       if (alias !== 'default') throw new FieldError(`${this.call('using')}: unknown database '${alias}'; the only database is 'default'.`);
     });
   }
 
-  none(): QuerySet<T, R> {
+  none(): QuerySet<T, R, A> {
     return this.chain('none', [], (query) => {
       query.empty = true;
     });
   }
 
-  union(...args: Array<QuerySet<any, any> | { all?: boolean }>): QuerySet<T, R> {
+  union(...args: Array<QuerySet<any, any> | { all?: boolean }>): QuerySet<T, R, A> {
     return this.combine('UNION', 'union', args);
   }
 
-  intersection(...others: Array<QuerySet<any, any>>): QuerySet<T, R> {
+  intersection(...others: Array<QuerySet<any, any>>): QuerySet<T, R, A> {
     return this.combine('INTERSECT', 'intersection', others);
   }
 
-  difference(...others: Array<QuerySet<any, any>>): QuerySet<T, R> {
+  difference(...others: Array<QuerySet<any, any>>): QuerySet<T, R, A> {
     return this.combine('EXCEPT', 'difference', others);
   }
 
-  private combine(operator: 'UNION' | 'INTERSECT' | 'EXCEPT', method: string, args: unknown[]): QuerySet<T, R> {
+  private combine(operator: 'UNION' | 'INTERSECT' | 'EXCEPT', method: string, args: unknown[]): QuerySet<T, R, A> {
     const last = args[args.length - 1];
     const all = !(last instanceof QuerySet) && typeof last === 'object' && last !== null ? Boolean((last as { all?: boolean }).all) : false;
     const others = args.filter((arg): arg is QuerySet<any, any> => arg instanceof QuerySet);
@@ -292,7 +330,7 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
   }
 
   /** Django's `qs[start:end]`: LIMIT/OFFSET. Negative indexes are not supported. */
-  slice(start: number, end?: number): QuerySet<T, R> {
+  slice(start: number, end?: number): QuerySet<T, R, A> {
     return this.chain('slice', end === undefined ? [start] : [start, end], (query) => {
       if (!Number.isInteger(start) || (end !== undefined && !Number.isInteger(end))) {
         throw new TypeError(`${this.call('slice')} takes integer bounds.`);
@@ -307,14 +345,14 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
   }
 
   /** `qs1 & qs2`. */
-  and(other: QuerySet<T, any>): QuerySet<T, R> {
+  and(other: QuerySet<T, any>): QuerySet<T, R, A> {
     return this.chain('and', [other], (query) => {
       query.where = { kind: 'node', connector: 'AND', negated: false, children: [query.where, this.mergeable(other, query, 'and')] };
     });
   }
 
   /** `qs1 | qs2`. */
-  or(other: QuerySet<T, any>): QuerySet<T, R> {
+  or(other: QuerySet<T, any>): QuerySet<T, R, A> {
     return this.chain('or', [other], (query) => {
       query.where = { kind: 'node', connector: 'OR', negated: false, children: [query.where, this.mergeable(other, query, 'or')] };
     });
@@ -331,7 +369,7 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     return { kind: 'condition' as const, lhs: new Col(query.baseAlias, this.model._meta.pk), lookup: 'in', rhs, nullable: false };
   }
 
-  selectForUpdate(): QuerySet<T, R> {
+  selectForUpdate(): QuerySet<T, R, A> {
     throw new NotSupportedError(
       `${this.call('selectForUpdate')}: SQLite has no row locks. Writes are already serialised (one writer); wrap the read and the write in atomic() to make them one transaction.`,
     );
@@ -396,19 +434,19 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     return this.prefetchSpecs.length > 0;
   }
 
-  get(...args: FilterArg[]): T {
+  get<const Args extends readonly unknown[]>(...args: FilterArgs<T, Args, A>): R {
     const call = this.call('get');
-    const fast = args.length === 1 && this.steps.length === 0 && this.root.kind === 'manager' ? this.fetchByEquality(args[0]!, call) : null;
+    const fast = args.length === 1 && this.steps.length === 0 && this.root.kind === 'manager' ? this.fetchByEquality(args[0] as FilterArg, call) : null;
     let results = fast as T[] | null;
     if (!results) {
-      let queryset: QuerySet<T, R> = args.length ? this.filter(...args) : this;
+      let queryset: QuerySet<T, R, A> = args.length ? this.filter(...(args as FilterArg[])) : this;
       if (!queryset.query.isSliced && !queryset.query.distinct && !queryset.query.combinator) {
         queryset = queryset.chain('orderBy', [], (query) => (query.ordering = []));
         queryset.queryValue!.high = MAX_GET_RESULTS;
       }
       results = queryset.fetchAll(call) as unknown as T[];
     }
-    if (results.length === 1) return results[0]!;
+    if (results.length === 1) return results[0] as unknown as R;
     if (!results.length) throw new this.model.DoesNotExist(`${this.label} matching query does not exist.`);
     const count = results.length >= MAX_GET_RESULTS ? `more than ${MAX_GET_RESULTS - 1}` : String(results.length);
     throw new this.model.MultipleObjectsReturned(`get() returned more than one ${this.label} -- it returned ${count}!`);
@@ -439,27 +477,27 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
   }
 
   create(values: CreateValues<T> = {} as CreateValues<T>): T {
-    const instance = new (this.model as unknown as new (values: unknown) => T)(values);
+    const instance = new (this.model as unknown as new (values: unknown) => T & Model)(values);
     instance.save({ forceInsert: true });
     return instance;
   }
 
   /** Get the object matching `lookups`, or create it (with `defaults`); returns `[object, created]`. */
-  getOrCreate(lookups: Lookups = {}, options: { defaults?: Lookups } = {}): [T, boolean] {
+  getOrCreate<L extends object = {}>(lookups: CheckedLookups<T, L> = {} as CheckedLookups<T, L>, options: { defaults?: Defaults<T> } = {}): [T, boolean] {
     const connection = this.connection('getOrCreate');
     return connection.atomic(() => {
       try {
-        return [this.get(lookups), false] as [T, boolean];
+        return [this.unchecked.get(lookups as Lookups) as unknown as T, false];
       } catch (error) {
         if (!(error instanceof ObjectDoesNotExist)) throw error;
       }
-      const values = { ...creationValues(lookups), ...resolveDefaults(options.defaults) };
+      const values = { ...creationValues(lookups as Lookups), ...resolveDefaults(options.defaults) };
       try {
         return [connection.atomic(() => this.create(values as CreateValues<T>)), true] as [T, boolean];
       } catch (error) {
         if (!(error instanceof IntegrityError)) throw error;
         try {
-          return [this.get(lookups), false] as [T, boolean];
+          return [this.unchecked.get(lookups as Lookups) as unknown as T, false];
         } catch {
           throw error;
         }
@@ -468,10 +506,13 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
   }
 
   /** Update the object matching `lookups` with `defaults`, or create it (with `createDefaults` ?? `defaults`). */
-  updateOrCreate(lookups: Lookups = {}, options: { defaults?: Lookups; createDefaults?: Lookups } = {}): [T, boolean] {
+  updateOrCreate<L extends object = {}>(
+    lookups: CheckedLookups<T, L> = {} as CheckedLookups<T, L>,
+    options: { defaults?: Defaults<T>; createDefaults?: Defaults<T> } = {},
+  ): [T, boolean] {
     const connection = this.connection('updateOrCreate');
     return connection.atomic(() => {
-      const [instance, created] = this.getOrCreate(lookups, { defaults: options.createDefaults ?? options.defaults });
+      const [instance, created] = this.unchecked.getOrCreate(lookups as Lookups, { defaults: options.createDefaults ?? options.defaults }) as [T & Model, boolean];
       if (created) return [instance, true] as [T, boolean];
       const defaults = resolveDefaults(options.defaults);
       const target = instance as unknown as Record<string, unknown>;
@@ -485,7 +526,7 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     });
   }
 
-  bulkCreate(objects: readonly T[], options: { batchSize?: number; ignoreConflicts?: boolean } = {}): T[] {
+  bulkCreate(objects: ReadonlyArray<T & Model>, options: { batchSize?: number; ignoreConflicts?: boolean } = {}): T[] {
     const connection = this.connection('bulkCreate');
     for (const object of objects) {
       if (!(object instanceof this.model)) {
@@ -496,7 +537,7 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     return [...objects];
   }
 
-  bulkUpdate(objects: readonly T[], fields: readonly string[], options: { batchSize?: number } = {}): number {
+  bulkUpdate(objects: ReadonlyArray<T & Model>, fields: ReadonlyArray<ConcreteFieldName<T>>, options: { batchSize?: number } = {}): number {
     const meta = this.model._meta;
     if (!fields.length) throw new TypeError(`${this.call('bulkUpdate')}: name the fields to update.`);
     const targets = fields.map((name) => {
@@ -547,7 +588,7 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
   }
 
   /** A Map from key to instance, for `ids` (all rows when omitted) by `fieldName` (default pk). */
-  inBulk(ids?: readonly unknown[] | null, options: { fieldName?: string } = {}): Map<any, T> {
+  inBulk(ids?: readonly unknown[] | null, options: { fieldName?: FieldName<T> } = {}): Map<any, T> {
     const meta = this.model._meta;
     const fieldName = options.fieldName ?? 'pk';
     const field = meta.getField(fieldName);
@@ -588,11 +629,11 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     if (chunk.length) yield* flush();
   }
 
-  latest(...fields: string[]): T {
+  latest<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A>>): T {
     return this.edge('latest', fields, true);
   }
 
-  earliest(...fields: string[]): T {
+  earliest<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A>>): T {
     return this.edge('earliest', fields, false);
   }
 
@@ -602,16 +643,16 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     if (this.query.isSliced) throw new TypeError(`${this.call(method)}: cannot change a query once a slice has been taken.`);
     const ordering = names.map((name) => (latest ? (name.startsWith('-') ? name.slice(1) : `-${name}`) : name));
     // Sliced, so get() keeps the ordering (an unsliced get() drops it) and takes the first row.
-    return this.orderBy(...ordering).slice(0, 1).get();
+    return this.unchecked.orderBy(...ordering).slice(0, 1).get() as unknown as T;
   }
 
   first(): T | null {
-    const ordered = this.isOrdered() ? this : this.orderBy('pk');
+    const ordered: QuerySet<T, R, A> = this.isOrdered() ? this : (this.unchecked.orderBy('pk') as QuerySet<T, R, A>);
     return (ordered.slice(0, 1).fetchAll(this.call('first'))[0] as unknown as T) ?? null;
   }
 
   last(): T | null {
-    const ordered = this.isOrdered() ? this.reverse() : this.orderBy('-pk');
+    const ordered: QuerySet<T, R, A> = this.isOrdered() ? this.reverse() : (this.unchecked.orderBy('-pk') as QuerySet<T, R, A>);
     return (ordered.slice(0, 1).fetchAll(this.call('last'))[0] as unknown as T) ?? null;
   }
 
@@ -621,7 +662,7 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     return Boolean(query.ordering?.length || (query.ordering === null && query.meta.ordering.length) || query.hasAggregateAnnotations && query.ordering?.length);
   }
 
-  aggregate(aggregates: Record<string, Expression>): Record<string, unknown> {
+  aggregate<E extends Record<string, Expression>>(aggregates: E & CheckedAggregates<T, E, A>): AnnotationValues<T, E> {
     const entries = Object.entries(aggregates);
     if (!entries.length) throw new TypeError(`${this.call('aggregate')} needs at least one aggregate.`);
     const query = this.query.clone();
@@ -631,7 +672,7 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
       const raw = row[index] ?? null;
       const converter = converters[index];
       return [alias, raw === null || !converter ? raw : converter(raw)];
-    }));
+    })) as AnnotationValues<T, E>;
   }
 
   exists(): boolean {
@@ -657,13 +698,13 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
   }
 
   /** UPDATE every row the query matches; returns the number of rows. */
-  update(values: Lookups): number {
+  update(values: UpdateValues<T>): number {
     const call = this.call('update');
     const query = this.query;
     if (query.isSliced) throw new TypeError(`${call}: cannot update a query once a slice has been taken.`);
     if (query.combinator) throw new NotSupportedError(`${call}: cannot update a combined query.`);
     const meta = this.model._meta;
-    const entries = Object.entries(values);
+    const entries = Object.entries(values as Lookups);
     if (!entries.length) return 0;
     const assignments = entries.map(([name, value]) => {
       const field = meta.getField(name);
@@ -697,14 +738,14 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
   }
 
   /** Instances without prefetches or select-related joins, as the deletion collector needs them. */
-  private fetchAllPlain(call: string): T[] {
+  private fetchAllPlain(call: string): Array<T & Model> {
     const query = this.query.clone();
     query.selectRelated = null;
     query.annotations = new Map();
     query.ordering = [];
     const compiled = Compiler.select(query);
     if (query.empty) return [];
-    return hydrateRows(compiled.plan, getConnection(call).selectRows(compiled.sql, compiled.params, compiled.safeIntegers)) as T[];
+    return hydrateRows(compiled.plan, getConnection(call).selectRows(compiled.sql, compiled.params, compiled.safeIntegers)) as Array<T & Model>;
   }
 
   /** SQLite's query plan for this query. */
@@ -740,8 +781,8 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
   }
 
   /** A copy over another query of the same model (prefetching builds some queries directly). */
-  withQuery(query: Query): QuerySet<T, R> {
-    const clone = Object.create(Object.getPrototypeOf(this)) as QuerySet<T, R>;
+  withQuery(query: Query): QuerySet<T, R, A> {
+    const clone = Object.create(Object.getPrototypeOf(this)) as QuerySet<T, R, A>;
     Object.assign(clone, this);
     clone.queryValue = query;
     clone.resultCache = null;
@@ -761,34 +802,37 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
   aeval(options?: QueryOptions): Promise<R[]> {
     return this.runAsync('eval', options ? [options] : []);
   }
-  aget(...args: Array<FilterArg | QueryOptions>): Promise<T> {
+  aget<const Args extends readonly unknown[]>(...args: FilterArgsWithOptions<T, Args, A>): Promise<R> {
     return this.runAsync('get', args);
   }
   acreate(values?: CreateValues<T>, options?: QueryOptions): Promise<T> {
     return this.runAsync('create', [values ?? {}, ...(options ? [options] : [])]);
   }
-  agetOrCreate(lookups?: Lookups, options?: { defaults?: Lookups } & QueryOptions): Promise<[T, boolean]> {
+  agetOrCreate<L extends object = {}>(lookups?: CheckedLookups<T, L>, options?: { defaults?: Defaults<T> } & QueryOptions): Promise<[T, boolean]> {
     return this.runAsync('getOrCreate', [lookups ?? {}, options ?? {}]);
   }
-  aupdateOrCreate(lookups?: Lookups, options?: { defaults?: Lookups; createDefaults?: Lookups } & QueryOptions): Promise<[T, boolean]> {
+  aupdateOrCreate<L extends object = {}>(
+    lookups?: CheckedLookups<T, L>,
+    options?: { defaults?: Defaults<T>; createDefaults?: Defaults<T> } & QueryOptions,
+  ): Promise<[T, boolean]> {
     return this.runAsync('updateOrCreate', [lookups ?? {}, options ?? {}]);
   }
   abulkCreate(objects: readonly T[], options?: { batchSize?: number; ignoreConflicts?: boolean } & QueryOptions): Promise<T[]> {
     return this.runAsync('bulkCreate', [objects, options ?? {}]);
   }
-  abulkUpdate(objects: readonly T[], fields: readonly string[], options?: { batchSize?: number } & QueryOptions): Promise<number> {
+  abulkUpdate(objects: readonly T[], fields: ReadonlyArray<ConcreteFieldName<T>>, options?: { batchSize?: number } & QueryOptions): Promise<number> {
     return this.runAsync('bulkUpdate', [objects, fields, options ?? {}]);
   }
   acount(options?: QueryOptions): Promise<number> {
     return this.runAsync('count', options ? [options] : []);
   }
-  ainBulk(ids?: readonly unknown[] | null, options?: { fieldName?: string } & QueryOptions): Promise<Map<any, T>> {
+  ainBulk(ids?: readonly unknown[] | null, options?: { fieldName?: FieldName<T> } & QueryOptions): Promise<Map<any, T>> {
     return this.runAsync('inBulk', [ids ?? null, options ?? {}]);
   }
-  alatest(...fields: string[]): Promise<T> {
+  alatest<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A>>): Promise<T> {
     return this.runAsync('latest', fields);
   }
-  aearliest(...fields: string[]): Promise<T> {
+  aearliest<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A>>): Promise<T> {
     return this.runAsync('earliest', fields);
   }
   afirst(options?: QueryOptions): Promise<T | null> {
@@ -797,7 +841,7 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
   alast(options?: QueryOptions): Promise<T | null> {
     return this.runAsync('last', options ? [options] : []);
   }
-  aaggregate(aggregates: Record<string, Expression>, options?: QueryOptions): Promise<Record<string, unknown>> {
+  aaggregate<E extends Record<string, Expression>>(aggregates: E & CheckedAggregates<T, E, A>, options?: QueryOptions): Promise<AnnotationValues<T, E>> {
     return this.runAsync('aggregate', [aggregates, ...(options ? [options] : [])]);
   }
   aexists(options?: QueryOptions): Promise<boolean> {
@@ -806,7 +850,7 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
   acontains(object: T, options?: QueryOptions): Promise<boolean> {
     return this.runAsync('contains', [object, ...(options ? [options] : [])]);
   }
-  aupdate(values: Lookups, options?: QueryOptions): Promise<number> {
+  aupdate(values: UpdateValues<T>, options?: QueryOptions): Promise<number> {
     return this.runAsync('update', [values, ...(options ? [options] : [])]);
   }
   adelete(options?: QueryOptions): Promise<DeleteResult> {
@@ -819,6 +863,12 @@ export class QuerySet<T extends Model = Model, R = T> implements QueryProvider, 
     return this.runAsync('at', [index, ...(options ? [options] : [])]);
   }
 }
+
+/** valuesList names, each checked: a tuple of paths. */
+type CheckedNames<T, N extends readonly string[], A> = { [I in keyof N]: CheckedPath<T, N[I], A> };
+
+/** `valuesList(..., { named: true })` rows: objects keyed by name. */
+type NamedRow<T, N extends readonly string[], A> = ValuesRow<T, N[number], A>;
 
 /** Methods that write, and so go to the writer lane. */
 export const WRITE_METHODS = new Set([

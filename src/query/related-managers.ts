@@ -3,11 +3,12 @@ import type { Model } from '../models/base';
 import { ForeignKey, ManyToManyField, describeInstance } from '../models/fields/related';
 import type { ThroughKeys } from '../models/options';
 import { bulkInsert, prepareValue } from '../models/persistence';
-import type { ModelClass } from '../models/types';
+import type { ModelClass, PkValue } from '../models/types';
 import type { QueryOptions } from './async-bridge';
 import { quote } from './expressions';
 import { Query } from './query';
 import { QuerySet, type CreateValues, type Lookups, type QuerySetRoot } from './queryset';
+import type { CheckedLookups, Defaults } from './typed';
 
 export interface AddOptions {
   /** Reverse FK: save each object instead of one UPDATE (needed for unsaved objects). Default true. */
@@ -16,8 +17,16 @@ export interface AddOptions {
   throughDefaults?: Lookups;
 }
 
-/** The manager behind an instance's relation attribute: a QuerySet already filtered to the related rows. */
-export abstract class RelatedManager<T extends Model = Model> extends QuerySet<T, T> {
+/**
+ * The manager behind an instance's relation attribute: a QuerySet already filtered to the related rows.
+ * `Q` is the name reverse lookups use for the relation when it is not the accessor without its `Set`
+ * (`declare articles: ReverseManyToOneManager<Article, 'article'>` for `relatedQueryName: 'article'`).
+ * `K` is what the writes accept besides instances: keys (numbers or numeric strings) for many-to-many managers,
+ * nothing for reverse foreign keys.
+ */
+export abstract class RelatedManager<T extends Model = Model, Q extends string = never, K = never> extends QuerySet<T, T> {
+  declare readonly '~model': T;
+  declare readonly '~queryName': Q;
   constructor(
     readonly instance: Model,
     model: ModelClass<T>,
@@ -84,22 +93,22 @@ export abstract class RelatedManager<T extends Model = Model> extends QuerySet<T
     return [...objects];
   }
 
-  abstract add(...args: unknown[]): void;
-  abstract remove(...args: unknown[]): void;
+  abstract add(...args: Array<T | K | AddOptions>): void;
+  abstract remove(...args: Array<T | K | AddOptions>): void;
   abstract clear(options?: AddOptions): void;
-  abstract set(objects: readonly unknown[], options?: AddOptions & { clear?: boolean }): void;
+  abstract set(objects: ReadonlyArray<T | K>, options?: AddOptions & { clear?: boolean }): void;
 
   /** Django-style async twins of the relation writes. */
-  aadd(...args: unknown[]): Promise<void> {
+  aadd(...args: Array<T | K | AddOptions | QueryOptions>): Promise<void> {
     return this.runAsync('add', args);
   }
-  aremove(...args: unknown[]): Promise<void> {
+  aremove(...args: Array<T | K | AddOptions | QueryOptions>): Promise<void> {
     return this.runAsync('remove', args);
   }
   aclear(options?: QueryOptions): Promise<void> {
     return this.runAsync('clear', options ? [options] : []);
   }
-  aset(objects: readonly unknown[], options?: AddOptions & { clear?: boolean } & QueryOptions): Promise<void> {
+  aset(objects: ReadonlyArray<T | K>, options?: AddOptions & { clear?: boolean } & QueryOptions): Promise<void> {
     return this.runAsync('set', [objects, options ?? {}]);
   }
 
@@ -109,7 +118,7 @@ export abstract class RelatedManager<T extends Model = Model> extends QuerySet<T
 }
 
 /** `box.pizzaSet`: the objects whose foreign key points at this instance. */
-export class ReverseManyToOneManager<T extends Model = Model> extends RelatedManager<T> {
+export class ReverseManyToOneManager<T extends Model = Model, Q extends string = never> extends RelatedManager<T, Q, never> {
   constructor(
     instance: Model,
     readonly field: ForeignKey,
@@ -134,17 +143,20 @@ export class ReverseManyToOneManager<T extends Model = Model> extends RelatedMan
     return this.model.objects.create({ ...values, [this.field.name]: this.instance } as CreateValues<T>) as T;
   }
 
-  override getOrCreate(lookups: Lookups = {}, options: { defaults?: Lookups } = {}): [T, boolean] {
+  override getOrCreate<L extends object = {}>(lookups: CheckedLookups<T, L> = {} as CheckedLookups<T, L>, options: { defaults?: Defaults<T> } = {}): [T, boolean] {
     this.invalidatePrefetch();
     return this.model.objects.getOrCreate({ ...lookups, [this.field.name]: this.instance }, options) as [T, boolean];
   }
 
-  override updateOrCreate(lookups: Lookups = {}, options: { defaults?: Lookups; createDefaults?: Lookups } = {}): [T, boolean] {
+  override updateOrCreate<L extends object = {}>(
+    lookups: CheckedLookups<T, L> = {} as CheckedLookups<T, L>,
+    options: { defaults?: Defaults<T>; createDefaults?: Defaults<T> } = {},
+  ): [T, boolean] {
     this.invalidatePrefetch();
     return this.model.objects.updateOrCreate({ ...lookups, [this.field.name]: this.instance }, options) as [T, boolean];
   }
 
-  add(...args: unknown[]): void {
+  add(...args: Array<T | AddOptions>): void {
     const [objects, options] = splitOptions(args);
     const instances = this.ensureInstances(objects, 'add', false) as T[];
     const key = this.key;
@@ -174,7 +186,7 @@ export class ReverseManyToOneManager<T extends Model = Model> extends RelatedMan
     }
   }
 
-  remove(...args: unknown[]): void {
+  remove(...args: Array<T | AddOptions>): void {
     this.assertNullable('remove');
     const [objects] = splitOptions(args);
     const instances = this.ensureInstances(objects, 'remove', false) as T[];
@@ -196,7 +208,7 @@ export class ReverseManyToOneManager<T extends Model = Model> extends RelatedMan
   }
 
   /** Makes the related set exactly `objects` (for a non-nullable key, only adds). */
-  set(objects: readonly unknown[], options: AddOptions & { clear?: boolean } = {}): void {
+  set(objects: readonly T[], options: AddOptions & { clear?: boolean } = {}): void {
     const instances = this.ensureInstances(objects, 'set', false) as T[];
     const connection = getConnection(this.call('set'));
     connection.atomic(() => {
@@ -218,7 +230,7 @@ export class ReverseManyToOneManager<T extends Model = Model> extends RelatedMan
 }
 
 /** `pizza.toppings` and `topping.pizzaSet`: the objects linked through the intermediate table. */
-export class ManyRelatedManager<T extends Model = Model> extends RelatedManager<T> {
+export class ManyRelatedManager<T extends Model = Model, Q extends string = never> extends RelatedManager<T, Q, PkValue> {
   private readonly keys: ThroughKeys;
   /** The through FK pointing at this manager's instance, and the one pointing at the managed model. */
   private readonly sourceKey: ForeignKey;
@@ -273,7 +285,7 @@ export class ManyRelatedManager<T extends Model = Model> extends RelatedManager<
     return this.through.objects.filter(filter).orderBy().valuesList(this.targetKey.attname, { flat: true }).eval();
   }
 
-  add(...args: unknown[]): void {
+  add(...args: Array<T | PkValue | AddOptions>): void {
     const [objects, options] = splitOptions(args);
     const values = [...new Set(this.targetValues(objects, 'add'))];
     if (!values.length) return;
@@ -295,7 +307,7 @@ export class ManyRelatedManager<T extends Model = Model> extends RelatedManager<
     if (mirror && this.field.symmetrical) for (const value of values) if (value !== source) this.link(value, [source], throughDefaults, false);
   }
 
-  remove(...args: unknown[]): void {
+  remove(...args: Array<T | PkValue | AddOptions>): void {
     const [objects] = splitOptions(args);
     const values = this.targetValues(objects, 'remove');
     if (!values.length) return;
@@ -324,7 +336,7 @@ export class ManyRelatedManager<T extends Model = Model> extends RelatedManager<
     getConnection(this.call('clear')).atomic(() => this.unlink());
   }
 
-  set(objects: readonly unknown[], options: AddOptions & { clear?: boolean } = {}): void {
+  set(objects: ReadonlyArray<T | PkValue>, options: AddOptions & { clear?: boolean } = {}): void {
     const values = [...new Set(this.targetValues(objects, 'set'))];
     this.invalidatePrefetch();
     getConnection(this.call('set')).atomic(() => {
@@ -356,11 +368,17 @@ export class ManyRelatedManager<T extends Model = Model> extends RelatedManager<
    * As Django: looks within the related set, and when the object is not there creates a new one and links it
    * (an existing object that is not linked is neither linked nor updated; a unique clash is an IntegrityError).
    */
-  override getOrCreate(lookups: Lookups = {}, options: { defaults?: Lookups; throughDefaults?: Lookups } = {}): [T, boolean] {
+  override getOrCreate<L extends object = {}>(
+    lookups: CheckedLookups<T, L> = {} as CheckedLookups<T, L>,
+    options: { defaults?: Defaults<T>; throughDefaults?: Lookups } = {},
+  ): [T, boolean] {
     return this.withThroughDefaults(options.throughDefaults, () => super.getOrCreate(lookups, { defaults: options.defaults }));
   }
 
-  override updateOrCreate(lookups: Lookups = {}, options: { defaults?: Lookups; createDefaults?: Lookups; throughDefaults?: Lookups } = {}): [T, boolean] {
+  override updateOrCreate<L extends object = {}>(
+    lookups: CheckedLookups<T, L> = {} as CheckedLookups<T, L>,
+    options: { defaults?: Defaults<T>; createDefaults?: Defaults<T>; throughDefaults?: Lookups } = {},
+  ): [T, boolean] {
     const { throughDefaults, ...rest } = options;
     return this.withThroughDefaults(throughDefaults, () => super.updateOrCreate(lookups, rest));
   }

@@ -2,17 +2,21 @@ import type { Expression } from './expressions';
 import { callable } from './expressions';
 import type { Query } from './query';
 
-/** A filter as users write it: lookups objects combined with and / or / not. */
-export class QNode {
+/**
+ * A filter as users write it: lookups objects combined with and / or / not. `L` records the lookups written
+ * (a phantom), so the queryset a Q is given to can check its keys against its model.
+ */
+export class QNode<L = any> {
+  declare readonly '~lookups': L;
   readonly children: Array<[string, unknown] | QNode>;
   readonly connector: 'AND' | 'OR';
   readonly negated: boolean;
 
-  constructor(lookups: Record<string, unknown> = {}, connector: 'AND' | 'OR' = 'AND', negated = false) {
+  constructor(lookups: L = {} as L, connector: 'AND' | 'OR' = 'AND', negated = false) {
     if (lookups === null || typeof lookups !== 'object' || Array.isArray(lookups)) {
       throw new TypeError('Q() takes an object of lookups, e.g. Q({ name__startswith: "M" }).');
     }
-    this.children = Object.entries(lookups);
+    this.children = Object.entries(lookups as Record<string, unknown>);
     this.connector = connector;
     this.negated = negated;
   }
@@ -23,15 +27,15 @@ export class QNode {
     return node;
   }
 
-  and(other: QNode | Record<string, unknown>): QNode {
+  and<L2 extends object>(other: QNode<L2> | L2): QNode<L & L2> {
     return QNode.combine([this, asQ(other)], 'AND');
   }
 
-  or(other: QNode | Record<string, unknown>): QNode {
+  or<L2 extends object>(other: QNode<L2> | L2): QNode<L & L2> {
     return QNode.combine([this, asQ(other)], 'OR');
   }
 
-  not(): QNode {
+  not(): QNode<L> {
     return QNode.combine([this], 'AND', true);
   }
 
@@ -46,7 +50,8 @@ function asQ(value: unknown): QNode {
   throw new TypeError('Q.and()/or() take another Q or a lookups object.');
 }
 
-export const Q = callable(QNode);
+/** `Q({ name: 'a' })`, with or without `new`; the keys are checked where the Q is used (`filter(Q(...))`). */
+export const Q = callable(QNode) as unknown as typeof QNode & (<L extends object = {}>(lookups?: L) => QNode<L>);
 
 /** One resolved condition: `lhs <lookup> rhs`, ready for the compiler. */
 export interface Condition {

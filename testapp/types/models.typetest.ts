@@ -12,7 +12,7 @@ export function instanceFields(pizza: Pizza, question: Question, price: Price): 
   expectType<string>(pizza.name);
   expectType<number>(pizza.id);
   expectType<Box | null>(pizza.box);
-  expectType<number | string | null>(pizza.boxId);
+  expectType<number | null>(pizza.boxId);
   expectType<Price>(pizza.price);
   expectType<Date>(question.pubDate);
   expectType<string>(price.amount);
@@ -35,9 +35,9 @@ export function managers(): void {
   expectType<number>(Pizza.objects.count());
   expectType<[Pizza, boolean]>(Pizza.objects.getOrCreate({ name: 'x' }));
   expectType<Map<any, Pizza>>(Pizza.objects.inBulk([1, 2]));
-  expectType<Record<'name', unknown>[]>(Pizza.objects.values('name').eval());
-  expectType<unknown[][]>(Pizza.objects.valuesList('name', 'id').eval());
-  expectType<unknown[]>(Pizza.objects.valuesList('name', { flat: true }).eval());
+  expectType<{ name: string }[]>(Pizza.objects.values('name').eval());
+  expectType<[string, number][]>(Pizza.objects.valuesList('name', 'id').eval());
+  expectType<string[]>(Pizza.objects.valuesList('name', { flat: true }).eval());
   expectType<Choice>(Choice.objects.create({ choiceText: 'yes', votes: 0 }));
   expectType<number>(Choice.objects.update({ votes: F('votes').add(1) }));
   // @ts-expect-error votes is a number

@@ -6,7 +6,7 @@ export type Validator<T> = (value: T) => string | void;
 
 export type Choices<T> = ReadonlyArray<readonly [T, string]> | ReadonlyArray<T>;
 
-export interface FieldOptions<T, N extends boolean = boolean> {
+export interface FieldOptions<T, N extends boolean = boolean, P extends boolean = boolean> {
   null?: N;
   blank?: boolean;
   default?: T | (() => T);
@@ -14,7 +14,7 @@ export interface FieldOptions<T, N extends boolean = boolean> {
   dbIndex?: boolean;
   dbColumn?: string;
   choices?: Choices<T>;
-  primaryKey?: boolean;
+  primaryKey?: P;
   editable?: boolean;
   validators?: ReadonlyArray<Validator<T>>;
   verboseName?: string;
@@ -28,12 +28,13 @@ export type Comparison = 'native' | 'numeric';
 export class FieldValueError extends Error {}
 
 /**
- * A model field. `T` is the value type an instance exposes and `N` whether null is allowed; both are phantom
- * types that `FieldsOf` reads to type instances from their `static fields` declaration.
+ * A model field. `T` is the value type an instance exposes, `N` whether null is allowed and `P` whether it is
+ * the primary key; all are phantom types that `FieldsOf` and the query types read from `static fields`.
  */
-export abstract class Field<T = any, N extends boolean = boolean> {
+export abstract class Field<T = any, N extends boolean = boolean, P extends boolean = boolean> {
   declare readonly '~value': T;
   declare readonly '~null': N;
+  declare readonly '~primaryKey': P;
 
   /** Set when the model's meta is resolved. */
   name = '';
@@ -49,7 +50,7 @@ export abstract class Field<T = any, N extends boolean = boolean> {
   readonly editable: boolean;
   readonly choices: ReadonlyArray<readonly [T, string]> | null;
   readonly validators: ReadonlyArray<Validator<T>>;
-  readonly options: FieldOptions<T, N>;
+  readonly options: FieldOptions<T, N, P>;
 
   /** The Django class name, used in messages and to pick lookups. */
   abstract readonly internalType: string;
@@ -62,7 +63,7 @@ export abstract class Field<T = any, N extends boolean = boolean> {
   /** Is the column filled by the database (AutoField), so an insert omits it when unset? */
   readonly autoIncrement: boolean = false;
 
-  constructor(options: FieldOptions<T, N> = {}) {
+  constructor(options: FieldOptions<T, N, P> = {}) {
     this.options = options;
     this.null = options.null ?? false;
     this.primaryKey = options.primaryKey ?? false;

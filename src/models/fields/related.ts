@@ -1,13 +1,16 @@
 import type { SqlValue } from '../../db/connection';
 import type { Model } from '../base';
 import type { OnDelete } from '../deletion-rules';
-import type { ModelClass } from '../types';
+import type { InstanceOf, ModelClass } from '../types';
 import { Field, FieldValueError, lowerFirst, type FieldOptions } from './base';
 
-/** A lazily resolved target, so models may refer to each other (and to themselves) before they are declared. */
-/** A class, otherwise unconstrained, so a model's fields may name the model itself (`() => Person`) without a type cycle. */
-type AnyClass = abstract new (...args: any[]) => any;
-export type ModelThunk<M extends AnyClass = ModelClass> = () => M;
+/**
+ * A lazily resolved target, so models may refer to each other (and to themselves) before they are declared.
+ * `M` is left unconstrained on purpose: checking a constraint would make the compiler resolve the target class
+ * while it is still building it (a self-reference, `() => Person`, would be a type cycle).
+ */
+export type ModelThunk<M = ModelClass> = () => M;
+
 
 export interface ForeignKeyOptions<N extends boolean> extends Omit<FieldOptions<any, N>, 'choices'> {
   onDelete: OnDelete;
@@ -25,7 +28,7 @@ export interface ForeignKeyOptions<N extends boolean> extends Omit<FieldOptions<
  * A many-to-one relation. The instance attribute `box` is the related instance; `boxId` is the raw key,
  * stored in the column `box_id`.
  */
-export class ForeignKey<M extends AnyClass = ModelClass, N extends boolean = false> extends Field<InstanceType<M>, N> {
+export class ForeignKey<M = ModelClass, N extends boolean = false> extends Field<InstanceOf<M>, N> {
   declare readonly '~target': M;
   readonly internalType: string = 'ForeignKey';
   override readonly isRelation = true;
@@ -120,7 +123,7 @@ export class ForeignKey<M extends AnyClass = ModelClass, N extends boolean = fal
   }
 }
 
-export class OneToOneField<M extends AnyClass = ModelClass, N extends boolean = false> extends ForeignKey<M, N> {
+export class OneToOneField<M = ModelClass, N extends boolean = false> extends ForeignKey<M, N> {
   override readonly internalType = 'OneToOneField';
   override readonly oneToOne = true;
   constructor(to: ModelThunk<M>, options: ForeignKeyOptions<N> = {} as ForeignKeyOptions<N>) {
@@ -130,7 +133,7 @@ export class OneToOneField<M extends AnyClass = ModelClass, N extends boolean = 
 
 export interface ManyToManyOptions {
   /** An explicit intermediate model with foreign keys to both sides (and extra columns). */
-  through?: ModelThunk;
+  through?: ModelThunk<object>;
   /** With `through`: the names of the FKs to the source and to the target, when it has several. */
   throughFields?: readonly [string, string];
   relatedName?: string;
@@ -144,7 +147,7 @@ export interface ManyToManyOptions {
 }
 
 /** A many-to-many relation through an automatic or an explicit intermediate model. */
-export class ManyToManyField<M extends AnyClass = ModelClass> extends Field<unknown, false> {
+export class ManyToManyField<M = ModelClass> extends Field<unknown, false> {
   declare readonly '~target': M;
   readonly internalType = 'ManyToManyField';
   readonly dbType = null;
@@ -191,7 +194,7 @@ export class ManyToManyField<M extends AnyClass = ModelClass> extends Field<unkn
   }
 
   get throughThunk(): ModelThunk | undefined {
-    return this.m2mOptions.through;
+    return this.m2mOptions.through as ModelThunk | undefined;
   }
 }
 

@@ -13,7 +13,7 @@ interface IntegerRange {
   max: number | bigint;
 }
 
-abstract class IntegerFamily<N extends boolean> extends Field<number, N> {
+abstract class IntegerFamily<N extends boolean, P extends boolean = false> extends Field<number, N, P> {
   readonly dbType: string = 'integer';
   protected readonly range: IntegerRange = { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
 
@@ -38,26 +38,26 @@ abstract class IntegerFamily<N extends boolean> extends Field<number, N> {
   }
 }
 
-export class IntegerField<N extends boolean = false> extends IntegerFamily<N> {
+export class IntegerField<N extends boolean = false, P extends boolean = false> extends IntegerFamily<N, P> {
   readonly internalType: string = 'IntegerField';
   protected override readonly range: IntegerRange = { min: -2147483648, max: 2147483647 };
 }
 
-export class SmallIntegerField<N extends boolean = false> extends IntegerFamily<N> {
+export class SmallIntegerField<N extends boolean = false, P extends boolean = false> extends IntegerFamily<N, P> {
   readonly internalType = 'SmallIntegerField';
   protected override readonly range = { min: -32768, max: 32767 };
 }
 
-export class PositiveIntegerField<N extends boolean = false> extends IntegerFamily<N> {
+export class PositiveIntegerField<N extends boolean = false, P extends boolean = false> extends IntegerFamily<N, P> {
   readonly internalType = 'PositiveIntegerField';
   protected override readonly range = { min: 0, max: 2147483647 };
 }
 
 /** The automatic primary key. */
-export class AutoField extends IntegerFamily<false> {
+export class AutoField extends IntegerFamily<false, true> {
   readonly internalType: string = 'AutoField';
   override readonly autoIncrement = true;
-  constructor(options: Omit<FieldOptions<number, false>, 'null'> = {}) {
+  constructor(options: Omit<FieldOptions<number, false, true>, 'null'> = {}) {
     super({ primaryKey: true, ...options });
   }
 }
@@ -81,7 +81,7 @@ export class BigAutoField extends AutoField {
 }
 
 /** A 64-bit integer, always a `bigint` in JS so values beyond 2^53 round-trip exactly. */
-export class BigIntegerField<N extends boolean = false> extends Field<bigint, N> {
+export class BigIntegerField<N extends boolean = false, P extends boolean = false> extends Field<bigint, N, P> {
   readonly internalType = 'BigIntegerField';
   readonly dbType = 'bigint';
   override get needsSafeIntegers(): boolean {
@@ -200,15 +200,15 @@ export class BooleanField<N extends boolean = false> extends Field<boolean, N> {
 
 // ---------------------------------------------------------------- text
 
-export interface CharFieldOptions<N extends boolean> extends FieldOptions<string, N> {
+export interface CharFieldOptions<N extends boolean, P extends boolean = false> extends FieldOptions<string, N, P> {
   maxLength?: number;
 }
 
-export class CharField<N extends boolean = false> extends Field<string, N> {
+export class CharField<N extends boolean = false, P extends boolean = false> extends Field<string, N, P> {
   readonly internalType: string = 'CharField';
   readonly maxLength: number | null;
 
-  constructor(options: CharFieldOptions<N> = {}) {
+  constructor(options: CharFieldOptions<N, P> = {}) {
     super(options);
     this.maxLength = options.maxLength ?? null;
   }
@@ -236,7 +236,7 @@ export class CharField<N extends boolean = false> extends Field<string, N> {
   }
 }
 
-export class TextField<N extends boolean = false> extends CharField<N> {
+export class TextField<N extends boolean = false, P extends boolean = false> extends CharField<N, P> {
   override readonly internalType = 'TextField';
   override get dbType(): string {
     return 'text';
@@ -247,9 +247,9 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SLUG_PATTERN = /^[-a-zA-Z0-9_]+$/;
 const URL_PATTERN = /^(?:https?|ftps?):\/\/[^\s/$.?#][^\s]*$/i;
 
-export class EmailField<N extends boolean = false> extends CharField<N> {
+export class EmailField<N extends boolean = false, P extends boolean = false> extends CharField<N, P> {
   override readonly internalType = 'EmailField';
-  constructor(options: CharFieldOptions<N> = {}) {
+  constructor(options: CharFieldOptions<N, P> = {}) {
     super({ maxLength: 254, ...options });
   }
   override checkValue(value: string): string[] {
@@ -259,9 +259,9 @@ export class EmailField<N extends boolean = false> extends CharField<N> {
   }
 }
 
-export class SlugField<N extends boolean = false> extends CharField<N> {
+export class SlugField<N extends boolean = false, P extends boolean = false> extends CharField<N, P> {
   override readonly internalType = 'SlugField';
-  constructor(options: CharFieldOptions<N> = {}) {
+  constructor(options: CharFieldOptions<N, P> = {}) {
     super({ maxLength: 50, dbIndex: true, ...options });
   }
   override checkValue(value: string): string[] {
@@ -273,9 +273,9 @@ export class SlugField<N extends boolean = false> extends CharField<N> {
   }
 }
 
-export class URLField<N extends boolean = false> extends CharField<N> {
+export class URLField<N extends boolean = false, P extends boolean = false> extends CharField<N, P> {
   override readonly internalType = 'URLField';
-  constructor(options: CharFieldOptions<N> = {}) {
+  constructor(options: CharFieldOptions<N, P> = {}) {
     super({ maxLength: 200, ...options });
   }
   override checkValue(value: string): string[] {
@@ -288,7 +288,7 @@ export class URLField<N extends boolean = false> extends CharField<N> {
 const UUID_PATTERN = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 /** A UUID as its canonical lowercase hyphenated string. */
-export class UUIDField<N extends boolean = false> extends Field<string, N> {
+export class UUIDField<N extends boolean = false, P extends boolean = false> extends Field<string, N, P> {
   readonly internalType = 'UUIDField';
   readonly dbType = 'char(36)';
 

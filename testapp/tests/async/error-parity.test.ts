@@ -246,16 +246,20 @@ describe('a bad call batched with good ones fails alone', () => {
     await Item.aobjects.create({ name: 'present' });
     const sql = 'SELECT * FROM "inventory_item" WHERE "name" = ?';
     const expected = await Promise.all([
+      // @ts-expect-error: the compiler refuses this on purpose; the test checks the run-time error too
       summary(() => Item.objects.filter({ name: Symbol('bad') }).count(), true),
       summary(() => Item.objects.raw(sql, [Symbol('bad')]), true),
+      // @ts-expect-error: the compiler refuses this on purpose; the test checks the run-time error too
       summary(() => Item.objects.get({ id: undefined }), true),
     ]);
     const settled = await Promise.allSettled<unknown>([
       started(() => Item.aobjects.count()),
+      // @ts-expect-error: the compiler refuses this on purpose; the test checks the run-time error too
       started(() => Item.aobjects.filter({ name: Symbol('bad') }).count()),
       started(() => Item.aobjects.raw(sql, ['present'])),
       started(() => Item.aobjects.raw(sql, [Symbol('bad')])),
       started(() => Item.aobjects.get({ name: 'present' })),
+      // @ts-expect-error: the compiler refuses this on purpose; the test checks the run-time error too
       started(() => Item.aobjects.get({ id: undefined })),
       started(() => Item.objects.filter({ name: 'present' }).acount()),
     ]);

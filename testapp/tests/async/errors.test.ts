@@ -121,23 +121,32 @@ describe('MultipleObjectsReturned', () => {
 
 describe('FieldError', () => {
   test('an unknown field is a FieldError naming it, at chaining or at evaluation', async () => {
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     const error = await errorOf(() => Pizza.aobjects.filter({ colour: 'red' }).count());
     expect(error).toBeInstanceOf(FieldError);
     expect(error.message).toContain('colour');
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expectSameError(error, thrown(() => Pizza.objects.filter({ colour: 'red' })));
   });
 
   test('an unknown lookup and an unknown ordering', async () => {
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expectSameError(await errorOf(() => Pizza.aobjects.filter({ name__sounds: 'x' }).eval()), thrown(() => Pizza.objects.filter({ name__sounds: 'x' })));
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expectSameError(await errorOf(() => Pizza.aobjects.orderBy('colour').eval()), thrown(() => Pizza.objects.orderBy('colour').eval()));
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expectSameError(await errorOf(() => Pizza.aobjects.values('colour').eval()), thrown(() => Pizza.objects.values('colour').eval()));
   });
 
   test('raised in the worker by evaluation arguments', async () => {
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     const syncError = thrown(() => Pizza.objects.aggregate({ total: Sum('colour') }));
     expect(syncError).toBeInstanceOf(FieldError);
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expectSameError(await rejection(Pizza.aobjects.aggregate({ total: Sum('colour') })), syncError);
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     const updateError = thrown(() => Pizza.objects.update({ colour: 'red' }));
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expectSameError(await rejection(Pizza.aobjects.update({ colour: 'red' })), updateError);
   });
 });
@@ -225,6 +234,7 @@ describe('ordinary errors', () => {
     expectSameError(await rejection(Pizza.aobjects.create({ colour: 'red' } as never)), syncError);
     const box = Box.objects.get({ name: 'small' });
     const m2m = Pizza.objects.get({ name: 'Margherita' });
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expectSameError(await rejection(m2m.a.toppings.add(box as never)), thrown(() => m2m.toppings.add(box)));
   });
 });

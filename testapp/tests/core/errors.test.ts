@@ -50,6 +50,7 @@ function tableIsIntact(): void {
 
 describe('unknown fields and lookups', () => {
   test('an unknown field in filter() is a FieldError naming it and listing the choices, before any SQL', () => {
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     const error = failsBeforeSql(FieldError, () => Item.objects.filter({ nope: 1 }));
     expect(error.message).toMatch(/'nope'/);
     expect(error.message).toMatch(/Item/);
@@ -60,17 +61,26 @@ describe('unknown fields and lookups', () => {
 
   test('every chaining method that takes names checks them at the call', () => {
     const calls: Array<[string, () => unknown]> = [
+      // @ts-expect-error misuse on purpose: the run-time check is under test
       ['exclude', () => Item.objects.exclude({ nope: 1 })],
+      // @ts-expect-error misuse on purpose: the run-time check is under test
       ['filter(Q)', () => Item.objects.filter(Q({ name: 'a' }).or(Q({ nope: 2 })))],
+      // @ts-expect-error misuse on purpose: the run-time check is under test
       ['orderBy', () => Item.objects.orderBy('-nope')],
+      // @ts-expect-error misuse on purpose: the run-time check is under test
       ['values', () => Item.objects.values('name', 'nope')],
+      // @ts-expect-error misuse on purpose: the run-time check is under test
       ['valuesList', () => Item.objects.valuesList('nope', { flat: true })],
       ['annotate F', () => Item.objects.annotate({ x: F('nope') })],
+      // @ts-expect-error misuse on purpose: the run-time check is under test
       ['annotate Sum', () => Item.objects.annotate({ x: Sum('nope') })],
       ['alias', () => Item.objects.alias({ x: F('nope').add(1) })],
       ['filter F', () => Item.objects.filter({ quantity__gt: F('nope') })],
+      // @ts-expect-error misuse on purpose: the run-time check is under test
       ['defer', () => Item.objects.defer('nope')],
+      // @ts-expect-error misuse on purpose: the run-time check is under test
       ['only', () => Item.objects.only('name', 'nope')],
+      // @ts-expect-error misuse on purpose: the run-time check is under test
       ['get', () => Item.objects.get({ nope: 1 })],
     ];
     for (const [label, call] of calls) {
@@ -80,11 +90,13 @@ describe('unknown fields and lookups', () => {
   });
 
   test('an unknown lookup is a FieldError listing the lookups of that field', () => {
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     const error = failsBeforeSql(FieldError, () => Item.objects.filter({ name__sorta: 'x' }));
     expect(error.message).toMatch(/'sorta'/);
     expect(error.message).toMatch(/CharField/);
     expect(error.message).toMatch(/icontains/);
     expect(error.message).toMatch(/startswith/);
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     const transformError = failsBeforeSql(FieldError, () => Item.objects.filter({ happenedAt__fortnight: 2 }));
     expect(transformError.message).toMatch(/'fortnight'/);
     expect(transformError.message).toMatch(/\byear\b/);
@@ -92,8 +104,11 @@ describe('unknown fields and lookups', () => {
   });
 
   test('a transform on a field that has none, or a lookup in the middle, is a FieldError', () => {
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(failsBeforeSql(FieldError, () => Item.objects.filter({ quantity__year: 2024 })).message).toMatch(/'year'/);
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(failsBeforeSql(FieldError, () => Item.objects.filter({ name__exact__iexact: 'x' })).message).toMatch(/exact/);
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(failsBeforeSql(FieldError, () => Item.objects.filter({ happenedAt__year__fortnight: 1 })).message).toMatch(/fortnight/);
   });
 
@@ -102,7 +117,9 @@ describe('unknown fields and lookups', () => {
   });
 
   test('update() with an unknown field is a FieldError and changes nothing', () => {
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Item.objects.update({ nope: 1 })).toThrow(FieldError);
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Item.objects.update({ nope: 1 })).toThrow(/nope/);
     expect(Item.objects.filter({ quantity: 1 }).count()).toBe(1);
   });
@@ -119,20 +136,28 @@ describe('unknown fields and lookups', () => {
 
 describe('bad values', () => {
   test('a value of the wrong type in a filter is a ValidationError naming the lookup', () => {
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     const error = failsBeforeSql(ValidationError, () => Item.objects.filter({ quantity: 'lots' }));
     expect(error.message).toMatch(/quantity/);
     expect(error.message).toMatch(/integer/);
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     failsBeforeSql(ValidationError, () => Item.objects.filter({ happenedAt__gt: 'not a date' }));
     failsBeforeSql(ValidationError, () => Item.objects.filter({ releaseDate: '2024-13-01' }));
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     failsBeforeSql(ValidationError, () => Item.objects.filter({ tag__isnull: 'yes' }));
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     failsBeforeSql(ValidationError, () => Item.objects.filter({ quantity__in: 3 }));
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     failsBeforeSql(ValidationError, () => Item.objects.filter({ quantity__range: [1] }));
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     failsBeforeSql(ValidationError, () => Item.objects.filter({ name__gt: null }));
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     failsBeforeSql(ValidationError, () => Item.objects.filter({ name__contains: { a: 1 } }));
   });
 
   test('a model instance compared with a plain field is a TypeError', () => {
     const apple = Item.objects.get({ name: 'apple' });
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Item.objects.filter({ quantity: apple })).toThrow(TypeError);
   });
 
@@ -198,6 +223,7 @@ describe('bad values', () => {
     expect((caught as Error).message).toMatch(/Item/);
     expect((caught as Error).message).toMatch(/\bquantity\b/);
     expect(() => Item.objects.create({ name: 'x', colour: 'red' } as never)).toThrow(TypeError);
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Item.objects.getOrCreate({ name: 'x' }, { defaults: { colour: 'red' } })).toThrow(TypeError);
     expect(Item.objects.count()).toBe(2);
   });
@@ -238,6 +264,7 @@ describe('injection attempts leave the database intact', () => {
       failsBeforeSql(FieldError, () => Item.objects.values(key));
       failsBeforeSql(FieldError, () => Item.objects.filter({ name: F(key) }));
     }
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Item.objects.update({ ['name" = 1; DROP TABLE inventory_item; --']: 'x' })).toThrow(FieldError);
     tableIsIntact();
   });
@@ -300,8 +327,11 @@ test('every error class of API.md section 7 is exported from the root', () => {
 
 describe('error messages name the call', () => {
   it('orderBy(), values() and valuesList() name themselves, not F()', () => {
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Item.objects.orderBy('-nope')).toThrow(/Item\.objects\.orderBy\(\): cannot resolve 'nope'/);
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Item.objects.values('nope')).toThrow(/Item\.objects\.values\(\): cannot resolve 'nope'/);
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Item.objects.valuesList('nope', { flat: true })).toThrow(/Item\.objects\.valuesList\(\): cannot resolve 'nope'/);
   });
 });

@@ -72,6 +72,7 @@ describe('querysets are not managers', () => {
       const chained = box.pizzaSet.filter({ name__startswith: 'M' });
       expect((chained as unknown as { add?: unknown }).add).toBeUndefined();
       expect(String(chained.query)).toMatch(new RegExp(`"box_id" = ${box.pk}`));
+      // @ts-expect-error: the compiler refuses this on purpose; the test checks the run-time error too
       expect(fieldError(() => chained.filter({ nmae: 'x' })).message).toMatch(/^Box\.pizzaSet\.filter\(\): cannot resolve 'nmae': /);
     } finally {
       box.delete();
@@ -81,18 +82,23 @@ describe('querysets are not managers', () => {
 
 describe('FieldError messages', () => {
   test("an unknown name alone is not repeated as \"'nmae' in 'nmae'\"", () => {
+    // @ts-expect-error: the compiler refuses this on purpose; the test checks the run-time error too
     const message = fieldError(() => Pizza.objects.filter({ nmae: 'x' })).message;
     expect(message).toMatch(/^Pizza\.objects\.filter\(\): cannot resolve 'nmae': Pizza has no field 'nmae'\. Choices are: /);
     expect(message).not.toMatch(/in 'nmae'/);
   });
 
   test('a name inside a longer key names the key', () => {
+    // @ts-expect-error: the compiler refuses this on purpose; the test checks the run-time error too
     expect(fieldError(() => Pizza.objects.filter({ box__nmae: 'x' })).message).toMatch(/cannot resolve 'nmae' in 'box__nmae'/);
   });
 
   test('chaining on aobjects names Pizza.aobjects, at every step', () => {
+    // @ts-expect-error: the compiler refuses this on purpose; the test checks the run-time error too
     expect(fieldError(() => Pizza.aobjects.filter({ nmae: 'x' })).message).toMatch(/^Pizza\.aobjects\.filter\(\): cannot resolve 'nmae'/);
+    // @ts-expect-error: the compiler refuses this on purpose; the test checks the run-time error too
     expect(fieldError(() => Pizza.aobjects.all().orderBy('nope')).message).toMatch(/^Pizza\.aobjects\.orderBy\(\): cannot resolve 'nope'/);
+    // @ts-expect-error: the compiler refuses this on purpose; the test checks the run-time error too
     expect(fieldError(() => Pizza.objects.filter({ nmae: 'x' })).message).toMatch(/^Pizza\.objects\.filter\(\)/);
   });
 });

@@ -80,6 +80,7 @@ describe('field declarations', () => {
     expect(bob.articles.count()).toBe(0);
     expect(Author.objects.filter({ article__title: 'Hello' }).eval().map((a) => a.name)).toEqual(['Ann']);
     // with relatedQueryName set, the accessor name is not a lookup name (as Django)
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Author.objects.filter({ articles__title: 'Hello' })).toThrow(FieldError);
   });
 
@@ -94,6 +95,7 @@ describe('field declarations', () => {
     article.tags.add(tag);
     const tagAccessors = Object.getOwnPropertyNames(Tag.prototype);
     expect(tagAccessors.some((name) => /article/i.test(name))).toBe(false);
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Tag.objects.filter({ article__title: 'T' })).toThrow(FieldError);
     // the forward side works
     expect(article.tags.eval().map((t) => t.label)).toEqual(['x']);
@@ -103,6 +105,7 @@ describe('field declarations', () => {
   test('the FieldError for an unknown reverse name lists real choices (no empty names)', () => {
     let error: unknown;
     try {
+      // @ts-expect-error misuse on purpose: the run-time check is under test
       Tag.objects.filter({ nothing: 1 });
     } catch (caught) {
       error = caught;
@@ -280,6 +283,7 @@ describe('writing relations through querysets', () => {
     expect(Pizza.objects.get({ pk: pizza.pk }).boxId).toBe(a.pk);
     Pizza.objects.filter({ pk: pizza.pk }).update({ box: null });
     expect(Pizza.objects.get({ pk: pizza.pk }).boxId).toBeNull();
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Pizza.objects.update({ box: Topping.objects.create({ name: 'x' }) })).toThrow(TypeError);
   });
 
@@ -378,6 +382,7 @@ describe('bad input', () => {
 
   test('filtering by an instance of the wrong model is a TypeError', () => {
     const topping = Topping.objects.create({ name: 'ham' });
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Pizza.objects.filter({ box: topping })).toThrow(TypeError);
   });
 

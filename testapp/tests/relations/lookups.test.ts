@@ -162,6 +162,7 @@ describe('values of relation lookups', () => {
   });
 
   test('an instance of the wrong model in __in is a TypeError', () => {
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Pizza.objects.filter({ box__in: [large, cheese] })).toThrow(TypeError);
   });
 });
@@ -374,6 +375,7 @@ describe('errors', () => {
   test('an unknown field after a relation names the model reached and the choices', () => {
     let error: unknown;
     try {
+      // @ts-expect-error misuse on purpose: the run-time check is under test
       Pizza.objects.filter({ box__colour: 'red' });
     } catch (caught) {
       error = caught;
@@ -387,22 +389,30 @@ describe('errors', () => {
   });
 
   test('the same after an M2M or a reverse relation names the related model', () => {
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Pizza.objects.filter({ toppings__spicy: true })).toThrow(/Topping has no field 'spicy'.*Choices are:.*vegetarian/);
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Box.objects.filter({ pizza__crust: 'thin' })).toThrow(/Pizza has no field 'crust'.*Choices are:.*toppings/);
   });
 
   test('an unknown field after an M2M / reverse relation is a FieldError before any SQL', () => {
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Pizza.objects.filter({ toppings__spicy: true })).toThrow(FieldError);
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Box.objects.filter({ pizza__crust: 'thin' })).toThrow(FieldError);
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Pizza.objects.filter({ box__pizza__toppings__nope: 1 })).toThrow(/nope/);
   });
 
   test('an unknown lookup after a relation is a FieldError', () => {
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Pizza.objects.filter({ box__name__sounds_like: 'x' })).toThrow(FieldError);
   });
 
   test('exclude() and Q() report unknown relation fields too', () => {
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Pizza.objects.exclude({ toppings__nope: 1 })).toThrow(FieldError);
+    // @ts-expect-error misuse on purpose: the run-time check is under test
     expect(() => Pizza.objects.filter(Q({ box__nope: 1 }).not())).toThrow(FieldError);
   });
 });
