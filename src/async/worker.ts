@@ -151,7 +151,9 @@ if (channel && !startupError) {
     if (Array.isArray(results)) reply(results);
     else void results.then(reply);
   });
-  parentPort!.postMessage({ readerPort: port2, threadId }, [port2]);
+  // After piscina's own ready message (posted once this module has loaded): a thread the pool ends before
+  // piscina counts it ready would make piscina stop replacing threads altogether.
+  setImmediate(() => parentPort!.postMessage({ readerPort: port2, threadId }, [port2]));
 }
 
 
