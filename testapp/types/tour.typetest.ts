@@ -46,7 +46,7 @@ export const renameBox = syncToAsync((target: Box, name: string) =>
 
 export async function tour(): Promise<void> {
 configure({
-  database: 'app.sqlite3',                 // or ':memory:' (a private temporary file the pool shares)
+  database: 'app.sqlite3',                 // or ':memory:' (a private temporary file the pool shares, removed at exit)
   models: [require.resolve('./models')],   // every worker imports these modules
   workers: 2,                              // reader threads (default: cores); writes use one writer lane
   mainThread: 'allow',                     // 'forbid': sync database calls on the main thread throw

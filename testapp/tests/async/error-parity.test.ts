@@ -10,7 +10,7 @@
 import { close, configure, createSchema } from '../../../src';
 import { getConnection } from '../../../src/db/connections';
 import { Coupon, Item, Ledger, Shelf } from '../../inventory';
-import { norm } from './helpers';
+import { norm, sameCallName } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -93,8 +93,10 @@ function errorSummary(error: unknown): unknown {
   if (Object.prototype.toString.call(error) !== '[object Error]') return { notAnError: norm(error) };
   const { constructor } = Object.getPrototypeOf(error) as { constructor: { name: string } };
   const builtIn = (globalThis as Record<string, unknown>)[constructor.name] !== undefined && constructor.name.endsWith('Error');
-  const errors = (error as { errors?: unknown }).errors;
-  return { error: builtIn ? constructor.name : constructor, message: (error as Error).message, ...(errors ? { errors } : {}) };
+  const errors = (error as { errors?: Record<string, string[]> }).errors;
+  // Errors of aobjects chains name the call as written (`Item.aobjects.filter()`); the rest must be the same.
+  const sameErrors = errors && Object.fromEntries(Object.entries(errors).map(([key, messages]) => [key, messages.map(sameCallName)]));
+  return { error: builtIn ? constructor.name : constructor, message: sameCallName((error as Error).message), ...(sameErrors ? { errors: sameErrors } : {}) };
 }
 
 /**
