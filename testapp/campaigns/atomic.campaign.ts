@@ -5,24 +5,9 @@
  */
 import { aatomic } from '../../src';
 import { Box } from '../models';
-import { isCancelled, isCrashed, rowsByName, WriteLedger } from './faults';
+import { calibrateSlowRead, isCancelled, isCrashed, rowsByName, SLOW_SQL, WriteLedger } from './faults';
 import { Budget, integrity, onFreshDatabase, PromiseRegister, randomFor, report, RunLog, settle, started, zeros, type Random, type Settled } from './harness';
 import { crashWriter } from './units';
-
-/** A read SQLite cannot be interrupted in, sized by calibration: the largest of 1..n. */
-const SLOW_SQL = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) SELECT max(x) AS id FROM c';
-
-/** The `n` that makes SLOW_SQL take about `targetMs` here and now (linear in n), timed on the main thread. */
-function calibrateSlowRead(targetMs: number): number {
-  const probe = 50_000;
-  Box.objects.raw(SLOW_SQL, [probe]);
-  const times = Array.from({ length: 3 }, () => {
-    const start = performance.now();
-    Box.objects.raw(SLOW_SQL, [probe]);
-    return performance.now() - start;
-  }).sort((a, b) => a - b);
-  return Math.max(10_000, Math.round((probe * targetMs) / Math.max(times[1]!, 0.1)));
-}
 
 type BlockFault = 'timeout' | 'abort' | 'crash' | 'throw';
 const BLOCK_FAULTS: readonly BlockFault[] = ['timeout', 'abort', 'crash', 'throw'];

@@ -4,6 +4,7 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { QueryCancelled, WorkerCrashed } from '../../src';
+import { Box } from '../models';
 import type { Random, Settled } from './harness';
 
 export type FaultKind = 'none' | 'timeout' | 'abort-at-once' | 'abort-microtask' | 'abort-immediate' | 'abort-timer';
@@ -126,4 +127,19 @@ export class WriteLedger {
 export function rowsByName(connection: BetterSqlite3.Database, prefix: string): Map<string, number> {
   const rows = connection.prepare('SELECT name, count(*) AS n FROM box WHERE name LIKE ? GROUP BY name').all(`${prefix}%`) as Array<{ name: string; n: number }>;
   return new Map(rows.map((row) => [row.name, row.n]));
+}
+
+/** A read whose cost grows with `n` and that SQLite cannot be interrupted in: the largest of 1..n. */
+export const SLOW_SQL = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) SELECT max(x) AS id FROM c';
+
+/** The `n` that makes SLOW_SQL take about `targetMs` here and now (its cost is linear in n), timed on the main thread. */
+export function calibrateSlowRead(targetMs: number): number {
+  const probe = 50_000;
+  Box.objects.raw(SLOW_SQL, [probe]);
+  const times = Array.from({ length: 3 }, () => {
+    const start = performance.now();
+    Box.objects.raw(SLOW_SQL, [probe]);
+    return performance.now() - start;
+  }).sort((a, b) => a - b);
+  return Math.max(10_000, Math.round((probe * targetMs) / Math.max(times[1]!, 0.1)));
 }

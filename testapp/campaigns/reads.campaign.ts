@@ -4,27 +4,12 @@
  * answers plain queries afterwards.
  */
 import { Box } from '../models';
-import { errorName, isCancelled, isCrashed, NO_FAULT, randomFault, type Fault } from './faults';
+import { calibrateSlowRead, errorName, isCancelled, isCrashed, NO_FAULT, randomFault, SLOW_SQL, type Fault } from './faults';
 import { Budget, onFreshDatabase, PromiseRegister, randomFor, report, RunLog, settle, started, zeros, type Random, type Settled } from './harness';
 import { crashReader } from './units';
 
 const BOXES = 40;
 const READS_PER_TICK = 64;
-
-/** A read whose cost grows with `n` and that SQLite cannot be interrupted in: the largest of 1..n. */
-const SLOW_SQL = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) SELECT max(x) AS id FROM c';
-
-/** The `n` that makes SLOW_SQL take about `targetMs` here and now (its cost is linear in n), timed on the main thread. */
-function calibrateSlowRead(targetMs: number): number {
-  const probe = 50_000;
-  Box.objects.raw(SLOW_SQL, [probe]);
-  const times = Array.from({ length: 3 }, () => {
-    const start = performance.now();
-    Box.objects.raw(SLOW_SQL, [probe]);
-    return performance.now() - start;
-  }).sort((a, b) => a - b);
-  return Math.max(10_000, Math.round((probe * targetMs) / Math.max(times[1]!, 0.1)));
-}
 
 interface Read {
   kind: string;
