@@ -17,6 +17,7 @@ import {
 import { expressionPatternSql, lookupSql, ORDERING_LOOKUPS, patternParameter, PATTERN_LOOKUPS } from './lookups';
 import { Query, registerSelectCompiler, type Join, type RelatedTree } from './query';
 import { CompiledSql } from './sql-text';
+import type { FieldSetter } from './hydrate';
 import { whereContainsAggregate, type Condition, type WhereNode } from './where';
 
 type Converter = ((raw: unknown) => unknown) | null;
@@ -32,6 +33,8 @@ export interface ModelPlan {
   deferred: string[];
   related: Array<{ name: string; plan: ModelPlan; reverse: boolean }>;
   annotations: Array<{ name: string; index: number; converter: Converter }>;
+  /** The generated code that sets its fields on a new instance (see hydrate.ts), made on first use. */
+  build?: FieldSetter;
 }
 
 export type RowPlan =
