@@ -2,20 +2,13 @@
 # The package test: pack threadorm as `npm publish` would, install the tarball into a scratch consumer
 # project, compile the README tour under --strict and run it as users do: plain node, node
 # --enable-source-maps, ts-node with .ts model modules, an ESM (.mjs) app, and one whose models are ES modules.
-# Prints one "ok"/"not ok" line per leg and ends with "package test: N passed, N failed, N skipped"
-# (known-broken legs count as skipped). Exits non-zero when a leg fails.
+# Prints one "ok"/"not ok" line per leg and ends with "package test: N passed, N failed, N skipped".
+# Exits non-zero when a leg fails.
 set -uo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/threadorm-package-XXXXXX")"
 trap 'rm -rf "$scratch"' EXIT
 bin="$repo/node_modules/.bin"
-
-# Legs that fail for a reason being fixed elsewhere: name -> the error they fail with. Such a leg counts as
-# skipped while it fails with that error, as failed if it fails otherwise, and as passed once it passes.
-# ts-node: pool workers started from dist/ do not register a TypeScript loader for .ts model modules yet.
-declare -A KNOWN_BROKEN=(
-  ["ts-node"]="cannot import the models module '[^']*\.ts'"
-)
 
 passed=0 failed=0 skipped=0
 log() { printf '%s\n' "$*" >&2; }
@@ -26,8 +19,6 @@ leg() {
   output="$("$@" 2>&1)"; status=$?
   if [ $status -eq 0 ]; then
     echo "ok - $name: $(tail -n 1 <<<"$output")"; passed=$((passed + 1))
-  elif [ -n "${KNOWN_BROKEN[$name]:-}" ] && grep -Eq "${KNOWN_BROKEN[$name]}" <<<"$output"; then
-    echo "skipped (known broken) - $name:"; sed 's/^/    /' <<<"$output" | tail -n 15; skipped=$((skipped + 1))
   else
     echo "not ok - $name:"; sed 's/^/    /' <<<"$output" | tail -n 40; failed=$((failed + 1))
   fi

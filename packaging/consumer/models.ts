@@ -1,28 +1,30 @@
 // The README tour's models, as a user writes them in their own project against the installed package.
 import { Model, CharField, DecimalField, ForeignKey, OneToOneField, ManyToManyField, CASCADE, SET_NULL,
-         type FieldsOf, type Manager, type ReverseManyToOneManager } from 'threadorm';
-import { AsyncMixin, type AsyncManager } from 'threadorm/mixins';
+         type FieldsOf, type ManyRelatedManager, type ReverseManyToOneManager } from 'threadorm';
+import { AsyncMixin } from 'threadorm/mixins';
 
-export class Topping extends AsyncMixin(Model) {
+export class Topping extends AsyncMixin<Topping>(Model) {
   static fields = { name: new CharField({ maxLength: 30 }) };
+  declare pizzaSet: ManyRelatedManager<Pizza>;        // reverse accessor (declared: see Static typing)
 }
-export class Box extends AsyncMixin(Model) {
+export interface Topping extends FieldsOf<typeof Topping.fields> {}
+
+export class Box extends AsyncMixin<Box>(Model) {
   static fields = { name: new CharField({ maxLength: 50 }) };
   declare pizzaSet: ReverseManyToOneManager<Pizza>;
-  declare static objects: Manager<Box>;
-  declare static aobjects: AsyncManager<Box>;
 }
 export interface Box extends FieldsOf<typeof Box.fields> {}
-export class Price extends AsyncMixin(Model) {
+
+export class Price extends AsyncMixin<Price>(Model) {
   static fields = {
     amount: new DecimalField({ maxDigits: 10, decimalPlaces: 2 }),
     currency: new CharField({ maxLength: 16, default: 'usd' }),
   };
-  declare static objects: Manager<Price>;
-  declare static aobjects: AsyncManager<Price>;
+  declare pizza: Pizza;                               // reverse one-to-one
 }
 export interface Price extends FieldsOf<typeof Price.fields> {}
-export class Pizza extends AsyncMixin(Model) {
+
+export class Pizza extends AsyncMixin<Pizza>(Model) {
   static fields = {
     name: new CharField({ maxLength: 50 }),
     toppings: new ManyToManyField(() => Topping),
@@ -30,7 +32,5 @@ export class Pizza extends AsyncMixin(Model) {
     price: new OneToOneField(() => Price, { onDelete: CASCADE }),
   };
   static meta = { ordering: ['name'] };
-  declare static objects: Manager<Pizza>;
-  declare static aobjects: AsyncManager<Pizza>;
 }
-export interface Pizza extends FieldsOf<typeof Pizza.fields> {}
+export interface Pizza extends FieldsOf<typeof Pizza.fields> {}  // instance types, from the field declarations

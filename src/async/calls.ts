@@ -8,6 +8,27 @@ export interface Lane {
   cancel(call: PendingCall, error: Error): void;
 }
 
+/**
+ * Keeps the process running while any call is unsettled. Worker threads and their ports do not hold the
+ * event loop open (an idle pool must let the process exit), so a call waiting for a reader that is still
+ * starting would otherwise let the program end with its promise pending.
+ */
+export class KeepAlive {
+  private count = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  hold(): void {
+    if (this.count++ === 0) this.timer = setInterval(() => undefined, 2 ** 31 - 1);
+  }
+
+  release(): void {
+    if (--this.count === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+}
+
 /** One caller's call, from the moment it is made until its promise settles. */
 export class PendingCall {
   settled = false;
@@ -29,7 +50,19 @@ export class PendingCall {
     /** The aatomic() block it belongs to, or null. */
     readonly block: Block | null,
     readonly capture: CapturedQuery[] | undefined,
-  ) {}
+    private readonly keepAlive: KeepAlive,
+  ) {
+    keepAlive.hold();
+  }
+
+  /** Marks it settled and drops its abort listener; false if it was settled already. */
+  settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    this.keepAlive.release();
+    if (this.onAbort) this.signal!.removeEventListener('abort', this.onAbort);
+    return true;
+  }
 }
 
 /** What one task message carries per call: a call of its own, or several keyed gets coalesced. */
@@ -52,22 +85,15 @@ export interface RunningTask {
   control: boolean;
 }
 
-export function settle(call: PendingCall): boolean {
-  if (call.settled) return false;
-  call.settled = true;
-  if (call.onAbort) call.signal!.removeEventListener('abort', call.onAbort);
-  return true;
-}
-
 export function resolveCall(call: PendingCall, value: unknown, result: CallResult): void {
-  if (settle(call)) {
+  if (call.settle()) {
     if (call.capture && result.statements) call.capture.push(...result.statements);
     call.resolve(value);
   }
 }
 
 export function rejectCall(call: PendingCall, error: Error, result?: CallResult): void {
-  if (settle(call)) {
+  if (call.settle()) {
     if (call.capture && result?.statements) call.capture.push(...result.statements);
     call.reject(error);
   }

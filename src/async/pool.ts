@@ -7,7 +7,7 @@ import type { QueryOptions } from '../query/async-bridge';
 import type { CapturedQuery } from '../testing';
 import type { Model } from '../models/base';
 import { getModel } from '../models/registry';
-import { Deadlines, describeCall, PendingCall, rejectCall, resolveCall, type Lane, type RunningTask, type TaskEntry } from './calls';
+import { Deadlines, describeCall, KeepAlive, PendingCall, rejectCall, resolveCall, type Lane, type RunningTask, type TaskEntry } from './calls';
 import { decode, type PackedRows } from './codec';
 import { instancesByKey, type KeyedGet } from './keyed-get';
 import type { CallPayload, CallResult, Task } from './protocol';
@@ -110,7 +110,6 @@ class ReaderLane implements Lane {
     task.startedAt = performance.now();
     this.deadlines.add(task);
     const message: Task = { calls: entries.map((entry) => entry.payload), groupCommit: false, seq: 0 };
-    channel.port.ref(); // an answer on its way keeps the process alive, as a piscina task would
     try {
       channel.port.postMessage(message);
     } catch (error) {
@@ -122,7 +121,6 @@ class ReaderLane implements Lane {
     const task = channel.task;
     if (!task) return;
     channel.task = null;
-    channel.port.unref();
     this.running--;
     this.deadlines.delete(task);
     for (const call of task.calls) call.task = null;
@@ -441,6 +439,7 @@ export class Pool {
   private readonly readers: ReaderLane;
   private readonly writer: WriterLane;
   private readonly deadlines = new Deadlines((call) => call.lane.cancel(call, new QueryCancelled(`${describeCall(call.payload)} timed out after ${call.timeoutMs} ms.`)));
+  private readonly keepAlive = new KeepAlive();
   private closing = false;
 
   constructor(private readonly settings: Settings) {
@@ -463,7 +462,7 @@ export class Pool {
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(new QueryCancelled(`${describeCall(payload)} was cancelled before it started.`));
     const lane = write || block ? this.writer : this.readers;
-    const call = new PendingCall(capture ? { ...payload, capture: true } : payload, lane, options.timeoutMs ?? this.settings.queryTimeoutMs, signal, block, capture);
+    const call = new PendingCall(capture ? { ...payload, capture: true } : payload, lane, options.timeoutMs ?? this.settings.queryTimeoutMs, signal, block, capture, this.keepAlive);
     const promise = new Promise<unknown>((resolve, reject) => {
       call.resolve = resolve;
       call.reject = reject;

@@ -29,14 +29,14 @@ function runScript(mode: string): Promise<{ code: number | null; stdout: string;
 }
 
 describe('close() lets the process exit', () => {
-  test.each(['plain', 'cancel', 'crash'])('after %s use of the pool', async (mode) => {
+  test.each(['plain', 'cancel', 'crash', 'read-first'])('after %s use of the pool', async (mode) => {
     const result = await runScript(mode);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report).toEqual({
       mode,
-      outcome: { plain: 'none', cancel: 'QueryCancelled', crash: 'WorkerCrashed' }[mode],
+      outcome: { plain: 'none', cancel: 'QueryCancelled', crash: 'WorkerCrashed', 'read-first': 'none' }[mode],
       count: 2,
       queued: true,
       removed: true,
