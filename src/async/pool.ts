@@ -14,8 +14,12 @@ import type { CallPayload, CallResult, Task } from './protocol';
 import { isFinalRollback, type Block, type Transaction } from './transaction-context';
 import { WorkerGroup } from './workers';
 
-/** A reader batch is split over several readers only when each part keeps at least this many calls. */
-const MIN_CALLS_PER_TASK = 4;
+/**
+ * A reader batch is split over several readers only when each part keeps at least this much work. A keyed
+ * get counts 1 and any other call a whole part: a message each way costs a reader and this thread more than
+ * a few dozen lookups, but less than almost any other query.
+ */
+const MIN_WORK_PER_TASK = 32;
 
 /** A reader's own channel: piscina starts and replaces the thread, batches travel on this port. */
 interface ReaderChannel {
@@ -97,8 +101,12 @@ class ReaderLane implements Lane {
     const entries = coalesce(this.queue);
     this.queue = [];
     let calls = 0;
-    for (const entry of entries) calls += entry.calls.length;
-    const parts = Math.max(1, Math.min(free.length, Math.floor(calls / MIN_CALLS_PER_TASK)));
+    let work = 0;
+    for (const entry of entries) {
+      calls += entry.calls.length;
+      work += entry.payload.kind === 'keyedGets' ? entry.calls.length : MIN_WORK_PER_TASK;
+    }
+    const parts = Math.max(1, Math.min(free.length, calls, Math.floor(work / MIN_WORK_PER_TASK)));
     if (parts === 1) return this.send(entries, free[0]!);
     splitEntries(entries, calls, parts).forEach((part, index) => this.send(part, free[index]!));
   }
