@@ -134,7 +134,7 @@ export class Model {
     const model = this.constructor as ModelClass;
     const meta = model._meta;
     this._state = freshState(true);
-    for (const key of Object.keys(values)) {
+    for (const key in values) {
       const field = meta.findField(key);
       if (!field) {
         throw new TypeError(`${meta.label}() got an unexpected field '${key}'. Valid fields: ${meta.fields.map((f) => f.name).join(', ')}.`);
@@ -144,16 +144,22 @@ export class Model {
       }
       if (values[key] === undefined) throw undefinedValueError(key, meta.label);
     }
+    // Every key given was checked above (a field, never undefined), so reading a missing key as undefined is exact.
     const self = this as unknown as Record<string, unknown>;
+    const given = values as Record<string, unknown>;
     for (const field of meta.concreteFields) {
       if (field instanceof ForeignKey) {
-        if (field.name in values) self[field.name] = values[field.name];
-        else if (field.attname in values) self[field.attname] = lenientValue(field, values[field.attname]);
-        else self[field.attname] = field.getDefault();
+        const related = given[field.name];
+        if (related !== undefined) self[field.name] = related;
+        else {
+          const key = given[field.attname];
+          self[field.attname] = key === undefined ? field.getDefault() : lenientValue(field, key);
+        }
         continue;
       }
-      const given = field.name in values ? values[field.name] : field === meta.pk && 'pk' in values ? values.pk : undefined;
-      self[field.attname] = given === undefined ? field.getDefault() : lenientValue(field, given);
+      let value = given[field.name];
+      if (value === undefined && field === meta.pk) value = given.pk;
+      self[field.attname] = value === undefined ? field.getDefault() : lenientValue(field, value);
     }
   }
 

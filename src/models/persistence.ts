@@ -45,20 +45,21 @@ interface InsertShape {
   sql: string;
 }
 
-const insertShapes = new WeakMap<Options, Map<string, InsertShape>>();
+/** Per model: the four shapes, indexed by (with the automatic key ? 1 : 0) + (OR IGNORE ? 2 : 0). */
+const insertShapes = new WeakMap<Options, Array<InsertShape | undefined>>();
 
 function insertShape(meta: Options, withAutoKey: boolean, orIgnore: boolean): InsertShape {
   let shapes = insertShapes.get(meta);
-  if (!shapes) insertShapes.set(meta, (shapes = new Map()));
-  const key = `${withAutoKey ? 'k' : ''}${orIgnore ? '!' : ''}`;
-  let shape = shapes.get(key);
+  if (!shapes) insertShapes.set(meta, (shapes = []));
+  const key = (withAutoKey ? 1 : 0) + (orIgnore ? 2 : 0);
+  let shape = shapes[key];
   if (!shape) {
     const fields = meta.concreteFields.filter((field) => withAutoKey || !field.autoIncrement);
     const verb = orIgnore ? 'INSERT OR IGNORE INTO' : 'INSERT INTO';
     const sql = fields.length
       ? `${verb} ${quote(meta.dbTable)} (${fields.map((field) => quote(field.column)).join(', ')}) VALUES (${fields.map(() => '?').join(', ')})`
       : `${verb} ${quote(meta.dbTable)} DEFAULT VALUES`;
-    shapes.set(key, (shape = { fields, sql }));
+    shapes[key] = shape = { fields, sql };
   }
   return shape;
 }
