@@ -59,7 +59,7 @@ export const eventLoop: BenchCase<AsyncContext> = {
         });
         return [
           figureRow(GROUP, `loop delay, ${formatMs(rawSync.durationMs)} aobjects count (raw: piscina worker)`, versus(async, rawWorker), {
-            target: atMost(5, ' ms'),
+            target: atMost(2, ' ms'),
             label: 'p99',
             checked: async.p99Ms,
           }),
