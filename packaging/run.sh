@@ -44,6 +44,14 @@ pack() {
 install() {
   local tarball; tarball="$scratch/$(tail -n 1 "$scratch/tarball-name")"
   mkdir -p "$scratch/app/esm" && cp "$repo"/packaging/consumer/* "$scratch/app/" && cp "$repo"/packaging/consumer-esm/* "$scratch/app/esm/" || return 1
+  # The app's models are the README tour's "Define models" block, exactly as written there.
+  node -e '
+    const readme = require("fs").readFileSync(process.argv[1], "utf8");
+    const start = readme.indexOf("### Define models");
+    const block = start < 0 ? null : /```ts\n([\s\S]*?)```/.exec(readme.slice(start));
+    if (!block) { console.error("README.md has no Define models block"); process.exit(1); }
+    require("fs").writeFileSync(process.argv[2], block[1]);
+  ' "$repo/README.md" "$scratch/app/models.ts" || return 1
   cd "$scratch/app" || return 1
   printf '{ "name": "threadorm-consumer", "private": true }\n' >package.json
   # Install scripts are skipped only to reuse the repository's compiled better-sqlite3 when it is the
