@@ -37,8 +37,9 @@ export function bulkCreateOf(queryset: QuerySet<any, any>, args: readonly unknow
   const model = queryset.model;
   const fields = model._meta.concreteFields;
   for (const object of objects) {
-    if (!(object instanceof model) || (object as Model)._state.awaitingKey?.size) return null;
-    for (const field of fields) if (!('value' in (Object.getOwnPropertyDescriptor(object, field.attname) ?? { value: undefined }))) return null;
+    if (!(object instanceof model)) return null;
+    const state = (object as Model)._state;
+    if (state.hasDeferred || state.awaitingKey?.size) return null;
   }
   const columns = fields.map((field) => {
     const column = new Array<unknown>(objects.length);

@@ -28,6 +28,8 @@ export class ModelState {
   private managersCache: Record<string, unknown> | null = null;
   /** Foreign keys assigned an unsaved instance: save() takes the key from it once it has one. */
   awaitingKey?: Set<string>;
+  /** Some field was left out by defer()/only() and loads on first read (see hydrate.defineDeferred). */
+  hasDeferred = false;
 
   constructor(
     /** Not yet saved: the next save() inserts. */

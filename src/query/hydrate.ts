@@ -107,6 +107,7 @@ function fieldSetter(plan: ModelPlan): FieldSetter {
 export function defineDeferred(instance: Model & Record<string, unknown>, name: string): void {
   const model = instance.constructor as typeof Model;
   const field = model._meta.getField(name);
+  instance._state.hasDeferred = true;
   Object.defineProperty(instance, field.attname, {
     configurable: true,
     enumerable: true,

@@ -336,3 +336,41 @@ describe('AsyncMixin applied to a model class that already exists', () => {
     expect(plain.pk).toEqual(expect.any(Number));
   });
 });
+
+describe('aobjects.bulkCreate()', () => {
+  test('the same objects come back with their keys and pre-save stamps, as from the sync API', async () => {
+    const articles = [new Article({ title: 'One' }), new Article({ title: 'Two', rank: 3 })];
+    const returned = await Article.aobjects.bulkCreate(articles);
+    expect(returned).toEqual(articles);
+    expect(returned[0]).toBe(articles[0]);
+    for (const article of articles) {
+      expect(article.pk).toEqual(expect.any(Number));
+      expect(article._state.adding).toBe(false);
+      expect(article.created).toBeInstanceOf(Date);
+      expect(article.updated).toBeInstanceOf(Date);
+    }
+    const stored = Article.objects.filter({ pk__in: articles.map((article) => article.pk) }).orderBy('pk').eval();
+    expect(stored.map((article) => [article.pk, article.title, article.rank, article.created.getTime()])).toEqual(
+      articles.map((article) => [article.pk, article.title, article.rank, article.created.getTime()]),
+    );
+  });
+
+  test('objects it cannot send as columns take the general path and behave as in the sync API', async () => {
+    const copyOfHam = () => {
+      const deferred = Topping.objects.only('name').get({ name: 'ham' }); // `vegetarian` loads on first read
+      deferred.pk = null;
+      deferred.name = 'ham again';
+      return deferred;
+    };
+    const [asyncOutcome, syncOutcome] = [
+      await rejection(Topping.aobjects.bulkCreate([copyOfHam()])),
+      await rejection(() => Topping.objects.bulkCreate([copyOfHam()])),
+    ];
+    expect(asyncOutcome.constructor).toBe(syncOutcome.constructor);
+    expect(asyncOutcome.message).toBe(syncOutcome.message);
+    const wrong = await rejection(Topping.aobjects.bulkCreate([new Box({ name: 'not a topping' }) as unknown as Topping]));
+    const sync = await rejection(() => Topping.objects.bulkCreate([new Box({ name: 'not a topping' }) as unknown as Topping]));
+    expect(wrong).toBeInstanceOf(TypeError);
+    expect(wrong.message).toBe(sync.message);
+  });
+});
