@@ -16,8 +16,8 @@ export const GROUP = 'async';
 export const WORKERS = availableParallelism();
 
 /**
- * Starts the pool and warms it: workers load the TypeScript sources through ts-node, which takes
- * seconds, and their code is cold at first. `operation` should be the kind of call about to be measured.
+ * Starts the pool and warms it: the workers' code is cold at first (and on a first run their TypeScript is
+ * compiled and cached). `operation` should be the kind of call about to be measured.
  */
 export async function warmPool(operation: Operation, concurrency = 16): Promise<void> {
   await Promise.all(Array.from({ length: concurrency }, operation));
