@@ -34,7 +34,7 @@ beforeAll(async () => {
   Person.objects.create({ name: 'Luke', mentor: yoda });
   await close();
   configure({ database, models, mainThread: 'forbid', workers: 1 });
-  // starting the worker (which loads the model modules through ts-node) takes a few seconds
+  // starting the worker (which compiles the model modules on a first start) can take a moment
   await Pizza.aobjects.count();
 }, 60_000);
 

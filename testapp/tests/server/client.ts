@@ -1,7 +1,7 @@
 /** Shared by the server tests: start the example server in this process and talk to it over real HTTP. */
 import { startServer, type RunningServer, type ServerOptions } from '../../server';
 
-/** Pool workers start from TypeScript through ts-node: the first start takes a while on a busy machine. */
+/** Pool workers compile their TypeScript on a first start (then cache it): that start can take a while on a busy machine. */
 export const START_TIMEOUT = 120_000;
 
 export interface Answer {
