@@ -21,6 +21,40 @@ import { WorkerGroup } from './workers';
  */
 const MIN_WORK_PER_TASK = 32;
 
+/**
+ * What both lanes share: the calls made in one event-loop turn are sent together (flush() runs once, after
+ * the turn), and close() waits until the lane is idle.
+ */
+abstract class BatchingLane implements Lane {
+  private flushScheduled = false;
+  private idleWaiters: Array<() => void> = [];
+
+  abstract enqueue(call: PendingCall): void;
+  abstract cancel(call: PendingCall, error: Error): void;
+  protected abstract flush(): void;
+  /** Nothing queued, running or waiting. */
+  protected abstract get idle(): boolean;
+
+  protected scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  protected notifyIdle(): void {
+    if (this.idle) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** Resolves when nothing is queued or running. */
+  drained(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+}
+
 /** A reader's own channel: piscina starts and replaces the thread, batches travel on this port. */
 interface ReaderChannel {
   readonly port: MessagePort;
@@ -45,12 +79,10 @@ interface ChannelReply {
  * Reads may be cut off: a cancelled or timed-out read ends its thread (piscina starts another) and the
  * task's other reads are queued again, which is safe because a read has no effect.
  */
-class ReaderLane implements Lane {
+class ReaderLane extends BatchingLane {
   private queue: PendingCall[] = [];
-  private flushScheduled = false;
   private readonly channels: ReaderChannel[] = [];
   private running = 0;
-  private idleWaiters: Array<() => void> = [];
   /** Threads ended on purpose, with a promise of their exit (a thread ends only when its statement does). */
   private readonly endedThreads = new Set<Promise<unknown>>();
   readonly workers: WorkerGroup;
@@ -59,6 +91,7 @@ class ReaderLane implements Lane {
     settings: Settings,
     private readonly deadlines: Deadlines,
   ) {
+    super();
     this.workers = new WorkerGroup('reader', settings.workers, settings, workerFile(), { channel: true }, (error) => this.fail(error));
     this.workers.onMessage((message) => {
       const { readerPort, threadId } = message as { readerPort?: MessagePort; threadId?: number };
@@ -87,14 +120,14 @@ class ReaderLane implements Lane {
   enqueue(call: PendingCall): void {
     if (this.workers.failure) return rejectCall(call, this.workers.failure);
     this.queue.push(call);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
+    this.scheduleFlush();
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
+  protected get idle(): boolean {
+    return !this.running && !this.queue.length;
+  }
+
+  protected flush(): void {
     if (!this.queue.length) return;
     const free = this.channels.filter((channel) => channel.task === null);
     if (!free.length) return;
@@ -141,7 +174,7 @@ class ReaderLane implements Lane {
     }
     if (requeued.length) this.queue.unshift(...requeued);
     if (this.queue.length) this.flush();
-    if (!this.running && !this.queue.length) this.notifyIdle();
+    this.notifyIdle();
   }
 
   cancel(call: PendingCall, error: Error): void {
@@ -170,16 +203,6 @@ class ReaderLane implements Lane {
     for (const channel of this.channels) for (const call of channel.task?.calls ?? []) rejectCall(call, error);
   }
 
-  private notifyIdle(): void {
-    for (const resolve of this.idleWaiters.splice(0)) resolve();
-  }
-
-  /** Resolves when nothing is queued or running. */
-  drained(): Promise<void> {
-    if (!this.running && !this.queue.length) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
   async close(): Promise<void> {
     await this.drained();
     // A thread ended earlier that exits after destroy() would make piscina start new threads for a pool
@@ -201,13 +224,11 @@ class ReaderLane implements Lane {
  *
  * An async transaction owns the lane from its begin to its end; other writes wait for it.
  */
-class WriterLane implements Lane {
+class WriterLane extends BatchingLane {
   private queue: PendingCall[] = [];
-  private flushScheduled = false;
   private running: RunningTask | null = null;
   private owner: Transaction | null = null;
   private readonly waitingOwners: Array<{ transaction: Transaction; grant: () => void }> = [];
-  private idleWaiters: Array<() => void> = [];
   /** The sequence number of the writer's last COMMIT, written by the writer thread. */
   private readonly commitMark = new Int32Array(new SharedArrayBuffer(4));
   private seq = 0;
@@ -217,6 +238,7 @@ class WriterLane implements Lane {
     settings: Settings,
     private readonly deadlines: Deadlines,
   ) {
+    super();
     this.workers = new WorkerGroup('writer', 1, settings, workerFile(), { commitMark: this.commitMark }, (error) => this.fail(error));
   }
 
@@ -229,15 +251,15 @@ class WriterLane implements Lane {
     } else {
       this.queue.push(call);
     }
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
+    this.scheduleFlush();
+  }
+
+  protected get idle(): boolean {
+    return !this.running && !this.owner && !this.queue.length && !this.waitingOwners.length;
   }
 
   /** Sends the next task: the owning transaction's next calls, or the queued writes, or hands the lane on. */
-  private flush(): void {
-    this.flushScheduled = false;
+  protected flush(): void {
     if (this.running) return;
     if (this.workers.failure) return this.notifyIdle();
     if (this.owner) {
@@ -260,7 +282,8 @@ class WriterLane implements Lane {
   }
 
   private send(calls: PendingCall[], transaction: Transaction | null): void {
-    const seq = transaction ? 0 : ++this.seq;
+    // Within an Int32 (the commit mark's type), never 0 (no batch): a mark that wrapped would misreport a crash.
+    const seq = transaction ? 0 : (this.seq = (this.seq % 0x7fffffff) + 1);
     const task = newTask(calls.map((call) => ({ payload: call.payload, calls: [call] })), seq);
     task.control = calls.some((call) => call.payload.kind === 'transaction');
     this.running = task;
@@ -328,7 +351,7 @@ class WriterLane implements Lane {
     }
     return new Promise((grant) => {
       this.waitingOwners.push({ transaction, grant });
-      if (!this.running && !this.owner && !this.flushScheduled) this.flush();
+      this.scheduleFlush();
     });
   }
 
@@ -347,16 +370,6 @@ class WriterLane implements Lane {
     for (const { transaction } of this.waitingOwners) transaction.break(error, rejectCall);
     this.owner?.break(error, rejectCall);
     for (const call of this.running?.calls ?? []) rejectCall(call, error);
-  }
-
-  private notifyIdle(): void {
-    if (this.running || this.owner || this.queue.length || this.waitingOwners.length) return;
-    for (const resolve of this.idleWaiters.splice(0)) resolve();
-  }
-
-  drained(): Promise<void> {
-    if (!this.running && !this.owner && !this.queue.length && !this.waitingOwners.length) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   async close(): Promise<void> {
