@@ -48,15 +48,27 @@ function start(): void {
 function runTask(task: Task): CallResult[] {
   if (startupError) return task.calls.map(() => ({ ok: false, error: encode(startupError) }));
   if (!task.groupCommit) return task.calls.map((call) => runCall(call, connection.inAtomicBlock));
+  // Several calls get a savepoint each; a lone call that fails rolls the whole transaction back instead.
+  // Either way a call that rejects has taken no effect, even one that wrote before it threw.
   const isolate = task.calls.length > 1;
   let results: CallResult[];
   try {
-    results = connection.atomic(() => task.calls.map((call) => runCall(call, isolate)));
+    results = connection.atomic(() => {
+      const outcomes = task.calls.map((call) => runCall(call, isolate));
+      if (!isolate && !outcomes[0]!.ok) throw new RolledBack(outcomes);
+      return outcomes;
+    });
   } catch (error) {
+    if (error instanceof RolledBack) return error.results;
     return task.calls.map(() => ({ ok: false, error: encode(error) }));
   }
   Atomics.store(commitMark!, 0, task.seq);
   return results;
+}
+
+/** Unwinds a lone call's batch transaction, carrying that call's failure out. */
+class RolledBack {
+  constructor(readonly results: CallResult[]) {}
 }
 
 /** Runs one call; inside a transaction it gets a savepoint, so a failing call leaves the others intact. */

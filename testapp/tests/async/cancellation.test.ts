@@ -6,7 +6,7 @@
 import { QueryCancelled, WorkerCrashed, captureQueries, close, configure, createSchema } from '../../../src';
 import { Box, Topping } from '../../models';
 import { MODELS, rejection, sleep } from './helpers';
-import { crashReader, crashWriter, slowWrite, whichThread } from './units';
+import { crashReader, crashWriter, slowWrite, whichThread, writeThenFail } from './units';
 
 jest.setTimeout(120_000);
 
@@ -141,5 +141,14 @@ describe('a worker that dies', () => {
     for (let i = 0; i < 3; i++) expect(await rejection(crashWriter())).toBeInstanceOf(WorkerCrashed);
     await expectHealthy();
     expect(await Box.aobjects.count()).toBe(COMMITTED + 1); // + 'slow but fine'
+  });
+
+  test('a write that fails after writing took no effect, alone or batched with others', async () => {
+    expect((await rejection(writeThenFail('failed alone'))).message).toMatch(/failing after the write/);
+    const [failed, fine] = await Promise.allSettled([writeThenFail('failed in a batch'), Box.aobjects.create({ name: 'fine in a batch' })]);
+    expect(failed.status).toBe('rejected');
+    expect(fine.status).toBe('fulfilled');
+    expect(await Box.aobjects.filter({ name__in: ['failed alone', 'failed in a batch'] }).count()).toBe(0);
+    expect(await Box.aobjects.filter({ name: 'fine in a batch' }).count()).toBe(1);
   });
 });

@@ -56,4 +56,8 @@ export const slowWrite = syncToAsync(function slowWrite(name: string, ms: number
   });
 });
 
-
+/** Writes a box, then fails: the call must reject having taken no effect. */
+export const writeThenFail = syncToAsync(function writeThenFail(name: string): never {
+  Box.objects.create({ name });
+  throw new Error(`${name}: failing after the write`);
+});
