@@ -31,9 +31,14 @@ export function getPool(call: string): Pool {
   return pool;
 }
 
+/** The running pool, or the pool started for the call that needs it first. */
+function poolFor(payload: CallPayload): Pool {
+  return pool ?? getPool(describeCall(payload));
+}
+
 /** Routes a payload: writes and calls inside aatomic() to the writer lane, the rest to readers. */
-export function send(payload: CallPayload, write: boolean, options: QueryOptions = {}): Promise<CallResult & { ok: true }> {
-  return (pool ?? getPool(describeCall(payload))).call(payload, write, options, currentBlock(), currentCapture());
+export function send(payload: CallPayload, write: boolean, options: QueryOptions = NO_OPTIONS): Promise<CallResult & { ok: true }> {
+  return poolFor(payload).call(payload, write, options, currentBlock(), currentCapture());
 }
 
 /** An aatomic() step for `block`: open it (BEGIN or SAVEPOINT), commit it, or roll it back. */
@@ -43,11 +48,14 @@ export function sendStep(block: Block, op: 'begin' | 'commit' | 'rollback'): Pro
 
 const NO_OPTIONS: QueryOptions = {};
 
-/** Separates the trailing `{ signal, timeoutMs }` (which stays on this thread) from the call's arguments. */
-export function splitQueryOptions(args: readonly unknown[]): [unknown[], QueryOptions] {
+/**
+ * Separates the trailing `{ signal, timeoutMs }` (which stays on this thread) from the call's arguments.
+ * Without one, the arguments come back as they are (not copied: this runs for every async call).
+ */
+export function splitQueryOptions(args: readonly unknown[]): [readonly unknown[], QueryOptions] {
   const last = args[args.length - 1];
   if (last === null || typeof last !== 'object' || Array.isArray(last) || !('signal' in last || 'timeoutMs' in last)) {
-    return [[...args], {}];
+    return [args, NO_OPTIONS];
   }
   const { signal, timeoutMs, ...rest } = last as QueryOptions & Record<string, unknown>;
   const plain = args.slice(0, -1);
@@ -57,19 +65,15 @@ export function splitQueryOptions(args: readonly unknown[]): [unknown[], QueryOp
 
 /** Runs `queryset.<method>(...args)` in a worker and decodes the result; instances in the arguments are updated. */
 export function evaluate(queryset: QuerySet<any, any>, method: string, args: readonly unknown[]): Promise<unknown> {
-  if (method === 'get' && args.length === 1) {
-    const keyed = keyedGetOf(queryset, args[0]);
-    if (keyed) return (pool ?? getPool(describeCall(keyed))).get(keyed, NO_OPTIONS, currentBlock(), currentCapture());
-  }
   const [plain, options] = splitQueryOptions(args);
   if (method === 'get' && plain.length === 1) {
     const keyed = keyedGetOf(queryset, plain[0]);
-    if (keyed) return (pool ?? getPool(describeCall(keyed))).get(keyed, options, currentBlock(), currentCapture());
+    if (keyed) return poolFor(keyed).get(keyed, options, currentBlock(), currentCapture());
   }
   return evaluateInWorker(queryset, method, plain, options);
 }
 
-async function evaluateInWorker(queryset: QuerySet<any, any>, method: string, plain: unknown[], options: QueryOptions): Promise<unknown> {
+async function evaluateInWorker(queryset: QuerySet<any, any>, method: string, plain: readonly unknown[], options: QueryOptions): Promise<unknown> {
   if (method === 'eval' && !queryset.hasPrefetches) return queryset.hydrate(await fetchRows(queryset, options));
   const bulk = method === 'bulkCreate' ? bulkCreateOf(queryset, plain) : null;
   if (bulk) return mergeBulkCreate(queryset.model, plain[0] as Model[], (await send(bulk, true, options)).value);
@@ -84,7 +88,7 @@ async function evaluateInWorker(queryset: QuerySet<any, any>, method: string, pl
  * The raw rows of a queryset, fetched in a worker (packed, see codec.packRows) as one flat array; this thread compiles
  * the same query and builds the instances (`queryset.hydrate` / `queryset.rowHydrator()`).
  */
-export async function fetchRows(queryset: QuerySet<any, any>, options: QueryOptions = {}): Promise<unknown[]> {
+export async function fetchRows(queryset: QuerySet<any, any>, options: QueryOptions = NO_OPTIONS): Promise<unknown[]> {
   const result = await send({ kind: 'query', queryset: encode(queryset), method: 'evalRows', args: [], returnArgs: false }, false, options);
   return unpackRows(result.value as PackedRows);
 }

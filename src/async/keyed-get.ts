@@ -12,7 +12,8 @@ import type { QuerySet } from '../query/queryset';
 /**
  * Coalescing of `Model.aobjects.get({ <unique field>: value })`: the gets of one event-loop turn for the same
  * model and field travel as one `WHERE field IN (...)` statement, and each caller gets its row back.
- * The main thread and the workers compile the same SELECT, so rows cross as one flat array of values.
+ * The main thread and the workers compile the same SELECT, so the rows cross packed (codec.packRows), lined
+ * up with the keys asked for, and the main thread builds the instances from them directly.
  */
 
 /** The payload of one keyed get (see protocol.ts). */
