@@ -76,10 +76,16 @@ export function encode(value: unknown): unknown {
   const prototype = Object.getPrototypeOf(value);
   if ((prototype !== Object.prototype && prototype !== null) || hasOwnConversion(value)) return encodeOpaque(value);
   return encodeContainer(value, () => {
-    const encoded: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) encoded[key] = encode((value as Record<string, unknown>)[key]);
+    const encoded = encodeProperties(value);
     return '$' in encoded ? { $: 'object', value: encoded } : encoded;
   });
+}
+
+/** An object's own enumerable properties, encoded (`skip` names left out); call it inside encodeContainer. */
+function encodeProperties(value: object, skip?: readonly string[]): Record<string, unknown> {
+  const encoded: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) if (!skip?.includes(key)) encoded[key] = encode((value as Record<string, unknown>)[key]);
+  return encoded;
 }
 
 /** An array structured clone carries as it is (a column of values, a row): no copy needed either way. */
@@ -140,13 +146,7 @@ function encodeOpaque(value: object): Tagged {
   } catch {
     json = undefined;
   }
-  const props = encodeContainer(value, () => {
-    const encoded: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) {
-      if (!CONVERSIONS.includes(key)) encoded[key] = encode((value as Record<string, unknown>)[key]);
-    }
-    return encoded;
-  }) as Record<string, unknown>;
+  const props = encodeContainer(value, () => encodeProperties(value, CONVERSIONS)) as Record<string, unknown>;
   return { $: 'opaque', cls: value.constructor?.name ?? 'Object', text: String(value), json, props };
 }
 
