@@ -5,12 +5,12 @@ import type { DeleteResult } from '../src/models/deletion';
 import { ForeignKey } from '../src/models/fields/related';
 import type { ModelClass } from '../src/models/types';
 import type { TypedModelClass } from '../src/models/typing';
-import type { ManagerOf, ModelInstance } from '../src/query/typed';
+import type { ManagerOf, ModelInstance } from '../src/models/typed';
 
 /** Related managers, told by their phantom members (cheaper to test than the whole class). */
 type RelatedManagerMark = ManagerOf<any, any>;
-import type { QueryOptions } from '../src/query/async-bridge';
-import { RelatedManager } from '../src/query/related-managers';
+import type { QueryOptions } from '../src/models/async-bridge';
+import { RelatedManager } from '../src/models/related-managers';
 
 export { AsyncManager, AsyncQuerySet, AsyncRelatedManager };
 

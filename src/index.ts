@@ -43,11 +43,11 @@ export { ForeignKey, ManyToManyField, OneToOneField } from './models/fields/rela
 export { CASCADE, DO_NOTHING, PROTECT, RESTRICT, SET, SET_DEFAULT, SET_NULL, type OnDelete } from './models/deletion-rules';
 export type { DeleteResult } from './models/deletion';
 
-export { QuerySet, type CreateValues, type FilterArg, type Lookups } from './query/queryset';
-export { Manager } from './query/manager';
-export { RelatedManager, ReverseManyToOneManager, ManyRelatedManager } from './query/related-managers';
-export { Prefetch, PrefetchSpec } from './query/prefetch';
-export { Q, QNode } from './query/where';
+export { QuerySet, type CreateValues, type FilterArg, type Lookups } from './models/queryset';
+export { Manager } from './models/manager';
+export { RelatedManager, ReverseManyToOneManager, ManyRelatedManager } from './models/related-managers';
+export { Prefetch, PrefetchSpec } from './models/prefetch';
+export { Q, QNode } from './sql/where';
 export {
   Avg,
   Coalesce,
@@ -65,13 +65,13 @@ export {
   Sum,
   Upper,
   Value,
-} from './query/expressions';
-export type { AggregateFactory, TypedAggregate } from './query/expressions';
-export type { QueryOptions } from './query/async-bridge';
+} from './sql/expressions';
+export type { AggregateFactory, TypedAggregate } from './sql/expressions';
+export type { QueryOptions } from './models/async-bridge';
 export type {
   CheckedLookups,
   FieldPath,
   LookupValue,
   UpdateValues,
   ValuesRow,
-} from './query/typed';
+} from './models/typed';

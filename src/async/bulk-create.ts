@@ -2,7 +2,7 @@ import { freshState, type Model } from '../models/base';
 import { Field } from '../models/fields/base';
 import { getModel } from '../models/registry';
 import type { ModelClass } from '../models/types';
-import type { QuerySet } from '../query/queryset';
+import type { QuerySet } from '../models/queryset';
 import { decode, encode } from './codec';
 
 /**

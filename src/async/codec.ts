@@ -5,13 +5,13 @@ import { Field } from '../models/fields/base';
 import * as scalarFields from '../models/fields/scalar';
 import { getModel } from '../models/registry';
 import type { ModelClass } from '../models/types';
-import * as expressions from '../query/expressions';
-import { Expression } from '../query/expressions';
-import { defineDeferred } from '../query/hydrate';
-import { PrefetchSpec } from '../query/prefetch';
-import { TransformExpression, JsonKeyExpression } from '../query/query';
-import { QuerySet, type ChainStep, type QuerySetRoot } from '../query/queryset';
-import { QNode } from '../query/where';
+import * as expressions from '../sql/expressions';
+import { Expression } from '../sql/expressions';
+import { defineDeferred } from '../models/hydrate';
+import { PrefetchSpec } from '../models/prefetch';
+import { TransformExpression, JsonKeyExpression } from '../sql/query';
+import { QuerySet, type ChainStep, type QuerySetRoot } from '../models/queryset';
+import { QNode } from '../sql/where';
 
 /**
  * The one encoding for everything that crosses a thread: chain steps and their arguments (Q, F and other

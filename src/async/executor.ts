@@ -1,8 +1,8 @@
 import { getSettings, onClose } from '../conf';
 import { Connection } from '../db/connection';
 import type { Model } from '../models/base';
-import { setAsyncExecutor, type QueryOptions } from '../query/async-bridge';
-import { WRITE_METHODS, type QuerySet } from '../query/queryset';
+import { setAsyncExecutor, type QueryOptions } from '../models/async-bridge';
+import { WRITE_METHODS, type QuerySet } from '../models/queryset';
 import { setSyncFunctionExecutor } from '../sync';
 import { currentCapture } from '../testing';
 import { decode, encode, mergeArguments, mergeInstance, unpackRows, type PackedRows } from './codec';

@@ -3,11 +3,11 @@ import type { Model } from '../models/base';
 import type { Field } from '../models/fields/base';
 import { getModel } from '../models/registry';
 import type { ModelClass } from '../models/types';
-import { modelSelect, type ModelSelect } from '../query/compiler';
-import { quote, toSqlValue } from '../query/expressions';
-import { buildInstanceAt } from '../query/hydrate';
+import { modelSelect, type ModelSelect } from '../sql/compiler';
+import { quote, toSqlValue } from '../sql/expressions';
+import { buildInstanceAt } from '../models/hydrate';
 import { packRows, unpackRows, type PackedRows } from './codec';
-import type { QuerySet } from '../query/queryset';
+import type { QuerySet } from '../models/queryset';
 
 /**
  * Coalescing of `Model.aobjects.get({ <unique field>: value })`: the gets of one event-loop turn for the same

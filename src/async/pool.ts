@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { Settings } from '../conf';
 import { QueryCancelled, ThreadormError, TransactionManagementError, WorkerCrashed } from '../errors';
-import type { QueryOptions } from '../query/async-bridge';
+import type { QueryOptions } from '../models/async-bridge';
 import type { CapturedQuery } from '../testing';
 import type { Model } from '../models/base';
 import { getModel } from '../models/registry';

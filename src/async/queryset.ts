@@ -1,10 +1,10 @@
 import type { Model } from '../models/base';
 import type { DeleteResult } from '../models/deletion';
-import type { QueryOptions } from '../query/async-bridge';
-import type { Expression, OrderBy } from '../query/expressions';
-import type { PrefetchSpec } from '../query/prefetch';
-import type { Query } from '../query/query';
-import { QuerySet, type CreateValues, type FilterArg, type FilterArgs, type FilterArgsWithOptions, type ValuesListOptions } from '../query/queryset';
+import type { QueryOptions } from '../models/async-bridge';
+import type { Expression, OrderBy } from '../sql/expressions';
+import type { PrefetchSpec } from '../models/prefetch';
+import type { Query } from '../sql/query';
+import { QuerySet, type CreateValues, type FilterArg, type FilterArgs, type FilterArgsWithOptions, type ValuesListOptions } from '../models/queryset';
 import type {
   AllValuesRow,
   AnnotationValues,
@@ -19,11 +19,11 @@ import type {
   UpdateValues,
   ValuesRow,
   ValuesTuple,
-} from '../query/typed';
+} from '../models/typed';
 
 /** valuesList names, each checked. */
 type CheckedNames<T, N extends readonly string[], A> = { [I in keyof N]: CheckedPath<T, N[I], A> };
-import type { AddOptions, RelatedManager } from '../query/related-managers';
+import type { AddOptions, RelatedManager } from '../models/related-managers';
 import { evaluate, fetchRows, splitQueryOptions } from './executor';
 
 const DEFAULT_CHUNK_SIZE = 2000;

@@ -6,7 +6,7 @@ import { setConnectionProvider } from '../db/connections';
 import { addObserver, type ExecutedStatement } from '../db/observers';
 import { createSchema } from '../db/schema';
 import type { Model } from '../models/base';
-import type { QuerySet } from '../query/queryset';
+import type { QuerySet } from '../models/queryset';
 import { findSyncFunction, importUnitModules } from '../sync';
 import { decode, encode, packRows } from './codec';
 import { runBulkCreate } from './bulk-create';

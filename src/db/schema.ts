@@ -3,7 +3,7 @@ import { ForeignKey } from '../models/fields/related';
 import type { Options } from '../models/options';
 import { allModels } from '../models/registry';
 import type { ModelClass } from '../models/types';
-import { quote } from '../query/expressions';
+import { quote } from '../sql/expressions';
 import { ImproperlyConfigured, SynchronousOnlyOperation } from '../errors';
 import type { Connection } from './connection';
 import { getConnection } from './connections';

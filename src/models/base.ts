@@ -6,9 +6,9 @@ import {
   ValidationError,
   type ErrorDict,
 } from '../errors';
-import { Expression } from '../query/expressions';
-import type { Manager } from '../query/manager';
-import { managerFor } from '../query/manager';
+import { Expression } from '../sql/expressions';
+import type { Manager } from './manager';
+import { managerFor } from './manager';
 import { collectAndDelete, type DeleteResult } from './deletion';
 import { installAccessors } from './descriptors';
 import { Field } from './fields/base';

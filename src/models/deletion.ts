@@ -1,7 +1,7 @@
 import { getConnection } from '../db/connections';
 import type { Connection } from '../db/connection';
 import { ProtectedError, RestrictedError } from '../errors';
-import { quote } from '../query/expressions';
+import { quote } from '../sql/expressions';
 import type { Model } from './base';
 import { ForeignKey, describeInstance } from './fields/related';
 import { prepareValue } from './persistence';

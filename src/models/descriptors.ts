@@ -1,6 +1,6 @@
 import { maySyncQuery } from '../db/connections';
 import { UnprefetchedRelatedModelAccessError } from '../errors';
-import { ManyRelatedManager, ReverseManyToOneManager } from '../query/related-managers';
+import { ManyRelatedManager, ReverseManyToOneManager } from './related-managers';
 import type { Model } from './base';
 import { lowerFirst } from './fields/base';
 import { ForeignKey, ManyToManyField, describeInstance } from './fields/related';

@@ -1,6 +1,6 @@
 import type { Connection, SqlValue } from '../db/connection';
 import { ValidationError } from '../errors';
-import { Expression, quote } from '../query/expressions';
+import { Expression, quote } from '../sql/expressions';
 import type { Model } from './base';
 import { Field, FieldValueError } from './fields/base';
 import type { Options } from './options';

@@ -1,9 +1,9 @@
 import type { Field } from './fields/base';
 import type { ForeignKey, ManyToManyField } from './fields/related';
 import type { InstanceOf, ModelClass } from './types';
-import type { ManyRelatedManager } from '../query/related-managers';
-import type { Manager } from '../query/manager';
-import type { CreateValues, PkOf } from '../query/typed';
+import type { ManyRelatedManager } from './related-managers';
+import type { Manager } from './manager';
+import type { CreateValues, PkOf } from './typed';
 
 
 /** The value an instance exposes for a field declaration. */

@@ -4,7 +4,7 @@
  * written, `Pizza.aobjects.filter()` included; bulkUpdate() honours batchSize.
  */
 import { captureQueries, FieldError, Manager, QuerySet } from '../../../src';
-import { inlineParameters } from '../../../src/query/sql-text';
+import { inlineParameters } from '../../../src/sql/sql-text';
 import { Item } from '../../inventory';
 import { Box, Pizza } from '../../models';
 import { clearTables, useDatabase } from './helpers';

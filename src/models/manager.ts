@@ -1,9 +1,9 @@
 import { getConnection } from '../db/connections';
 import { FieldError } from '../errors';
-import type { Model } from '../models/base';
-import type { ModelClass } from '../models/types';
+import type { Model } from './base';
+import type { ModelClass } from './types';
 import { buildInstance } from './hydrate';
-import type { ModelPlan } from './compiler';
+import type { ModelPlan } from '../sql/compiler';
 import { QuerySet } from './queryset';
 
 /** `Model.objects`: the queryset of all rows, plus `raw()`. */

@@ -1,19 +1,19 @@
 import { getConnection } from '../db/connections';
 import type { Connection, SqlValue } from '../db/connection';
 import { FieldError, IntegrityError, NotSupportedError, ObjectDoesNotExist } from '../errors';
-import type { Model } from '../models/base';
-import { collectAndDelete, type DeleteResult } from '../models/deletion';
-import type { Field } from '../models/fields/base';
-import { ForeignKey } from '../models/fields/related';
-import { bulkInsert, prepareValue, undefinedValueError } from '../models/persistence';
-import type { ModelClass } from '../models/types';
+import type { Model } from './base';
+import { collectAndDelete, type DeleteResult } from './deletion';
+import type { Field } from './fields/base';
+import { ForeignKey } from './fields/related';
+import { bulkInsert, prepareValue, undefinedValueError } from './persistence';
+import type { ModelClass } from './types';
 import { asyncExecutor, type QueryOptions } from './async-bridge';
-import { Compiler, modelSelect, resolveOrderName, type RowPlan } from './compiler';
-import { Col, Expression, OrderBy, quote, toSqlValue, type QueryProvider } from './expressions';
+import { Compiler, modelSelect, resolveOrderName, type RowPlan } from '../sql/compiler';
+import { Col, Expression, OrderBy, quote, toSqlValue, type QueryProvider } from '../sql/expressions';
 import { hydrateFlatRows, hydrateRows, rowBuilder } from './hydrate';
 import { normalizePrefetch, prefetchRelatedObjects, type PrefetchSpec } from './prefetch';
-import { Query, type RelatedTree } from './query';
-import { CompiledSql } from './sql-text';
+import { Query, type RelatedTree } from '../sql/query';
+import { CompiledSql } from '../sql/sql-text';
 import type {
   AllValuesRow,
   AnnotationValues,
@@ -30,7 +30,7 @@ import type {
   ValuesRow,
   ValuesTuple,
 } from './typed';
-import { QNode } from './where';
+import { QNode } from '../sql/where';
 
 /**
  * A lookups object as the run-time sees it: `{ name__startswith: 'M', box: obj }`. Typed querysets check each

@@ -17,7 +17,7 @@ import {
 import { expressionPatternSql, lookupSql, ORDERING_LOOKUPS, patternParameter, PATTERN_LOOKUPS } from './lookups';
 import { Query, registerSelectCompiler, type Join, type RelatedTree } from './query';
 import { CompiledSql } from './sql-text';
-import type { FieldSetter } from './hydrate';
+import type { FieldSetter } from '../models/hydrate';
 import { whereContainsAggregate, type Condition, type WhereNode } from './where';
 
 type Converter = ((raw: unknown) => unknown) | null;

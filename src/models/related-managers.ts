@@ -1,12 +1,12 @@
 import { getConnection } from '../db/connections';
-import type { Model } from '../models/base';
-import { ForeignKey, ManyToManyField, describeInstance } from '../models/fields/related';
-import type { ThroughKeys } from '../models/options';
-import { bulkInsert, prepareValue } from '../models/persistence';
-import type { ModelClass, PkValue } from '../models/types';
+import type { Model } from './base';
+import { ForeignKey, ManyToManyField, describeInstance } from './fields/related';
+import type { ThroughKeys } from './options';
+import { bulkInsert, prepareValue } from './persistence';
+import type { ModelClass, PkValue } from './types';
 import type { QueryOptions } from './async-bridge';
-import { quote } from './expressions';
-import { Query } from './query';
+import { quote } from '../sql/expressions';
+import { Query } from '../sql/query';
 import { QuerySet, type CreateValues, type Lookups, type QuerySetRoot } from './queryset';
 import type { CheckedLookups, Defaults } from './typed';
 

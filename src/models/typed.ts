@@ -9,9 +9,9 @@
  *
  * Untyped models (no `FieldsOf` merge, or `Model` itself) accept any key, as before.
  */
-import type { Model } from '../models/base';
-import type { InstanceOf, PkValue } from '../models/types';
-import type { Expression, QueryProvider } from './expressions';
+import type { Model } from './base';
+import type { InstanceOf, PkValue } from './types';
+import type { Expression, QueryProvider } from '../sql/expressions';
 
 // ------------------------------------------------------------------ reading a model's declaration
 

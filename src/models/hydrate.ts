@@ -1,7 +1,7 @@
 import { maySyncQuery } from '../db/connections';
 import { UnprefetchedRelatedModelAccessError } from '../errors';
-import { freshState, type Model } from '../models/base';
-import type { ModelPlan, RowPlan } from './compiler';
+import { freshState, type Model } from './base';
+import type { ModelPlan, RowPlan } from '../sql/compiler';
 
 /** Turns raw row arrays into what the queryset yields: instances, value objects, tuples or scalars. */
 export function hydrateRows(plan: RowPlan, rows: unknown[][]): unknown[] {

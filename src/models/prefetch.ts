@@ -1,8 +1,8 @@
-import type { Model } from '../models/base';
-import { ForeignKey, ManyToManyField } from '../models/fields/related';
-import type { ModelClass } from '../models/types';
+import type { Model } from './base';
+import { ForeignKey, ManyToManyField } from './fields/related';
+import type { ModelClass } from './types';
 import { FieldError } from '../errors';
-import { Col } from './expressions';
+import { Col } from '../sql/expressions';
 import type { QuerySet } from './queryset';
 
 /** `Prefetch('pizzaSet', { queryset, toAttr })`: a prefetch with its own queryset or target attribute. */
