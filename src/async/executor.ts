@@ -1,5 +1,5 @@
 import { getSettings, onClose } from '../conf';
-import { Connection } from '../db/connection';
+import { Connection } from '../db/backends/sqlite/connection';
 import type { Model } from '../models/base';
 import { setAsyncExecutor, type QueryOptions } from '../models/async-bridge';
 import { WRITE_METHODS, type QuerySet } from '../models/queryset';

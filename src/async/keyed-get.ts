@@ -1,4 +1,5 @@
-import type { Connection, SqlValue } from '../db/connection';
+import type { Connection } from '../db/backends/sqlite/connection';
+import type { SqlValue } from '../db/backends/base/types';
 import type { Model } from '../models/base';
 import type { Field } from '../models/fields/base';
 import { getModel } from '../models/registry';

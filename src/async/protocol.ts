@@ -1,4 +1,4 @@
-import type { SqlValue } from '../db/connection';
+import type { SqlValue } from '../db/backends/base/types';
 import type { ExecutedStatement } from '../db/observers';
 import type { BulkCreatePayload } from './bulk-create';
 

@@ -1,6 +1,6 @@
 import { MessageChannel, parentPort, threadId, workerData } from 'node:worker_threads';
 import { applySettings, type Settings } from '../conf';
-import { Connection } from '../db/connection';
+import { Connection } from '../db/backends/sqlite/connection';
 import { TransactionManagementError } from '../errors';
 import { setConnectionProvider } from '../db/connections';
 import { addObserver, type ExecutedStatement } from '../db/observers';

@@ -1,5 +1,5 @@
 import { ImproperlyConfigured, SynchronousOnlyOperation } from '../errors';
-import { Connection } from './connection';
+import { Connection } from './backends/sqlite/connection';
 
 /**
  * Which connection a sync ORM call uses. On the main thread that is one lazily opened connection, if

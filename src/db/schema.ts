@@ -5,7 +5,7 @@ import { allModels } from '../models/registry';
 import type { ModelClass } from '../models/types';
 import { quote } from '../sql/expressions';
 import { ImproperlyConfigured, SynchronousOnlyOperation } from '../errors';
-import type { Connection } from './connection';
+import type { Connection } from './backends/sqlite/connection';
 import { getConnection } from './connections';
 
 /** Every registered model, after following relations (which registers targets and M2M tables). */

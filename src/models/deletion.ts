@@ -1,5 +1,5 @@
 import { getConnection } from '../db/connections';
-import type { Connection } from '../db/connection';
+import type { Connection } from '../db/backends/sqlite/connection';
 import { ProtectedError, RestrictedError } from '../errors';
 import { quote } from '../sql/expressions';
 import type { Model } from './base';

@@ -1,4 +1,5 @@
-import type { Connection, SqlValue } from '../db/connection';
+import type { Connection } from '../db/backends/sqlite/connection';
+import type { SqlValue } from '../db/backends/base/types';
 import { ValidationError } from '../errors';
 import { Expression, quote } from '../sql/expressions';
 import type { Model } from './base';

@@ -1,5 +1,6 @@
 import { getConnection } from '../db/connections';
-import type { Connection, SqlValue } from '../db/connection';
+import type { Connection } from '../db/backends/sqlite/connection';
+import type { SqlValue } from '../db/backends/base/types';
 import { FieldError, IntegrityError, NotSupportedError, ObjectDoesNotExist } from '../errors';
 import type { Model } from './base';
 import { collectAndDelete, type DeleteResult } from './deletion';

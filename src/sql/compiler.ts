@@ -1,4 +1,4 @@
-import type { SqlValue } from '../db/connection';
+import type { SqlValue } from '../db/backends/base/types';
 import { FieldError, NotSupportedError } from '../errors';
 import type { Field } from '../models/fields/base';
 import { ForeignKey } from '../models/fields/related';

@@ -1,4 +1,4 @@
-import type { SqlValue } from '../db/connection';
+import type { SqlValue } from '../db/backends/base/types';
 import { FieldError } from '../errors';
 import { FieldValueError, type Field } from '../models/fields/base';
 import { BooleanField, DecimalField, FloatField, IntegerField, TextField } from '../models/fields/scalar';

@@ -1,4 +1,4 @@
-import type { SqlValue } from '../db/connection';
+import type { SqlValue } from '../db/backends/base/types';
 import { FieldError } from '../errors';
 import type { Field } from '../models/fields/base';
 import { DateField, DateTimeField, IntegerField, JSONField, TimeField } from '../models/fields/scalar';

@@ -1,4 +1,4 @@
-import type { SqlValue } from '../db/connection';
+import type { SqlValue } from '../db/backends/base/types';
 
 /** Compiled SQL with its parameters; printed, it reads as the statement with the parameters written in. */
 export class CompiledSql {

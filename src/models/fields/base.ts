@@ -1,4 +1,4 @@
-import type { SqlValue } from '../../db/connection';
+import type { SqlValue } from '../../db/backends/base/types';
 import type { ModelClass } from '../types';
 
 /** A validator returns an error message (or throws ValidationError) when the value is not acceptable. */

@@ -1,4 +1,4 @@
-import type { SqlValue } from '../../db/connection';
+import type { SqlValue } from '../../db/backends/base/types';
 import type { Model } from '../base';
 import type { OnDelete } from '../deletion-rules';
 import type { InstanceOf, ModelClass } from '../types';

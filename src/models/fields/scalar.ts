@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SqlValue } from '../../db/connection';
+import type { SqlValue } from '../../db/backends/base/types';
 import { countDigits, formatDecimal, parseDecimal, rescale } from '../../db/decimal';
 import { Field, FieldValueError, type FieldOptions } from './base';
 

@@ -5,7 +5,7 @@
  * at year boundaries, where ISO weeks and calendar years disagree.
  */
 import { FieldError, type JsonValue, type Lookups } from '../../../src';
-import { jsonContains } from '../../../src/db/json-containment';
+import { jsonContains } from '../../../src/db/backends/sqlite/json-containment';
 import { Item } from '../../inventory';
 import { clearTables, useDatabase } from './helpers';
 

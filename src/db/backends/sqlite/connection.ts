@@ -1,14 +1,9 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { driverErrorClasses, IntegrityError, ThreadormError } from '../errors';
+import { driverErrorClasses, IntegrityError, ThreadormError } from '../../../errors';
 import { registerFunctions } from './functions';
-import { isObserved, notifyExecuted } from './observers';
+import { isObserved, notifyExecuted } from '../../observers';
 
-export type SqlValue = string | number | bigint | Buffer | null;
-
-export interface RunResult {
-  changes: number;
-  lastInsertRowid: number | bigint;
-}
+import type { RunResult } from '../base/types';
 
 export interface ConnectionOptions {
   /** Shown in the debug log and in captured statements. */

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sqlJsonContains } from './json-containment';
-import { addDecimals, compareDecimals, divideRoundHalfEven, formatDecimal, parseDecimal, rescale, type ScaledDecimal } from './decimal';
+import { addDecimals, compareDecimals, divideRoundHalfEven, formatDecimal, parseDecimal, rescale, type ScaledDecimal } from '../../decimal';
 
 /**
  * SQL functions every connection gets: REGEXP (SQLite has the operator but no implementation) and exact

@@ -1,0 +1,48 @@
+import type { Field } from '../../../models/fields/base';
+import type { IndexSpec } from '../../../models/options';
+import type { ModelClass } from '../../../models/types';
+
+/**
+ * Django's schema editor: DDL for models and fields, written by one backend. Every method takes model
+ * classes and field objects (live ones for `createSchema()`, historical ones rendered from migration state),
+ * so one editor serves both. Statements either run on the editor's connection or, with `collectSql`, are
+ * only collected (`sqlmigrate`).
+ *
+ * An editor is used inside `connection.schemaEditor(fn, options)`, which opens the transaction (when the
+ * backend has transactional DDL and `atomic` is not false), runs `fn`, checks what the backend must check
+ * before commit (SQLite: `PRAGMA foreign_key_check` after table rebuilds) and commits, or rolls back on error.
+ */
+export interface SchemaEditor {
+  /** The statements run (or only collected) so far, in order, with parameters inlined for reading. */
+  readonly collectedSql: readonly string[];
+
+  /** The table, its indexes and unique-together constraints; auto-created M2M tables are models of their own. */
+  createModel(model: ModelClass): void;
+  deleteModel(model: ModelClass): void;
+  /** Renames the table (`meta.dbTable` of the two states). */
+  alterDbTable(model: ModelClass, oldTable: string, newTable: string): void;
+
+  /** Adds the column of `field` (already part of `model`'s meta) and fills it with the field's default. */
+  addField(model: ModelClass, field: Field): void;
+  removeField(model: ModelClass, field: Field): void;
+  /**
+   * Changes the column of `oldField` into that of `newField`: type, null, default, unique, dbIndex,
+   * column name (a rename), relation target and constraint. Backends that cannot ALTER rebuild the table,
+   * keeping every row.
+   */
+  alterField(model: ModelClass, oldField: Field, newField: Field): void;
+
+  addIndex(model: ModelClass, index: IndexSpec): void;
+  removeIndex(model: ModelClass, index: IndexSpec): void;
+  alterUniqueTogether(model: ModelClass, oldSets: ReadonlyArray<readonly string[]>, newSets: ReadonlyArray<readonly string[]>): void;
+
+  /** A statement of the caller's own (RunSQL); parameters use the backend's placeholders. */
+  execute(sql: string, params?: readonly unknown[]): void;
+}
+
+export interface SchemaEditorOptions {
+  /** Only collect the statements, run nothing (`sqlmigrate`). */
+  collectSql?: boolean;
+  /** Run inside one transaction; default true. */
+  atomic?: boolean;
+}
