@@ -1,5 +1,5 @@
 import { getSettings, onClose } from '../conf';
-import { Connection } from '../db/backends/sqlite/connection';
+import { openConnection } from '../db/connections';
 import type { Model } from '../models/base';
 import { setAsyncExecutor, type QueryOptions } from '../models/async-bridge';
 import { WRITE_METHODS, type QuerySet } from '../models/queryset';
@@ -19,8 +19,8 @@ let pool: Pool | null = null;
 export function getPool(call: string): Pool {
   if (!pool) {
     const settings = getSettings(call);
-    // Create the file and switch it to WAL once, before several threads open it at the same time.
-    new Connection(settings.databasePath, { label: 'setup', synchronous: settings.ephemeral ? 'OFF' : 'NORMAL' }).close();
+    // One connection first: the database is created and set up (SQLite: WAL mode) before the threads open theirs at once.
+    openConnection(settings, { label: 'setup' }).close();
     const started = new Pool(settings);
     pool = started;
     onClose(async () => {

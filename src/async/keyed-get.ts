@@ -1,4 +1,4 @@
-import type { Connection } from '../db/backends/sqlite/connection';
+import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import type { SqlValue } from '../db/backends/base/types';
 import type { Model } from '../models/base';
 import type { Field } from '../models/fields/base';

@@ -1,8 +1,8 @@
 import { MessageChannel, parentPort, threadId, workerData } from 'node:worker_threads';
 import { applySettings, type Settings } from '../conf';
-import { Connection } from '../db/backends/sqlite/connection';
+import type { DatabaseConnection } from '../db/backends/base/connection';
 import { TransactionManagementError } from '../errors';
-import { setConnectionProvider } from '../db/connections';
+import { openConnection, setConnectionProvider } from '../db/connections';
 import { addObserver, type ExecutedStatement } from '../db/observers';
 import { createSchema } from '../db/schema';
 import type { Model } from '../models/base';
@@ -18,7 +18,7 @@ import type { CallPayload, CallResult, Role, Task } from './protocol';
  * the sync ORM for each call it receives.
  */
 const { settings, role, commitMark, channel } = workerData as { settings: Settings; role: Role; commitMark?: Int32Array; channel?: boolean };
-let connection!: Connection;
+let connection!: DatabaseConnection;
 /** Why this worker could not start, if it could not. */
 let startupError: unknown = null;
 start();
@@ -31,8 +31,7 @@ start();
 function start(): void {
   try {
     applySettings({ ...settings, mainThread: 'allow' });
-    connection = new Connection(settings.databasePath, { label: `${role}-${threadId}`, synchronous: settings.ephemeral ? 'OFF' : 'NORMAL' });
-    if (role === 'reader') connection.db.pragma('query_only = ON');
+    connection = openConnection(settings, { label: `${role}-${threadId}`, queryOnly: role === 'reader' });
     setConnectionProvider(() => connection);
   } catch (error) {
     startupError = error;

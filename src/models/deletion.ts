@@ -1,5 +1,5 @@
 import { getConnection } from '../db/connections';
-import type { Connection } from '../db/backends/sqlite/connection';
+import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import { ProtectedError, RestrictedError } from '../errors';
 import { quote } from '../sql/expressions';
 import type { Model } from './base';

@@ -1,4 +1,4 @@
-import type { Connection } from '../db/backends/sqlite/connection';
+import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import type { SqlValue } from '../db/backends/base/types';
 import { ValidationError } from '../errors';
 import { Expression, quote } from '../sql/expressions';

@@ -1,5 +1,5 @@
 import { getConnection } from '../db/connections';
-import type { Connection } from '../db/backends/sqlite/connection';
+import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import type { SqlValue } from '../db/backends/base/types';
 import { FieldError, IntegrityError, NotSupportedError, ObjectDoesNotExist } from '../errors';
 import type { Model } from './base';
