@@ -18,7 +18,7 @@ export interface Introspection {
 
 export interface IntrospectedColumn {
   name: string;
-  /** The declared type text, as the column was created (`varchar(20)`, `integer`). */
+  /** The declared type, in lower case as the backend's data types write it (`varchar(20)`, `integer`). */
   type: string;
   null: boolean;
   primaryKey: boolean;

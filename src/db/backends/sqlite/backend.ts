@@ -70,7 +70,7 @@ function sqlitePath(database: string): string {
     );
   }
   const rest = database.slice(scheme.length + 1);
-  if (!rest.startsWith('//')) return rest === MEMORY ? MEMORY : decodeURIComponent(rest);
+  if (!rest.startsWith('//')) return rest === MEMORY ? MEMORY : decodePath(rest, database);
   if (scheme === 'file') {
     try {
       return fileURLToPath(database);
@@ -86,7 +86,15 @@ function sqlitePath(database: string): string {
       `configure(): a sqlite: URL names no host: write 'sqlite:///relative/path.sqlite3' or 'sqlite:////absolute/path.sqlite3'.`,
     );
   }
-  return afterHost === '/' ? MEMORY : decodeURIComponent(afterHost.slice(1));
+  return afterHost === '/' ? MEMORY : decodePath(afterHost.slice(1), database);
+}
+
+function decodePath(path: string, database: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    throw new ImproperlyConfigured(`configure(): the database URL '${database}' has a malformed %-escape; write a literal % as %25.`);
+  }
 }
 
 export const sqliteBackend = new SqliteBackend();

@@ -17,7 +17,8 @@ export class SqliteIntrospection implements Introspection {
     const rows = this.connection.selectRows('SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid', [table]);
     return rows.map(([name, type, notNull, defaultSql, primaryKey]) => ({
       name: name as string,
-      type: type as string,
+      // SQLite reports the names it knows as such upper-cased (INTEGER, TEXT) and others as written.
+      type: (type as string).toLowerCase(),
       null: notNull === 0,
       primaryKey: (primaryKey as number) > 0,
       default: defaultSql as string | null,
