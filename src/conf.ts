@@ -31,13 +31,10 @@ export interface ConfigureOptions {
 
 /** The configuration in force, as workers receive it. */
 export interface Settings extends DatabaseSettings {
+  /** As configure() was given it; `backend` is chosen from it. */
   database: string;
-  /** The backend's vendor (`sqlite`), chosen from `database`. */
-  backend: string;
-  /** What every connection opens: for SQLite the file (for ':memory:', a temporary file). */
+  /** What every connection opens: for SQLite the file (for ':memory:', a temporary file that close() removes). */
   databasePath: string;
-  /** The database is temporary: faster durability settings, removed by close(). */
-  ephemeral: boolean;
   models: string[];
   workers: number;
   mainThread: 'allow' | 'forbid';

@@ -10,8 +10,9 @@ import { backendByVendor, defaultBackend } from './backends';
  * a provider that answers with its reader, writer or pinned-transaction connection.
  */
 
-/** The configured database as connections need it; `backend` is the backend's vendor. */
+/** The configured database as connections need it. */
 export interface DatabaseSettings extends ConnectionSettings {
+  /** The backend's vendor (`sqlite`), which pool workers look the backend up by. */
   readonly backend: string;
 }
 
