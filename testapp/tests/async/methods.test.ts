@@ -10,7 +10,7 @@ import { ManyRelatedManager, ReverseManyToOneManager } from '../../../src/models
 import { AsyncQuerySet } from '../../../src/async/queryset';
 import { encode } from '../../../src/async/codec';
 import { send } from '../../../src/async/executor';
-import { isChainMethod } from '../../../src/async/methods';
+import { isChainMethod, splitQueryOptions } from '../../../src/async/methods';
 import type { CallPayload } from '../../../src/async/protocol';
 import { Box, Choice, Pizza, Question, Topping } from '../../models';
 import { MODELS, rejection, resetAndSeed, snapshot } from './helpers';
@@ -298,6 +298,20 @@ describe('a worker refuses what the table does not allow, before anything runs',
     expect(created.status).toBe('fulfilled');
     expect(Box.objects.filter({ name: 'next to a refused write' }).count()).toBe(1);
   });
+});
+
+test('options are taken off at the slot only, keeping the keys of a method\'s own options and the arguments after it', () => {
+  const signal = new AbortController().signal;
+  const plain = [{ name: 'x' }, { defaults: { name: 'y' } }];
+  expect(splitQueryOptions(plain, 1)[0]).toBe(plain); // not copied without options
+  expect(splitQueryOptions([{ name: 'x' }, { defaults: { name: 'y' }, timeoutMs: 5 }], 1)).toEqual([[{ name: 'x' }, { defaults: { name: 'y' } }], { timeoutMs: 5 }]);
+  expect(splitQueryOptions([{ name: 'x' }, { signal }], 1)).toEqual([[{ name: 'x' }], { signal }]);
+  expect(splitQueryOptions([{ timeoutMs: 5 }, 'after'], 0)).toEqual([[{}, 'after'], { timeoutMs: 5 }]);
+  // Elsewhere than the slot, an object with those keys is an argument like any other (a lookups object, a value).
+  expect(splitQueryOptions([{ timeoutMs: 5 }], 1)).toEqual([[{ timeoutMs: 5 }], {}]);
+  expect(splitQueryOptions(['pubDate', { timeoutMs: 5 }], null)).toEqual([['pubDate', { timeoutMs: 5 }], {}]);
+  expect(splitQueryOptions([{ pk: 1 }, { signal }], 'last')).toEqual([[{ pk: 1 }], { signal }]);
+  expect(splitQueryOptions([], 'last')).toEqual([[], {}]);
 });
 
 test('every chaining method of the async queryset is one a worker replays', () => {
