@@ -42,6 +42,27 @@ export {
 export { ForeignKey, ManyToManyField, OneToOneField } from './models/fields/related';
 export { CASCADE, DO_NOTHING, PROTECT, RESTRICT, SET, SET_DEFAULT, SET_NULL, type OnDelete } from './models/deletion-rules';
 export type { DeleteResult } from './models/deletion';
+export {
+  Signal,
+  ModelSignal,
+  preSave,
+  postSave,
+  preDelete,
+  postDelete,
+  m2mChanged,
+  postMigrate,
+  type ConnectOptions,
+  type DisconnectOptions,
+  type Receiver,
+  type SignalEnvelope,
+  type SaveSignalArgs,
+  type PostSaveSignalArgs,
+  type DeleteSignalArgs,
+  type M2MAction,
+  type M2MChangedSignalArgs,
+  type PostMigrateSignalArgs,
+  type ModelSignalArgs,
+} from './models/signals';
 
 export { QuerySet, type CreateValues, type FilterArg, type Lookups } from './models/queryset';
 export { Manager } from './models/manager';

@@ -1,3 +1,4 @@
+import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import { getConnection } from '../db/connections';
 import {
   FieldError,
@@ -15,6 +16,7 @@ import { Field } from './fields/base';
 import { describeInstance, ForeignKey } from './fields/related';
 import { Options, type ModelMeta } from './options';
 import { insertRow, prepareValue, undefinedValueError, updateRow } from './persistence';
+import { saveWithSignals } from './signals';
 import type { FieldMap, ModelClass, PkValue } from './types';
 import type { TypedModelClass } from './typing';
 
@@ -174,7 +176,10 @@ export class Model {
     (this as any)[(this.constructor as ModelClass)._meta.pk.attname] = value;
   }
 
-  /** Inserts or updates the row (Django's rules: an instance with a primary key updates, falling back to insert). */
+  /**
+   * Inserts or updates the row (Django's rules: an instance with a primary key updates, falling back to insert),
+   * between the preSave and postSave signals.
+   */
   save(options: SaveOptions = {}): void {
     const model = this.constructor as ModelClass;
     const meta = model._meta;
@@ -183,26 +188,9 @@ export class Model {
     }
     syncForeignKeyAttributes(this);
     const connection = getConnection(`${meta.label}.save()`);
-    const adding = this._state.adding;
     const fields = options.updateFields ? updateFieldsFor(meta, options.updateFields) : meta.concreteFields;
     if (options.updateFields && fields.length === 0) return;
-    const pk = this.pk;
-    const pkHasDefault = meta.pk.hasDefault || meta.pk.autoIncrement;
-    const tryUpdate = !options.forceInsert && pk !== null && pk !== undefined && !(adding && pkHasDefault && !options.forceUpdate);
-    if (tryUpdate) {
-      const changed = updateRow(connection, this, fields.filter((field) => field !== meta.pk), adding);
-      if (changed > 0) {
-        this._state.adding = false;
-        return;
-      }
-      if (options.forceUpdate || options.updateFields) {
-        throw new ObjectDoesNotExistOnSave(`${meta.label}.save(): ${options.forceUpdate ? 'forceUpdate' : 'updateFields'} did not affect any row (pk=${String(pk)}).`);
-      }
-    } else if (options.forceUpdate || (options.updateFields && adding)) {
-      throw new TypeError(`${meta.label}.save(): cannot ${options.forceUpdate ? 'force an update' : 'use updateFields'} on an instance without a primary key.`);
-    }
-    insertRow(connection, this);
-    this._state.adding = false;
+    saveWithSignals(this, options.updateFields, connection, () => writeRow(this, connection, fields, options));
   }
 
   /** Deletes the row and what CASCADE rules take with it; returns `[total, { Model: n }]`. */
@@ -212,7 +200,7 @@ export class Model {
     if (this.pk === null || this.pk === undefined) {
       throw new TypeError(`${meta.label} object can't be deleted because its ${meta.pk.name} attribute is null.`);
     }
-    const result = collectAndDelete(model, [this], `${meta.label}.delete()`);
+    const result = collectAndDelete(model, [this], `${meta.label}.delete()`, this);
     this.pk = null;
     this._state.adding = true;
     return result;
@@ -337,6 +325,30 @@ function updateFieldsFor(meta: Options, names: readonly string[]): Field[] {
     if (field.manyToMany) throw new FieldError(`${meta.label}.save(): updateFields cannot name the many-to-many field '${name}'.`);
     return field;
   });
+}
+
+/** The INSERT or UPDATE of save(); returns whether it inserted. */
+function writeRow(instance: Model, connection: Connection, fields: readonly Field[], options: SaveOptions): boolean {
+  const meta = (instance.constructor as ModelClass)._meta;
+  const adding = instance._state.adding;
+  const pk = instance.pk;
+  const pkHasDefault = meta.pk.hasDefault || meta.pk.autoIncrement;
+  const tryUpdate = !options.forceInsert && pk !== null && pk !== undefined && !(adding && pkHasDefault && !options.forceUpdate);
+  if (tryUpdate) {
+    const changed = updateRow(connection, instance, fields.filter((field) => field !== meta.pk), adding);
+    if (changed > 0) {
+      instance._state.adding = false;
+      return false;
+    }
+    if (options.forceUpdate || options.updateFields) {
+      throw new ObjectDoesNotExistOnSave(`${meta.label}.save(): ${options.forceUpdate ? 'forceUpdate' : 'updateFields'} did not affect any row (pk=${String(pk)}).`);
+    }
+  } else if (options.forceUpdate || (options.updateFields && adding)) {
+    throw new TypeError(`${meta.label}.save(): cannot ${options.forceUpdate ? 'force an update' : 'use updateFields'} on an instance without a primary key.`);
+  }
+  insertRow(connection, instance);
+  instance._state.adding = false;
+  return true;
 }
 
 /**

@@ -733,7 +733,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     const connection = this.connection('delete');
     const result = connection.atomic(() => {
       const instances = this.chain('delete', []).fetchAllPlain(call);
-      return collectAndDelete(this.model, instances, call);
+      return collectAndDelete(this.model, instances, call, this);
     });
     this.resultCache = null;
     return result;
