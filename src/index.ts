@@ -14,7 +14,8 @@ export { Model, type SaveOptions, type FullCleanOptions } from './models/base';
 export type { ModelMeta, IndexSpec } from './models/options';
 export type { FieldsOf, FieldValue, TypedModelClass } from './models/typing';
 export type { ModelClass, PkValue } from './models/types';
-export { Field, type FieldOptions, type Validator } from './models/fields/base';
+export { Field, type ChoicesSource, type ErrorMessages, type FieldOptions, type Validator } from './models/fields/base';
+export { IntegerChoices, TextChoices, type ChoicesEnum, type ChoicesOptions, type ChoiceValue } from './models/enums';
 export {
   AutoField,
   BigAutoField,
@@ -28,6 +29,7 @@ export {
   DurationField,
   EmailField,
   FloatField,
+  GenericIPAddressField,
   IntegerField,
   JSONField,
   PositiveIntegerField,
@@ -37,6 +39,8 @@ export {
   TimeField,
   URLField,
   UUIDField,
+  type GenericIPAddressFieldOptions,
+  type IPProtocol,
   type JsonValue,
 } from './models/fields/scalar';
 export { ForeignKey, ManyToManyField, OneToOneField } from './models/fields/related';

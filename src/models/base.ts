@@ -12,13 +12,14 @@ import type { Manager } from './manager';
 import { managerFor } from './manager';
 import { collectAndDelete, type DeleteResult } from './deletion';
 import { installAccessors } from './descriptors';
-import { Field } from './fields/base';
+import { Field, FieldValueError } from './fields/base';
 import { describeInstance, ForeignKey } from './fields/related';
 import { Options, type ModelMeta } from './options';
 import { insertRow, prepareValue, undefinedValueError, updateRow } from './persistence';
 import { saveWithSignals } from './signals';
 import type { FieldMap, ModelClass, PkValue } from './types';
 import type { TypedModelClass } from './typing';
+import type { ConcreteFieldName } from './typed';
 
 /**
  * Per-instance bookkeeping, kept apart from the field values. The caches are made on first use: most
@@ -236,7 +237,7 @@ export class Model {
       try {
         if (value !== null && value !== undefined) value = field.toValue(value);
       } catch (error) {
-        errors[field.name] = [(error as Error).message];
+        errors[field.name] = [error instanceof FieldValueError ? field.valueErrorMessage(error) : (error as Error).message];
         continue;
       }
       const messages = field.validate((value ?? null) as never);
@@ -253,6 +254,17 @@ export class Model {
       for (const [key, messages] of Object.entries(uniquenessErrors(this, exclude))) (errors[key] ??= []).push(...messages);
     }
     if (Object.keys(errors).length) throw new ValidationError(errors, { model: meta.label });
+  }
+
+  /**
+   * Django's `get_FOO_display()`: the label of the field's value among its choices
+   * (`shirt.getDisplay('size')` gives `'Large'` for `'L'`), or the value itself when it is not one of them.
+   */
+  getDisplay<Self extends Model, K extends ConcreteFieldName<Self>>(this: Self, name: K): string | (K extends keyof Self ? Self[K] : unknown) {
+    const meta = (this.constructor as ModelClass)._meta;
+    const field = meta.getField(name);
+    if (field.manyToMany) throw new TypeError(`${meta.label}.getDisplay(): '${name}' is a many-to-many field and has no single value to display.`);
+    return field.displayFor((this as unknown as Record<string, unknown>)[field.attname]) as string;
   }
 
   /** Field values keyed by attribute (`boxId` for a foreign key), safe for JSON.stringify. */
@@ -416,7 +428,7 @@ function uniquenessErrors(instance: Model, exclude: Set<string>): ErrorDict {
       const names = fields.map((field) => capitalize(field.options.verboseName ?? field.name));
       const message =
         fields.length === 1
-          ? `${meta.label} with this ${names[0]} already exists.`
+          ? fields[0]!.errorMessage('unique', `${meta.label} with this ${names[0]} already exists.`, { model_name: meta.label, field_label: names[0] })
           : `${meta.label} with this ${names.join(' and ')} already exists.`;
       (errors[key] ??= []).push(message);
     }
