@@ -229,14 +229,14 @@ export interface ModelSignalArgs<I> {
  */
 export class ModelSignal<K extends keyof ModelSignalArgs<Model>> extends Signal<ModelSignalArgs<Model>[K], ModelClass> {
   override connect<S extends ModelClass<any> = ModelClass>(
-    receiver: (args: ModelSignalArgs<InstanceOf<S>>[K] & SignalEnvelope<Signal<ModelSignalArgs<Model>[K], ModelClass>, S>) => unknown,
+    receiver: (args: ModelSignalArgs<InstanceOf<S>>[K] & SignalEnvelope<ModelSignal<K>, S>) => unknown,
     options: ConnectOptions<S> = {},
   ): void {
     super.connect(receiver as unknown as Receiver<ModelSignalArgs<Model>[K], ModelClass>, options);
   }
 
   override disconnect<S extends ModelClass<any> = ModelClass>(
-    receiver?: ((args: ModelSignalArgs<InstanceOf<S>>[K] & SignalEnvelope<Signal<ModelSignalArgs<Model>[K], ModelClass>, S>) => unknown) | null,
+    receiver?: ((args: ModelSignalArgs<InstanceOf<S>>[K] & SignalEnvelope<ModelSignal<K>, S>) => unknown) | null,
     options: DisconnectOptions<S> = {},
   ): boolean {
     return super.disconnect(receiver as unknown as Receiver<ModelSignalArgs<Model>[K], ModelClass> | null | undefined, options);

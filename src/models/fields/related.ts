@@ -62,7 +62,7 @@ export type LimitChoicesTo = Record<string, unknown> | QNode | (() => Record<str
  * A many-to-one relation. The instance attribute `box` is the related instance; `boxId` is the raw key,
  * stored in the column `box_id`.
  */
-export class ForeignKey<M = ModelClass, N extends boolean = false> extends Field<InstanceOf<M>, N> {
+export class ForeignKey<M = ModelClass, N extends boolean = false> extends Field<M extends 'self' ? Model : InstanceOf<M>, N> {
   declare readonly '~target': M;
   readonly internalType: string = 'ForeignKey';
   override readonly isRelation = true;
