@@ -22,6 +22,7 @@ import {
   postDelete,
   postSave,
   preSave,
+  Q,
   SET_NULL,
   SlugField,
   TextChoices,
@@ -311,10 +312,17 @@ export class ModelToValidate extends AsyncMixin<ModelToValidate>(Model) {
 }
 export interface ModelToValidate extends FieldsOf<typeof ModelToValidate.fields, ModelToValidate> {}
 
-/** limitChoicesTo as a function (resolved at each check) returning a Q-free lookups object. */
+/** limitChoicesTo as a function (called at each check) returning lookups, and as a Q. */
 export class Review extends AsyncMixin<Review>(Model) {
   static fields = {
     subject: new ForeignKey(() => ModelToValidate, { onDelete: CASCADE, limitChoicesTo: () => ({ number__gte: 10, name__startswith: 'ok' }) }),
+    second: new ForeignKey(() => ModelToValidate, {
+      onDelete: SET_NULL,
+      null: true,
+      blank: true,
+      relatedName: '+',
+      limitChoicesTo: Q({ number: 1 }).or(Q({ number: 2 })),
+    }),
   };
 }
 export interface Review extends FieldsOf<typeof Review.fields> {}

@@ -318,8 +318,9 @@ const IP_MESSAGES: Record<Lowercase<IPProtocol>, string> = {
 /**
  * An IPv4 or IPv6 address as text. IPv6 addresses are normalised as Django does (`2001:0::0:01` is stored as
  * `2001::1`, `::ffff:0a0a:0a0a` as `::ffff:10.10.10.10`, or `10.10.10.10` with `unpackIpv4`), so equal
- * addresses compare equal in queries and unique checks. A blank value is stored as NULL (Django's rule), which
- * is why `blank: true` needs `null: true`.
+ * addresses compare equal in queries and unique checks. Saving refuses what is no IP address at all;
+ * fullClean() also refuses an address of the other protocol. A blank value is stored as NULL (Django's rule),
+ * which is why `blank: true` needs `null: true`.
  */
 export class GenericIPAddressField<N extends boolean = false, P extends boolean = false> extends Field<string, N, P> {
   readonly internalType = 'GenericIPAddressField';
@@ -342,22 +343,30 @@ export class GenericIPAddressField<N extends boolean = false, P extends boolean 
     }
   }
 
-  /** Text, trimmed; a valid IPv6 address normalised. Validity is checked by checkValue, on save and by fullClean. */
+  /** Text, trimmed; a valid IPv6 address normalised. Validity is checked by checkValue and validate. */
   override toValue(value: unknown): string {
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint') {
-      throw new FieldValueError(`${describe(value)} value must be an IP address string.`, 'invalid', { value });
+      const plain = typeof value === 'object' && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value));
+      const given = plain ? 'a plain object' : typeof value === 'object' && value !== null ? `a ${value.constructor.name} instance` : describe(value);
+      throw new FieldValueError(`${given} is not an IP address; give it as a string.`, 'invalid', { value });
     }
     const text = String(value).trim();
     return text.includes(':') ? (cleanIPv6Address(text, this.unpackIpv4) ?? text) : text;
   }
 
+  /** On every save, what an address column (PostgreSQL's inet) would check: some IPv4 or IPv6 address. */
   override checkValue(value: string): string[] {
-    if (value === '') return [];
-    const valid =
-      this.protocol === 'ipv4' ? isValidIPv4Address(value)
-      : this.protocol === 'ipv6' ? isValidIPv6Address(value)
-      : isValidIPv4Address(value) || isValidIPv6Address(value);
-    return valid ? [] : [this.errorMessage('invalid', IP_MESSAGES[this.protocol], { value })];
+    if (value === '' || isValidIPv4Address(value) || isValidIPv6Address(value)) return [];
+    return [this.errorMessage('invalid', IP_MESSAGES[this.protocol], { value })];
+  }
+
+  /** fullClean() also holds the address to the field's protocol, as Django's validators do. */
+  override validate(value: string | null): string[] {
+    const errors = super.validate(value);
+    if (errors.length || value === null || value === '' || this.protocol === 'both') return errors;
+    const valid = this.protocol === 'ipv4' ? isValidIPv4Address(value) : isValidIPv6Address(value);
+    if (!valid) errors.push(this.errorMessage('invalid', IP_MESSAGES[this.protocol], { value }));
+    return errors;
   }
 
   /** Blank is stored as NULL. */
