@@ -413,6 +413,14 @@ preSave.connect(
   { sender: Invoice, dispatchUid: 'parity.refuseInvoice' },
 );
 
+/** A receiver may change the instance before it is written; asave() copies that back to the caller. */
+preSave.connect(
+  function clampInvoiceTotal({ instance }) {
+    if (instance.total < 0) instance.total = 0;
+  },
+  { sender: Invoice, dispatchUid: 'parity.clampInvoiceTotal' },
+);
+
 /** Every save of an invoice writes an audit row in the same transaction; 'BROKEN' fails after that row. */
 postSave.connect(
   function auditInvoice({ instance, created }) {
