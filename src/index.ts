@@ -43,7 +43,7 @@ export {
   type IPProtocol,
   type JsonValue,
 } from './models/fields/scalar';
-export { ForeignKey, ManyToManyField, OneToOneField } from './models/fields/related';
+export { ForeignKey, ManyToManyField, OneToOneField, type LimitChoicesTo } from './models/fields/related';
 export { CASCADE, DO_NOTHING, PROTECT, RESTRICT, SET, SET_DEFAULT, SET_NULL, type OnDelete } from './models/deletion-rules';
 export type { DeleteResult } from './models/deletion';
 export {

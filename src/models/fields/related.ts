@@ -30,11 +30,11 @@ function resolveTarget(field: Field & { readonly label: string }, to: ModelThunk
   return target as ModelClass;
 }
 
-function checkTarget(to: unknown, internalType: string): void {
+/** `className` is the class being constructed, for the message. */
+function checkTarget(to: unknown, className: string): void {
   if (typeof to !== 'function' && to !== 'self') {
-    throw new TypeError(
-      `${internalType} needs a target thunk or 'self': new ${internalType}(() => Target${internalType === 'ManyToManyField' ? '' : ', { onDelete }'}); got ${typeof to === 'string' ? `'${to}'` : typeof to}.`,
-    );
+    const example = className.includes('ManyToMany') ? '() => Target' : '() => Target, { onDelete }';
+    throw new TypeError(`${className} needs a target thunk or 'self': new ${className}(${example}); got ${typeof to === 'string' ? `'${to}'` : typeof to}.`);
   }
 }
 
@@ -73,7 +73,7 @@ export class ForeignKey<M = ModelClass, N extends boolean = false> extends Field
 
   constructor(to: RelationTarget<M>, options: ForeignKeyOptions<N> = {} as ForeignKeyOptions<N>) {
     super({ ...options, dbIndex: options.dbIndex ?? true });
-    checkTarget(to, new.target.name === 'OneToOneField' ? 'OneToOneField' : 'ForeignKey');
+    checkTarget(to, new.target.name);
     this.target = to as ModelThunk<unknown> | 'self';
     this.onDelete = options.onDelete;
     this.relationOptions = options;
@@ -206,7 +206,7 @@ export class ManyToManyField<M = ModelClass> extends Field<unknown, false> {
 
   constructor(to: RelationTarget<M>, options: ManyToManyOptions = {}) {
     super({ blank: options.blank });
-    checkTarget(to, 'ManyToManyField');
+    checkTarget(to, new.target.name);
     this.target = to as ModelThunk<unknown> | 'self';
     this.m2mOptions = options;
   }
