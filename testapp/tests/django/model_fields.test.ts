@@ -6,6 +6,7 @@
  * - test_save_load_ipaddress, test_get_prep_value_ipaddress: Python's ipaddress objects; addresses are strings here.
  */
 import { GenericIPAddressField } from '../../../src';
+import { getConnection } from '../../../src/db/connections';
 import { GenericIPAddress } from '../../parity';
 import { emptyTables, useParityDatabase } from './setup';
 
@@ -48,6 +49,11 @@ describe('model_fields.test_genericipaddressfield.GenericIPAddressFieldTests', (
     expect(() => GenericIPAddress.objects.create({ ip: {} as never })).toThrow('GenericIPAddress: ip: a plain object is not an IP address; give it as a string.');
     expect(() => GenericIPAddress.objects.create({ ip: new Date(0) as never })).toThrow('ip: a Date instance is not an IP address');
     expect(GenericIPAddress.objects.count()).toBe(0);
+  });
+
+  test('the column is char(39), as Django declares it on SQLite', () => {
+    const columns = getConnection('test').selectRows("SELECT name, type FROM pragma_table_info('generic_ip_address') WHERE name = 'ip'", []);
+    expect(columns).toEqual([['ip', 'char(39)']]);
   });
 
   test("the field's options are checked as Django's system checks do", () => {
