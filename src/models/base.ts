@@ -16,7 +16,7 @@ import { Field, FieldValueError } from './fields/base';
 import { describeInstance, ForeignKey } from './fields/related';
 import { Options, type ModelMeta } from './options';
 import { insertRow, prepareValue, undefinedValueError, updateRow } from './persistence';
-import { saveWithSignals } from './signals';
+import { saveWithSignals, sendsSaveSignals } from './signals';
 import type { FieldMap, ModelClass, PkValue } from './types';
 import type { TypedModelClass } from './typing';
 import type { ConcreteFieldName } from './typed';
@@ -191,7 +191,8 @@ export class Model {
     const connection = getConnection(`${meta.label}.save()`);
     const fields = options.updateFields ? updateFieldsFor(meta, options.updateFields) : meta.concreteFields;
     if (options.updateFields && fields.length === 0) return;
-    saveWithSignals(this, options.updateFields, connection, () => writeRow(this, connection, fields, options));
+    if (!sendsSaveSignals(model)) writeRow(this, connection, fields, options);
+    else saveWithSignals(this, options.updateFields, connection, () => writeRow(this, connection, fields, options));
   }
 
   /** Deletes the row and what CASCADE rules take with it; returns `[total, { Model: n }]`. */

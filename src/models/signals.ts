@@ -262,16 +262,19 @@ export const postMigrate = new Signal<PostMigrateSignalArgs, null>('postMigrate'
 // ---------------------------------------------------------------- hooks of the sync core
 
 /**
- * Runs `write` (which returns whether it inserted) between preSave and postSave. With receivers connected,
- * the signals and the write share one transaction, so a receiver's error rolls the save back in sync and
- * async code alike; without any, save() stays a single statement. Auto-created M2M tables send nothing.
+ * Would a save of `model` reach a receiver? Without any, save() writes as it would without signals: a single
+ * statement, no transaction of its own. Auto-created M2M tables send nothing.
+ */
+export function sendsSaveSignals(model: ModelClass): boolean {
+  return (preSave.hasListeners(model) || postSave.hasListeners(model)) && !model._meta.autoCreated;
+}
+
+/**
+ * Runs `write` (which returns whether it inserted) between preSave and postSave, all in one transaction, so
+ * a receiver's error rolls the save back in sync and async code alike.
  */
 export function saveWithSignals(instance: Model, updateFields: readonly string[] | undefined, connection: Connection, write: () => boolean): void {
   const sender = instance.constructor as ModelClass;
-  if (sender._meta.autoCreated || (!preSave.hasListeners(sender) && !postSave.hasListeners(sender))) {
-    write();
-    return;
-  }
   const fields = updateFields ? new Set(updateFields) : null;
   connection.atomic(() => {
     preSave.send(sender, { instance, raw: false, using: DEFAULT_DB_ALIAS, updateFields: fields });
