@@ -2,7 +2,7 @@
  * Model signals in the sync core, beyond the ports of Django's tests: which operations send them, that their
  * receivers run inside the operation's transaction, how Promises from receivers are refused, and typing.
  */
-import { captureQueries, m2mChanged, postDelete, postSave, preDelete, preSave, type ModelClass } from '../../../src';
+import { captureQueries, m2mChanged, postDelete, postMigrate, postSave, preDelete, preSave, type ModelClass, type PostMigrateSignalArgs } from '../../../src';
 import { AuditEntry, Book, Car, Human, Invoice, Page, Part, Writer } from '../../parity';
 import { emptyTables, useParityDatabase } from '../django/setup';
 
@@ -207,5 +207,20 @@ describe('typed receivers', () => {
       preSave.disconnect(receiver);
     }
     expect(seen).toEqual(['Part:Part', 'Human:Human']);
+  });
+});
+
+describe('postMigrate', () => {
+  test('is the signal migrate sends once it has run: sender null, the alias, the plan and the historical models', () => {
+    const received: Array<PostMigrateSignalArgs & { sender: null }> = [];
+    const receiver = (args: PostMigrateSignalArgs & { sender: null }) => void received.push(args);
+    postMigrate.connect(receiver);
+    try {
+      const plan = [[{ name: '0001_initial' }, false] as const];
+      postMigrate.send(null, { using: 'default', plan, apps: null });
+      expect(received).toEqual([{ using: 'default', plan, apps: null, sender: null, signal: postMigrate }]);
+    } finally {
+      postMigrate.disconnect(receiver);
+    }
   });
 });
