@@ -142,7 +142,7 @@ static void throw_pg_error(napi_env env, PGconn *conn, const PGresult *res, cons
   const char *message = primary ? primary : conn ? PQerrorMessage(conn) : "connection is closed";
   if (!message || !*message) message = "unknown libpq error";
   const char *code = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-  if (!code) code = lost ? "08006" : fallback_code;
+  if (!code) code = lost && conn ? "08006" : fallback_code;
 
   napi_value cls = ref_value(env, lost ? inst->connection_error_class : inst->error_class);
   napi_value msg, err;
