@@ -81,8 +81,8 @@ type NativeParam = string | Buffer | null;
 
 /**
  * A parameter in PostgreSQL's text format (Buffers go as binary): null/undefined → NULL, numbers and bigints
- * as decimal text, booleans as true/false, Dates as ISO 8601 UTC, arrays as array literals, other objects as
- * JSON text (for json/jsonb).
+ * as decimal text, booleans as true/false, Dates as ISO 8601 UTC, arrays as array literals (for int[] and
+ * the like), other objects as JSON text. A JSON array for a json/jsonb parameter is sent as JSON.stringify(…).
  */
 export function encodeParam(value: unknown): NativeParam {
   switch (typeof value) {

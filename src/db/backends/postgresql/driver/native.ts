@@ -37,11 +37,13 @@ const INSTALL_HINT =
 let binding: NativeBinding | undefined;
 let failure: Error | undefined;
 
-/** Where the binding may be: $THREADORM_PG_NATIVE, the installed package, then the repository's own copy. */
+/**
+ * Where the binding may be: only $THREADORM_PG_NATIVE when it is set (a package folder or a .node file);
+ * else the installed package, then the repository's own copy.
+ */
 function candidates(): string[] {
-  const found: string[] = [];
-  if (process.env.THREADORM_PG_NATIVE) found.push(path.resolve(process.env.THREADORM_PG_NATIVE));
-  found.push(PACKAGE);
+  if (process.env.THREADORM_PG_NATIVE) return [path.resolve(process.env.THREADORM_PG_NATIVE)];
+  const found: string[] = [PACKAGE];
   for (let dir = __dirname, i = 0; i < 8; i++, dir = path.dirname(dir)) {
     const local = path.join(dir, 'packages', PACKAGE);
     if (fs.existsSync(path.join(local, 'package.json'))) {
