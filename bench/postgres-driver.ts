@@ -6,17 +6,20 @@
  * Compares threadorm-pg-native (ours) with sync-over-async node-postgres (a helper thread per caller, the
  * caller blocked in Atomics.wait), node-postgres awaited, and pg-native, on the same queries in the same
  * run: SELECT $1::int on the main thread and in a worker, a prepared statement, a 1,000-row × 6-column
- * fetch, 1/2/4 workers querying at once, and how long a cancel from the main thread takes to stop a
- * worker's statement. Each measurement runs in a process of its own (pg-native's addon loads in one thread
- * of a process only, and no client should inherit another's heap). `pg` and `pg-native` are measured when
- * installed (npm i -D pg pg-native --no-save). PG_BENCH_URL names the server (default: postgres@127.0.0.1).
+ * fetch, and 1/2/4 workers querying at once. Then, for ours: how long a cancel from the main thread takes
+ * to stop a worker's statement, and queryBatch() against statements one by one.
+ *
+ * Each measurement runs in a process of its own (pg-native's addon loads in one thread of a process only,
+ * and no client should inherit another's heap), clients take turns, and every figure is the median over
+ * PG_BENCH_PASSES passes (default 3). `pg` and `pg-native` are measured when installed
+ * (npm i -D pg pg-native --no-save). PG_BENCH_URL names the server (default postgres@127.0.0.1:5432).
  */
 import { spawnSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { cancel, cancelBackend, connectSync, driverUnavailableReason } from '../src/db/backends/postgresql/driver';
-import { FETCH_ROWS, LATENCY_CASES, measureLatency, now, type WorkerJob, type WorkerMessage } from './postgres-driver/cases';
+import { FETCH_ROWS, LATENCY_CASES, measureBatch, measureLatency, now, type WorkerJob, type WorkerMessage } from './postgres-driver/cases';
 import { CLIENTS, openClient, type ClientName } from './postgres-driver/clients';
 
 const ADMIN_URL = process.env.PG_BENCH_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -36,7 +39,8 @@ function databaseUrl(): string {
 type Job =
   | { group: 'main' | 'worker'; client: ClientName }
   | { group: 'throughput'; client: ClientName; workers: number }
-  | { group: 'cancel' };
+  | { group: 'cancel' }
+  | { group: 'batch' };
 
 type JobResult = Record<string, number> | { error: string };
 
@@ -140,6 +144,8 @@ async function runJob(job: Job): Promise<Record<string, number>> {
       return throughput(job.client, job.workers);
     case 'cancel':
       return cancelLatency();
+    case 'batch':
+      return measureBatch(databaseUrl());
   }
 }
 
@@ -252,6 +258,7 @@ function main(): void {
     }
     for (const [key, list] of passes) results.set(key, medianResult(list));
     const cancelResult = runChild({ group: 'cancel' });
+    const batchResult = runChild({ group: 'batch' });
 
     const rows: Array<[string, string, string, number]> = [
       ['SELECT $1::int, main thread (µs)', 'main', 'select', 1],
@@ -274,6 +281,14 @@ function main(): void {
         ['cancel a worker blocked in pg_sleep(5), from the main thread', 'call (ms)', 'statement ends after (ms)'],
         ['cancel(token): PQcancel from the calling thread', cell(cancelResult, 'tokenCall', 2), cell(cancelResult, 'tokenEffect', 2)],
         ['cancelBackend(url, pid): new connection + pg_cancel_backend', cell(cancelResult, 'backendCall', 2), cell(cancelResult, 'backendEffect', 2)],
+      ]),
+    );
+    console.log('');
+    console.log(
+      table([
+        ['threadorm-pg-native, SELECT $1::int on the main thread (µs per statement)', 'one by one', 'queryBatch of 8', 'queryBatch of 32'],
+        ['unnamed statement', cell(batchResult, 'plain1', 1), cell(batchResult, 'plain8', 1), cell(batchResult, 'plain32', 1)],
+        ['prepared statement', cell(batchResult, 'prepared1', 1), cell(batchResult, 'prepared8', 1), cell(batchResult, 'prepared32', 1)],
       ]),
     );
     console.log(`\nmedians of 5 rounds in each of ${PASSES} passes; load afterwards ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);

@@ -80,6 +80,43 @@ export async function measureLatency(
   return out;
 }
 
+/**
+ * Our driver only: µs per statement for SELECT $1::int run one by one and as queryBatch() of 8 and 32
+ * (one round trip each), unprepared and prepared.
+ */
+export function measureBatch(url: string, roundMs = 250, rounds = 5): Record<string, number> {
+  const connection = connectSync(url);
+  connection.prepare('bench_select', SELECT_SQL);
+  const perStatement = (run: () => void, statements: number): number => {
+    const samples: number[] = [];
+    for (let r = -1; r < rounds; r++) {
+      let calls = 0;
+      const start = now();
+      while (now() - start < roundMs) {
+        run();
+        calls++;
+      }
+      if (r >= 0) samples.push(((now() - start) * 1000) / (calls * statements));
+    }
+    return median(samples);
+  };
+  const out: Record<string, number> = {};
+  for (const prepared of [false, true]) {
+    const prefix = prepared ? 'prepared' : 'plain';
+    let i = 0;
+    out[`${prefix}1`] = perStatement(
+      () => (prepared ? connection.execute('bench_select', [i++ & 0xffff]) : connection.query(SELECT_SQL, [i++ & 0xffff])),
+      1,
+    );
+    for (const size of [8, 32]) {
+      const batch = Array.from({ length: size }, (_, k) => (prepared ? { name: 'bench_select', params: [k] } : { sql: SELECT_SQL, params: [k] }));
+      out[`${prefix}${size}`] = perStatement(() => connection.queryBatch(batch), size);
+    }
+  }
+  connection.close();
+  return out;
+}
+
 export interface WorkerJob {
   client: ClientName;
   url: string;

@@ -137,7 +137,10 @@ static void set_string(napi_env env, napi_value obj, const char *key, const char
  */
 static void throw_pg_error(napi_env env, PGconn *conn, const PGresult *res, const char *fallback_code) {
   Instance *inst = instance(env);
-  int lost = conn == NULL || PQstatus(conn) == CONNECTION_BAD;
+  /* A FATAL error ends the session even before libpq has seen the socket close. */
+  const char *severity = res ? PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED) : NULL;
+  int fatal = severity && (strcmp(severity, "FATAL") == 0 || strcmp(severity, "PANIC") == 0);
+  int lost = conn == NULL || PQstatus(conn) == CONNECTION_BAD || fatal;
   const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
   const char *message = primary ? primary : conn ? PQerrorMessage(conn) : "connection is closed";
   if (!message || !*message) message = "unknown libpq error";
@@ -529,6 +532,120 @@ static napi_value conn_exec(napi_env env, napi_callback_info info) {
   return finish(env, c, res, 0);
 }
 
+/* The error a failed result stands for, as a value (not thrown): throws it, then catches it back. */
+static napi_value error_value(napi_env env, PGconn *conn, const PGresult *res) {
+  napi_value error = NULL;
+  throw_pg_error(env, conn, res, "XX000");
+  napi_get_and_clear_last_exception(env, &error);
+  return error;
+}
+
+/*
+ * queryBatch([[sql or name, params, isPrepared], ...]): sends every statement at once in libpq's pipeline
+ * mode, each followed by its own sync point, then reads the answers: one round trip for the lot, and each
+ * statement runs exactly as query()/execute() would have run it alone (its own implicit transaction outside
+ * BEGIN; inside one, a failure fails the rest as it would have). Returns one entry per statement: a result,
+ * or the PgDriverError it failed with. Every statement is read before anything is sent, so a bad parameter
+ * throws with nothing run. Meant for many small statements: all of them are written before any answer is
+ * read, so the statements (not the results) should fit the socket buffers, some hundreds of kilobytes.
+ */
+typedef struct {
+  char *text;
+  bool prepared;
+  Params params;
+} BatchItem;
+
+static void batch_free(BatchItem *items, uint32_t count) {
+  for (uint32_t i = 0; i < count; i++) { free(items[i].text); params_free(&items[i].params); }
+  free(items);
+}
+
+static napi_value conn_query_batch(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1] = {NULL}, out;
+  Conn *c = this_conn(env, info, &argc, argv);
+  if (!c) return NULL;
+  uint32_t n = 0;
+  bool is_array = false;
+  if (napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array) {
+    napi_throw_type_error(env, NULL, "queryBatch takes an array of statements");
+    return NULL;
+  }
+  napi_get_array_length(env, argv[0], &n);
+  CHECK(napi_create_array_with_length(env, n, &out));
+  if (n == 0) return out;
+
+  BatchItem *items = calloc(n, sizeof *items);
+  if (!items) { napi_throw_error(env, NULL, "out of memory"); return NULL; }
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value entry, text_value, params_value, prepared_value;
+    if (napi_get_element(env, argv[0], i, &entry) != napi_ok ||
+        napi_get_element(env, entry, 0, &text_value) != napi_ok ||
+        napi_get_element(env, entry, 1, &params_value) != napi_ok ||
+        napi_get_element(env, entry, 2, &prepared_value) != napi_ok) {
+      batch_free(items, i);
+      throw_last(env);
+      return NULL;
+    }
+    napi_get_value_bool(env, prepared_value, &items[i].prepared);
+    items[i].text = get_string(env, text_value, items[i].prepared ? "name" : "sql");
+    if (!items[i].text || !params_read(env, params_value, &items[i].params)) {
+      batch_free(items, i + 1);
+      return NULL;
+    }
+  }
+
+  if (PQpipelineStatus(c->conn) != PQ_PIPELINE_OFF || !PQenterPipelineMode(c->conn)) {
+    batch_free(items, n);
+    throw_pg_error(env, c->conn, NULL, "55000");
+    return NULL;
+  }
+  atomic_store(&c->cancel->busy, 1);
+  uint32_t sent = 0;
+  for (; sent < n; sent++) {
+    BatchItem *it = &items[sent];
+    Params *p = &it->params;
+    int ok = it->prepared
+      ? PQsendQueryPrepared(c->conn, it->text, p->n, (const char *const *)p->values, p->lengths, p->formats, 0)
+      : PQsendQueryParams(c->conn, it->text, p->n, NULL, (const char *const *)p->values, p->lengths, p->formats, 0);
+    if (!ok || !PQpipelineSync(c->conn)) break;
+  }
+  batch_free(items, n);
+
+  /* Each statement answers with its result(s), a NULL, then its sync point. The first result is kept. */
+  bool failed = false;  /* a JavaScript exception is pending: drain libpq, then let it propagate */
+  uint32_t answered = 0;
+  for (; answered < sent && PQstatus(c->conn) != CONNECTION_BAD; answered++) {
+    napi_value value = NULL;
+    PGresult *res;
+    int results = 0;
+    for (;;) {
+      res = PQgetResult(c->conn);
+      if (!res) {
+        if (PQstatus(c->conn) == CONNECTION_BAD) break;
+        continue;
+      }
+      ExecStatusType st = PQresultStatus(res);
+      if (st == PGRES_PIPELINE_SYNC) { PQclear(res); break; }
+      if (results++ == 0 && !failed) {
+        value = (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK || st == PGRES_EMPTY_QUERY)
+          ? result_to_js(env, res)
+          : error_value(env, c->conn, res);
+        if (!value) failed = true;
+      }
+      PQclear(res);
+    }
+    if (value && !failed) napi_set_element(env, out, answered, value);
+    else if (!value && !failed) napi_set_element(env, out, answered, error_value(env, c->conn, NULL));
+  }
+  atomic_store(&c->cancel->busy, 0);
+  if (PQstatus(c->conn) != CONNECTION_BAD) PQexitPipelineMode(c->conn);
+  if (failed) return NULL;
+  /* Statements never answered (the connection went) or never sent (libpq refused one) fail in place. */
+  for (uint32_t i = answered; i < n; i++) napi_set_element(env, out, i, error_value(env, c->conn, NULL));
+  return out;
+}
+
 static napi_value conn_close(napi_env env, napi_callback_info info) {
   napi_value self;
   Conn *c = NULL;
@@ -721,6 +838,7 @@ NAPI_MODULE_INIT() {
     {"prepare", NULL, conn_prepare, NULL, NULL, NULL, napi_default, NULL},
     {"execute", NULL, conn_execute, NULL, NULL, NULL, napi_default, NULL},
     {"exec", NULL, conn_exec, NULL, NULL, NULL, napi_default, NULL},
+    {"queryBatch", NULL, conn_query_batch, NULL, NULL, NULL, napi_default, NULL},
     {"close", NULL, conn_close, NULL, NULL, NULL, napi_default, NULL},
     {"backendPid", NULL, NULL, conn_backend_pid, NULL, NULL, napi_default, NULL},
     {"serverVersion", NULL, NULL, conn_server_version, NULL, NULL, napi_default, NULL},

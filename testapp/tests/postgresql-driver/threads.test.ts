@@ -154,6 +154,16 @@ describePg('PostgreSQL driver: threads', () => {
     victim.close();
   });
 
+  test('a batch on a terminated connection answers PgConnectionError for every statement', async () => {
+    const victim = db.connect();
+    await terminateBackend(monitor, victim.backendPid);
+    const answers = victim.queryBatch([{ sql: 'SELECT 1' }, { sql: 'SELECT 2' }, { sql: 'SELECT 3' }]);
+    expect(answers).toHaveLength(3);
+    for (const answer of answers) expect(answer).toBeInstanceOf(PgConnectionError);
+    expect(victim.transactionStatus).toBe('lost');
+    victim.close();
+  });
+
   test('a connection terminated inside a transaction loses the transaction', async () => {
     const victim = db.connect();
     victim.exec('BEGIN');

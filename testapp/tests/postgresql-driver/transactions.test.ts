@@ -2,7 +2,7 @@
  * Transactions (BEGIN / COMMIT / ROLLBACK / savepoints and the status the backend reads) and named
  * prepared statements.
  */
-import type { SyncPgConnection } from '../../../src/db/backends/postgresql/driver';
+import { PgDriverError, type SyncPgConnection } from '../../../src/db/backends/postgresql/driver';
 import { caught, createTestDatabase, describePg, type TestDatabase } from './helpers';
 
 describePg('PostgreSQL driver: transactions and prepared statements', () => {
@@ -113,6 +113,53 @@ describePg('PostgreSQL driver: transactions and prepared statements', () => {
     conn.exec('DEALLOCATE dup');
     conn.prepare('dup', 'SELECT 2');
     expect(conn.execute('dup').rows).toEqual([[2]]);
+  });
+
+  test('queryBatch runs statements in order in one go; a failed one is returned in place', () => {
+    conn.prepare('add_account', 'INSERT INTO account VALUES ($1, $2) RETURNING balance');
+    const answers = conn.queryBatch([
+      { sql: 'INSERT INTO account VALUES ($1, $2)', params: [1, 10] },
+      { name: 'add_account', params: [2, 20] },
+      { sql: 'INSERT INTO account VALUES ($1, $2)', params: [1, 99] },
+      { sql: 'SELECT sum(balance) FROM account' },
+      { name: 'no_such_statement' },
+      { sql: 'UPDATE account SET balance = balance + 1' },
+    ]);
+    expect(answers).toHaveLength(6);
+    expect(answers[0]).toMatchObject({ rows: [], rowCount: 1 });
+    expect(answers[1]).toMatchObject({ columns: ['balance'], rows: [[20]] });
+    expect(answers[2]).toBeInstanceOf(PgDriverError);
+    expect(answers[2]).toMatchObject({ code: '23505', constraint: 'account_pkey' });
+    // Outside a transaction each statement stands alone: the failure rolled back only itself.
+    expect(answers[3]).toMatchObject({ rows: [[30]] });
+    expect(answers[4]).toMatchObject({ code: '26000' });
+    expect(answers[5]).toMatchObject({ rowCount: 2 });
+    expect(balances()).toEqual([
+      [1, 11],
+      [2, 21],
+    ]);
+    expect(conn.queryBatch([])).toEqual([]);
+  });
+
+  test('queryBatch inside a transaction: a failure fails what follows, as it would one by one', () => {
+    conn.exec('BEGIN');
+    const answers = conn.queryBatch([
+      { sql: 'INSERT INTO account VALUES (1, 1)' },
+      { sql: 'SELECT 1/0' },
+      { sql: 'INSERT INTO account VALUES (2, 2)' },
+    ]);
+    expect(answers[0]).toMatchObject({ rowCount: 1 });
+    expect(answers[1]).toMatchObject({ code: '22012' });
+    expect(answers[2]).toMatchObject({ code: '25P02' });
+    expect(conn.transactionStatus).toBe('inFailedTransaction');
+    conn.exec('ROLLBACK');
+    expect(balances()).toEqual([]);
+  });
+
+  test('queryBatch refuses a parameter it cannot send before running anything', () => {
+    expect(caught(() => conn.queryBatch([{ sql: 'INSERT INTO account VALUES (1, 1)' }, { sql: 'SELECT $1', params: [Symbol('x')] }]))).toBeInstanceOf(TypeError);
+    expect(balances()).toEqual([]);
+    expect(conn.query('SELECT 1').rows).toEqual([[1]]);
   });
 
   test('prepared statements are per connection and take part in transactions', () => {

@@ -18,6 +18,7 @@
  *   text, varchar, uuid and every other type → string
  *   one-dimensional and nested arrays of bool, int2/4/8, float4/8, text, varchar, numeric, uuid, jsonb → arrays
  */
+import type { PgDriverError } from './errors';
 import { loadNative, nativeUnavailableReason, type NativeConnection } from './native';
 
 export { PgConnectionError, PgDriverError } from './errors';
@@ -49,8 +50,19 @@ export interface SyncPgConnection {
   execute(name: string, params?: readonly unknown[]): PgResult;
   /** Several statements separated by semicolons, no parameters, no rows. */
   exec(sql: string): void;
+  /**
+   * Runs the statements in one round trip (libpq pipeline mode), each exactly as query() or execute()
+   * would run it alone, in order: its own implicit transaction outside BEGIN; inside a transaction, a
+   * failure fails the statements after it as it would have. Each entry of the answer is the statement's
+   * result or the PgDriverError it failed with (nothing is thrown for a failed statement). For many small
+   * statements: all are written before any answer is read.
+   */
+  queryBatch(statements: readonly BatchStatement[]): Array<PgResult | PgDriverError>;
   close(): void;
 }
+
+/** A statement of queryBatch(): SQL with $1.. placeholders, or the name of a prepared statement. */
+export type BatchStatement = { sql: string; params?: readonly unknown[] } | { name: string; params?: readonly unknown[] };
 
 /** Type OIDs of the built-in types the driver decodes. */
 export const PgType = {
@@ -176,6 +188,15 @@ class PgConnection implements SyncPgConnection {
 
   exec(sql: string): void {
     this.native.exec(sql);
+  }
+
+  queryBatch(statements: readonly BatchStatement[]): Array<PgResult | PgDriverError> {
+    const wire = statements.map((statement) =>
+      'name' in statement
+        ? ([statement.name, encodeParams(statement.params), true] as const)
+        : ([statement.sql, encodeParams(statement.params), false] as const),
+    );
+    return this.native.queryBatch(wire) as Array<PgResult | PgDriverError>;
   }
 
   close(): void {

@@ -24,6 +24,7 @@ export interface NativeConnection {
   prepare(name: string, sql: string): void;
   execute(name: string, params?: readonly (string | Buffer | null)[]): unknown;
   exec(sql: string): void;
+  queryBatch(statements: ReadonlyArray<readonly [string, readonly (string | Buffer | null)[] | undefined, boolean]>): unknown[];
   close(): void;
 }
 
