@@ -34,6 +34,8 @@ typedef struct {
   napi_ref connection_error_class; /* PgConnectionError, given by init() */
   napi_ref json_parse;
   napi_ref json;
+  napi_ref array_of;    /* Array.of: builds a row from its values in one call */
+  napi_ref array_push;  /* Array.prototype.push: appends rows many at a time */
 } Instance;
 
 /* ---- the process-wide cancel registry ---- */
@@ -316,23 +318,37 @@ static napi_value result_to_js(napi_env env, PGresult *res) {
     napi_set_element(env, columns, f, name);
     napi_set_element(env, types, f, type);
   }
-  napi_create_array_with_length(env, nrows, &rows);
-  napi_value null_value;
+  napi_create_array(env, &rows);
+  napi_value null_value, undefined, ignored;
+  napi_value array_of = ref_value(env, inst->array_of), array_push = ref_value(env, inst->array_push);
   napi_get_null(env, &null_value);
-  for (int r = 0; r < nrows; r++) {
-    napi_value row;
-    napi_create_array_with_length(env, nfields, &row);
-    for (int f = 0; f < nfields; f++) {
-      napi_value v;
-      if (PQgetisnull(res, r, f)) {
-        v = null_value;
-      } else {
-        v = to_js(env, json_parse, json, oids[f], PQgetvalue(res, r, f), PQgetlength(res, r, f));
-        if (!v) { if (oids != stack_oids) free(oids); return NULL; }
-      }
-      napi_set_element(env, row, f, v);
+  napi_get_undefined(env, &undefined);
+  /*
+   * A row is built by one call of Array.of with its values, and rows are appended by push() in chunks:
+   * napi_set_element per value costs several times more (a keyed store with lookups each time).
+   */
+  enum { CHUNK = 128 };
+  napi_value stack_values[64], chunk[CHUNK];
+  napi_value *values = nfields <= 64 ? stack_values : malloc(sizeof(napi_value) * (size_t)nfields);
+  int ok = values != NULL, in_chunk = 0;
+  for (int r = 0; ok && r < nrows; r++) {
+    for (int f = 0; ok && f < nfields; f++) {
+      values[f] = PQgetisnull(res, r, f)
+        ? null_value
+        : to_js(env, json_parse, json, oids[f], PQgetvalue(res, r, f), PQgetlength(res, r, f));
+      ok = values[f] != NULL;
     }
-    napi_set_element(env, rows, r, row);
+    ok = ok && napi_call_function(env, undefined, array_of, nfields, values, &chunk[in_chunk++]) == napi_ok;
+    if (ok && (in_chunk == CHUNK || r == nrows - 1)) {
+      ok = napi_call_function(env, rows, array_push, in_chunk, chunk, &ignored) == napi_ok;
+      in_chunk = 0;
+    }
+  }
+  if (values != stack_values) free(values);
+  if (!ok) {
+    if (oids != stack_oids) free(oids);
+    throw_last(env);
+    return NULL;
   }
   if (oids != stack_oids) free(oids);
 
@@ -832,6 +848,14 @@ NAPI_MODULE_INIT() {
   CHECK(napi_get_named_property(env, json, "parse", &parse));
   CHECK(napi_create_reference(env, json, 1, &inst->json));
   CHECK(napi_create_reference(env, parse, 1, &inst->json_parse));
+  napi_value array_ctor, array_of;
+  CHECK(napi_get_named_property(env, global, "Array", &array_ctor));
+  CHECK(napi_get_named_property(env, array_ctor, "of", &array_of));
+  CHECK(napi_create_reference(env, array_of, 1, &inst->array_of));
+  napi_value array_prototype, array_push;
+  CHECK(napi_get_named_property(env, array_ctor, "prototype", &array_prototype));
+  CHECK(napi_get_named_property(env, array_prototype, "push", &array_push));
+  CHECK(napi_create_reference(env, array_push, 1, &inst->array_push));
 
   napi_property_descriptor methods[] = {
     {"query", NULL, conn_query, NULL, NULL, NULL, napi_default, NULL},
