@@ -13,6 +13,11 @@ export declare class Connection {
   execute(name: string, params?: readonly (string | Buffer | null | undefined)[]): Result;
   /** Several statements, no parameters. */
   exec(sql: string): void;
+  /**
+   * Statements in one round trip (pipeline mode), each with its own sync point: [sql or name, params,
+   * isPrepared]. One entry per statement: its result, or the error it failed with (not thrown).
+   */
+  queryBatch(statements: ReadonlyArray<readonly [string, readonly (string | Buffer | null | undefined)[] | undefined, boolean]>): Array<Result | Error>;
   close(): void;
 }
 export interface Result {
