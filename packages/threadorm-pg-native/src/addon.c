@@ -331,7 +331,9 @@ static napi_value result_to_js(napi_env env, PGresult *res) {
   napi_value stack_values[64], chunk[CHUNK];
   napi_value *values = nfields <= 64 ? stack_values : malloc(sizeof(napi_value) * (size_t)nfields);
   int ok = values != NULL, in_chunk = 0;
+  napi_handle_scope scope = NULL;  /* one per chunk, so a huge result holds few handles at a time */
   for (int r = 0; ok && r < nrows; r++) {
+    if (in_chunk == 0) ok = napi_open_handle_scope(env, &scope) == napi_ok;
     for (int f = 0; ok && f < nfields; f++) {
       values[f] = PQgetisnull(res, r, f)
         ? null_value
@@ -343,6 +345,7 @@ static napi_value result_to_js(napi_env env, PGresult *res) {
       ok = napi_call_function(env, rows, array_push, in_chunk, chunk, &ignored) == napi_ok;
       in_chunk = 0;
     }
+    if (scope && (in_chunk == 0 || !ok)) { napi_close_handle_scope(env, scope); scope = NULL; }
   }
   if (values != stack_values) free(values);
   if (!ok) {
