@@ -43,6 +43,7 @@ export function describePg(name: string, body: () => void): void {
       });
     });
   } else {
+    console.warn(`${name}: skipped (set CI=true to fail instead): ${reason}`);
     describe.skip(`${name} (skipped: ${reason})`, body);
   }
 }

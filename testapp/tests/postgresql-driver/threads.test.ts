@@ -120,6 +120,22 @@ describePg('PostgreSQL driver: threads', () => {
     worker.postMessage('stop');
   });
 
+  test('a worker blocked in a statement is stopped by cancel() then terminate(); its connection closes', async () => {
+    // terminate() alone cannot interrupt native code: the worker would stop only when pg_sleep returned.
+    const worker = start(SLEEPER, { url: db.url });
+    const { pid, token } = await nextMessage<{ pid: number; token: number }>(worker);
+    worker.postMessage('sleep');
+    await waitUntilRunning(monitor, pid, '%pg_sleep%');
+    const stopped = worker.terminate();
+    expect(cancel(token)).toBe(true);
+    expect(await stopped).toBe(1);
+    // The environment's teardown finalizes the connection: the server ends the backend.
+    while (monitor.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid]).rows.length) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(cancel(token)).toBe(false);
+  });
+
   test('a token stops working when its connection closes', async () => {
     const worker = start(`const conn = driver.connectSync(data.url); const token = conn.cancelToken; conn.close(); post({ token });`, { url: db.url });
     const { token } = await nextMessage<{ token: number }>(worker);

@@ -55,9 +55,10 @@ function candidates(): string[] {
   return found;
 }
 
+/** Node could not find `request` itself (as opposed to something that `request` requires). */
 function isNotFound(error: unknown, request: string): boolean {
   const e = error as NodeJS.ErrnoException;
-  return e?.code === 'MODULE_NOT_FOUND' && e.message.includes(request);
+  return e?.code === 'MODULE_NOT_FOUND' && e.message.startsWith(`Cannot find module '${request}'`);
 }
 
 /** The binding, loaded once per thread; throws ImproperlyConfigured saying what to install when it is missing. */
