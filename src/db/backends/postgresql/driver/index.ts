@@ -17,6 +17,11 @@
  *                          fields convert
  *   text, varchar, uuid and every other type → string
  *   one-dimensional and nested arrays of bool, int2/4/8, float4/8, text, varchar, numeric, uuid, jsonb → arrays
+ *
+ * Threads: a connection belongs to the thread that opened it (it cannot be posted to another). To stop a
+ * statement from elsewhere, post the connection's cancelToken to that thread and call cancel(token) there.
+ * Worker.terminate() cannot interrupt a thread blocked in a statement: cancel first, then terminate; the
+ * thread's connections are closed when its environment is torn down.
  */
 import type { PgDriverError } from './errors';
 import { loadNative, nativeUnavailableReason, type NativeConnection } from './native';
@@ -93,8 +98,9 @@ type NativeParam = string | Buffer | null;
 
 /**
  * A parameter in PostgreSQL's text format (Buffers go as binary): null/undefined → NULL, numbers and bigints
- * as decimal text, booleans as true/false, Dates as ISO 8601 UTC, arrays as array literals (for int[] and
- * the like), other objects as JSON text. A JSON array for a json/jsonb parameter is sent as JSON.stringify(…).
+ * as decimal text, booleans as true/false, Dates as ISO 8601 UTC (for timestamptz, timestamp and date),
+ * arrays as array literals (for int[] and the like), other objects as JSON text. A JSON array meant for a
+ * json/jsonb parameter is sent as JSON.stringify(…).
  */
 export function encodeParam(value: unknown): NativeParam {
   switch (typeof value) {
