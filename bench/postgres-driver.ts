@@ -13,6 +13,12 @@
  * and no client should inherit another's heap), clients take turns, and every figure is the median over
  * PG_BENCH_PASSES passes (default 3). `pg` and `pg-native` are measured when installed
  * (npm i -D pg pg-native --no-save). PG_BENCH_URL names the server (default postgres@127.0.0.1:5432).
+ *
+ *   npx ts-node --transpile-only bench/postgres-driver.ts --instructions [client ...]
+ *
+ * counts instead the instructions each call costs the client process (callgrind, every thread of it), a
+ * figure that load from other processes does not move: on a shared 2-core machine, where the server runs
+ * too, wall-clock latency is mostly waiting for a core.
  */
 import { spawnSync } from 'child_process';
 import * as os from 'os';
@@ -25,6 +31,7 @@ import { CLIENTS, openClient, type ClientName } from './postgres-driver/clients'
 const ADMIN_URL = process.env.PG_BENCH_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const DATABASE = 'threadorm_bench_driver';
 const WORKER = path.join(__dirname, 'postgres-driver', 'worker.js');
+const COUNTER = path.join(__dirname, 'postgres-driver', 'count.js');
 const THROUGHPUT_MS = 1500;
 const CANCEL_ROUNDS = 5;
 /** Whole passes over every client (PG_BENCH_PASSES); each figure is the median over passes. */
@@ -225,8 +232,41 @@ function cell(result: JobResult | undefined, key: string, digits: number): strin
   return value === undefined ? '-' : value.toFixed(digits);
 }
 
+/** Instructions of one client process running `name` `count` times (after the same warm-up). */
+function instructions(client: ClientName, name: string, count: number): number {
+  const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, COUNTER, client, name, databaseUrl(), String(count)], {
+    cwd: path.resolve(__dirname, '..'),
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
+  const collected = /Collected : (\d+)/.exec(run.stderr ?? '');
+  if (run.status !== 0 || !collected) throw new Error(`callgrind run failed: ${(run.stderr || run.error?.message || '').trim().split('\n').at(-1)}`);
+  return Number(collected[1]);
+}
+
+function countInstructions(clients: readonly ClientName[]): void {
+  const cases: Array<[string, string, number]> = [
+    ['SELECT $1::int (instructions per call)', 'select', 2000],
+    ['prepared SELECT $1::int (instructions per call)', 'prepared', 2000],
+    [`${FETCH_ROWS} rows × 6 columns (instructions per call)`, 'fetch', 100],
+  ];
+  const results = new Map<string, string>();
+  for (const client of clients) {
+    // A first run outside callgrind fills the TypeScript output cache, so no counted run compiles.
+    spawnSync(process.execPath, [COUNTER, client, 'select', databaseUrl(), '0'], { cwd: path.resolve(__dirname, '..') });
+    for (const [, name, count] of cases) {
+      const perCall = (instructions(client, name, count) - instructions(client, name, 0)) / count;
+      results.set(`${client}:${name}`, Math.round(perCall).toLocaleString('en-US'));
+      console.log(`  ${client} ${name}: ${Math.round(perCall)} instructions per call`);
+    }
+  }
+  console.log('');
+  console.log(table([['client process, main thread', ...clients.map((client) => LABELS[client])], ...cases.map(([label, name]) => [label, ...clients.map((client) => results.get(`${client}:${name}`)!)])]));
+}
+
 function main(): void {
-  const asked = process.argv.slice(2) as ClientName[];
+  const counting = process.argv.includes('--instructions');
+  const asked = process.argv.slice(2).filter((arg) => arg !== '--instructions') as ClientName[];
   const unknown = asked.filter((name) => !CLIENTS.includes(name));
   if (unknown.length) throw new Error(`unknown client ${unknown.join(', ')}; clients: ${CLIENTS.join(', ')}`);
   const ours = driverUnavailableReason();
@@ -239,6 +279,10 @@ function main(): void {
   console.log(`PostgreSQL driver benchmark — ${os.cpus().length} cores, node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   setUp();
   try {
+    if (counting) {
+      countInstructions(clients);
+      return;
+    }
     const results = new Map<string, JobResult>();
     const groups: Array<{ key: string; job: (client: ClientName) => Job }> = [
       { key: 'main', job: (client) => ({ group: 'main', client }) },
