@@ -3,7 +3,7 @@ import { ForeignKey } from '../models/fields/related';
 import type { Options } from '../models/options';
 import { allModels } from '../models/registry';
 import type { ModelClass } from '../models/types';
-import { quote } from '../sql/expressions';
+import { sqliteOperations } from './backends/sqlite/operations';
 import { ImproperlyConfigured, SynchronousOnlyOperation } from '../errors';
 import type { Connection } from './backends/sqlite/connection';
 import { getConnection } from './connections';
@@ -115,4 +115,8 @@ function checkExistingTables(connection: Connection, models: readonly ModelClass
         '(or delete the database file) to recreate it, or change it by hand.',
     );
   }
+}
+
+function quote(name: string): string {
+  return sqliteOperations.quoteName(name);
 }

@@ -1,7 +1,8 @@
 import { getConnection } from '../db/connections';
 import type { Connection } from '../db/backends/sqlite/connection';
 import { ProtectedError, RestrictedError } from '../errors';
-import { quote } from '../sql/expressions';
+import { defaultOperations } from '../sql/backend';
+import { deleteByKeysSql, updateColumnByKeysSql } from '../sql/writes';
 import type { Model } from './base';
 import { ForeignKey, describeInstance } from './fields/related';
 import { prepareValue } from './persistence';
@@ -115,7 +116,7 @@ class Collector {
       for (let i = 0; i < pks.length; i += BATCH) {
         const batch = pks.slice(i, i + BATCH);
         connection.run(
-          `UPDATE ${quote(meta.dbTable)} SET ${quote(update.field.column)} = ? WHERE ${quote(meta.pk.column)} IN (${batch.map(() => '?').join(', ')})`,
+          updateColumnByKeysSql(defaultOperations, meta.dbTable, update.field.column, meta.pk.column, batch.length),
           [value, ...batch.map((pk) => prepareValue(meta.pk, pk, meta.label))],
         );
       }
@@ -132,7 +133,7 @@ class Collector {
       for (let i = 0; i < pks.length; i += BATCH) {
         const batch = pks.slice(i, i + BATCH);
         deleted += connection.run(
-          `DELETE FROM ${quote(meta.dbTable)} WHERE ${quote(meta.pk.column)} IN (${batch.map(() => '?').join(', ')})`,
+          deleteByKeysSql(defaultOperations, meta.dbTable, meta.pk.column, batch.length),
           batch.map((pk) => prepareValue(meta.pk, pk, meta.label)),
         ).changes;
       }

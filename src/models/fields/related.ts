@@ -2,7 +2,8 @@ import type { SqlValue } from '../../db/backends/base/types';
 import type { Model } from '../base';
 import type { OnDelete } from '../deletion-rules';
 import type { InstanceOf, ModelClass } from '../types';
-import { Field, FieldValueError, lowerFirst, type FieldOptions } from './base';
+import { describeInstance, FieldValueError } from '../../values';
+import { Field, lowerFirst, type FieldOptions } from './base';
 
 /**
  * A lazily resolved target, so models may refer to each other (and to themselves) before they are declared.
@@ -198,12 +199,4 @@ export class ManyToManyField<M = ModelClass> extends Field<unknown, false> {
   }
 }
 
-export function describeInstance(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === 'object') {
-    const ctor = (value as object).constructor;
-    const pk = (value as Partial<Model>).pk;
-    return pk !== undefined ? `${ctor?.name ?? 'object'}(pk=${String(pk)})` : `a ${ctor?.name ?? 'plain'} object`;
-  }
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
+export { describeInstance };
