@@ -167,7 +167,7 @@ export abstract class Field<T = any, N extends boolean = boolean, P extends bool
     return raw as T;
   }
 
-  /** Reading needs better-sqlite3's safe integers (values beyond 2^53). */
+  /** Reading needs the driver's 64-bit integers (values beyond 2^53). */
   get needsSafeIntegers(): boolean {
     return false;
   }
