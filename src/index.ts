@@ -77,6 +77,7 @@ export type {
   CheckedLookups,
   FieldPath,
   LookupValue,
+  RegisteredLookups,
   UpdateValues,
   ValuesRow,
 } from './models/typed';

@@ -14,6 +14,7 @@ import {
   IntegerField,
   Lookup,
   OperatorLookup,
+  QuerySet,
   TextField,
   Transform,
   type BaseOperations,
@@ -38,6 +39,9 @@ afterAll(async () => {
 });
 
 const names = (gadgets: Gadget[]) => gadgets.map((gadget) => gadget.name);
+
+/** Gadgets without compile-time key checks, for lookups that exist only while a test registers them. */
+const unchecked = () => Gadget.objects.all() as unknown as QuerySet<any, Gadget>;
 
 describe('a lookup defined in one file and registered on Field', () => {
   test('filters every field type', () => {
@@ -69,8 +73,8 @@ describe('a lookup defined in one file and registered on Field', () => {
   test('is found through the field and listed with the lookups that exist', () => {
     expect(Gadget._meta.getField('name').getLookup('ne')).toBe(NotEqualLookup);
     expect(Field.getLookups().get('ne')).toBe(NotEqualLookup);
-    expect(() => Gadget.objects.filter({ name__nope: 1 })).toThrow(FieldError);
-    expect(() => Gadget.objects.filter({ name__nope: 1 })).toThrow(/Choices are: .*\bne\b/);
+    expect(() => unchecked().filter({ name__nope: 1 })).toThrow(FieldError);
+    expect(() => unchecked().filter({ name__nope: 1 })).toThrow(/Choices are: .*\bne\b/);
   });
 
   test('runs in the pool workers, which import the models module that registers it', async () => {
@@ -104,15 +108,15 @@ describe('registration on field classes', () => {
   test('is inherited by subclasses and taken back with unregisterLookup()', () => {
     CharField.registerLookup(ShoutLookup);
     try {
-      expect(names(Gadget.objects.filter({ name__shout: 'LAMP' }).eval())).toEqual(['lamp']);
+      expect(names(unchecked().filter({ name__shout: 'LAMP' }).eval())).toEqual(['lamp']);
       expect(new TextField().getLookup('shout')).toBe(ShoutLookup);
       expect(new IntegerField().getLookup('shout')).toBeUndefined();
-      expect(() => Gadget.objects.filter({ size__shout: 3 })).toThrow(/unsupported lookup 'shout'/);
+      expect(() => unchecked().filter({ size__shout: 3 })).toThrow(/unsupported lookup 'shout'/);
     } finally {
       CharField.unregisterLookup(ShoutLookup);
     }
     expect(new TextField().getLookup('shout')).toBeUndefined();
-    expect(() => Gadget.objects.filter({ name__shout: 'LAMP' })).toThrow(/unsupported lookup 'shout'/);
+    expect(() => unchecked().filter({ name__shout: 'LAMP' })).toThrow(/unsupported lookup 'shout'/);
   });
 
   test('a transform changes the left-hand side and the lookups that follow it', () => {
@@ -120,8 +124,8 @@ describe('registration on field classes', () => {
     try {
       expect(new CharField().getTransform('chars')).toBe(CharsTransform);
       expect(new CharField().getLookup('chars')).toBeUndefined();
-      expect(names(Gadget.objects.filter({ name__chars__gt: 4 }).eval())).toEqual(['clock']);
-      expect(names(Gadget.objects.filter({ name__chars: 4 }).eval())).toEqual(['lamp', 'vase']);
+      expect(names(unchecked().filter({ name__chars__gt: 4 }).eval())).toEqual(['clock']);
+      expect(names(unchecked().filter({ name__chars: 4 }).eval())).toEqual(['lamp', 'vase']);
     } finally {
       CharField.unregisterLookup(CharsTransform);
     }
@@ -165,7 +169,7 @@ describe('per-backend rendering', () => {
     }
     Field.registerLookup(VendorLookup);
     try {
-      expect(names(Gadget.objects.filter({ name__vendored: 'clock' }).eval())).toEqual(['clock']);
+      expect(names(unchecked().filter({ name__vendored: 'clock' }).eval())).toEqual(['clock']);
     } finally {
       Field.unregisterLookup(VendorLookup);
     }

@@ -10,3 +10,9 @@ export class NotEqualLookup extends OperatorLookup {
 }
 
 Field.registerLookup(NotEqualLookup);
+
+declare module '../../../src' {
+  interface RegisteredLookups {
+    ne: unknown;
+  }
+}
