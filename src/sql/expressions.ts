@@ -536,6 +536,10 @@ export abstract class Transform extends Expression {
     return compiler.compileNode(this);
   }
   abstract asSql(compiler: Compiler, ops: BaseOperations): Compiled;
+  /** A transform this transform's value has by itself, besides those registered on its class (JSON keys). */
+  getTransform(_name: string): TransformClass | undefined {
+    return undefined;
+  }
   override outputField(): Field | null {
     return this.source.outputField();
   }
@@ -553,12 +557,21 @@ export abstract class Transform extends Expression {
  * registered on KeyTransform come first; the others compare the value as a plain SQL value.
  */
 export class KeyTransform extends Transform {
+  readonly keys: readonly string[];
+
+  /** A key of a key (`data__owner__name`) is one path from the column: `$.owner.name`. */
   constructor(
     source: Expression,
-    readonly keys: readonly string[],
+    keys: readonly string[],
     readonly mode: 'value' | 'json' | 'type' = 'value',
   ) {
-    super(source);
+    super(source instanceof KeyTransform ? source.source : source);
+    this.keys = source instanceof KeyTransform ? [...source.keys, ...keys] : keys;
+  }
+
+  /** Every name that is not a lookup is a further key. */
+  override getTransform(name: string): TransformClass {
+    return keyTransform(name);
   }
   withMode(mode: 'value' | 'json' | 'type'): KeyTransform {
     return new KeyTransform(this.source, this.keys, mode);
@@ -572,6 +585,15 @@ export class KeyTransform extends Transform {
   override outputField(): Field | null {
     return null;
   }
+}
+
+/** The transform that reads key `name` of a JSON value (Django's KeyTransformFactory). */
+export function keyTransform(name: string): TransformClass {
+  return class extends KeyTransform {
+    constructor(source: Expression) {
+      super(source, [name]);
+    }
+  };
 }
 
 // Public, callable with or without `new`.

@@ -15,6 +15,7 @@ import {
   Transform,
   toSqlValue,
   type QueryProvider,
+  type TransformClass,
 } from './expressions';
 import { ExactLookup, InLookup } from './lookups/builtin';
 import type { LookupClass, LookupContext } from './lookups/lookup';
@@ -431,32 +432,26 @@ export class Query {
       index++;
     }
 
-    // What remains: JSON key path, transforms, then the lookup.
+    // What remains: transforms, then the lookup (Django's build_lookup: a last name is a lookup if there is
+    // one of that name, else a transform compared with `exact`).
     const field = resolvedField;
     let rest = parts.slice(index);
-    if (field?.internalType === 'JSONField') {
-      // Every name is a key of the JSON value, except a last one that is a lookup of the field.
-      const last = rest[rest.length - 1];
-      const named = last !== undefined && findLookup(field.constructor, last) ? last : undefined;
-      const keys = named ? rest.slice(0, -1) : rest;
-      const json = keys.length ? new KeyTransform(lhs, keys) : lhs;
-      const lookup = lookupOf(json, keys.length ? null : field, named ?? 'exact')!;
-      return { lhs: json, field: keys.length ? null : field, relatedModel, relatedKeyField, lookup, nullable: true, multiValued };
-    }
     let transformed: Field | null = field;
     while (rest.length) {
       const name = rest[0]!;
-      const transform = findTransform(lookupOwner(transformed), name);
+      const lookup = rest.length === 1 ? lookupOf(lhs, transformed, name) : undefined;
+      if (lookup) return { lhs, field: transformed, relatedModel, relatedKeyField, lookup, nullable, multiValued };
+      const transform = transformOf(lhs, transformed, name);
       if (transform) {
         lhs = new transform(lhs);
         transformed = lhs.outputField();
+        // A JSON key may be missing, whatever the column's nullability.
+        nullable ||= lhs instanceof KeyTransform;
         relatedModel = null;
         relatedKeyField = null;
         rest = rest.slice(1);
         continue;
       }
-      const lookup = rest.length === 1 ? lookupOf(lhs, transformed, name) : undefined;
-      if (lookup) return { lhs, field: transformed, relatedModel, relatedKeyField, lookup, nullable, multiValued };
       const owner = field ? `${field.internalType} '${field.name}' of ${field.model?.name ?? 'the query'}` : 'the expression';
       const names = [...classLookups(lookupOwner(transformed)).keys()].sort();
       if (relatedModel) {
@@ -615,4 +610,13 @@ function lookupOwner(field: Field | null): Function {
 /** The lookup `name` of a left-hand side: a transform's own lookups first (KeyTransform), then its field's. */
 function lookupOf(lhs: Expression, field: Field | null, name: string): LookupClass | undefined {
   return (lhs instanceof Transform ? findLookup(lhs.constructor, name) : undefined) ?? findLookup(lookupOwner(field), name);
+}
+
+/** The transform `name` of a left-hand side: a transform's own first (a JSON key's further keys), then its field's. */
+function transformOf(lhs: Expression, field: Field | null, name: string): TransformClass | undefined {
+  if (lhs instanceof Transform) {
+    const own = lhs.getTransform(name) ?? findTransform(lhs.constructor, name);
+    if (own) return own;
+  }
+  return field ? field.getTransform(name) : findTransform(outputFields().root, name);
 }

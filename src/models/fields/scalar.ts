@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlValue } from '../../db/backends/base/types';
 import { countDigits, formatDecimal, parseDecimal, rescale } from '../../db/decimal';
-import { KeyTransform, plainSqlValue } from '../../sql/expressions';
+import { KeyTransform, keyTransform, plainSqlValue, type TransformClass } from '../../sql/expressions';
 import { JSON_FIELD_LOOKUPS, KEY_TRANSFORM_LOOKUPS } from '../../sql/lookups/json';
 import { registerLookup } from '../../sql/lookups/registry';
 import { DATE_TRANSFORMS, DATETIME_TRANSFORMS, TIME_TRANSFORMS } from '../../sql/lookups/transforms';
@@ -469,6 +469,11 @@ export class JSONField<N extends boolean = false, T = JsonValue> extends Field<T
 
   override fromDb(raw: unknown): T {
     return JSON.parse(raw as string) as T;
+  }
+
+  /** Every name that is not a lookup or a registered transform is a key of the JSON value (`data__owner`). */
+  override getTransform(name: string): TransformClass | undefined {
+    return super.getTransform(name) ?? keyTransform(name);
   }
 
   /** Compared as plain SQL values, but refused as the field would refuse them (a Symbol, NaN, a cycle). */
