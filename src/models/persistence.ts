@@ -3,7 +3,7 @@ import type { SqlValue } from '../db/backends/base/types';
 import { ValidationError } from '../errors';
 import { defaultOperations } from '../sql/backend';
 import { Expression } from '../sql/expressions';
-import { insertPlan, type InsertPlan } from '../sql/plan-cache';
+import { insertPlan, type InsertPlan } from '../sql/plans';
 import { updateByKeySql } from '../sql/writes';
 import { FieldValueError } from '../values';
 import type { Model } from './base';

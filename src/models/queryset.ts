@@ -14,7 +14,7 @@ import { defaultOperations } from '../sql/backend';
 import { Compiler, resolveOrderName } from '../sql/compiler';
 import { Col, Expression, OrderBy, toSqlValue, type QueryProvider } from '../sql/expressions';
 import { InLookup } from '../sql/lookups/builtin';
-import { equalityPlan } from '../sql/plan-cache';
+import { equalityPlan } from '../sql/plans';
 import { bulkUpdateSql } from '../sql/writes';
 import { hydrateFlatRows, hydrateRows, rowBuilder } from './hydrate';
 import { normalizePrefetch, prefetchRelatedObjects, type PrefetchSpec } from './prefetch';

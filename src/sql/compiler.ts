@@ -17,6 +17,7 @@ import {
   type Compiled,
 } from './expressions';
 import { OPERAND } from './lookups/builtin';
+import { cachedPlan } from './plan-cache';
 import { registerSelectCompiler, type Join, type Query, type RelatedTree } from './query';
 import { CompiledSql } from './sql-text';
 import { whereContainsAggregate, type Condition, type WhereNode } from './where';
@@ -140,7 +141,13 @@ export class Compiler {
         if (!annotation.selected) continue;
         plan.annotations.push({ name, index: columns.length, converter: add(new AnnotationRef(name, annotation.expression), annotation.expression.outputField(), name) });
       }
-      return { columns, params, plan: this.withSafeIntegers({ kind: 'models', plan }) };
+      const rows = this.withSafeIntegers({ kind: 'models' as const, plan });
+      // A model's plain row (every field, nothing joined or annotated) has one plan, shared through the plan
+      // cache: its hydration code is generated once, not per query.
+      if (!plan.related.length && !plan.annotations.length && !plan.deferred.length) {
+        rows.plan = cachedPlan(this.ops, query.meta, this.safeIntegers ? 'rows:bigint' : 'rows', () => plan);
+      }
+      return { columns, params, plan: rows };
     }
     const names = this.shapeNames();
     const converters = names.map((name) => {

@@ -4,7 +4,8 @@
  */
 import { close, configure, createSchema } from '../../../src';
 import { sqliteOperations } from '../../../src/db/backends/sqlite/operations';
-import { cachedPlan, cachedPlanCount, equalityPlan, insertPlan, modelSelect, PLANS_PER_MODEL } from '../../../src/sql/plan-cache';
+import { cachedPlan, cachedPlanCount, PLANS_PER_MODEL } from '../../../src/sql/plan-cache';
+import { equalityPlan, insertPlan, modelSelect } from '../../../src/sql/plans';
 import { Gadget } from './lookup-models';
 
 const ops = sqliteOperations;
