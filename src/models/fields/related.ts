@@ -1,9 +1,11 @@
 import type { SqlValue } from '../../db/backends/base/types';
-import type { Model } from '../base';
 import type { OnDelete } from '../deletion-rules';
 import type { InstanceOf, ModelClass } from '../types';
 import { describeInstance, FieldValueError } from '../../values';
 import { Field, lowerFirst, type FieldOptions } from './base';
+
+/** Re-exported: the model layer names values in messages through this module. */
+export { describeInstance };
 
 /**
  * A lazily resolved target, so models may refer to each other (and to themselves) before they are declared.
@@ -198,5 +200,3 @@ export class ManyToManyField<M = ModelClass> extends Field<unknown, false> {
     return this.m2mOptions.through as ModelThunk | undefined;
   }
 }
-
-export { describeInstance };
