@@ -64,24 +64,24 @@ function insertValues(meta: Options, instance: Model, orIgnore: boolean): { plan
   return { plan: shape, params };
 }
 
-/**
- * Runs an INSERT; returns false when a conflict skipped the row, else whether it sets the automatic key,
- * as the backend reports it (see BaseOperations.insertKeyReport), and the key.
- */
-function runInsert(connection: Connection, plan: InsertPlan, params: SqlValue[]): { inserted: boolean; key: unknown } {
+/** What runInsert returns when a conflict skipped the row. */
+const NOT_INSERTED = Symbol('not inserted');
+
+/** Runs an INSERT; returns the key the database reports for the row (see BaseOperations.insertKeyReport). */
+function runInsert(connection: Connection, plan: InsertPlan, params: SqlValue[]): unknown {
   if (plan.returnsKey) {
     const rows = connection.selectRows(plan.sql, params);
-    return { inserted: rows.length > 0, key: rows[0]?.[0] };
+    return rows.length ? rows[0]![0] : NOT_INSERTED;
   }
   const result = connection.run(plan.sql, params);
-  return { inserted: result.changes > 0, key: result.changes > 0 ? ops.insertedKey(result) : undefined };
+  return result.changes > 0 ? ops.insertedKey(result) : NOT_INSERTED;
 }
 
 export function insertRow(connection: Connection, instance: Model, orIgnore = false): boolean {
   const meta = (instance.constructor as ModelClass)._meta;
   const { plan, params } = insertValues(meta, instance, orIgnore);
-  const { inserted, key } = runInsert(connection, plan, params);
-  if (!inserted) return false;
+  const key = runInsert(connection, plan, params);
+  if (key === NOT_INSERTED) return false;
   if (meta.pk.autoIncrement && (instance.pk === null || instance.pk === undefined)) {
     instance.pk = meta.pk.fromDb(key);
   }
@@ -119,8 +119,8 @@ export function bulkInsert(
   const orIgnore = options.ignoreConflicts ?? false;
   for (const object of objects) {
     const { plan, params } = insertValues(meta, object, orIgnore);
-    const { inserted, key } = runInsert(connection, plan, params);
-    if (inserted) {
+    const key = runInsert(connection, plan, params);
+    if (key !== NOT_INSERTED) {
       const record = object as unknown as Record<string, unknown>;
       if (pk.autoIncrement && (record[pk.attname] === null || record[pk.attname] === undefined)) record[pk.attname] = pk.fromDb(key);
       object._state.adding = false;
