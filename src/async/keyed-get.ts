@@ -1,10 +1,10 @@
-import type { Connection } from '../db/backends/sqlite/connection';
+import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import type { SqlValue } from '../db/backends/base/types';
 import type { Model } from '../models/base';
 import type { Field } from '../models/fields/base';
 import { getModel } from '../models/registry';
 import type { ModelClass } from '../models/types';
-import { defaultOperations } from '../sql/backend';
+import { currentOperations } from '../sql/backend';
 import { toSqlValue } from '../sql/expressions';
 import { cachedPlan } from '../sql/plan-cache';
 import { modelSelect, type ModelSelect } from '../sql/plans';
@@ -37,10 +37,9 @@ interface KeyedSelect extends ModelSelect {
   sqlByCount: string[];
 }
 
-const ops = defaultOperations;
-
 /** The keyed select of a unique, non-relation field, or null when `fieldName` is not one (kept in the plan cache). */
 function keyedSelect(model: ModelClass, fieldName: string): KeyedSelect | null {
+  const ops = currentOperations();
   return cachedPlan(ops, model._meta, `keyed:${fieldName}`, () => {
     const field = model._meta.findField(fieldName);
     if (!field || !field.unique || field.manyToMany || field.isRelation || fieldName.includes('__')) return null;
@@ -86,7 +85,7 @@ export function keyedGetOf(queryset: QuerySet<any, any>, lookups: unknown): Keye
  */
 export function selectKeyed(connection: Connection, label: string, fieldName: string, params: SqlValue[]): PackedRows {
   const select = keyedSelect(getModel(label), fieldName)!;
-  const sql = (select.sqlByCount[params.length] ??= `${select.sql} WHERE ${select.column} IN (${ops.placeholders(params.length)})`);
+  const sql = (select.sqlByCount[params.length] ??= `${select.sql} WHERE ${select.column} IN (${connection.backend.operations.placeholders(params.length)})`);
   const rows = connection.selectRows(sql, params, select.safeIntegers);
   if (params.length === 1) return packRows(rows.length ? rows : [missingRow(select)]);
   const byKey = new Map<unknown, unknown[]>();

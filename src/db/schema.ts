@@ -5,8 +5,9 @@ import { allModels } from '../models/registry';
 import type { ModelClass } from '../models/types';
 import { sqliteOperations } from './backends/sqlite/operations';
 import { ImproperlyConfigured, SynchronousOnlyOperation } from '../errors';
-import type { Connection } from './backends/sqlite/connection';
-import { getConnection } from './connections';
+import type { DatabaseBackend } from './backends/base/backend';
+import type { DatabaseConnection } from './backends/base/connection';
+import { configuredBackend, getConnection } from './connections';
 
 /** Every registered model, after following relations (which registers targets and M2M tables). */
 export function schemaModels(): ModelClass[] {
@@ -20,11 +21,16 @@ export function schemaModels(): ModelClass[] {
 
 /** CREATE TABLE / INDEX IF NOT EXISTS statements for every registered model and M2M table. */
 export function schemaStatements(models: readonly ModelClass[] = schemaModels()): string[] {
-  return models.flatMap((model) => tableStatements(model._meta));
+  return statementsFor(models, configuredBackend());
 }
 
-function tableStatements(meta: Options): string[] {
-  const columns = meta.concreteFields.map(columnDefinition);
+/** The statements in the column types of `backend`. */
+function statementsFor(models: readonly ModelClass[], backend: DatabaseBackend): string[] {
+  return models.flatMap((model) => tableStatements(model._meta, backend));
+}
+
+function tableStatements(meta: Options, backend: DatabaseBackend): string[] {
+  const columns = meta.concreteFields.map((field) => columnDefinition(field, backend));
   for (const names of meta.uniqueTogether) {
     columns.push(`UNIQUE (${names.map((name) => quote(meta.getField(name).column)).join(', ')})`);
   }
@@ -46,16 +52,18 @@ function tableStatements(meta: Options): string[] {
   return statements;
 }
 
-function columnDefinition(field: Field): string {
-  const parts = [quote(field.column), field.dbType!];
-  if (field.primaryKey) parts.push(field.autoIncrement ? 'NOT NULL PRIMARY KEY AUTOINCREMENT' : 'NOT NULL PRIMARY KEY');
-  else {
+function columnDefinition(field: Field, backend: DatabaseBackend): string {
+  const parts = [quote(field.column), backend.columnType(field)!];
+  if (field.primaryKey) {
+    parts.push('NOT NULL PRIMARY KEY');
+    const suffix = backend.columnTypeSuffix(field);
+    if (suffix) parts.push(suffix);
+  } else {
     parts.push(field.null ? 'NULL' : 'NOT NULL');
     if (field.unique) parts.push('UNIQUE');
   }
   if (field instanceof ForeignKey && field.relationOptions.dbConstraint !== false) {
-    const target = field.relatedModel._meta;
-    parts.push(`REFERENCES ${quote(target.dbTable)} (${quote(field.targetField.column)}) DEFERRABLE INITIALLY DEFERRED`);
+    parts.push(backend.inlineForeignKeySql(quote(field.relatedModel._meta.dbTable), quote(field.targetField.column)));
   }
   return parts.join(' ');
 }
@@ -73,14 +81,14 @@ export function createSchema(): void {
       "createSchema(): no models are registered. List the modules that define them: configure({ database, models: [require.resolve('./models')] }).",
     );
   }
-  const statements = schemaStatements(models);
+  const statements = statementsFor(models, connection.backend);
   connection.atomic(() => {
     checkExistingTables(connection, models);
     for (const statement of statements) connection.exec(statement);
   });
 }
 
-function schemaConnection(): Connection {
+function schemaConnection(): DatabaseConnection {
   try {
     return getConnection('createSchema()');
   } catch (error) {
@@ -92,11 +100,12 @@ function schemaConnection(): Connection {
 }
 
 /** Throws when a model's table exists with other columns than the model's fields (until migrations exist). */
-function checkExistingTables(connection: Connection, models: readonly ModelClass[]): void {
+function checkExistingTables(connection: DatabaseConnection, models: readonly ModelClass[]): void {
+  const introspection = connection.backend.introspection(connection);
   const drifted: string[] = [];
   for (const model of models) {
     const meta = model._meta;
-    const existing = connection.selectRows('SELECT name FROM pragma_table_info(?)', [meta.dbTable]).map((row) => row[0] as string);
+    const existing = introspection.columns(meta.dbTable).map((column) => column.name);
     if (!existing.length) continue;
     const expected = meta.concreteFields.map((field) => field.column);
     const missing = expected.filter((column) => !existing.includes(column));

@@ -1,7 +1,6 @@
 import { getConnection } from '../db/connections';
-import type { Connection } from '../db/backends/sqlite/connection';
+import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import { ProtectedError, RestrictedError } from '../errors';
-import { defaultOperations } from '../sql/backend';
 import { deleteByKeysSql, updateColumnByKeysSql } from '../sql/writes';
 import type { Model } from './base';
 import { ForeignKey, describeInstance } from './fields/related';
@@ -116,7 +115,7 @@ class Collector {
       for (let i = 0; i < pks.length; i += BATCH) {
         const batch = pks.slice(i, i + BATCH);
         connection.run(
-          updateColumnByKeysSql(defaultOperations, meta.dbTable, update.field.column, meta.pk.column, batch.length),
+          updateColumnByKeysSql(connection.backend.operations, meta.dbTable, update.field.column, meta.pk.column, batch.length),
           [value, ...batch.map((pk) => prepareValue(meta.pk, pk, meta.label))],
         );
       }
@@ -133,7 +132,7 @@ class Collector {
       for (let i = 0; i < pks.length; i += BATCH) {
         const batch = pks.slice(i, i + BATCH);
         deleted += connection.run(
-          deleteByKeysSql(defaultOperations, meta.dbTable, meta.pk.column, batch.length),
+          deleteByKeysSql(connection.backend.operations, meta.dbTable, meta.pk.column, batch.length),
           batch.map((pk) => prepareValue(meta.pk, pk, meta.label)),
         ).changes;
       }

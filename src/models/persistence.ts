@@ -1,7 +1,6 @@
-import type { Connection } from '../db/backends/sqlite/connection';
+import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import type { SqlValue } from '../db/backends/base/types';
 import { ValidationError } from '../errors';
-import { defaultOperations } from '../sql/backend';
 import { Expression } from '../sql/expressions';
 import { insertPlan, type InsertPlan } from '../sql/plans';
 import { updateByKeySql } from '../sql/writes';
@@ -16,8 +15,6 @@ import type { ModelClass } from './types';
  * UPDATE statements of save() and bulkCreate() (their text comes from the plan cache and sql/writes.ts).
  */
 
-/** The backend the statements are written for. */
-const ops = defaultOperations;
 
 /**
  * An explicit `undefined` given as a field value: refused rather than read as "absent" or as NULL, because
@@ -48,10 +45,10 @@ export function prepareValue(field: Field, value: unknown, label: string): SqlVa
 }
 
 /** The INSERT for `instance` and its values (pre-save hooks run here: autoNow stamps). */
-function insertValues(meta: Options, instance: Model, orIgnore: boolean): { plan: InsertPlan; params: SqlValue[] } {
+function insertValues(connection: Connection, meta: Options, instance: Model, orIgnore: boolean): { plan: InsertPlan; params: SqlValue[] } {
   const record = instance as unknown as Record<string, unknown>;
   const autoKey = meta.pk.autoIncrement ? record[meta.pk.attname] : null;
-  const shape = insertPlan(meta, autoKey !== null && autoKey !== undefined, orIgnore, ops);
+  const shape = insertPlan(meta, autoKey !== null && autoKey !== undefined, orIgnore, connection.backend.operations);
   const params = new Array<SqlValue>(shape.fields.length);
   for (let i = 0; i < shape.fields.length; i++) {
     const field = shape.fields[i]!;
@@ -74,12 +71,12 @@ function runInsert(connection: Connection, plan: InsertPlan, params: SqlValue[])
     return rows.length ? rows[0]![0] : NOT_INSERTED;
   }
   const result = connection.run(plan.sql, params);
-  return result.changes > 0 ? ops.insertedKey(result) : NOT_INSERTED;
+  return result.changes > 0 ? connection.backend.operations.insertedKey(result) : NOT_INSERTED;
 }
 
 export function insertRow(connection: Connection, instance: Model, orIgnore = false): boolean {
   const meta = (instance.constructor as ModelClass)._meta;
-  const { plan, params } = insertValues(meta, instance, orIgnore);
+  const { plan, params } = insertValues(connection, meta, instance, orIgnore);
   const key = runInsert(connection, plan, params);
   if (key === NOT_INSERTED) return false;
   if (meta.pk.autoIncrement && (instance.pk === null || instance.pk === undefined)) {
@@ -98,7 +95,7 @@ export function updateRow(connection: Connection, instance: Model, fields: reado
   if (values.some(([, value]) => value instanceof Expression)) {
     return model.objects.filter({ pk: instance.pk }).update(Object.fromEntries(values.map(([field, value]) => [field.attname, value])));
   }
-  const sql = updateByKeySql(ops, meta.dbTable, values.map(([field]) => field.column), meta.pk.column);
+  const sql = updateByKeySql(connection.backend.operations, meta.dbTable, values.map(([field]) => field.column), meta.pk.column);
   const params = values.map(([field, value]) => prepareValue(field, value, meta.label));
   params.push(prepareValue(meta.pk, instance.pk, meta.label));
   return connection.run(sql, params).changes;
@@ -118,7 +115,7 @@ export function bulkInsert(
   const pk = meta.pk;
   const orIgnore = options.ignoreConflicts ?? false;
   for (const object of objects) {
-    const { plan, params } = insertValues(meta, object, orIgnore);
+    const { plan, params } = insertValues(connection, meta, object, orIgnore);
     const key = runInsert(connection, plan, params);
     if (key !== NOT_INSERTED) {
       const record = object as unknown as Record<string, unknown>;

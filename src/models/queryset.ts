@@ -1,5 +1,5 @@
 import { getConnection } from '../db/connections';
-import type { Connection } from '../db/backends/sqlite/connection';
+import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import type { SqlValue } from '../db/backends/base/types';
 import { FieldError, IntegrityError, NotSupportedError, ObjectDoesNotExist } from '../errors';
 import type { Model } from './base';
@@ -10,12 +10,13 @@ import { bulkInsert, prepareValue, undefinedValueError } from './persistence';
 import type { ModelClass } from './types';
 import { asyncExecutor, type QueryOptions } from './async-bridge';
 import type { BaseOperations } from '../db/backends/base/operations';
-import { defaultOperations } from '../sql/backend';
+import { currentOperations } from '../sql/backend';
 import { Compiler, resolveOrderName } from '../sql/compiler';
 import { Col, Expression, OrderBy, toSqlValue, type QueryProvider } from '../sql/expressions';
 import { InLookup } from '../sql/lookups/builtin';
 import { equalityPlan } from '../sql/plans';
 import { bulkUpdateSql } from '../sql/writes';
+import { asyncMethodsOn, installAsyncMethods, type AsyncMethod, type AsyncQuerySetMethods, type AsyncTwins } from './async-methods';
 import { hydrateFlatRows, hydrateRows, rowBuilder } from './hydrate';
 import { normalizePrefetch, prefetchRelatedObjects, type PrefetchSpec } from './prefetch';
 import { Query, type RelatedTree } from '../sql/query';
@@ -399,7 +400,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
 
   /** The backend operations this queryset's SQL is compiled for. */
   protected get ops(): BaseOperations {
-    return defaultOperations;
+    return currentOperations();
   }
 
   protected fetchAll(call: string): R[] {
@@ -798,78 +799,25 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
 
   // ------------------------------------------------------------------ Django 4.1-style async twins
 
-  protected runAsync<V>(method: string, args: readonly unknown[]): Promise<V> {
+  // `aeval()`, `acount()`, `agetOrCreate()`, ...: one per queryset method of the async method table
+  // (async-methods.ts), installed from it; their signatures are on the QuerySet interface below the class.
+  static {
+    installAsyncMethods(QuerySet.prototype, asyncMethodsOn('queryset'), (method) => method.twinName, (queryset: QuerySet<any, any>, method, args) =>
+      queryset.runAsync(method, args),
+    );
+  }
+
+  protected runAsync(method: AsyncMethod, args: readonly unknown[]): Promise<unknown> {
     try {
-      return asyncExecutor(this.call(`a${method[0]!.toUpperCase()}${method.slice(1)}`)).evaluate(this, method, args) as Promise<V>;
+      return asyncExecutor(this.call(method.twinName)).evaluate(this, method, args);
     } catch (error) {
       return Promise.reject(error);
     }
   }
-
-  aeval(options?: QueryOptions): Promise<R[]> {
-    return this.runAsync('eval', options ? [options] : []);
-  }
-  aget<const Args extends readonly unknown[]>(...args: FilterArgsWithOptions<T, Args, A>): Promise<R> {
-    return this.runAsync('get', args);
-  }
-  acreate(values?: CreateValues<T>, options?: QueryOptions): Promise<T> {
-    return this.runAsync('create', [values ?? {}, ...(options ? [options] : [])]);
-  }
-  agetOrCreate<L extends object = {}>(lookups?: CheckedLookups<T, L>, options?: { defaults?: Defaults<T> } & QueryOptions): Promise<[T, boolean]> {
-    return this.runAsync('getOrCreate', [lookups ?? {}, options ?? {}]);
-  }
-  aupdateOrCreate<L extends object = {}>(
-    lookups?: CheckedLookups<T, L>,
-    options?: { defaults?: Defaults<T>; createDefaults?: Defaults<T> } & QueryOptions,
-  ): Promise<[T, boolean]> {
-    return this.runAsync('updateOrCreate', [lookups ?? {}, options ?? {}]);
-  }
-  abulkCreate(objects: readonly T[], options?: { batchSize?: number; ignoreConflicts?: boolean } & QueryOptions): Promise<T[]> {
-    return this.runAsync('bulkCreate', [objects, options ?? {}]);
-  }
-  abulkUpdate(objects: readonly T[], fields: ReadonlyArray<ConcreteFieldName<T>>, options?: { batchSize?: number } & QueryOptions): Promise<number> {
-    return this.runAsync('bulkUpdate', [objects, fields, options ?? {}]);
-  }
-  acount(options?: QueryOptions): Promise<number> {
-    return this.runAsync('count', options ? [options] : []);
-  }
-  ainBulk(ids?: readonly unknown[] | null, options?: { fieldName?: FieldName<T> } & QueryOptions): Promise<Map<any, T>> {
-    return this.runAsync('inBulk', [ids ?? null, options ?? {}]);
-  }
-  alatest<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A>>): Promise<T> {
-    return this.runAsync('latest', fields);
-  }
-  aearliest<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A>>): Promise<T> {
-    return this.runAsync('earliest', fields);
-  }
-  afirst(options?: QueryOptions): Promise<T | null> {
-    return this.runAsync('first', options ? [options] : []);
-  }
-  alast(options?: QueryOptions): Promise<T | null> {
-    return this.runAsync('last', options ? [options] : []);
-  }
-  aaggregate<E extends Record<string, Expression>>(aggregates: E & CheckedAggregates<T, E, A>, options?: QueryOptions): Promise<AnnotationValues<T, E>> {
-    return this.runAsync('aggregate', [aggregates, ...(options ? [options] : [])]);
-  }
-  aexists(options?: QueryOptions): Promise<boolean> {
-    return this.runAsync('exists', options ? [options] : []);
-  }
-  acontains(object: T, options?: QueryOptions): Promise<boolean> {
-    return this.runAsync('contains', [object, ...(options ? [options] : [])]);
-  }
-  aupdate(values: UpdateValues<T>, options?: QueryOptions): Promise<number> {
-    return this.runAsync('update', [values, ...(options ? [options] : [])]);
-  }
-  adelete(options?: QueryOptions): Promise<DeleteResult> {
-    return this.runAsync('delete', options ? [options] : []);
-  }
-  aexplain(options?: QueryOptions): Promise<string> {
-    return this.runAsync('explain', options ? [options] : []);
-  }
-  aat(index: number, options?: QueryOptions): Promise<R | undefined> {
-    return this.runAsync('at', [index, ...(options ? [options] : [])]);
-  }
 }
+
+/** The signatures of the twins installed above. */
+export interface QuerySet<T = Model, R = T, A = {}> extends AsyncTwins<AsyncQuerySetMethods<T, R, A>> {}
 
 /** valuesList names, each checked: a tuple of paths. */
 type CheckedNames<T, N extends readonly string[], A> = { [I in keyof N]: CheckedPath<T, N[I], A> };
@@ -877,10 +825,6 @@ type CheckedNames<T, N extends readonly string[], A> = { [I in keyof N]: Checked
 /** `valuesList(..., { named: true })` rows: objects keyed by name. */
 type NamedRow<T, N extends readonly string[], A> = ValuesRow<T, N[number], A>;
 
-/** Methods that write, and so go to the writer lane. */
-export const WRITE_METHODS = new Set([
-  'create', 'getOrCreate', 'updateOrCreate', 'bulkCreate', 'bulkUpdate', 'update', 'delete', 'add', 'remove', 'clear', 'set',
-]);
 
 /** Values that are objects yet compare as plain values: instances (by key), dates and buffers. */
 function isPlainValueObject(value: object): boolean {

@@ -4,9 +4,8 @@ import { ForeignKey, ManyToManyField, describeInstance } from './fields/related'
 import type { ThroughKeys } from './options';
 import { bulkInsert, prepareValue } from './persistence';
 import type { ModelClass, PkValue } from './types';
-import type { QueryOptions } from './async-bridge';
-import { defaultOperations } from '../sql/backend';
 import { deleteLinksSql } from '../sql/writes';
+import { asyncMethodsOn, installAsyncMethods, type AsyncRelatedManagerMethods, type AsyncTwins } from './async-methods';
 import { Query } from '../sql/query';
 import { QuerySet, type CreateValues, type Lookups, type QuerySetRoot } from './queryset';
 import type { CheckedLookups, Defaults } from './typed';
@@ -99,24 +98,21 @@ export abstract class RelatedManager<T extends Model = Model, Q extends string =
   abstract clear(options?: AddOptions): void;
   abstract set(objects: ReadonlyArray<T | K>, options?: AddOptions & { clear?: boolean }): void;
 
-  /** Django-style async twins of the relation writes. */
-  aadd(...args: Array<T | K | AddOptions | QueryOptions>): Promise<void> {
-    return this.runAsync('add', args);
-  }
-  aremove(...args: Array<T | K | AddOptions | QueryOptions>): Promise<void> {
-    return this.runAsync('remove', args);
-  }
-  aclear(options?: QueryOptions): Promise<void> {
-    return this.runAsync('clear', options ? [options] : []);
-  }
-  aset(objects: ReadonlyArray<T | K>, options?: AddOptions & { clear?: boolean } & QueryOptions): Promise<void> {
-    return this.runAsync('set', [objects, options ?? {}]);
+  // `aadd()`, `aremove()`, `aclear()`, `aset()`: the relation writes of the async method table, installed from
+  // it (the queryset twins come from QuerySet); their signatures are on the interface below the class.
+  static {
+    installAsyncMethods(RelatedManager.prototype, asyncMethodsOn('related', 'queryset'), (method) => method.twinName, (manager: RelatedManager, method, args) =>
+      manager.runAsync(method, args),
+    );
   }
 
   protected invalidatePrefetch(): void {
     delete this.instance._state.prefetched[this.accessor];
   }
 }
+
+/** The signatures of the twins installed above. */
+export interface RelatedManager<T extends Model = Model, Q extends string = never, K = never> extends AsyncTwins<AsyncRelatedManagerMethods<T, K>> {}
 
 /** `box.pizzaSet`: the objects whose foreign key points at this instance. */
 export class ReverseManyToOneManager<T extends Model = Model, Q extends string = never> extends RelatedManager<T, Q, never> {
@@ -323,9 +319,9 @@ export class ManyRelatedManager<T extends Model = Model, Q extends string = neve
     const targets = values?.map((value) => prepareValue(this.targetKey, value, meta.label));
     const [sourceColumn, targetColumn] = [this.sourceKey.column, this.targetKey.column];
     const count = targets ? targets.length : null;
-    connection.run(deleteLinksSql(defaultOperations, meta.dbTable, sourceColumn, targetColumn, count), [source, ...(targets ?? [])]);
+    connection.run(deleteLinksSql(connection.backend.operations, meta.dbTable, sourceColumn, targetColumn, count), [source, ...(targets ?? [])]);
     if (this.field.symmetrical) {
-      connection.run(deleteLinksSql(defaultOperations, meta.dbTable, targetColumn, sourceColumn, count), [source, ...(targets ?? [])]);
+      connection.run(deleteLinksSql(connection.backend.operations, meta.dbTable, targetColumn, sourceColumn, count), [source, ...(targets ?? [])]);
     }
   }
 

@@ -1,8 +1,10 @@
 import type { BaseOperations } from '../db/backends/base/operations';
-import { sqliteOperations } from '../db/backends/sqlite/operations';
+import { configuredBackend } from '../db/connections';
 
 /**
- * The operations queries are compiled for when no connection chose them: the default database's backend.
- * SQLite is the only backend so far; this is the one place above `db/backends` that names it.
+ * The operations statements are compiled for: those of the backend that sync calls made on this thread use
+ * (the configured database's; the default backend's before configure()).
  */
-export const defaultOperations: BaseOperations = sqliteOperations;
+export function currentOperations(): BaseOperations {
+  return configuredBackend().operations;
+}

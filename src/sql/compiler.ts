@@ -6,7 +6,7 @@ import type { ForeignKey } from '../models/fields/related';
 import type { DecimalField } from '../models/fields/scalar';
 import type { FieldSetter } from '../models/hydrate';
 import type { ModelClass } from '../models/types';
-import { defaultOperations } from './backend';
+import { currentOperations } from './backend';
 import {
   Aggregate,
   AnnotationRef,
@@ -586,6 +586,7 @@ function expressionHasJoinedColumns(expression: Expression, baseAlias: string): 
 }
 
 registerSelectCompiler((query) => {
-  const { sql, params } = Compiler.select(query, defaultOperations);
-  return new CompiledSql(sql, params, defaultOperations);
+  const ops = currentOperations();
+  const { sql, params } = Compiler.select(query, ops);
+  return new CompiledSql(sql, params, ops);
 });

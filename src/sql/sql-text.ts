@@ -1,6 +1,6 @@
 import type { BaseOperations } from '../db/backends/base/operations';
 import type { SqlValue } from '../db/backends/base/types';
-import { defaultOperations } from './backend';
+import { currentOperations } from './backend';
 
 /** Compiled SQL with its parameters; printed, it reads as the statement with the parameters written in. */
 export class CompiledSql {
@@ -18,7 +18,7 @@ export class CompiledSql {
 }
 
 /** Replaces each parameter marker outside quoted text with its parameter as a literal. */
-export function inlineParameters(sql: string, params: readonly SqlValue[], ops: BaseOperations = defaultOperations): string {
+export function inlineParameters(sql: string, params: readonly SqlValue[], ops: BaseOperations = currentOperations()): string {
   const marker = ops.placeholder();
   let result = '';
   let next = 0;

@@ -55,10 +55,8 @@ export abstract class Field<T = any, N extends boolean = boolean, P extends bool
   readonly validators: ReadonlyArray<Validator<T>>;
   readonly options: FieldOptions<T, N, P>;
 
-  /** The Django class name, used in messages and to pick lookups. */
+  /** The Django class name, used in messages, to pick lookups and, through the backend's data types, the column type. */
   abstract readonly internalType: string;
-  /** The SQLite column type; null for fields without a column (many-to-many). */
-  abstract readonly dbType: string | null;
   readonly isRelation: boolean = false;
   readonly manyToMany: boolean = false;
   readonly oneToOne: boolean = false;
@@ -122,8 +120,9 @@ export abstract class Field<T = any, N extends boolean = boolean, P extends bool
     return `${this.model?.name ?? '?'}.${this.name}`;
   }
 
+  /** Whether the field has a column of its own (a many-to-many has none). */
   get concrete(): boolean {
-    return this.dbType !== null;
+    return true;
   }
 
   get hasDefault(): boolean {
@@ -167,7 +166,7 @@ export abstract class Field<T = any, N extends boolean = boolean, P extends bool
     return raw as T;
   }
 
-  /** Reading needs the driver's 64-bit integers (values beyond 2^53). */
+  /** Reading needs the driver's exact integers (values beyond 2^53 as bigints). */
   get needsSafeIntegers(): boolean {
     return false;
   }

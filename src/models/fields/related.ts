@@ -72,11 +72,6 @@ export class ForeignKey<M = ModelClass, N extends boolean = false> extends Field
     return this.relationOptions.toField ? meta.getField(this.relationOptions.toField) : meta.pk;
   }
 
-  get dbType(): string {
-    const target = this.targetField;
-    return target.autoIncrement ? 'integer' : (target.dbType ?? 'integer');
-  }
-
   override get needsSafeIntegers(): boolean {
     return this.targetField.needsSafeIntegers;
   }
@@ -153,7 +148,6 @@ export interface ManyToManyOptions {
 export class ManyToManyField<M = ModelClass> extends Field<unknown, false> {
   declare readonly '~target': M;
   readonly internalType = 'ManyToManyField';
-  readonly dbType = null;
   override readonly isRelation = true;
   override readonly manyToMany = true;
   readonly m2mOptions: ManyToManyOptions;
@@ -170,6 +164,11 @@ export class ManyToManyField<M = ModelClass> extends Field<unknown, false> {
   override contribute(model: ModelClass, name: string): void {
     super.contribute(model, name);
     this.column = '';
+  }
+
+  /** The relation lives in the intermediate table; the model's own table has no column for it. */
+  override get concrete(): boolean {
+    return false;
   }
 
   get relatedModel(): M & ModelClass {

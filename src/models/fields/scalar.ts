@@ -19,7 +19,6 @@ interface IntegerRange {
 }
 
 abstract class IntegerFamily<N extends boolean, P extends boolean = false> extends Field<number, N, P> {
-  readonly dbType: string = 'integer';
   protected readonly range: IntegerRange = { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
 
   override toValue(value: unknown): number {
@@ -88,7 +87,6 @@ export class BigAutoField extends AutoField {
 /** A 64-bit integer, always a `bigint` in JS so values beyond 2^53 round-trip exactly. */
 export class BigIntegerField<N extends boolean = false, P extends boolean = false> extends Field<bigint, N, P> {
   readonly internalType = 'BigIntegerField';
-  readonly dbType = 'bigint';
   override get needsSafeIntegers(): boolean {
     return true;
   }
@@ -114,7 +112,6 @@ export class BigIntegerField<N extends boolean = false, P extends boolean = fals
 
 export class FloatField<N extends boolean = false> extends Field<number, N> {
   readonly internalType = 'FloatField';
-  readonly dbType = 'real';
 
   override toValue(value: unknown): number {
     if (typeof value === 'number' && !Number.isNaN(value)) return value;
@@ -135,7 +132,6 @@ export interface DecimalFieldOptions<N extends boolean> extends FieldOptions<str
  */
 export class DecimalField<N extends boolean = false> extends Field<string, N> {
   readonly internalType = 'DecimalField';
-  readonly dbType = 'decimal_text';
   override readonly comparison = 'numeric';
   readonly maxDigits: number;
   readonly decimalPlaces: number;
@@ -186,7 +182,6 @@ export class DecimalField<N extends boolean = false> extends Field<string, N> {
 
 export class BooleanField<N extends boolean = false> extends Field<boolean, N> {
   readonly internalType = 'BooleanField';
-  readonly dbType = 'bool';
 
   override toValue(value: unknown): boolean {
     if (value === true || value === 1 || value === 1n || value === 't' || value === 'true' || value === 'True' || value === '1') return true;
@@ -218,10 +213,6 @@ export class CharField<N extends boolean = false, P extends boolean = false> ext
     this.maxLength = options.maxLength ?? null;
   }
 
-  get dbType(): string {
-    return this.maxLength === null ? 'text' : `varchar(${this.maxLength})`;
-  }
-
   protected override emptyDefault(): string | null {
     return this.null ? null : '';
   }
@@ -243,9 +234,6 @@ export class CharField<N extends boolean = false, P extends boolean = false> ext
 
 export class TextField<N extends boolean = false, P extends boolean = false> extends CharField<N, P> {
   override readonly internalType = 'TextField';
-  override get dbType(): string {
-    return 'text';
-  }
 }
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -295,7 +283,6 @@ const UUID_PATTERN = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a
 /** A UUID as its canonical lowercase hyphenated string. */
 export class UUIDField<N extends boolean = false, P extends boolean = false> extends Field<string, N, P> {
   readonly internalType = 'UUIDField';
-  readonly dbType = 'char(36)';
 
   override toValue(value: unknown): string {
     if (typeof value === 'string' && UUID_PATTERN.test(value.trim())) {
@@ -344,7 +331,6 @@ abstract class TemporalField<T, N extends boolean> extends Field<T, N> {
 /** A calendar date as `'YYYY-MM-DD'`; a Date is accepted and read in UTC. */
 export class DateField<N extends boolean = false> extends TemporalField<string, N> {
   readonly internalType = 'DateField';
-  readonly dbType = 'date';
 
   protected now(): string {
     return new Date().toISOString().slice(0, 10);
@@ -366,7 +352,6 @@ export class DateField<N extends boolean = false> extends TemporalField<string, 
 /** An instant as a Date, stored as UTC ISO-8601 text (which sorts chronologically). */
 export class DateTimeField<N extends boolean = false> extends TemporalField<Date, N> {
   readonly internalType = 'DateTimeField';
-  readonly dbType = 'datetime';
 
   protected now(): Date {
     return new Date();
@@ -393,7 +378,6 @@ export class DateTimeField<N extends boolean = false> extends TemporalField<Date
 /** A time of day as `'HH:MM:SS[.ffffff]'`. */
 export class TimeField<N extends boolean = false> extends TemporalField<string, N> {
   readonly internalType = 'TimeField';
-  readonly dbType = 'time';
 
   protected now(): string {
     return new Date().toISOString().slice(11, 23) + '000';
@@ -415,7 +399,6 @@ export class TimeField<N extends boolean = false> extends TemporalField<string, 
 /** A length of time in milliseconds, stored as integer microseconds. */
 export class DurationField<N extends boolean = false> extends Field<number, N> {
   readonly internalType = 'DurationField';
-  readonly dbType = 'bigint';
 
   override toValue(value: unknown): number {
     if (typeof value === 'number' && Number.isFinite(value)) return value;
@@ -448,7 +431,6 @@ function refuseNonFinite(_key: string, value: unknown): unknown {
 
 export class JSONField<N extends boolean = false, T = JsonValue> extends Field<T, N> {
   readonly internalType = 'JSONField';
-  readonly dbType = 'text';
 
   override toValue(value: unknown): T {
     if (value === undefined || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
@@ -489,7 +471,6 @@ export class JSONField<N extends boolean = false, T = JsonValue> extends Field<T
 
 export class BinaryField<N extends boolean = false> extends Field<Buffer, N> {
   readonly internalType = 'BinaryField';
-  readonly dbType = 'blob';
 
   constructor(options: FieldOptions<Buffer, N> = {}) {
     super({ editable: false, ...options });

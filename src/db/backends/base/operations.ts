@@ -192,7 +192,7 @@ export abstract class BaseOperations {
   }
 
   /** The key the database gave an inserted row, from the statement's result (`insertKeyReport` 'afterInsert'). */
-  abstract insertedKey(result: RunResult): number | bigint;
+  abstract insertedKey(result: RunResult): number | bigint | null;
 
   /** The statement that shows how the database runs `sql`. */
   abstract explainSql(sql: string): string;

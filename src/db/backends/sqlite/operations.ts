@@ -199,7 +199,7 @@ export class SqliteOperations extends BaseOperations {
     return `${verb} ${this.quoteName(table)}${values}${returning}`;
   }
 
-  insertedKey(result: RunResult): number | bigint {
+  insertedKey(result: RunResult): number | bigint | null {
     return result.lastInsertRowid;
   }
 
