@@ -14,7 +14,8 @@ export { Model, type SaveOptions, type FullCleanOptions } from './models/base';
 export type { ModelMeta, IndexSpec } from './models/options';
 export type { FieldsOf, FieldValue, TypedModelClass } from './models/typing';
 export type { ModelClass, PkValue } from './models/types';
-export { Field, type FieldOptions, type Validator } from './models/fields/base';
+export { Field, type ChoicesSource, type ErrorMessages, type FieldOptions, type Validator } from './models/fields/base';
+export { IntegerChoices, TextChoices, type ChoicesEnum, type ChoicesOptions, type ChoiceValue } from './models/enums';
 export {
   AutoField,
   BigAutoField,
@@ -28,6 +29,7 @@ export {
   DurationField,
   EmailField,
   FloatField,
+  GenericIPAddressField,
   IntegerField,
   JSONField,
   PositiveIntegerField,
@@ -37,11 +39,34 @@ export {
   TimeField,
   URLField,
   UUIDField,
+  type GenericIPAddressFieldOptions,
+  type IPProtocol,
   type JsonValue,
 } from './models/fields/scalar';
-export { ForeignKey, ManyToManyField, OneToOneField } from './models/fields/related';
+export { ForeignKey, ManyToManyField, OneToOneField, type LimitChoicesTo } from './models/fields/related';
 export { CASCADE, DO_NOTHING, PROTECT, RESTRICT, SET, SET_DEFAULT, SET_NULL, type OnDelete } from './models/deletion-rules';
 export type { DeleteResult } from './models/deletion';
+export {
+  Signal,
+  ModelSignal,
+  preSave,
+  postSave,
+  preDelete,
+  postDelete,
+  m2mChanged,
+  postMigrate,
+  type ConnectOptions,
+  type DisconnectOptions,
+  type Receiver,
+  type SignalEnvelope,
+  type SaveSignalArgs,
+  type PostSaveSignalArgs,
+  type DeleteSignalArgs,
+  type M2MAction,
+  type M2MChangedSignalArgs,
+  type PostMigrateSignalArgs,
+  type ModelSignalArgs,
+} from './models/signals';
 
 export { QuerySet, type CreateValues, type FilterArg, type Lookups } from './models/queryset';
 export { Manager } from './models/manager';

@@ -3,8 +3,19 @@
  * neither imports the other for it.
  */
 
-/** Thrown by `Field.toValue` with a message that the caller prefixes with `Model.field`. */
-export class FieldValueError extends Error {}
+/**
+ * Thrown by `Field.toValue` with a message that the caller prefixes with `Model.field`. `code` and `params` let a
+ * field's errorMessages replace the message (see Field.errorMessage).
+ */
+export class FieldValueError extends Error {
+  constructor(
+    message: string,
+    readonly code = 'invalid',
+    readonly params: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
 
 /** `Pizza(pk=3)`, `a Pizza object` (unsaved), `string "x"`: a value as error messages name it. */
 export function describeInstance(value: unknown): string {

@@ -167,7 +167,7 @@ export interface AsyncQuerySetMethods<T, R, A> {
   earliest<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A>>): Promise<T>;
   first(options?: QueryOptions): Promise<T | null>;
   last(options?: QueryOptions): Promise<T | null>;
-  aggregate<E extends Record<string, Expression>>(aggregates: E & CheckedAggregates<T, E, A>, options?: QueryOptions): Promise<AnnotationValues<T, E>>;
+  aggregate<E extends Record<string, Expression> = {}>(aggregates?: E & CheckedAggregates<T, E, A>, options?: QueryOptions): Promise<AnnotationValues<T, E>>;
   exists(options?: QueryOptions): Promise<boolean>;
   contains(object: T, options?: QueryOptions): Promise<boolean>;
   update(values: UpdateValues<T>, options?: QueryOptions): Promise<number>;

@@ -5,6 +5,7 @@ import { deleteByKeysSql, updateColumnByKeysSql } from '../sql/writes';
 import type { Model } from './base';
 import { ForeignKey, describeInstance } from './fields/related';
 import { prepareValue } from './persistence';
+import { sendPostDelete, sendPreDelete } from './signals';
 import type { ModelClass } from './types';
 
 export * from './deletion-rules';
@@ -14,15 +15,18 @@ export type DeleteResult = [number, Record<string, number>];
 
 const BATCH = 900;
 
-/** Deletes `instances` of `model` and everything their on-delete rules reach, in one transaction. */
-export function collectAndDelete(model: ModelClass, instances: readonly Model[], call: string): DeleteResult {
+/**
+ * Deletes `instances` of `model` and everything their on-delete rules reach, in one transaction.
+ * `origin` (the instance or queryset whose delete() ran) is passed on to the preDelete / postDelete signals.
+ */
+export function collectAndDelete(model: ModelClass, instances: readonly Model[], call: string, origin: Model | object): DeleteResult {
   if (!instances.length) return [0, {}];
   const connection = getConnection(call);
   return connection.atomic(() => {
     const collector = new Collector();
     collector.collect(model, instances);
     collector.check();
-    return collector.execute(connection);
+    return collector.execute(connection, origin);
   });
 }
 
@@ -106,7 +110,10 @@ class Collector {
     }
   }
 
-  execute(connection: Connection): [number, Record<string, number>] {
+  execute(connection: Connection, origin: Model | object): [number, Record<string, number>] {
+    // As Django: preDelete for every object first, then the updates, then each model's rows and its postDelete.
+    const deletionOrder = [...this.toDelete].reverse();
+    for (const [model, objects] of deletionOrder) sendPreDelete(model, objects.values(), origin);
     for (const update of this.updates) {
       const meta = update.model._meta;
       const deleting = this.toDelete.get(update.model);
@@ -125,7 +132,7 @@ class Collector {
     }
     const counts: Record<string, number> = {};
     let total = 0;
-    for (const [model, objects] of [...this.toDelete].reverse()) {
+    for (const [model, objects] of deletionOrder) {
       const meta = model._meta;
       const pks = [...objects.keys()];
       let deleted = 0;
@@ -140,6 +147,7 @@ class Collector {
         counts[meta.label] = (counts[meta.label] ?? 0) + deleted;
         total += deleted;
       }
+      sendPostDelete(model, objects.values(), origin);
     }
     return [total, counts];
   }

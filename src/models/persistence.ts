@@ -31,7 +31,7 @@ export function prepareValue(field: Field, value: unknown, label: string): SqlVa
   try {
     converted = field.toValue(value);
   } catch (error) {
-    if (error instanceof FieldValueError) throw new ValidationError({ [field.name]: [error.message] }, { model: label });
+    if (error instanceof FieldValueError) throw new ValidationError({ [field.name]: [field.valueErrorMessage(error)] }, { model: label });
     throw error;
   }
   const problems = field.checkValue(converted as never);
@@ -39,7 +39,7 @@ export function prepareValue(field: Field, value: unknown, label: string): SqlVa
   try {
     return field.toDb(converted as never);
   } catch (error) {
-    if (error instanceof FieldValueError) throw new ValidationError({ [field.name]: [error.message] }, { model: label });
+    if (error instanceof FieldValueError) throw new ValidationError({ [field.name]: [field.valueErrorMessage(error)] }, { model: label });
     throw error;
   }
 }

@@ -671,9 +671,10 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     return Boolean(query.ordering?.length || (query.ordering === null && query.meta.ordering.length) || query.hasAggregateAnnotations && query.ordering?.length);
   }
 
-  aggregate<E extends Record<string, Expression>>(aggregates: E & CheckedAggregates<T, E, A>): AnnotationValues<T, E> {
-    const entries = Object.entries(aggregates);
-    if (!entries.length) throw new TypeError(`${this.call('aggregate')} needs at least one aggregate.`);
+  /** `{ alias: value }` for each aggregate; with none, `{}` and no query (as Django). */
+  aggregate<E extends Record<string, Expression> = {}>(aggregates?: E & CheckedAggregates<T, E, A>): AnnotationValues<T, E> {
+    const entries = Object.entries(aggregates ?? {});
+    if (!entries.length) return {} as AnnotationValues<T, E>;
     const query = this.query.clone();
     const { sql, params, converters } = new Compiler(query, this.ops).compileAggregate(entries);
     const row = this.connection('aggregate').selectRows(sql, params)[0] ?? [];
@@ -739,7 +740,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     const connection = this.connection('delete');
     const result = connection.atomic(() => {
       const instances = this.chain('delete', []).fetchAllPlain(call);
-      return collectAndDelete(this.model, instances, call);
+      return collectAndDelete(this.model, instances, call, this);
     });
     this.resultCache = null;
     return result;

@@ -1,8 +1,10 @@
 import type { SqlValue } from '../../db/backends/base/types';
+import type { Model } from '../base';
 import type { OnDelete } from '../deletion-rules';
 import type { InstanceOf, ModelClass } from '../types';
+import type { QNode } from '../../sql/where';
 import { describeInstance, FieldValueError } from '../../values';
-import { Field, lowerFirst, type FieldOptions } from './base';
+import { Field, interpolate, lowerFirst, type FieldOptions } from './base';
 
 /** Re-exported: the model layer names values in messages through this module. */
 export { describeInstance };
@@ -13,6 +15,32 @@ export { describeInstance };
  * while it is still building it (a self-reference, `() => Person`, would be a type cycle).
  */
 export type ModelThunk<M = ModelClass> = () => M;
+
+/**
+ * What a relation field is declared with: a thunk, or Django's `'self'` for the model that declares the field.
+ * (`Extract<M, 'self'>` lets the compiler infer `M` as `'self'` from the literal; `FieldsOf` resolves it.)
+ */
+export type RelationTarget<M> = ModelThunk<M> | Extract<M, 'self'>;
+
+/** The target class of a relation field typed `M` (the model itself, loosely typed, for `'self'`). */
+export type RelatedModelOf<M> = M extends 'self' ? ModelClass : M & ModelClass;
+
+/** The model a relation points at: the thunk's result, or the declaring model for `'self'`. */
+function resolveTarget(field: Field & { readonly label: string }, to: ModelThunk<unknown> | 'self', internalType: string): ModelClass {
+  const target = to === 'self' ? field.model : to();
+  if (typeof target !== 'function' || !('fields' in target)) {
+    throw new TypeError(`${field.label}: the ${internalType} target did not resolve to a model class (use () => Target or 'self').`);
+  }
+  return target as ModelClass;
+}
+
+/** `className` is the class being constructed, for the message. */
+function checkTarget(to: unknown, className: string): void {
+  if (typeof to !== 'function' && to !== 'self') {
+    const example = className.includes('ManyToMany') ? '() => Target' : '() => Target, { onDelete }';
+    throw new TypeError(`${className} needs a target thunk or 'self': new ${className}(${example}); got ${typeof to === 'string' ? `'${to}'` : typeof to}.`);
+  }
+}
 
 
 export interface ForeignKeyOptions<N extends boolean> extends Omit<FieldOptions<any, N>, 'choices'> {
@@ -25,25 +53,32 @@ export interface ForeignKeyOptions<N extends boolean> extends Omit<FieldOptions<
   toField?: string;
   /** Create a FOREIGN KEY constraint. Default: true. */
   dbConstraint?: boolean;
+  /**
+   * Django's `limit_choices_to`: the target rows this key may point at, as lookups or a `Q` (or a function
+   * returning either, called at each check). `fullClean()` reports a key outside them.
+   */
+  limitChoicesTo?: LimitChoicesTo;
 }
+
+export type LimitChoicesTo = Record<string, unknown> | QNode | (() => Record<string, unknown> | QNode);
 
 /**
  * A many-to-one relation. The instance attribute `box` is the related instance; `boxId` is the raw key,
  * stored in the column `box_id`.
  */
-export class ForeignKey<M = ModelClass, N extends boolean = false> extends Field<InstanceOf<M>, N> {
+export class ForeignKey<M = ModelClass, N extends boolean = false> extends Field<M extends 'self' ? Model : InstanceOf<M>, N> {
   declare readonly '~target': M;
   readonly internalType: string = 'ForeignKey';
   override readonly isRelation = true;
   readonly onDelete: OnDelete;
   readonly relationOptions: ForeignKeyOptions<N>;
-  private readonly targetThunk: ModelThunk<M>;
-  private resolvedTarget: M | null = null;
+  private readonly target: ModelThunk<unknown> | 'self';
+  private resolvedTarget: ModelClass | null = null;
 
-  constructor(to: ModelThunk<M>, options: ForeignKeyOptions<N> = {} as ForeignKeyOptions<N>) {
+  constructor(to: RelationTarget<M>, options: ForeignKeyOptions<N> = {} as ForeignKeyOptions<N>) {
     super({ ...options, dbIndex: options.dbIndex ?? true });
-    if (typeof to !== 'function') throw new TypeError('ForeignKey needs a target thunk: new ForeignKey(() => Target, { onDelete })');
-    this.targetThunk = to;
+    checkTarget(to, new.target.name);
+    this.target = to as ModelThunk<unknown> | 'self';
     this.onDelete = options.onDelete;
     this.relationOptions = options;
   }
@@ -55,15 +90,9 @@ export class ForeignKey<M = ModelClass, N extends boolean = false> extends Field
     this.column = this.options.dbColumn ?? `${this.column}_id`;
   }
 
-  get relatedModel(): M & ModelClass {
-    if (!this.resolvedTarget) {
-      const target = this.targetThunk();
-      if (typeof target !== 'function' || !('fields' in target)) {
-        throw new TypeError(`${this.label}: the relation thunk did not return a model class.`);
-      }
-      this.resolvedTarget = target;
-    }
-    return this.resolvedTarget as M & ModelClass;
+  get relatedModel(): RelatedModelOf<M> {
+    this.resolvedTarget ??= resolveTarget(this, this.target, this.internalType);
+    return this.resolvedTarget as RelatedModelOf<M>;
   }
 
   /** The field on the target that the key holds. */
@@ -119,12 +148,37 @@ export class ForeignKey<M = ModelClass, N extends boolean = false> extends Field
   override checkValue(value: any): string[] {
     return this.targetField.checkValue(value);
   }
+
+  /** The lookups (or Q) of limitChoicesTo as they stand now, or null. */
+  limitChoices(): Record<string, unknown> | QNode | null {
+    const limit = this.relationOptions.limitChoicesTo;
+    return (typeof limit === 'function' ? limit() : limit) ?? null;
+  }
+
+  /**
+   * Django's ForeignKey.validate(): besides the field checks, the key must name a target row, and one that
+   * limitChoicesTo allows (one query, run by fullClean()).
+   */
+  override validate(value: any): string[] {
+    const errors = super.validate(value);
+    if (errors.length || value === null || value === undefined) return errors;
+    const target = this.relatedModel;
+    const limit = this.limitChoices();
+    let candidates = target.objects.filter({ [this.targetField.name]: value });
+    if (limit) candidates = candidates.filter(limit as Record<string, unknown>);
+    if (!candidates.exists()) {
+      const meta = target._meta;
+      const params = { model: meta.verboseName, pk: value, field: this.targetField.name, value };
+      errors.push(this.errorMessage('invalid', interpolate('%(model)s instance with %(field)s %(value)r is not a valid choice.', params), params));
+    }
+    return errors;
+  }
 }
 
 export class OneToOneField<M = ModelClass, N extends boolean = false> extends ForeignKey<M, N> {
   override readonly internalType = 'OneToOneField';
   override readonly oneToOne = true;
-  constructor(to: ModelThunk<M>, options: ForeignKeyOptions<N> = {} as ForeignKeyOptions<N>) {
+  constructor(to: RelationTarget<M>, options: ForeignKeyOptions<N> = {} as ForeignKeyOptions<N>) {
     super(to, { ...options, unique: true });
   }
 }
@@ -151,13 +205,13 @@ export class ManyToManyField<M = ModelClass> extends Field<unknown, false> {
   override readonly isRelation = true;
   override readonly manyToMany = true;
   readonly m2mOptions: ManyToManyOptions;
-  private readonly targetThunk: ModelThunk<M>;
-  private resolvedTarget: M | null = null;
+  private readonly target: ModelThunk<unknown> | 'self';
+  private resolvedTarget: ModelClass | null = null;
 
-  constructor(to: ModelThunk<M>, options: ManyToManyOptions = {}) {
+  constructor(to: RelationTarget<M>, options: ManyToManyOptions = {}) {
     super({ blank: options.blank });
-    if (typeof to !== 'function') throw new TypeError('ManyToManyField needs a target thunk: new ManyToManyField(() => Target)');
-    this.targetThunk = to;
+    checkTarget(to, new.target.name);
+    this.target = to as ModelThunk<unknown> | 'self';
     this.m2mOptions = options;
   }
 
@@ -171,9 +225,9 @@ export class ManyToManyField<M = ModelClass> extends Field<unknown, false> {
     return false;
   }
 
-  get relatedModel(): M & ModelClass {
-    this.resolvedTarget ??= this.targetThunk();
-    return this.resolvedTarget as M & ModelClass;
+  get relatedModel(): RelatedModelOf<M> {
+    this.resolvedTarget ??= resolveTarget(this, this.target, this.internalType);
+    return this.resolvedTarget as RelatedModelOf<M>;
   }
 
   get isSelfReferential(): boolean {

@@ -25,6 +25,7 @@ export const sqliteDataTypes: DataTypes = {
   URLField: charType,
   TextField: 'text',
   UUIDField: 'char(36)',
+  GenericIPAddressField: 'char(39)',
   DateField: 'date',
   DateTimeField: 'datetime',
   TimeField: 'time',
