@@ -91,12 +91,18 @@ export {
   Upper,
   Value,
 } from './sql/expressions';
-export type { AggregateFactory, TypedAggregate } from './sql/expressions';
+export type { AggregateFactory, Compiled, TypedAggregate } from './sql/expressions';
+export { Transform } from './sql/expressions';
+export { Lookup, type LookupContext } from './sql/lookups/lookup';
+export { OperatorLookup } from './sql/lookups/builtin';
+export type { Compiler } from './sql/compiler';
+export type { BaseOperations } from './db/backends/base/operations';
 export type { QueryOptions } from './models/async-bridge';
 export type {
   CheckedLookups,
   FieldPath,
   LookupValue,
+  RegisteredLookups,
   UpdateValues,
   ValuesRow,
 } from './models/typed';

@@ -9,7 +9,6 @@ import * as expressions from '../sql/expressions';
 import { Expression } from '../sql/expressions';
 import { defineDeferred } from '../models/hydrate';
 import { PrefetchSpec } from '../models/prefetch';
-import { TransformExpression, JsonKeyExpression } from '../sql/query';
 import { QuerySet, type ChainStep, type QuerySetRoot } from '../models/queryset';
 import { QNode } from '../sql/where';
 import { isChainMethod } from './methods';
@@ -42,7 +41,7 @@ type Tagged =
 
 /** Expression classes by constructor name, to rebuild them. */
 const expressionClasses = new Map<string, Function>();
-for (const value of [...Object.values(expressions), TransformExpression, JsonKeyExpression]) {
+for (const value of Object.values(expressions)) {
   if (typeof value === 'function' && value.prototype instanceof Expression) expressionClasses.set(value.name, value);
 }
 const fieldClasses = new Map<string, new (options: any) => Field>();

@@ -3,7 +3,6 @@ import { ForeignKey } from '../models/fields/related';
 import type { Options } from '../models/options';
 import { allModels } from '../models/registry';
 import type { ModelClass } from '../models/types';
-import { quote } from '../sql/expressions';
 import { ImproperlyConfigured, SynchronousOnlyOperation } from '../errors';
 import type { DatabaseBackend } from './backends/base/backend';
 import type { DatabaseConnection } from './backends/base/connection';
@@ -30,6 +29,7 @@ function statementsFor(models: readonly ModelClass[], backend: DatabaseBackend):
 }
 
 function tableStatements(meta: Options, backend: DatabaseBackend): string[] {
+  const quote = (name: string) => backend.operations.quoteName(name);
   const columns = meta.concreteFields.map((field) => columnDefinition(field, backend));
   for (const names of meta.uniqueTogether) {
     columns.push(`UNIQUE (${names.map((name) => quote(meta.getField(name).column)).join(', ')})`);
@@ -53,6 +53,7 @@ function tableStatements(meta: Options, backend: DatabaseBackend): string[] {
 }
 
 function columnDefinition(field: Field, backend: DatabaseBackend): string {
+  const quote = (name: string) => backend.operations.quoteName(name);
   const parts = [quote(field.column), backend.columnType(field)!];
   if (field.primaryKey) {
     parts.push('NOT NULL PRIMARY KEY');

@@ -1,7 +1,7 @@
 import { getConnection } from '../db/connections';
 import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import { ProtectedError, RestrictedError } from '../errors';
-import { quote } from '../sql/expressions';
+import { deleteByKeysSql, updateColumnByKeysSql } from '../sql/writes';
 import type { Model } from './base';
 import { ForeignKey, describeInstance } from './fields/related';
 import { prepareValue } from './persistence';
@@ -122,7 +122,7 @@ class Collector {
       for (let i = 0; i < pks.length; i += BATCH) {
         const batch = pks.slice(i, i + BATCH);
         connection.run(
-          `UPDATE ${quote(meta.dbTable)} SET ${quote(update.field.column)} = ? WHERE ${quote(meta.pk.column)} IN (${batch.map(() => '?').join(', ')})`,
+          updateColumnByKeysSql(connection.backend.operations, meta.dbTable, update.field.column, meta.pk.column, batch.length),
           [value, ...batch.map((pk) => prepareValue(meta.pk, pk, meta.label))],
         );
       }
@@ -139,7 +139,7 @@ class Collector {
       for (let i = 0; i < pks.length; i += BATCH) {
         const batch = pks.slice(i, i + BATCH);
         deleted += connection.run(
-          `DELETE FROM ${quote(meta.dbTable)} WHERE ${quote(meta.pk.column)} IN (${batch.map(() => '?').join(', ')})`,
+          deleteByKeysSql(connection.backend.operations, meta.dbTable, meta.pk.column, batch.length),
           batch.map((pk) => prepareValue(meta.pk, pk, meta.label)),
         ).changes;
       }

@@ -5,8 +5,8 @@ import type { ThroughKeys } from './options';
 import { bulkInsert, prepareValue } from './persistence';
 import { sendM2MChanged, type M2MAction } from './signals';
 import type { ModelClass, PkValue } from './types';
+import { deleteLinksSql } from '../sql/writes';
 import { asyncMethodsOn, installAsyncMethods, type AsyncRelatedManagerMethods, type AsyncTwins } from './async-methods';
-import { quote } from '../sql/expressions';
 import { Query } from '../sql/query';
 import { QuerySet, type CreateValues, type Lookups, type QuerySetRoot } from './queryset';
 import type { CheckedLookups, Defaults } from './typed';
@@ -350,14 +350,11 @@ export class ManyRelatedManager<T extends Model = Model, Q extends string = neve
     const meta = this.through._meta;
     const source = prepareValue(this.sourceKey, this.sourceValue, meta.label);
     const targets = values?.map((value) => prepareValue(this.targetKey, value, meta.label));
-    const table = quote(meta.dbTable);
-    const sourceColumn = quote(this.sourceKey.column);
-    const targetColumn = quote(this.targetKey.column);
-    const inList = targets ? ` AND ${targetColumn} IN (${targets.map(() => '?').join(', ')})` : '';
-    connection.run(`DELETE FROM ${table} WHERE ${sourceColumn} = ?${inList}`, [source, ...(targets ?? [])]);
+    const [sourceColumn, targetColumn] = [this.sourceKey.column, this.targetKey.column];
+    const count = targets ? targets.length : null;
+    connection.run(deleteLinksSql(connection.backend.operations, meta.dbTable, sourceColumn, targetColumn, count), [source, ...(targets ?? [])]);
     if (this.field.symmetrical) {
-      const mirrored = targets ? ` AND ${sourceColumn} IN (${targets.map(() => '?').join(', ')})` : '';
-      connection.run(`DELETE FROM ${table} WHERE ${targetColumn} = ?${mirrored}`, [source, ...(targets ?? [])]);
+      connection.run(deleteLinksSql(connection.backend.operations, meta.dbTable, targetColumn, sourceColumn, count), [source, ...(targets ?? [])]);
     }
   }
 

@@ -1,6 +1,11 @@
 import type { SqlValue } from '../../db/backends/base/types';
+import type { TransformClass } from '../../sql/expressions';
+import { BUILTIN_LOOKUPS } from '../../sql/lookups/builtin';
+import type { LookupClass } from '../../sql/lookups/lookup';
+import { classLookups, findLookup, findTransform, registerLookup, unregisterLookup, type Registered } from '../../sql/lookups/registry';
 import { ValidationError } from '../../errors';
 import type { ModelClass } from '../types';
+import { FieldValueError } from '../../values';
 
 /** A validator returns an error message (or throws ValidationError) when the value is not acceptable. */
 export type Validator<T> = (value: T) => string | void;
@@ -36,19 +41,7 @@ export interface FieldOptions<T, N extends boolean = boolean, P extends boolean 
 /** How values of a field compare in SQL: as stored, or numerically (DecimalField keeps exact text). */
 export type Comparison = 'native' | 'numeric';
 
-/**
- * Thrown by `toValue` with a message that the caller prefixes with `Model.field`. `code` and `params` let a
- * field's errorMessages replace the message (see Field.errorMessage).
- */
-export class FieldValueError extends Error {
-  constructor(
-    message: string,
-    readonly code = 'invalid',
-    readonly params: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
+export { FieldValueError };
 
 /**
  * A model field. `T` is the value type an instance exposes, `N` whether null is allowed and `P` whether it is
@@ -120,6 +113,35 @@ export abstract class Field<T = any, N extends boolean = boolean, P extends bool
     return found ? found[1] : value;
   }
 
+  /**
+   * Registers a lookup or transform class on this field class and its subclasses, under its `lookupName`
+   * (Django's `register_lookup`): `Field.registerLookup(NotEqualLookup)` gives every field `__ne`.
+   * The async layer's workers import the model modules, so register where the models are defined.
+   */
+  static registerLookup(lookup: Registered, name?: string): void {
+    registerLookup(this, lookup, name);
+  }
+
+  /** Takes back a registration made on this class itself (for tests). */
+  static unregisterLookup(lookup: Registered, name?: string): void {
+    unregisterLookup(this, lookup, name);
+  }
+
+  /** Every lookup and transform of this class, by name (its own and its base classes'). */
+  static getLookups(): ReadonlyMap<string, Registered> {
+    return classLookups(this);
+  }
+
+  /** The lookup class `name` of this field's class, or undefined. */
+  getLookup(name: string): LookupClass | undefined {
+    return findLookup(this.constructor, name);
+  }
+
+  /** The transform class `name` of this field's class (`year` on a DateField), or undefined. */
+  getTransform(name: string): TransformClass | undefined {
+    return findTransform(this.constructor, name);
+  }
+
   /** Called once when the model's meta is built. */
   contribute(model: ModelClass, name: string): void {
     this.model = model;
@@ -164,6 +186,14 @@ export abstract class Field<T = any, N extends boolean = boolean, P extends bool
   /** A value of the field's type as SQLite stores it. */
   toDb(value: T): SqlValue {
     return value as SqlValue;
+  }
+
+  /**
+   * A (non-null) value a lookup compares with this field (`filter({ price__gt: '9.50' })`), as it is bound:
+   * what the user wrote, converted as the field converts it.
+   */
+  lookupValue(value: unknown): SqlValue {
+    return this.toDb(this.toValue(value));
   }
 
   /** Reads a stored (non-null) value back into the field's value type. */
@@ -268,3 +298,5 @@ export function toSnakeCase(name: string): string {
 export function lowerFirst(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
+
+for (const lookup of BUILTIN_LOOKUPS) Field.registerLookup(lookup);

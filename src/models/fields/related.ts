@@ -3,7 +3,11 @@ import type { Model } from '../base';
 import type { OnDelete } from '../deletion-rules';
 import type { InstanceOf, ModelClass } from '../types';
 import type { QNode } from '../../sql/where';
-import { Field, FieldValueError, interpolate, lowerFirst, type FieldOptions } from './base';
+import { describeInstance, FieldValueError } from '../../values';
+import { Field, interpolate, lowerFirst, type FieldOptions } from './base';
+
+/** Re-exported: the model layer names values in messages through this module. */
+export { describeInstance };
 
 /**
  * A lazily resolved target, so models may refer to each other (and to themselves) before they are declared.
@@ -248,14 +252,4 @@ export class ManyToManyField<M = ModelClass> extends Field<unknown, false> {
   get throughThunk(): ModelThunk | undefined {
     return this.m2mOptions.through as ModelThunk | undefined;
   }
-}
-
-export function describeInstance(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === 'object') {
-    const ctor = (value as object).constructor;
-    const pk = (value as Partial<Model>).pk;
-    return pk !== undefined ? `${ctor?.name ?? 'object'}(pk=${String(pk)})` : `a ${ctor?.name ?? 'plain'} object`;
-  }
-  return `${typeof value} ${JSON.stringify(value)}`;
 }

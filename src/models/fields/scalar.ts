@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlValue } from '../../db/backends/base/types';
 import { countDigits, formatDecimal, parseDecimal, rescale } from '../../db/decimal';
+import { KeyTransform, keyTransform, plainSqlValue, type TransformClass } from '../../sql/expressions';
+import { JSON_FIELD_LOOKUPS, KEY_TRANSFORM_LOOKUPS } from '../../sql/lookups/json';
+import { registerLookup } from '../../sql/lookups/registry';
+import { DATE_TRANSFORMS, DATETIME_TRANSFORMS, TIME_TRANSFORMS } from '../../sql/lookups/transforms';
+import { provideOutputFields } from '../../sql/output-fields';
 import { Field, FieldValueError, type FieldOptions } from './base';
 import { cleanIPv6Address, isValidIPv4Address, isValidIPv6Address } from './ip-address';
 
@@ -530,6 +535,17 @@ export class JSONField<N extends boolean = false, T = JsonValue> extends Field<T
     return JSON.parse(raw as string) as T;
   }
 
+  /** Every name that is not a lookup or a registered transform is a key of the JSON value (`data__owner`). */
+  override getTransform(name: string): TransformClass | undefined {
+    return super.getTransform(name) ?? keyTransform(name);
+  }
+
+  /** Compared as plain SQL values, but refused as the field would refuse them (a Symbol, NaN, a cycle). */
+  override lookupValue(value: unknown): SqlValue {
+    this.toDb(this.toValue(value));
+    return plainSqlValue(value);
+  }
+
   protected override isEmpty(value: unknown): boolean {
     return value === '' || (Array.isArray(value) && value.length === 0) || (value !== null && typeof value === 'object' && Object.keys(value).length === 0);
   }
@@ -553,3 +569,21 @@ export class BinaryField<N extends boolean = false> extends Field<Buffer, N> {
     return this.toValue(raw);
   }
 }
+
+// ---------------------------------------------------------------- lookups, transforms and the fields of SQL values
+
+for (const transform of DATE_TRANSFORMS) DateField.registerLookup(transform);
+for (const transform of DATETIME_TRANSFORMS) DateTimeField.registerLookup(transform);
+for (const transform of TIME_TRANSFORMS) TimeField.registerLookup(transform);
+for (const lookup of JSON_FIELD_LOOKUPS) JSONField.registerLookup(lookup);
+for (const lookup of KEY_TRANSFORM_LOOKUPS) registerLookup(KeyTransform, lookup);
+
+provideOutputFields({
+  integer: new IntegerField(),
+  float: new FloatField(),
+  text: new TextField(),
+  boolean: new BooleanField(),
+  date: new DateField(),
+  time: new TimeField(),
+  root: Field,
+});
