@@ -11,7 +11,7 @@ import type { ModelClass } from './types';
 import { asyncExecutor, type QueryOptions } from './async-bridge';
 import type { BaseOperations } from '../db/backends/base/operations';
 import { currentOperations } from '../sql/backend';
-import { Compiler, resolveOrderName } from '../sql/compiler';
+import { Compiler, resolveOrderNames } from '../sql/compiler';
 import { Col, Expression, OrderBy, toSqlValue, type QueryProvider } from '../sql/expressions';
 import { InLookup } from '../sql/lookups/builtin';
 import { equalityPlan } from '../sql/plans';
@@ -192,7 +192,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
         if (typeof item === 'string') {
           // Checked now (FieldError at the chaining call) but resolved when compiled, after the filters, so a
           // to-many path reuses the filter's join as in Django (`orderBy('toppings__name').filter({ toppings__name })`).
-          if (!query.combinator) resolveOrderName(query.clone(), item, this.call('orderBy'));
+          if (!query.combinator) resolveOrderNames(query.clone(), item, this.call('orderBy'));
           return item;
         }
         if (item instanceof OrderBy) return item.resolve(query);
@@ -348,12 +348,16 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
       if (query.high !== null && high !== null) high = Math.min(high, query.high);
       query.low = query.high !== null ? Math.min(low, query.high) : low;
       query.high = high;
+      // An empty window runs no query at all (Django's set_empty()).
+      if (query.high !== null && query.low >= query.high) query.empty = true;
     });
   }
 
   /** `qs1 & qs2`. */
   and(other: QuerySet<T, any>): QuerySet<T, R, A> {
     return this.chain('and', [other], (query) => {
+      if (other.query.empty) query.empty = true;
+      if (query.empty) return;
       query.where = { kind: 'node', connector: 'AND', negated: false, children: [query.where, this.mergeable(other, query, 'and')] };
     });
   }
@@ -361,6 +365,13 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
   /** `qs1 | qs2`. */
   or(other: QuerySet<T, any>): QuerySet<T, R, A> {
     return this.chain('or', [other], (query) => {
+      // An empty side adds no rows (Django returns the other queryset).
+      if (other.query.empty) return;
+      if (query.empty) {
+        query.empty = false;
+        query.where = { kind: 'node', connector: 'AND', negated: false, children: [this.mergeable(other, query, 'or')] };
+        return;
+      }
       query.where = { kind: 'node', connector: 'OR', negated: false, children: [query.where, this.mergeable(other, query, 'or')] };
     });
   }

@@ -1,0 +1,129 @@
+/**
+ * Models for the ports of Django's query-semantics tests (tests/ordering, tests/null_queries, tests/queries,
+ * tests/annotations, tests/aggregation_regress, tests/update): default orderings that follow relations (and a
+ * cycle of them), integer comparisons, and the publisher / book / author set of the aggregation tests.
+ * Names carry a prefix where the test app already has a model of Django's name.
+ */
+import {
+  CASCADE,
+  CharField,
+  DateField,
+  DateTimeField,
+  DecimalField,
+  ForeignKey,
+  IntegerField,
+  ManyToManyField,
+  Model,
+  SET_NULL,
+  type FieldsOf,
+  type ManyRelatedManager,
+} from '../src';
+import { AsyncMixin } from '../mixins';
+
+// ---------------------------------------------------------------- tests/ordering
+
+export class OrdAuthor extends AsyncMixin<OrdAuthor>(Model) {
+  static fields = {
+    name: new CharField({ maxLength: 63, null: true, blank: true }),
+    editor: new ForeignKey(() => OrdAuthor, { onDelete: CASCADE, null: true }),
+  };
+  static meta = { ordering: ['-pk'] };
+}
+export interface OrdAuthor extends FieldsOf<typeof OrdAuthor.fields> {}
+
+/** Django's Article orders by F('headline'), F('author__name').asc(), OrderBy(F('second_author__name')): the same as names. */
+export class OrdArticle extends AsyncMixin<OrdArticle>(Model) {
+  static fields = {
+    author: new ForeignKey(() => OrdAuthor, { onDelete: SET_NULL, null: true, relatedName: 'articles' }),
+    secondAuthor: new ForeignKey(() => OrdAuthor, { onDelete: SET_NULL, null: true, relatedName: 'secondArticles' }),
+    headline: new CharField({ maxLength: 100 }),
+    pubDate: new DateTimeField(),
+  };
+  static meta = { ordering: ['-pubDate', 'headline', 'author__name', 'secondAuthor__name'] };
+}
+export interface OrdArticle extends FieldsOf<typeof OrdArticle.fields> {}
+
+export class OrdReference extends AsyncMixin<OrdReference>(Model) {
+  static fields = { article: new ForeignKey(() => OrdArticle, { onDelete: CASCADE }) };
+  static meta = { ordering: ['article'] };
+}
+export interface OrdReference extends FieldsOf<typeof OrdReference.fields> {}
+
+// ---------------------------------------------------------------- ordering through relations (tests/queries)
+
+export class ExtraInfo extends AsyncMixin<ExtraInfo>(Model) {
+  static fields = { info: new CharField({ maxLength: 100 }), value: new IntegerField() };
+  static meta = { ordering: ['info'] };
+}
+export interface ExtraInfo extends FieldsOf<typeof ExtraInfo.fields> {}
+
+export class QAuthor extends AsyncMixin<QAuthor>(Model) {
+  static fields = {
+    name: new CharField({ maxLength: 10 }),
+    num: new IntegerField({ unique: true }),
+    extra: new ForeignKey(() => ExtraInfo, { onDelete: CASCADE }),
+  };
+  static meta = { ordering: ['name'] };
+}
+export interface QAuthor extends FieldsOf<typeof QAuthor.fields> {}
+
+/** A note ordered through its author, whose own ordering follows `extra`: two levels of related ordering. */
+export class Report extends AsyncMixin<Report>(Model) {
+  static fields = {
+    name: new CharField({ maxLength: 10 }),
+    creator: new ForeignKey(() => QAuthor, { onDelete: SET_NULL, null: true }),
+  };
+  static meta = { ordering: ['creator'] };
+}
+export interface Report extends FieldsOf<typeof Report.fields> {}
+
+/** tests/queries' LoopX / LoopY: default orderings that refer to each other. */
+export class LoopX extends AsyncMixin<LoopX>(Model) {
+  static fields = { y: new ForeignKey(() => LoopY, { onDelete: CASCADE, null: true }) };
+  static meta = { ordering: ['y'] };
+}
+export interface LoopX extends FieldsOf<typeof LoopX.fields> {}
+
+export class LoopY extends AsyncMixin<LoopY>(Model) {
+  static fields = { x: new ForeignKey(() => LoopX, { onDelete: CASCADE, null: true }) };
+  static meta = { ordering: ['x'] };
+}
+export interface LoopY extends FieldsOf<typeof LoopY.fields> {}
+
+/** tests/queries' Number. */
+export class NumberRow extends AsyncMixin<NumberRow>(Model) {
+  static fields = { num: new IntegerField(), otherNum: new IntegerField({ null: true }) };
+}
+export interface NumberRow extends FieldsOf<typeof NumberRow.fields> {}
+
+// ---------------------------------------------------------------- tests/annotations, tests/aggregation_regress
+
+export class AggAuthor extends AsyncMixin<AggAuthor>(Model) {
+  static fields = {
+    name: new CharField({ maxLength: 100 }),
+    age: new IntegerField(),
+    friends: new ManyToManyField(() => AggAuthor),
+  };
+  declare friends: ManyRelatedManager<AggAuthor>;
+}
+export interface AggAuthor extends FieldsOf<typeof AggAuthor.fields> {}
+
+export class Publisher extends AsyncMixin<Publisher>(Model) {
+  static fields = { name: new CharField({ maxLength: 255 }), numAwards: new IntegerField() };
+}
+export interface Publisher extends FieldsOf<typeof Publisher.fields> {}
+
+export class AggBook extends AsyncMixin<AggBook>(Model) {
+  static fields = {
+    isbn: new CharField({ maxLength: 9 }),
+    name: new CharField({ maxLength: 255 }),
+    pages: new IntegerField(),
+    rating: new IntegerField(),
+    price: new DecimalField({ decimalPlaces: 2, maxDigits: 6 }),
+    authors: new ManyToManyField(() => AggAuthor, { relatedName: 'books' }),
+    publisher: new ForeignKey(() => Publisher, { onDelete: CASCADE, relatedName: 'books' }),
+    pubdate: new DateField(),
+  };
+  declare authors: ManyRelatedManager<AggAuthor>;
+}
+export interface AggBook extends FieldsOf<typeof AggBook.fields> {}
