@@ -67,13 +67,11 @@ export class QAuthor extends AsyncMixin<QAuthor>(Model) {
 }
 export interface QAuthor extends FieldsOf<typeof QAuthor.fields> {}
 
-/** A note ordered through its author, whose own ordering follows `extra`: two levels of related ordering. */
 export class Report extends AsyncMixin<Report>(Model) {
   static fields = {
     name: new CharField({ maxLength: 10 }),
     creator: new ForeignKey(() => QAuthor, { onDelete: SET_NULL, null: true }),
   };
-  static meta = { ordering: ['creator'] };
 }
 export interface Report extends FieldsOf<typeof Report.fields> {}
 
@@ -89,6 +87,12 @@ export class LoopY extends AsyncMixin<LoopY>(Model) {
   static meta = { ordering: ['x'] };
 }
 export interface LoopY extends FieldsOf<typeof LoopY.fields> {}
+
+export class LoopZ extends AsyncMixin<LoopZ>(Model) {
+  static fields = { z: new ForeignKey(() => LoopZ, { onDelete: CASCADE, null: true }) };
+  static meta = { ordering: ['z'] };
+}
+export interface LoopZ extends FieldsOf<typeof LoopZ.fields> {}
 
 /** tests/queries' Number. */
 export class NumberRow extends AsyncMixin<NumberRow>(Model) {
