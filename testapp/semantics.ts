@@ -10,6 +10,7 @@ import {
   DateField,
   DateTimeField,
   DecimalField,
+  FloatField,
   ForeignKey,
   IntegerField,
   ManyToManyField,
@@ -117,17 +118,39 @@ export class Publisher extends AsyncMixin<Publisher>(Model) {
 }
 export interface Publisher extends FieldsOf<typeof Publisher.fields> {}
 
+/** aggregation_regress' Book; the reverse names are `books` and `bookContactSet` (Django: book, book_contact_set). */
 export class AggBook extends AsyncMixin<AggBook>(Model) {
   static fields = {
     isbn: new CharField({ maxLength: 9 }),
     name: new CharField({ maxLength: 255 }),
     pages: new IntegerField(),
-    rating: new IntegerField(),
+    rating: new FloatField(),
     price: new DecimalField({ decimalPlaces: 2, maxDigits: 6 }),
     authors: new ManyToManyField(() => AggAuthor, { relatedName: 'books' }),
+    contact: new ForeignKey(() => AggAuthor, { onDelete: CASCADE, relatedName: 'bookContactSet' }),
     publisher: new ForeignKey(() => Publisher, { onDelete: CASCADE, relatedName: 'books' }),
     pubdate: new DateField(),
   };
+  static meta = { ordering: ['name'] };
   declare authors: ManyRelatedManager<AggAuthor>;
 }
 export interface AggBook extends FieldsOf<typeof AggBook.fields> {}
+
+// ---------------------------------------------------------------- tests/update
+
+export class DataPoint extends AsyncMixin<DataPoint>(Model) {
+  static fields = {
+    name: new CharField({ maxLength: 20 }),
+    value: new CharField({ maxLength: 20 }),
+    anotherValue: new CharField({ maxLength: 20, blank: true }),
+  };
+}
+export interface DataPoint extends FieldsOf<typeof DataPoint.fields> {}
+
+export class RelatedPoint extends AsyncMixin<RelatedPoint>(Model) {
+  static fields = {
+    name: new CharField({ maxLength: 20 }),
+    data: new ForeignKey(() => DataPoint, { onDelete: CASCADE, relatedName: 'relatedPoints' }),
+  };
+}
+export interface RelatedPoint extends FieldsOf<typeof RelatedPoint.fields> {}

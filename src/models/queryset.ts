@@ -246,6 +246,9 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
   annotate<E extends Record<string, unknown>>(annotations: E & CheckedAggregates<T, E, A>): QuerySet<T, R & AnnotationValues<T, E>, A & AnnotationValues<T, E>> {
     return this.chain<R & AnnotationValues<T, E>, A & AnnotationValues<T, E>>('annotate', [annotations], (query) => {
       for (const [alias, expression] of Object.entries(annotations)) query.addAnnotation(alias, expression, true, this.call('annotate'));
+      const grouping = query.shape.kind !== 'models' && query.shape.names.length > 0;
+      // Aggregated per row of the model (Django groups by the model's columns): a later values() keeps that grouping.
+      if (!grouping && query.hasAggregateAnnotations) query.groupBy ??= ['pk'];
       if (query.shape.kind !== 'models' && query.shape.names.length) {
         if (query.hasAggregateAnnotations) query.groupBy ??= [...query.shape.names];
         query.shape = { ...query.shape, names: [...query.shape.names, ...Object.keys(annotations)] };

@@ -3,7 +3,7 @@ import type { SqlValue } from '../../db/backends/base/types';
 import { FieldError } from '../../errors';
 import { describeInstance } from '../../values';
 import type { Compiler } from '../compiler';
-import { Expression, type Compiled } from '../expressions';
+import { Col, Expression, type Compiled } from '../expressions';
 import { Lookup, type LookupContext } from './lookup';
 
 /** The lookups every field has (registered on Field by the model layer): Django's built-in lookups. */
@@ -35,6 +35,14 @@ export class ExactLookup extends OperatorLookup {
     if (value === null) return new IsNullLookup(lhs, true, context.nullable);
     if (context.isQueryset(value)) return new InLookup(lhs, context.subquery(value), context.nullable);
     return super.build(lhs, value, context);
+  }
+
+  /**
+   * A stored decimal compares as its text (stored with the field's places); a computed one (`F('price').add(1)`)
+   * is a number in the backend, so both sides compare numerically.
+   */
+  protected override get numeric(): boolean {
+    return !(this.lhs instanceof Col);
   }
 
   protected operator(lhs: string, rhs: string): string {
