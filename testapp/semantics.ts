@@ -18,6 +18,7 @@ import {
   SET_NULL,
   type FieldsOf,
   type ManyRelatedManager,
+  type ReverseManyToOneManager,
 } from '../src';
 import { AsyncMixin } from '../mixins';
 
@@ -110,11 +111,14 @@ export class AggAuthor extends AsyncMixin<AggAuthor>(Model) {
     friends: new ManyToManyField(() => AggAuthor),
   };
   declare friends: ManyRelatedManager<AggAuthor>;
+  declare books: ManyRelatedManager<AggBook>;
+  declare bookContactSet: ReverseManyToOneManager<AggBook, 'bookContactSet'>;
 }
 export interface AggAuthor extends FieldsOf<typeof AggAuthor.fields> {}
 
 export class Publisher extends AsyncMixin<Publisher>(Model) {
   static fields = { name: new CharField({ maxLength: 255 }), numAwards: new IntegerField() };
+  declare books: ReverseManyToOneManager<AggBook>;
 }
 export interface Publisher extends FieldsOf<typeof Publisher.fields> {}
 
@@ -144,6 +148,7 @@ export class DataPoint extends AsyncMixin<DataPoint>(Model) {
     value: new CharField({ maxLength: 20 }),
     anotherValue: new CharField({ maxLength: 20, blank: true }),
   };
+  declare relatedPoints: ReverseManyToOneManager<RelatedPoint>;
 }
 export interface DataPoint extends FieldsOf<typeof DataPoint.fields> {}
 

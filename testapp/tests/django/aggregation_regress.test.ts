@@ -42,14 +42,14 @@ describe('aggregation_regress.tests.AggregationTests', () => {
 
   test('aggregation_regress.tests.AggregationTests.test_values_queryset_non_conflict', () => {
     // age is a field of AggAuthor, but not one of the values() names, so the annotation may take the name.
-    let results = AggAuthor.objects.values('name').annotate({ age: Count('bookContactSet') }).orderBy('name').eval();
+    const results = AggAuthor.objects.values('name').annotate({ age: Count('bookContactSet') }).orderBy('name').eval();
     expect(results).toHaveLength(9);
     expect(results[0]).toEqual({ name: 'Adrian Holovaty', age: 1 });
-    results = AggAuthor.objects.values('name').annotate({ age: Avg('friends__age') }).orderBy('name').eval();
-    expect(results).toHaveLength(9);
-    expect(results[0]).toEqual({ name: 'Adrian Holovaty', age: 32.0 });
-    results = AggAuthor.objects.values('name').annotate({ friends: Count('friends') }).orderBy('name').eval();
-    expect(results[0]).toEqual({ name: 'Adrian Holovaty', friends: 2 });
+    const averaged = AggAuthor.objects.values('name').annotate({ age: Avg('friends__age') }).orderBy('name').eval();
+    expect(averaged).toHaveLength(9);
+    expect(averaged[0]).toEqual({ name: 'Adrian Holovaty', age: 32.0 });
+    const counted = AggAuthor.objects.values('name').annotate({ friends: Count('friends') }).orderBy('name').eval();
+    expect(counted[0]).toEqual({ name: 'Adrian Holovaty', friends: 2 });
   });
 
   test('aggregation_regress.tests.AggregationTests.test_more (aggregates composed over annotations)', () => {
