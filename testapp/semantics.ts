@@ -15,6 +15,7 @@ import {
   IntegerField,
   ManyToManyField,
   Model,
+  PositiveIntegerField,
   SET_NULL,
   type FieldsOf,
   type ManyRelatedManager,
@@ -159,3 +160,9 @@ export class RelatedPoint extends AsyncMixin<RelatedPoint>(Model) {
   };
 }
 export interface RelatedPoint extends FieldsOf<typeof RelatedPoint.fields> {}
+
+/** model_fields' PositiveIntegerModel. */
+export class PositiveIntegerModel extends AsyncMixin<PositiveIntegerModel>(Model) {
+  static fields = { value: new PositiveIntegerField() };
+}
+export interface PositiveIntegerModel extends FieldsOf<typeof PositiveIntegerModel.fields> {}

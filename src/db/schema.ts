@@ -63,6 +63,8 @@ function columnDefinition(field: Field, backend: DatabaseBackend): string {
     parts.push(field.null ? 'NULL' : 'NOT NULL');
     if (field.unique) parts.push('UNIQUE');
   }
+  const check = backend.columnCheck(field);
+  if (check) parts.push(`CHECK (${check})`);
   if (field instanceof ForeignKey && field.relationOptions.dbConstraint !== false) {
     parts.push(backend.inlineForeignKeySql(quote(field.relatedModel._meta.dbTable), quote(field.targetField.column)));
   }

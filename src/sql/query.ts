@@ -281,6 +281,10 @@ export class Query {
   }
 
   private subqueryFor(inner: Query, resolved: ResolvedKey, key: string): Query {
+    if (inner.shape.kind !== 'models' && inner.shape.names.length !== 1) {
+      const names = inner.shape.names.length ? inner.shape.names.join(', ') : 'every field';
+      throw new TypeError(`${key}: cannot use multi-field values as a filter value (the subquery selects ${names}); select one field, as values('pk').`);
+    }
     const query = inner.resolveAsSubquery(this);
     if (query.shape.kind === 'models') {
       const expected = resolved.relatedModel;

@@ -1,6 +1,6 @@
 /** Port of cases of Django's tests/update/tests.py (AdvancedTests) about updating annotated querysets. */
-import { Count, F, FieldError, Max } from '../../../src';
-import { DataPoint, RelatedPoint } from '../../semantics';
+import { Count, F, FieldError, IntegrityError, Max } from '../../../src';
+import { DataPoint, PositiveIntegerModel, RelatedPoint } from '../../semantics';
 import { emptyTables } from './setup';
 import { useSemanticsDatabase } from './semantics-setup';
 
@@ -35,5 +35,16 @@ describe('update.tests.AdvancedTests', () => {
     expect(DataPoint.objects.get({ value: 'one' }).name).toBe('d3');
     expect(counted.filter({ relatedCount__gte: 1 }).update({ anotherValue: 'related' })).toBe(2);
     expect(() => counted.update({ value: F('relatedCount') })).toThrow(FieldError);
+  });
+});
+
+describe('model_fields.test_integerfield.PositiveIntegerFieldTests', () => {
+  test('model_fields.test_integerfield.PositiveIntegerFieldTests.test_negative_values', () => {
+    const row = PositiveIntegerModel.objects.create({ value: 0 });
+    // The value is computed by the database, so only the column's CHECK constraint can refuse it.
+    (row as unknown as { value: unknown }).value = F('value').sub(1);
+    expect(() => row.save()).toThrow(IntegrityError);
+    expect(() => PositiveIntegerModel.objects.update({ value: F('value').sub(1) })).toThrow(IntegrityError);
+    expect(PositiveIntegerModel.objects.get({ pk: row.pk }).value).toBe(0);
   });
 });
