@@ -60,6 +60,16 @@ describe('queries.tests.Queries1Tests', () => {
   });
 });
 
+describe('queries.tests.Queries1Tests (values() subqueries)', () => {
+  test('queries.tests.Queries1Tests.test_ticket9997', () => {
+    const e1Authors = QAuthor.objects.filter({ extra__info: 'e1' });
+    expect(names(QAuthor.objects.filter({ name__in: e1Authors.values('name') }))).toEqual(['a1', 'a2']);
+    expect(() => QAuthor.objects.filter({ name__in: e1Authors.values('name', 'id') })).toThrow(TypeError);
+    expect(() => QAuthor.objects.filter({ name__in: e1Authors.values('name', 'id') })).toThrow(/cannot use multi-field values as a filter value/);
+    expect(() => QAuthor.objects.filter({ name__in: e1Authors.valuesList('name', 'id') })).toThrow(/multi-field values/);
+  });
+});
+
 describe('queries.tests.OrderingLoopTests', () => {
   test('queries.tests.OrderingLoopTests.test_infinite_loop', () => {
     expect(() => LoopX.objects.all().eval()).toThrow(FieldError);
