@@ -16,6 +16,7 @@ import {
   ManyToManyField,
   Model,
   PositiveIntegerField,
+  UUIDField,
   SET_NULL,
   type FieldsOf,
   type ManyRelatedManager,
@@ -166,3 +167,9 @@ export class PositiveIntegerModel extends AsyncMixin<PositiveIntegerModel>(Model
   static fields = { value: new PositiveIntegerField() };
 }
 export interface PositiveIntegerModel extends FieldsOf<typeof PositiveIntegerModel.fields> {}
+
+/** model_fields' UUIDModel. */
+export class UUIDModel extends AsyncMixin<UUIDModel>(Model) {
+  static fields = { field: new UUIDField() };
+}
+export interface UUIDModel extends FieldsOf<typeof UUIDModel.fields> {}
