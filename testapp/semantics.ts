@@ -13,6 +13,7 @@ import {
   FloatField,
   ForeignKey,
   IntegerField,
+  JSONField,
   ManyToManyField,
   Model,
   PositiveIntegerField,
@@ -173,3 +174,10 @@ export class UUIDModel extends AsyncMixin<UUIDModel>(Model) {
   static fields = { field: new UUIDField() };
 }
 export interface UUIDModel extends FieldsOf<typeof UUIDModel.fields> {}
+
+/** model_fields' NullableJSONModel. */
+export class NullableJSONModel extends AsyncMixin<NullableJSONModel>(Model) {
+  static fields = { value: new JSONField({ null: true, blank: true }) };
+  static meta = { ordering: ['id'] };
+}
+export interface NullableJSONModel extends FieldsOf<typeof NullableJSONModel.fields> {}
