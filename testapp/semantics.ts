@@ -181,3 +181,23 @@ export class NullableJSONModel extends AsyncMixin<NullableJSONModel>(Model) {
   static meta = { ordering: ['id'] };
 }
 export interface NullableJSONModel extends FieldsOf<typeof NullableJSONModel.fields> {}
+
+// ---------------------------------------------------------------- tests/expressions_case
+
+export class CaseTestModel extends AsyncMixin<CaseTestModel>(Model) {
+  static fields = {
+    integer: new IntegerField(),
+    integer2: new IntegerField({ null: true }),
+    string: new CharField({ maxLength: 100, default: '' }),
+  };
+  declare fkRel: ReverseManyToOneManager<FKCaseTestModel, 'fkRel'>;
+}
+export interface CaseTestModel extends FieldsOf<typeof CaseTestModel.fields> {}
+
+export class FKCaseTestModel extends AsyncMixin<FKCaseTestModel>(Model) {
+  static fields = {
+    fk: new ForeignKey(() => CaseTestModel, { onDelete: CASCADE, relatedName: 'fkRel' }),
+    integer: new IntegerField(),
+  };
+}
+export interface FKCaseTestModel extends FieldsOf<typeof FKCaseTestModel.fields> {}

@@ -1,5 +1,5 @@
 /** Port of cases of Django's tests/model_fields/test_jsonfield.py (TestQuerying) about keys and JSON null. */
-import { Q } from '../../../src';
+import { Q, type JsonValue } from '../../../src';
 import { NullableJSONModel } from '../../semantics';
 import { emptyTables } from './setup';
 import { useSemanticsDatabase } from './semantics-setup';
@@ -8,7 +8,7 @@ useSemanticsDatabase();
 let objs: NullableJSONModel[];
 beforeAll(() => {
   emptyTables();
-  const values: unknown[] = [
+  const values: JsonValue[] = [
     null,
     [],
     {},
