@@ -12,7 +12,7 @@ import { asyncExecutor, type QueryOptions } from './async-bridge';
 import type { BaseOperations } from '../db/backends/base/operations';
 import { currentOperations } from '../sql/backend';
 import { Compiler, resolveOrderNames } from '../sql/compiler';
-import { Col, Expression, OrderBy, toSqlValue, type QueryProvider } from '../sql/expressions';
+import { Col, Expression, FExpression, OrderBy, toSqlValue, TruncExpression, type QueryProvider } from '../sql/expressions';
 import { InLookup } from '../sql/lookups/builtin';
 import { equalityPlan } from '../sql/plans';
 import { bulkUpdateSql } from '../sql/writes';
@@ -240,6 +240,38 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
       for (const name of names) if (!query.annotations.has(name)) query.resolveRef(name, this.call('valuesList'));
       const resolvedNames = options.flat && !names.length ? ['pk'] : names;
       query.shape = { kind: 'valuesList', names: resolvedNames, flat: options.flat ?? false, named: options.named ?? false };
+    });
+  }
+
+  /**
+   * The distinct dates, truncated to `kind`, that a DateField or DateTimeField takes over the matching rows
+   * (Django's `dates()`): `Entry.objects.dates('pubDate', 'month')` → `['2008-03-01', ...]`.
+   */
+  dates(field: FieldName<T>, kind: 'year' | 'month' | 'week' | 'day', order: 'ASC' | 'DESC' = 'ASC'): QuerySet<T, string, A> {
+    return this.truncatedValues('dates', field, kind, order, ['year', 'month', 'week', 'day'], ['DateField', 'DateTimeField']) as QuerySet<T, string, A>;
+  }
+
+  /** The distinct datetimes, truncated to `kind`, that a DateTimeField takes over the matching rows (Django's `datetimes()`). */
+  datetimes(field: FieldName<T>, kind: 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second', order: 'ASC' | 'DESC' = 'ASC'): QuerySet<T, Date, A> {
+    const kinds = ['year', 'month', 'week', 'day', 'hour', 'minute', 'second'];
+    return this.truncatedValues('datetimes', field, kind, order, kinds, ['DateTimeField']) as QuerySet<T, Date, A>;
+  }
+
+  private truncatedValues(method: 'dates' | 'datetimes', field: string, kind: string, order: string, kinds: string[], types: string[]): QuerySet<T, unknown, A> {
+    const call = this.call(method);
+    if (!kinds.includes(kind)) throw new TypeError(`${call}: 'kind' must be one of ${kinds.map((k) => `'${k}'`).join(', ')}; got ${String(kind)}.`);
+    if (order !== 'ASC' && order !== 'DESC') throw new TypeError(`${call}: 'order' must be either 'ASC' or 'DESC'; got ${String(order)}.`);
+    return this.chain<unknown>(method, [field, kind, order], (query) => {
+      const source = query.resolveRef(field, call);
+      const type = source.outputField()?.internalType;
+      if (!type || !types.includes(type)) throw new TypeError(`${call}: '${field}' is not a ${types.join(' or ')} of ${this.label}.`);
+      const name = `${method === 'dates' ? 'date' : 'datetime'}field`;
+      query.addAnnotation(name, new TruncExpression(new FExpression(field), kind as TruncExpression['kind'], method === 'dates' ? 'date' : 'datetime'), true, call);
+      query.addFilter([{ [`${field}__isnull`]: false }], false, call);
+      query.shape = { kind: 'valuesList', names: [name], flat: true, named: false };
+      query.distinct = true;
+      query.ordering = [order === 'ASC' ? name : `-${name}`];
+      query.orderingReversed = false;
     });
   }
 

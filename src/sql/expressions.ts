@@ -753,3 +753,36 @@ function whereHasAggregate(node: WhereNode | { kind: 'condition'; containsAggreg
   if (node.kind === 'condition') return node.containsAggregate;
   return (node as WhereNode).children.some((child) => whereHasAggregate(child as WhereNode));
 }
+
+/**
+ * A date or datetime truncated to the start of its year, month, week, day (as a date) or, for datetimes, of its
+ * hour, minute or second (as a datetime): what `dates()` and `datetimes()` select.
+ */
+export class TruncExpression extends Expression {
+  constructor(
+    readonly source: Expression,
+    readonly kind: 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second',
+    /** 'date': the result is a date; 'datetime': a datetime described by the source's field. */
+    readonly to: 'date' | 'datetime',
+  ) {
+    super();
+  }
+  resolve(query: Query): TruncExpression {
+    return new TruncExpression(this.source.resolve(query), this.kind, this.to);
+  }
+  compile(compiler: Compiler): Compiled {
+    const [sql, params] = this.source.compile(compiler);
+    const ops = compiler.ops;
+    if (this.to === 'datetime') return [ops.datetimeTrunc(this.kind, sql), params];
+    return [ops.dateTrunc(this.kind as 'year' | 'month' | 'week' | 'day', sql), params];
+  }
+  override outputField(): Field | null {
+    return this.to === 'date' ? outputFields().date : this.source.outputField();
+  }
+  override get containsAggregate(): boolean {
+    return this.source.containsAggregate;
+  }
+  override children(): Expression[] {
+    return [this.source];
+  }
+}

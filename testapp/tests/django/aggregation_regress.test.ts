@@ -69,4 +69,13 @@ describe('aggregation_regress.tests.AggregationTests', () => {
     const [b1, , , b4, b5, b6] = fixture.books;
     expect([...query].map((book) => book.pk)).toEqual([b1!.pk, b4!.pk, b5!.pk, b6!.pk]);
   });
+
+  test('aggregation_regress.tests.AggregationTests.test_more_more_more (annotations work with dates())', () => {
+    const qs = AggBook.objects.annotate({ numAuthors: Count('authors') }).filter({ numAuthors: 2 }).dates('pubdate', 'day');
+    expect(qs.eval()).toEqual(['1995-01-15', '2007-12-06']);
+  });
+
+  test('aggregation_regress.tests.AggregationTests.test_more_more_more (dates() through the async API)', async () => {
+    expect(await AggBook.aobjects.dates('pubdate', 'year', 'DESC')).toEqual(['2008-01-01', '2007-01-01', '1995-01-01', '1991-01-01']);
+  });
 });

@@ -3,7 +3,7 @@
  * and comparisons of integers with fractions, on the models of testapp/semantics.ts.
  */
 import { captureQueries, FieldError } from '../../../src';
-import { ExtraInfo, LoopX, LoopZ, NumberRow, QAuthor, Report } from '../../semantics';
+import { ExtraInfo, LoopX, LoopZ, NumberRow, OrdArticle, QAuthor, Report } from '../../semantics';
 import { emptyTables } from './setup';
 import { useSemanticsDatabase } from './semantics-setup';
 
@@ -129,5 +129,38 @@ describe('queries.tests.WeirdQuerysetSlicingTests', () => {
 
   test('queries.tests.WeirdQuerysetSlicingTests.test_empty_sliced_subquery', () => {
     expect(NumberRow.objects.filter({ pk__in: NumberRow.objects.all().slice(0, 0) }).count()).toBe(0);
+  });
+});
+
+describe('queries.tests.Queries1Tests (dates)', () => {
+  beforeAll(() => {
+    emptyTables();
+    // Item.created of Queries1Tests: time1 .. time4.
+    for (const [headline, created] of [
+      ['one', Date.UTC(2007, 11, 19, 22, 25)],
+      ['two', Date.UTC(2007, 11, 19, 21, 0)],
+      ['three', Date.UTC(2007, 11, 20, 22, 25)],
+      ['four', Date.UTC(2007, 11, 20, 21, 0)],
+    ] as const) {
+      OrdArticle.objects.create({ headline, pubDate: new Date(created) });
+    }
+  });
+
+  test('queries.tests.Queries1Tests.test_tickets_6180_6203', () => {
+    expect(OrdArticle.objects.count()).toBe(4);
+    expect(OrdArticle.objects.datetimes('pubDate', 'month').count()).toBe(1);
+    expect(OrdArticle.objects.datetimes('pubDate', 'day').count()).toBe(2);
+    expect(OrdArticle.objects.datetimes('pubDate', 'day').eval()).toHaveLength(2);
+    expect(OrdArticle.objects.datetimes('pubDate', 'day').at(0)).toEqual(new Date(Date.UTC(2007, 11, 19)));
+    expect(OrdArticle.objects.datetimes('pubDate', 'hour', 'DESC').eval()).toEqual(
+      [Date.UTC(2007, 11, 20, 22), Date.UTC(2007, 11, 20, 21), Date.UTC(2007, 11, 19, 22), Date.UTC(2007, 11, 19, 21)].map((time) => new Date(time)),
+    );
+    expect(OrdArticle.objects.dates('pubDate', 'week').eval()).toEqual(['2007-12-17']);
+  });
+
+  test('queries.tests.Queries3Tests.test_ticket8683', () => {
+    expect(() => OrdArticle.objects.dates('headline' as never, 'day')).toThrow(/'headline' is not a DateField or DateTimeField/);
+    expect(() => OrdArticle.objects.dates('pubDate', 'hour' as never)).toThrow(/'kind' must be one of/);
+    expect(() => OrdArticle.objects.dates('pubDate', 'day', 'UP' as never)).toThrow(/'order' must be either 'ASC' or 'DESC'/);
   });
 });
