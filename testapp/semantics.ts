@@ -201,3 +201,41 @@ export class FKCaseTestModel extends AsyncMixin<FKCaseTestModel>(Model) {
   };
 }
 export interface FKCaseTestModel extends FieldsOf<typeof FKCaseTestModel.fields> {}
+
+// ---------------------------------------------------------------- tests/null_queries
+
+export class Poll extends AsyncMixin<Poll>(Model) {
+  static fields = { question: new CharField({ maxLength: 200 }) };
+  declare choiceSet: ReverseManyToOneManager<PollChoice, 'choice'>;
+}
+export interface Poll extends FieldsOf<typeof Poll.fields> {}
+
+/** null_queries' Choice (the test app has a Choice already). */
+export class PollChoice extends AsyncMixin<PollChoice>(Model) {
+  static fields = {
+    poll: new ForeignKey(() => Poll, { onDelete: CASCADE, relatedName: 'choiceSet', relatedQueryName: 'choice' }),
+    choice: new CharField({ maxLength: 200 }),
+  };
+}
+export interface PollChoice extends FieldsOf<typeof PollChoice.fields> {}
+
+export class OuterA extends AsyncMixin<OuterA>(Model) {
+  static fields = {};
+  declare innerSet: ReverseManyToOneManager<Inner, 'inner'>;
+}
+export interface OuterA extends FieldsOf<typeof OuterA.fields> {}
+
+export class OuterB extends AsyncMixin<OuterB>(Model) {
+  static fields = { data: new CharField({ maxLength: 10 }) };
+  declare innerSet: ReverseManyToOneManager<Inner, 'inner'>;
+}
+export interface OuterB extends FieldsOf<typeof OuterB.fields> {}
+
+export class Inner extends AsyncMixin<Inner>(Model) {
+  static fields = {
+    first: new ForeignKey(() => OuterA, { onDelete: CASCADE, relatedName: 'innerSet', relatedQueryName: 'inner' }),
+    // Django's Inner.third: a nullable FK to OuterB.
+    third: new ForeignKey(() => OuterB, { onDelete: SET_NULL, null: true, relatedName: 'innerSet', relatedQueryName: 'inner' }),
+  };
+}
+export interface Inner extends FieldsOf<typeof Inner.fields> {}
