@@ -154,10 +154,14 @@ const CONVERTERS: Readonly<Record<number, Converter>> = {
   [PgType.time]: (value) => sixFractionDigits(value as string),
 };
 
-/** '2024-01-02 03:04:05.123456+00' → '2024-01-02T03:04:05.123456Z' (the session is in UTC). */
+/**
+ * '2024-01-02 03:04:05.123456+00' → '2024-01-02T03:04:05.123Z', the text `Date.toISOString()` writes (the
+ * session is in UTC; a Date holds milliseconds, so further digits are dropped).
+ */
 function isoDatetime(text: string): string {
-  if (text === 'infinity' || text === '-infinity') return text;
-  return text.replace(' ', 'T').replace(/\+00(:00)?$/, 'Z');
+  const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d+))?(?:\+00(?::00)?)?$/.exec(text);
+  if (!match) return text;
+  return `${match[1]}T${match[2]}.${(match[3] ?? '').slice(0, 3).padEnd(3, '0')}Z`;
 }
 
 /** '08:05:00.25' → '08:05:00.250000'; '08:05:00' stays. */
