@@ -39,6 +39,14 @@ export abstract class BaseOperations {
     return '?';
   }
 
+  /**
+   * A parameter marker whose value must have the column type `columnType` where nothing else in the statement
+   * gives it one (the first row of a VALUES table); a backend whose parameters carry no type casts it.
+   */
+  typedPlaceholder(_columnType: string): string {
+    return this.placeholder();
+  }
+
   /** `n` parameter markers separated by commas, for `IN (...)` and `VALUES (...)`. */
   placeholders(count: number): string {
     return Array.from({ length: count }, () => this.placeholder()).join(', ');

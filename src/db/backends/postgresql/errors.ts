@@ -15,7 +15,9 @@ export function translatePostgresqlError(error: unknown, sql: string): unknown {
   if (typeof code !== 'string' || !code || typeof message !== 'string') return error;
   if (INTEGRITY_CODES.has(code)) {
     const { constraint, detail, table, column } = error as PgDriverError;
-    const where = constraint ? ` (constraint ${constraint}${table ? ` on ${table}` : ''})` : column ? ` (column ${table ? `${table}.` : ''}${column})` : '';
+    // A NOT NULL failure is named as on SQLite; its detail (the failing row) is left out, as it may hold private data.
+    if (code === '23502') return new IntegrityError(`NOT NULL constraint failed: ${table}.${column} (${message.trim()})`);
+    const where = constraint ? ` (constraint ${constraint}${table ? ` on ${table}` : ''})` : '';
     return new IntegrityError(`${message.trim()}${where}${detail ? `: ${detail}` : ''}`);
   }
   (error as { message: string }).message = `${message.trim()} (while running: ${sql})`;

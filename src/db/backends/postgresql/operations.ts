@@ -37,6 +37,11 @@ export class PostgresqlOperations extends BaseOperations {
     return super.literal(value);
   }
 
+  /** Parameters are sent untyped, and a VALUES column of them would be text. */
+  override typedPlaceholder(columnType: string): string {
+    return `CAST(${this.placeholder()} AS ${columnType})`;
+  }
+
   // ------------------------------------------------------------------ decimals (native numeric)
 
   /** ROUND(numeric, places): a float operand (FloatField arithmetic) is made numeric first. */
