@@ -90,6 +90,11 @@ export abstract class BaseOperations {
     return sql;
   }
 
+  /** A value the ORM reads as a float (`Avg` of integers): a backend whose arithmetic gives exact numerics casts it. */
+  floatValue(sql: string): string {
+    return sql;
+  }
+
   /** The value an UPDATE stores into a decimal column from an expression: rounded to the field's places. */
   decimalAssignment(sql: string, decimalPlaces: number): string {
     return `ROUND(${sql}, ${decimalPlaces})`;

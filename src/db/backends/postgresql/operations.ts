@@ -49,6 +49,11 @@ export class PostgresqlOperations extends BaseOperations {
     return `ROUND(CAST(${sql} AS numeric), ${decimalPlaces})`;
   }
 
+  /** AVG of integers is numeric here: a FloatField's value is double precision. */
+  override floatValue(sql: string): string {
+    return `CAST(${sql} AS double precision)`;
+  }
+
   // ------------------------------------------------------------------ dates and times
 
   dateExtract(part: DatePart, sql: string): string {
