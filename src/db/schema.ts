@@ -24,8 +24,26 @@ export function schemaStatements(models: readonly ModelClass[] = schemaModels())
 }
 
 /** The statements in the column types of `backend`. */
-function statementsFor(models: readonly ModelClass[], backend: DatabaseBackend): string[] {
-  return models.flatMap((model) => tableStatements(model._meta, backend));
+function statementsFor(models: readonly ModelClass[], backend: DatabaseBackend, existingTables: ReadonlySet<string> = new Set()): string[] {
+  const tables = models.flatMap((model) => tableStatements(model._meta, backend));
+  if (!backend.foreignKeysAfterTables) return tables;
+  const created = models.filter((model) => !existingTables.has(model._meta.dbTable));
+  return [...tables, ...created.flatMap((model) => foreignKeyStatements(model._meta, backend))];
+}
+
+/** `ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY` of each foreign key, for backends that add them after the tables. */
+function foreignKeyStatements(meta: Options, backend: DatabaseBackend): string[] {
+  const quote = (name: string) => backend.operations.quoteName(name);
+  return meta.concreteFields
+    .filter((field): field is ForeignKey => field instanceof ForeignKey && field.relationOptions.dbConstraint !== false)
+    .map((field) => {
+      const target = field.relatedModel._meta.dbTable;
+      const name = `${meta.dbTable}_${field.column}_fk_${target}_${field.targetField.column}`.slice(0, 63);
+      return (
+        `ALTER TABLE ${quote(meta.dbTable)} ADD CONSTRAINT ${quote(name)} FOREIGN KEY (${quote(field.column)}) ` +
+        backend.inlineForeignKeySql(quote(target), quote(field.targetField.column))
+      );
+    });
 }
 
 function tableStatements(meta: Options, backend: DatabaseBackend): string[] {
@@ -65,7 +83,7 @@ function columnDefinition(field: Field, backend: DatabaseBackend): string {
   }
   const check = backend.columnCheck(field);
   if (check) parts.push(`CHECK (${check})`);
-  if (field instanceof ForeignKey && field.relationOptions.dbConstraint !== false) {
+  if (field instanceof ForeignKey && field.relationOptions.dbConstraint !== false && !backend.foreignKeysAfterTables) {
     parts.push(backend.inlineForeignKeySql(quote(field.relatedModel._meta.dbTable), quote(field.targetField.column)));
   }
   return parts.join(' ');
@@ -84,10 +102,9 @@ export function createSchema(): void {
       "createSchema(): no models are registered. List the modules that define them: configure({ database, models: [require.resolve('./models')] }).",
     );
   }
-  const statements = statementsFor(models, connection.backend);
   connection.atomic(() => {
-    checkExistingTables(connection, models);
-    for (const statement of statements) connection.exec(statement);
+    const existingTables = checkExistingTables(connection, models);
+    for (const statement of statementsFor(models, connection.backend, existingTables)) connection.exec(statement);
   });
 }
 
@@ -102,14 +119,16 @@ function schemaConnection(): DatabaseConnection {
   }
 }
 
-/** Throws when a model's table exists with other columns than the model's fields (until migrations exist). */
-function checkExistingTables(connection: DatabaseConnection, models: readonly ModelClass[]): void {
+/** The tables of `models` that exist already; throws when one has other columns than its model's fields (until migrations exist). */
+function checkExistingTables(connection: DatabaseConnection, models: readonly ModelClass[]): Set<string> {
   const introspection = connection.backend.introspection(connection);
   const drifted: string[] = [];
+  const existingTables = new Set<string>();
   for (const model of models) {
     const meta = model._meta;
     const existing = introspection.columns(meta.dbTable).map((column) => column.name);
     if (!existing.length) continue;
+    existingTables.add(meta.dbTable);
     const expected = meta.concreteFields.map((field) => field.column);
     const missing = expected.filter((column) => !existing.includes(column));
     const extra = existing.filter((column) => !expected.includes(column));
@@ -127,4 +146,5 @@ function checkExistingTables(connection: DatabaseConnection, models: readonly Mo
         '(or delete the database file) to recreate it, or change it by hand.',
     );
   }
+  return existingTables;
 }
