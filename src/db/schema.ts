@@ -1,11 +1,9 @@
-import { Field } from '../models/fields/base';
-import { ForeignKey } from '../models/fields/related';
-import type { Options } from '../models/options';
 import { allModels } from '../models/registry';
 import type { ModelClass } from '../models/types';
-import { quote } from '../sql/expressions';
 import { ImproperlyConfigured, SynchronousOnlyOperation } from '../errors';
+import { MIGRATIONS_TABLE } from '../migrations/recorder';
 import type { Connection } from './backends/sqlite/connection';
+import { SqliteSchemaEditor, withSchemaEditor } from './backends/sqlite/schema';
 import { getConnection } from './connections';
 
 /** Every registered model, after following relations (which registers targets and M2M tables). */
@@ -20,50 +18,16 @@ export function schemaModels(): ModelClass[] {
 
 /** CREATE TABLE / INDEX IF NOT EXISTS statements for every registered model and M2M table. */
 export function schemaStatements(models: readonly ModelClass[] = schemaModels()): string[] {
-  return models.flatMap((model) => tableStatements(model._meta));
-}
-
-function tableStatements(meta: Options): string[] {
-  const columns = meta.concreteFields.map(columnDefinition);
-  for (const names of meta.uniqueTogether) {
-    columns.push(`UNIQUE (${names.map((name) => quote(meta.getField(name).column)).join(', ')})`);
-  }
-  const table = quote(meta.dbTable);
-  const statements = [`CREATE TABLE IF NOT EXISTS ${table} (${columns.join(', ')})`];
-  for (const field of meta.concreteFields) {
-    if (field.dbIndex && !field.unique) {
-      statements.push(`CREATE INDEX IF NOT EXISTS ${quote(`${meta.dbTable}_${field.column}_idx`)} ON ${table} (${quote(field.column)})`);
-    }
-  }
-  for (const index of meta.indexes) {
-    const columnsOf = index.fields.map((name) => {
-      const descending = name.startsWith('-');
-      return `${quote(meta.getField(name.replace(/^-/, '')).column)}${descending ? ' DESC' : ''}`;
-    });
-    const name = index.name ?? `${meta.dbTable}_${index.fields.map((f) => f.replace(/^-/, '')).join('_')}_idx`;
-    statements.push(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quote(name)} ON ${table} (${columnsOf.join(', ')})`);
-  }
-  return statements;
-}
-
-function columnDefinition(field: Field): string {
-  const parts = [quote(field.column), field.dbType!];
-  if (field.primaryKey) parts.push(field.autoIncrement ? 'NOT NULL PRIMARY KEY AUTOINCREMENT' : 'NOT NULL PRIMARY KEY');
-  else {
-    parts.push(field.null ? 'NULL' : 'NOT NULL');
-    if (field.unique) parts.push('UNIQUE');
-  }
-  if (field instanceof ForeignKey && field.relationOptions.dbConstraint !== false) {
-    const target = field.relatedModel._meta;
-    parts.push(`REFERENCES ${quote(target.dbTable)} (${quote(field.targetField.column)}) DEFERRABLE INITIALLY DEFERRED`);
-  }
-  return parts.join(' ');
+  const editor = new SqliteSchemaEditor(null, { collectSql: true, ifNotExists: true });
+  for (const model of models) editor.createModel(model);
+  return [...editor.collectedSql];
 }
 
 /**
  * Creates the tables and indexes of every registered model (sync; under mainThread 'forbid' use acreateSchema).
  * A table that exists already is kept only if its columns are the model's: CREATE TABLE IF NOT EXISTS would
- * otherwise keep an old table silently and the first insert would fail far from the cause.
+ * otherwise keep an old table silently and the first insert would fail far from the cause. A database whose
+ * schema is managed by migrations is refused: its tables change through `migrate`, which records each step.
  */
 export function createSchema(): void {
   const connection = schemaConnection();
@@ -73,11 +37,25 @@ export function createSchema(): void {
       "createSchema(): no models are registered. List the modules that define them: configure({ database, models: [require.resolve('./models')] }).",
     );
   }
-  const statements = schemaStatements(models);
-  connection.atomic(() => {
-    checkExistingTables(connection, models);
-    for (const statement of statements) connection.exec(statement);
-  });
+  withSchemaEditor(
+    connection,
+    (editor) => {
+      refuseMigratedDatabase(editor, connection);
+      checkExistingTables(editor, models);
+      for (const model of models) editor.createModel(model);
+    },
+    { ifNotExists: true, checkForeignKeys: false },
+  );
+}
+
+function refuseMigratedDatabase(editor: SqliteSchemaEditor, connection: Connection): void {
+  if (!editor.hasTable(MIGRATIONS_TABLE)) return;
+  const [count, last] = connection.selectRows(`SELECT count(*), max(name) FROM "${MIGRATIONS_TABLE}"`, [])[0]!;
+  if (!Number(count)) return;
+  throw new ImproperlyConfigured(
+    `createSchema(): this database's schema is managed by migrations (${count} applied, the latest ${String(last)}). ` +
+      'Use migrate() (or `npx threadorm migrate`) to bring it up to date; createSchema() would create tables no migration records.',
+  );
 }
 
 function schemaConnection(): Connection {
@@ -91,12 +69,12 @@ function schemaConnection(): Connection {
   }
 }
 
-/** Throws when a model's table exists with other columns than the model's fields (until migrations exist). */
-function checkExistingTables(connection: Connection, models: readonly ModelClass[]): void {
+/** Throws when a model's table exists with other columns than the model's fields. */
+function checkExistingTables(editor: SqliteSchemaEditor, models: readonly ModelClass[]): void {
   const drifted: string[] = [];
   for (const model of models) {
     const meta = model._meta;
-    const existing = connection.selectRows('SELECT name FROM pragma_table_info(?)', [meta.dbTable]).map((row) => row[0] as string);
+    const existing = editor.columnNames(meta.dbTable);
     if (!existing.length) continue;
     const expected = meta.concreteFields.map((field) => field.column);
     const missing = expected.filter((column) => !existing.includes(column));
@@ -111,8 +89,9 @@ function checkExistingTables(connection: Connection, models: readonly ModelClass
   if (drifted.length) {
     throw new ImproperlyConfigured(
       `createSchema(): the database has tables that differ from the models: ${drifted.join('. ')}. ` +
-        'createSchema() only creates missing tables and never alters one; until migrations exist, drop the table ' +
-        '(or delete the database file) to recreate it, or change it by hand.',
+        'createSchema() only creates missing tables and never alters one: change tables with migrations ' +
+        '(`npx threadorm makemigrations`, then `migrate`; `migrate --fake-initial` adopts a database made by createSchema()), ' +
+        'or drop the table (or delete the database file) to recreate it.',
     );
   }
 }

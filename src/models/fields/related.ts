@@ -34,13 +34,16 @@ export class ForeignKey<M = ModelClass, N extends boolean = false> extends Field
   override readonly isRelation = true;
   readonly onDelete: OnDelete;
   readonly relationOptions: ForeignKeyOptions<N>;
-  private readonly targetThunk: ModelThunk<M>;
+  /** The target as declared: a thunk, or the label of a model of the same registry (migration files use labels). */
+  readonly target: ModelThunk<M> | string;
   private resolvedTarget: M | null = null;
 
-  constructor(to: ModelThunk<M>, options: ForeignKeyOptions<N> = {} as ForeignKeyOptions<N>) {
+  constructor(to: ModelThunk<M> | string, options: ForeignKeyOptions<N> = {} as ForeignKeyOptions<N>) {
     super({ ...options, dbIndex: options.dbIndex ?? true });
-    if (typeof to !== 'function') throw new TypeError('ForeignKey needs a target thunk: new ForeignKey(() => Target, { onDelete })');
-    this.targetThunk = to;
+    if (typeof to !== 'function' && typeof to !== 'string') {
+      throw new TypeError('ForeignKey needs a target thunk: new ForeignKey(() => Target, { onDelete })');
+    }
+    this.target = to;
     this.onDelete = options.onDelete;
     this.relationOptions = options;
   }
@@ -54,7 +57,7 @@ export class ForeignKey<M = ModelClass, N extends boolean = false> extends Field
 
   get relatedModel(): M & ModelClass {
     if (!this.resolvedTarget) {
-      const target = this.targetThunk();
+      const target = resolveTarget(this.target, this.model);
       if (typeof target !== 'function' || !('fields' in target)) {
         throw new TypeError(`${this.label}: the relation thunk did not return a model class.`);
       }
@@ -126,14 +129,14 @@ export class ForeignKey<M = ModelClass, N extends boolean = false> extends Field
 export class OneToOneField<M = ModelClass, N extends boolean = false> extends ForeignKey<M, N> {
   override readonly internalType = 'OneToOneField';
   override readonly oneToOne = true;
-  constructor(to: ModelThunk<M>, options: ForeignKeyOptions<N> = {} as ForeignKeyOptions<N>) {
+  constructor(to: ModelThunk<M> | string, options: ForeignKeyOptions<N> = {} as ForeignKeyOptions<N>) {
     super(to, { ...options, unique: true });
   }
 }
 
 export interface ManyToManyOptions {
-  /** An explicit intermediate model with foreign keys to both sides (and extra columns). */
-  through?: ModelThunk<object>;
+  /** An explicit intermediate model with foreign keys to both sides (and extra columns); a thunk or a label. */
+  through?: ModelThunk<object> | string;
   /** With `through`: the names of the FKs to the source and to the target, when it has several. */
   throughFields?: readonly [string, string];
   relatedName?: string;
@@ -154,13 +157,16 @@ export class ManyToManyField<M = ModelClass> extends Field<unknown, false> {
   override readonly isRelation = true;
   override readonly manyToMany = true;
   readonly m2mOptions: ManyToManyOptions;
-  private readonly targetThunk: ModelThunk<M>;
+  /** The target as declared: a thunk, or the label of a model of the same registry. */
+  readonly target: ModelThunk<M> | string;
   private resolvedTarget: M | null = null;
 
-  constructor(to: ModelThunk<M>, options: ManyToManyOptions = {}) {
+  constructor(to: ModelThunk<M> | string, options: ManyToManyOptions = {}) {
     super({ blank: options.blank });
-    if (typeof to !== 'function') throw new TypeError('ManyToManyField needs a target thunk: new ManyToManyField(() => Target)');
-    this.targetThunk = to;
+    if (typeof to !== 'function' && typeof to !== 'string') {
+      throw new TypeError('ManyToManyField needs a target thunk: new ManyToManyField(() => Target)');
+    }
+    this.target = to;
     this.m2mOptions = options;
   }
 
@@ -170,7 +176,7 @@ export class ManyToManyField<M = ModelClass> extends Field<unknown, false> {
   }
 
   get relatedModel(): M & ModelClass {
-    this.resolvedTarget ??= this.targetThunk();
+    this.resolvedTarget ??= resolveTarget(this.target, this.model);
     return this.resolvedTarget as M & ModelClass;
   }
 
@@ -194,8 +200,15 @@ export class ManyToManyField<M = ModelClass> extends Field<unknown, false> {
   }
 
   get throughThunk(): ModelThunk | undefined {
-    return this.m2mOptions.through as ModelThunk | undefined;
+    const through = this.m2mOptions.through;
+    if (through === undefined) return undefined;
+    return () => resolveTarget(through, this.model) as ModelClass;
   }
+}
+
+/** A relation's target: the thunk's model, or the model registered under the label in the declaring model's registry. */
+function resolveTarget<M>(target: ModelThunk<M> | string, model: ModelClass): M {
+  return typeof target === 'string' ? (model._meta.apps.getModel(target) as M) : target();
 }
 
 export function describeInstance(value: unknown): string {

@@ -1,0 +1,510 @@
+import { IntegrityError, NotSupportedError } from '../../../errors';
+import type { Field } from '../../../models/fields/base';
+import { ForeignKey, ManyToManyField } from '../../../models/fields/related';
+import type { IndexSpec } from '../../../models/options';
+import type { ModelClass } from '../../../models/types';
+import type { SchemaEditor, SchemaEditorOptions } from '../base/schema';
+import type { Connection } from './connection';
+
+/**
+ * The SQLite schema editor. SQLite's ALTER TABLE renames tables and columns and little else, so most field
+ * changes rebuild the table the way SQLite's documentation prescribes (and Django's `_remake_table` does):
+ * create `new__<table>` with the new definition, copy every row, drop the old table, rename the new one,
+ * create the indexes again. A rebuild must run with foreign keys off (see `withSchemaEditor`): with them on,
+ * `DROP TABLE` deletes the old rows first, cascading into (or failing on) every table that refers to it.
+ */
+export class SqliteSchemaEditor implements SchemaEditor {
+  readonly collectedSql: string[] = [];
+  /** Set by withSchemaEditor: a transaction was already open, so foreign keys stayed on and a rebuild must refuse. */
+  foreignKeysEnforced = false;
+
+  constructor(
+    private readonly connection: Connection | null,
+    private readonly options: SqliteSchemaEditorOptions = {},
+  ) {}
+
+  // ------------------------------------------------------------ models
+
+  createModel(model: ModelClass): void {
+    const table = tableOf(model);
+    this.run(this.createTableSql(table, table.name));
+    for (const index of table.indexes) this.run(this.createIndexSql(index, table.name));
+  }
+
+  deleteModel(model: ModelClass): void {
+    this.run(`DROP TABLE ${quote(model._meta.dbTable)}`);
+  }
+
+  alterDbTable(_model: ModelClass, oldTable: string, newTable: string): void {
+    if (oldTable !== newTable) this.run(`ALTER TABLE ${quote(oldTable)} RENAME TO ${quote(newTable)}`);
+  }
+
+  // ------------------------------------------------------------ fields
+
+  addField(model: ModelClass, field: Field): void {
+    if (field instanceof ManyToManyField) {
+      const through = model._meta.through(field).through;
+      if (through._meta.autoCreated) this.createModel(through);
+      return;
+    }
+    const table = tableOf(model);
+    const fill = field.getDefault();
+    if (fill === null && !field.null && !field.autoIncrement) {
+      const rows = this.count(`SELECT count(*) FROM ${quote(table.name)}`);
+      if (rows > 0) {
+        throw new IntegrityError(
+          `Cannot add the non-null field ${describeField(model, field)} without a default: table '${table.name}' has ${rows} row(s) ` +
+            'that need a value. Give the field a default, allow null, or answer makemigrations with a one-off default.',
+        );
+      }
+    }
+    const copy = new Map(table.columns.filter((column) => column.name !== field.column).map((column) => [column.name, quote(column.name)]));
+    copy.set(field.column, quoteValue(fill === null ? null : field.toDb(fill)));
+    this.rebuild(table, copy);
+  }
+
+  removeField(model: ModelClass, field: Field): void {
+    if (field instanceof ManyToManyField) {
+      const through = model._meta.through(field).through;
+      if (through._meta.autoCreated) this.deleteModel(through);
+      return;
+    }
+    const table = tableOf(model, { without: field });
+    this.rebuild(table, new Map(table.columns.map((column) => [column.name, quote(column.name)])));
+  }
+
+  alterField(model: ModelClass, oldField: Field, newField: Field): void {
+    if (oldField instanceof ManyToManyField || newField instanceof ManyToManyField) {
+      return this.alterManyToMany(model, oldField, newField);
+    }
+    const target = newField.model ?? model;
+    const valuesChange = this.valuesChange(oldField, newField);
+    const sameColumn = definitionWithoutName(oldField) === definitionWithoutName(newField) && hasColumnIndex(oldField) === hasColumnIndex(newField);
+    if (sameColumn && !valuesChange) {
+      if (oldField.column !== newField.column) {
+        this.run(`ALTER TABLE ${quote(target._meta.dbTable)} RENAME COLUMN ${quote(oldField.column)} TO ${quote(newField.column)}`);
+      }
+      return;
+    }
+    const table = tableOf(target);
+    let source = quote(oldField.column);
+    if (oldField.null && !newField.null) {
+      const fill = newField.getDefault();
+      if (fill === null) this.refuseNulls(model, oldField, newField);
+      else source = `coalesce(${source}, ${quoteValue(newField.toDb(fill))})`;
+    }
+    const converted = valuesChange ? this.convertedValues(model, oldField, newField) : [];
+    const copy = new Map(table.columns.map((column) => [column.name, quote(column.name)]));
+    copy.set(newField.column, source);
+    this.rebuild(table, copy, converted.length ? { column: newField.column, pk: target._meta.pk.column, values: converted } : null);
+  }
+
+  // ------------------------------------------------------------ indexes and constraints
+
+  addIndex(model: ModelClass, index: IndexSpec): void {
+    this.run(this.createIndexSql(indexOf(model, index), model._meta.dbTable));
+  }
+
+  removeIndex(model: ModelClass, index: IndexSpec): void {
+    this.run(`DROP INDEX ${quote(indexOf(model, index).name)}`);
+  }
+
+  /** Unique-together sets are constraints in the table's definition: SQLite can only rebuild the table. */
+  alterUniqueTogether(model: ModelClass, oldSets: ReadonlyArray<readonly string[]>, newSets: ReadonlyArray<readonly string[]>): void {
+    if (sameSets(oldSets, newSets)) return;
+    const table = tableOf(model, { uniqueTogether: newSets });
+    this.rebuild(table, new Map(table.columns.map((column) => [column.name, quote(column.name)])));
+  }
+
+  // ------------------------------------------------------------ the caller's own statements
+
+  execute(sql: string, params: readonly unknown[] = []): void {
+    if (!params.length) return this.run(sql);
+    this.collectedSql.push(inlineParameters(sql, params));
+    if (!this.options.collectSql) this.requireConnection().run(sql, params);
+  }
+
+  /** `PRAGMA foreign_key_check` over the whole database: a violation fails the schema change before it commits. */
+  checkForeignKeys(): void {
+    const rows = this.requireConnection().selectRows('PRAGMA foreign_key_check', []);
+    if (!rows.length) return;
+    const described = rows.slice(0, 5).map(([table, rowid, parent]) => `'${table}' row ${rowid} refers to a missing '${parent}' row`);
+    throw new IntegrityError(
+      `The schema change leaves ${rows.length} row(s) pointing at rows that do not exist: ${described.join('; ')}` +
+        `${rows.length > 5 ? '; …' : ''}. Nothing was changed (the transaction was rolled back).`,
+    );
+  }
+
+  // ------------------------------------------------------------ reading the database (until the backend's introspection is used)
+
+  /** Whether the database has this table (for `migrate --fake-initial` and createSchema()). */
+  hasTable(table: string): boolean {
+    return this.requireConnection().selectRows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).length > 0;
+  }
+
+  /** The table's column names, in order (empty when the table does not exist). */
+  columnNames(table: string): string[] {
+    return this.requireConnection().selectRows('SELECT name FROM pragma_table_info(?)', [table]).map((row) => row[0] as string);
+  }
+
+  // ------------------------------------------------------------ statements
+
+  private createTableSql(table: TableDefinition, name: string): string {
+    const parts = [...table.columns.map((column) => column.definition), ...table.constraints];
+    return `CREATE TABLE ${this.options.ifNotExists ? 'IF NOT EXISTS ' : ''}${quote(name)} (${parts.join(', ')})`;
+  }
+
+  private createIndexSql(index: IndexDefinition, table: string): string {
+    const ifNotExists = this.options.ifNotExists ? 'IF NOT EXISTS ' : '';
+    return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${ifNotExists}${quote(index.name)} ON ${quote(table)} (${index.columns.join(', ')})`;
+  }
+
+  /**
+   * Rebuilds `table.name` with the definition `table`, each new column filled from the SQL expression `copy`
+   * gives it (over the old table's columns). `converted` rewrites values that JS converted row by row.
+   */
+  private rebuild(table: TableDefinition, copy: Map<string, string>, converted: ConvertedColumn | null = null): void {
+    if (this.foreignKeysEnforced) {
+      throw new NotSupportedError(
+        `Rebuilding table '${table.name}' needs foreign keys switched off, which SQLite allows only outside a transaction: ` +
+          'run migrate() outside atomic() (it opens a transaction per migration itself).',
+      );
+    }
+    const temporary = `new__${table.name}`;
+    this.run(this.createTableSql(table, temporary));
+    const columns = table.columns.map((column) => quote(column.name));
+    const sources = table.columns.map((column) => copy.get(column.name) ?? 'NULL');
+    this.run(`INSERT INTO ${quote(temporary)} (${columns.join(', ')}) SELECT ${sources.join(', ')} FROM ${quote(table.name)}`);
+    if (converted) this.writeConverted(temporary, converted);
+    if (table.autoIncrement) {
+      // AUTOINCREMENT never reuses a key: the new table continues from the old one's counter, not from its largest row.
+      this.run(`DELETE FROM sqlite_sequence WHERE name = ${quoteValue(temporary)}`);
+      this.run(`INSERT INTO sqlite_sequence (name, seq) SELECT ${quoteValue(temporary)}, seq FROM sqlite_sequence WHERE name = ${quoteValue(table.name)}`);
+    }
+    this.run(`DROP TABLE ${quote(table.name)}`);
+    this.run(`ALTER TABLE ${quote(temporary)} RENAME TO ${quote(table.name)}`);
+    for (const index of table.indexes) this.run(this.createIndexSql(index, table.name));
+  }
+
+  private writeConverted(table: string, converted: ConvertedColumn): void {
+    const sql = `UPDATE ${quote(table)} SET ${quote(converted.column)} = ? WHERE ${quote(converted.pk)} = ?`;
+    this.collectedSql.push(`-- ${converted.values.length} value(s) of ${quote(converted.column)} converted to the new type, row by row: ${sql}`);
+    if (this.options.collectSql) return;
+    const connection = this.requireConnection();
+    for (const [pk, value] of converted.values) connection.run(sql, [value, pk]);
+  }
+
+  /** Do stored values need a conversion or a check (type, length, digits), rather than a plain copy? */
+  private valuesChange(oldField: Field, newField: Field): boolean {
+    if (columnType(oldField) !== columnType(newField) || oldField.internalType !== newField.internalType) return true;
+    const digits = (field: Field) => {
+      const decimal = field as Field & { maxDigits?: number; decimalPlaces?: number };
+      return `${decimal.maxDigits ?? ''}/${decimal.decimalPlaces ?? ''}`;
+    };
+    return digits(oldField) !== digits(newField);
+  }
+
+  /**
+   * Every stored value read as the old field and converted to the new one. A value the new field cannot hold
+   * (too long, too many digits, not a number) fails the change with the rows named: never a silent truncation.
+   */
+  private convertedValues(model: ModelClass, oldField: Field, newField: Field): Array<[unknown, unknown]> {
+    if (this.options.collectSql) return [];
+    const meta = model._meta;
+    const sql = `SELECT ${quote(meta.pk.column)}, ${quote(oldField.column)} FROM ${quote(meta.dbTable)} WHERE ${quote(oldField.column)} IS NOT NULL`;
+    const rows = this.requireConnection().selectRows(sql, [], oldField.needsSafeIntegers);
+    const read = oldField.converter();
+    const changed: Array<[unknown, unknown]> = [];
+    const failures: string[] = [];
+    let failed = 0;
+    for (const [pk, raw] of rows) {
+      let problem: string | undefined;
+      try {
+        const value = newField.toValue(read ? read(raw) : raw);
+        problem = newField.checkValue(value)[0];
+        const stored = newField.toDb(value);
+        if (!problem && !sameStored(stored, raw)) changed.push([pk, stored]);
+      } catch (error) {
+        problem = (error as Error).message;
+      }
+      if (problem === undefined) continue;
+      failed++;
+      if (failures.length < 5) failures.push(`${meta.pk.name}=${String(pk)}: ${problem}`);
+    }
+    if (failed) {
+      throw new IntegrityError(
+        `Cannot alter ${describeField(model, newField)} to ${columnType(newField)}: ${failed} row(s) hold values the new column cannot store ` +
+          `(${failures.join('; ')}${failed > failures.length ? '; …' : ''}). Fix those rows first (a RunCode or RunSQL step before this one).`,
+      );
+    }
+    return changed;
+  }
+
+  private refuseNulls(model: ModelClass, oldField: Field, newField: Field): void {
+    if (this.options.collectSql) return;
+    const meta = model._meta;
+    const rows = this.requireConnection().selectRows(
+      `SELECT ${quote(meta.pk.column)} FROM ${quote(meta.dbTable)} WHERE ${quote(oldField.column)} IS NULL LIMIT 6`,
+      [],
+    );
+    if (!rows.length) return;
+    const keys = rows.slice(0, 5).map((row) => String(row[0]));
+    throw new IntegrityError(
+      `Cannot make ${describeField(model, newField)} non-null: rows with ${meta.pk.name} ${keys.join(', ')}${rows.length > 5 ? ', …' : ''} hold NULL ` +
+        'and the field has no default. Give it a default (makemigrations asks for a one-off default), or fill those rows first.',
+    );
+  }
+
+  private alterManyToMany(model: ModelClass, oldField: Field, newField: Field): void {
+    if (!(oldField instanceof ManyToManyField) || !(newField instanceof ManyToManyField)) {
+      throw new NotSupportedError(
+        `${describeField(model, newField)}: a field cannot change between a many-to-many relation and a column; remove it and add a new field instead.`,
+      );
+    }
+    const oldThrough = oldField.model._meta.through(oldField).through;
+    const newKeys = newField.model._meta.through(newField);
+    const oldKeys = oldField.model._meta.through(oldField);
+    const newThrough = newKeys.through;
+    if (oldThrough._meta.autoCreated !== newThrough._meta.autoCreated) {
+      throw new NotSupportedError(
+        `${describeField(model, newField)}: changing a many-to-many between an automatic and an explicit through model cannot be done by ` +
+          'AlterField. Create the through model, copy the rows with RunCode, then replace the field.',
+      );
+    }
+    if (!newThrough._meta.autoCreated) return; // an explicit through model is a model of its own, migrated as such
+    this.alterDbTable(newThrough, oldThrough._meta.dbTable, newThrough._meta.dbTable);
+    const keysChange = definition(oldKeys.source) !== definition(newKeys.source) || definition(oldKeys.target) !== definition(newKeys.target);
+    if (!keysChange) return;
+    // Both keys in one rebuild: a self-referential relation renames both columns at once.
+    const table = tableOf(newThrough);
+    const copy = new Map(table.columns.map((column) => [column.name, quote(column.name)]));
+    copy.set(newKeys.source.column, quote(oldKeys.source.column));
+    copy.set(newKeys.target.column, quote(oldKeys.target.column));
+    this.rebuild(table, copy);
+  }
+
+  private count(sql: string): number {
+    if (this.options.collectSql) return 0;
+    return Number(this.requireConnection().selectRows(sql, [])[0]![0]);
+  }
+
+  private run(sql: string): void {
+    this.collectedSql.push(sql);
+    if (!this.options.collectSql) this.requireConnection().exec(sql);
+  }
+
+  private requireConnection(): Connection {
+    if (!this.connection) throw new NotSupportedError('This schema editor only collects statements; it has no connection to read or write.');
+    return this.connection;
+  }
+}
+
+export interface SqliteSchemaEditorOptions extends SchemaEditorOptions {
+  /** CREATE TABLE / INDEX IF NOT EXISTS (createSchema()). */
+  ifNotExists?: boolean;
+  /** Run `PRAGMA foreign_key_check` before commit. Default true. */
+  checkForeignKeys?: boolean;
+  /** How long to wait for another connection's write transaction (a concurrent migrate). Default 10 minutes. */
+  lockTimeoutMs?: number;
+  /** Called once when the write lock is held by another connection and the editor starts waiting for it. */
+  onLockWait?: () => void;
+}
+
+/**
+ * Runs `fn` with a schema editor, Django's `with connection.schema_editor()`: with `collectSql` nothing runs;
+ * otherwise foreign keys are switched off (which SQLite allows only outside a transaction), the transaction
+ * is opened with `BEGIN IMMEDIATE` (the write lock: a concurrent migrate waits here, then sees what this one
+ * recorded), and before COMMIT `PRAGMA foreign_key_check` fails the change if a row points nowhere. Foreign keys
+ * are on again afterwards, whatever happened. Inside an already open transaction the editor nests in a
+ * savepoint with foreign keys still enforced, and refuses to rebuild tables.
+ */
+export function withSchemaEditor<T>(connection: Connection, fn: (editor: SqliteSchemaEditor) => T, options: SqliteSchemaEditorOptions = {}): T {
+  const editor = new SqliteSchemaEditor(connection, options);
+  if (options.collectSql) return fn(editor);
+  if (options.atomic === false) return fn(editor);
+  if (connection.inAtomicBlock) {
+    editor.foreignKeysEnforced = true;
+    return connection.atomic(() => fn(editor));
+  }
+  connection.exec('PRAGMA foreign_keys = OFF');
+  try {
+    beginImmediate(connection, options);
+    let result: T;
+    try {
+      result = fn(editor);
+      if (options.checkForeignKeys !== false) editor.checkForeignKeys();
+    } catch (error) {
+      connection.exitAtomic(false);
+      throw error;
+    }
+    connection.exitAtomic(true);
+    return result;
+  } finally {
+    connection.exec('PRAGMA foreign_keys = ON');
+  }
+}
+
+const DEFAULT_LOCK_TIMEOUT_MS = 10 * 60_000;
+/** Short waits inside SQLite's busy handler, so that the caller hears once that it is waiting. */
+const LOCK_POLL_MS = 200;
+
+function beginImmediate(connection: Connection, options: SqliteSchemaEditorOptions): void {
+  const timeout = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  const previous = Number(connection.selectRows('PRAGMA busy_timeout', [])[0]![0]);
+  const deadline = performance.now() + timeout;
+  let told = false;
+  connection.exec(`PRAGMA busy_timeout = ${LOCK_POLL_MS}`);
+  try {
+    for (;;) {
+      try {
+        connection.enterAtomic();
+        return;
+      } catch (error) {
+        const busy = String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY');
+        if (!busy || performance.now() >= deadline) {
+          if (busy) {
+            throw new NotSupportedError(
+              `Another connection held the database's write lock for more than ${Math.round(timeout / 1000)} s; the schema change did not start.`,
+            );
+          }
+          throw error;
+        }
+        if (!told) options.onLockWait?.();
+        told = true;
+      }
+    }
+  } finally {
+    connection.exec(`PRAGMA busy_timeout = ${previous}`);
+  }
+}
+
+// ---------------------------------------------------------------- table definitions
+
+interface ColumnDefinition {
+  name: string;
+  definition: string;
+}
+
+interface IndexDefinition {
+  name: string;
+  /** Quoted columns, with DESC where the index says so. */
+  columns: string[];
+  unique: boolean;
+}
+
+interface TableDefinition {
+  name: string;
+  columns: ColumnDefinition[];
+  /** Table constraints (UNIQUE (...)). */
+  constraints: string[];
+  indexes: IndexDefinition[];
+  autoIncrement: boolean;
+}
+
+interface ConvertedColumn {
+  column: string;
+  pk: string;
+  values: Array<[unknown, unknown]>;
+}
+
+/** A model's table as SQL pieces; `without` leaves a field out, `uniqueTogether` replaces the model's sets. */
+function tableOf(model: ModelClass, changes: { without?: Field; uniqueTogether?: ReadonlyArray<readonly string[]> } = {}): TableDefinition {
+  const meta = model._meta;
+  const fields = meta.concreteFields.filter((field) => field !== changes.without);
+  const uses = (names: readonly string[]) => !changes.without || !names.some((name) => meta.getField(name.replace(/^-/, '')) === changes.without);
+  const constraints = (changes.uniqueTogether ?? meta.uniqueTogether)
+    .filter(uses)
+    .map((names) => `UNIQUE (${names.map((name) => quote(meta.getField(name).column)).join(', ')})`);
+  const indexes: IndexDefinition[] = fields
+    .filter(hasColumnIndex)
+    .map((field) => ({ name: `${meta.dbTable}_${field.column}_idx`, columns: [quote(field.column)], unique: false }));
+  for (const index of meta.indexes) if (uses(index.fields)) indexes.push(indexOf(model, index));
+  return {
+    name: meta.dbTable,
+    columns: fields.map((field) => ({ name: field.column, definition: definition(field) })),
+    constraints,
+    indexes,
+    autoIncrement: fields.some((field) => field.primaryKey && field.autoIncrement),
+  };
+}
+
+function indexOf(model: ModelClass, index: IndexSpec): IndexDefinition {
+  const meta = model._meta;
+  const columns = index.fields.map((name) => {
+    const descending = name.startsWith('-');
+    return `${quote(meta.getField(name.replace(/^-/, '')).column)}${descending ? ' DESC' : ''}`;
+  });
+  return { name: indexName(meta.dbTable, index), columns, unique: index.unique ?? false };
+}
+
+/** An index's name: its own, or one made from the table and the field names. */
+export function indexName(table: string, index: IndexSpec): string {
+  return index.name ?? `${table}_${index.fields.map((field) => field.replace(/^-/, '')).join('_')}_idx`;
+}
+
+/** A column of its own index: dbIndex on a field that is not unique already. */
+function hasColumnIndex(field: Field): boolean {
+  return field.dbIndex && !field.unique;
+}
+
+/** The column's type: the one place the editor asks for it (to become the backend's data types table). */
+function columnType(field: Field): string {
+  return field.dbType!;
+}
+
+/** The column as it appears in CREATE TABLE. */
+function definition(field: Field): string {
+  const parts = [quote(field.column), columnType(field)];
+  if (field.primaryKey) parts.push(field.autoIncrement ? 'NOT NULL PRIMARY KEY AUTOINCREMENT' : 'NOT NULL PRIMARY KEY');
+  else {
+    parts.push(field.null ? 'NULL' : 'NOT NULL');
+    if (field.unique) parts.push('UNIQUE');
+  }
+  if (field instanceof ForeignKey && field.relationOptions.dbConstraint !== false) {
+    const target = field.relatedModel._meta;
+    parts.push(`REFERENCES ${quote(target.dbTable)} (${quote(field.targetField.column)}) DEFERRABLE INITIALLY DEFERRED`);
+  }
+  return parts.join(' ');
+}
+
+function definitionWithoutName(field: Field): string {
+  return definition(field).slice(quote(field.column).length);
+}
+
+function describeField(model: ModelClass, field: Field): string {
+  return `${model._meta.label}.${field.name}`;
+}
+
+function sameSets(a: ReadonlyArray<readonly string[]>, b: ReadonlyArray<readonly string[]>): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** A converted value equals the stored one (a number read as a bigint, a blob as a Uint8Array, count as equal). */
+function sameStored(converted: unknown, stored: unknown): boolean {
+  if (Buffer.isBuffer(converted) && stored instanceof Uint8Array) return converted.equals(stored);
+  const numeric = (value: unknown) => typeof value === 'number' || typeof value === 'bigint';
+  if (numeric(converted) && numeric(stored)) return String(converted) === String(stored);
+  return converted === stored;
+}
+
+function quote(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
+}
+
+/** A value as an SQL literal (statements of the editor are run and shown as one text). */
+export function quoteValue(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError(`${value} cannot be stored in SQLite.`);
+    return String(value);
+  }
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return `X'${Buffer.from(value).toString('hex')}'`;
+  return `'${String(value).replace(/'/g, "''")}'`;
+}
+
+function inlineParameters(sql: string, params: readonly unknown[]): string {
+  let index = 0;
+  return sql.replace(/\?/g, () => (index < params.length ? quoteValue(params[index++]) : '?'));
+}
