@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { didYouMean } from '../close-match';
 import { close, configure } from '../conf';
 import { ThreadormError } from '../errors';
@@ -143,8 +145,13 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
   try {
     return withOwnThreadorm(() => {
       const config = loadConfig(findConfig(cwd, parsed.values.get('config')?.[0]));
+      const { database } = config.configure;
+      // makemigrations and sqlmigrate read the migration files and the models only, never the database.
+      const needsDatabase = parsed.command === 'migrate' || parsed.command === 'showmigrations';
+      // migrate creates the database, so it creates the database's folder too (SQLite creates only the file).
+      if (parsed.command === 'migrate' && database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
       // The commands are synchronous and this process serves nothing else: the main thread may use the database.
-      configure({ ...config.configure, mainThread: 'allow' });
+      configure({ ...config.configure, database: needsDatabase ? database : ':memory:', mainThread: 'allow' });
       return runCommand(parsed, config.migrations);
     });
   } catch (error) {

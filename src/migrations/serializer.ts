@@ -55,7 +55,11 @@ export class Imports {
   render(): string {
     return [...this.byModule.keys()]
       .sort()
-      .map((module) => `import { ${[...this.byModule.get(module)!].sort(compareNames).join(', ')} } from '${module}';`)
+      .map((module) => {
+        const names = [...this.byModule.get(module)!].sort(compareNames);
+        const line = `import { ${names.join(', ')} } from '${module}';`;
+        return line.length <= LINE_WIDTH ? line : `import {\n${names.map((name) => `${INDENT}${name},`).join('\n')}\n} from '${module}';`;
+      })
       .join('\n');
   }
 }
