@@ -117,15 +117,20 @@ class Detector {
   private createdModels(): void {
     const pending = this.to.labels.filter((label) => !this.work.has(label));
     const exists = (label: string, self: string) => label === self || this.work.has(label);
+    // An explicit through model points back at this one: that relation is added once both exist.
+    const alwaysLater = (spec: FieldSpec) => spec.manyToMany && spec.options.through !== undefined;
     while (pending.length) {
-      const ready = pending.find((label) => [...this.to.model(label, 'makemigrations').fields.values()].every((spec) => relationTargets(spec).every((target) => exists(target, label) || !pending.includes(target))));
+      const ready = pending.find((label) =>
+        [...this.to.model(label, 'makemigrations').fields.values()].every(
+          (spec) => alwaysLater(spec) || relationTargets(spec).every((target) => exists(target, label) || !pending.includes(target)),
+        ),
+      );
       const label = ready ?? pending[0]!;
       pending.splice(pending.indexOf(label), 1);
       const model = this.to.model(label, 'makemigrations');
       const fields: Array<[string, FieldSpec]> = [];
       for (const [name, spec] of model.fields) {
-        // An explicit through model points back at this one: the relation is added once both exist.
-        const later = (spec.manyToMany && spec.options.through !== undefined) || !relationTargets(spec).every((target) => exists(target, label));
+        const later = alwaysLater(spec) || !relationTargets(spec).every((target) => exists(target, label));
         if (later) this.deferredFields.push([label, name]);
         else fields.push([name, spec]);
       }
