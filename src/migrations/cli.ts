@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { didYouMean } from '../close-match';
 import { close, configure } from '../conf';
@@ -146,8 +146,9 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     return withOwnThreadorm(() => {
       const config = loadConfig(findConfig(cwd, parsed.values.get('config')?.[0]));
       const { database } = config.configure;
-      // makemigrations and sqlmigrate read the migration files and the models only, never the database.
-      const needsDatabase = parsed.command === 'migrate' || parsed.command === 'showmigrations';
+      // makemigrations and sqlmigrate read the migration files and the models only, never the database; a
+      // database that does not exist yet has nothing applied, and showmigrations does not create it.
+      const needsDatabase = parsed.command === 'migrate' || (parsed.command === 'showmigrations' && existsSync(database));
       // migrate creates the database, so it creates the database's folder too (SQLite creates only the file).
       if (parsed.command === 'migrate' && database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
       // The commands are synchronous and this process serves nothing else: the main thread may use the database.

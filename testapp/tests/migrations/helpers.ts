@@ -48,9 +48,10 @@ export class ScratchProject {
   readonly migrations: string;
   private handle: BetterSqlite3.Database | null = null;
 
-  constructor(prefix = 'threadorm-migrations-') {
+  /** `database`: the database file, relative to the project folder. */
+  constructor(prefix = 'threadorm-migrations-', database = 'db.sqlite3') {
     this.directory = mkdtempSync(join(tmpdir(), prefix));
-    this.database = join(this.directory, 'db.sqlite3');
+    this.database = join(this.directory, database);
     this.migrations = join(this.directory, 'migrations');
     mkdirSync(this.migrations);
   }
