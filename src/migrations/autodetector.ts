@@ -125,7 +125,8 @@ class Detector {
           (spec) => alwaysLater(spec) || relationTargets(spec).every((target) => exists(target, label) || !pending.includes(target)),
         ),
       );
-      const label = ready ?? pending[0]!;
+      // In a circle nothing is ready: start with the model most others wait for, and defer its keys into the circle.
+      const label = ready ?? mostAwaited(pending, (candidate) => this.to.model(candidate, 'makemigrations'));
       pending.splice(pending.indexOf(label), 1);
       const model = this.to.model(label, 'makemigrations');
       const fields: Array<[string, FieldSpec]> = [];
@@ -298,6 +299,13 @@ class Detector {
       );
     }
   }
+}
+
+/** The model that most of the others point at (the first such, by label). */
+function mostAwaited(labels: readonly string[], model: (label: string) => ModelState): string {
+  const awaited = (label: string) =>
+    labels.filter((other) => other !== label && [...model(other).fields.values()].some((spec) => relationTargets(spec).includes(label))).length;
+  return labels.reduce((best, label) => (awaited(label) > awaited(best) ? label : best));
 }
 
 /** The models a field points at: its target and an explicit through model. */

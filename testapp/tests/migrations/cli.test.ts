@@ -248,5 +248,4 @@ describe('a database made by createSchema()', () => {
     expect(() => createSchema()).toThrow(ImproperlyConfigured);
     expect(() => createSchema()).toThrow(/this database's schema is managed by migrations \(1 applied, the latest 0001_initial\)\. Use migrate\(\)/);
   });
-
 });
