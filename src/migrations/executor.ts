@@ -217,8 +217,9 @@ function runStep(
     );
   } catch (error) {
     log(`  ${backwards ? 'Unapplying' : 'Applying'} ${migration.name}... FAILED`);
-    if (error instanceof Error) {
-      error.message = `${backwards ? 'Unapplying' : 'Applying'} ${migration.name} failed, and its transaction was rolled back (schema, data and record are as before): ${error.message}`;
+    // Not `instanceof Error`: a driver error may come from another realm's Error class (see translateError).
+    if (typeof error === 'object' && error !== null && typeof (error as Error).message === 'string') {
+      (error as Error).message = `${backwards ? 'Unapplying' : 'Applying'} ${migration.name} failed, and its transaction was rolled back (schema, data and record are as before): ${(error as Error).message}`;
     }
     throw error;
   }
