@@ -1,7 +1,7 @@
 import { allModels } from '../models/registry';
 import type { ModelClass } from '../models/types';
 import { ImproperlyConfigured, SynchronousOnlyOperation } from '../errors';
-import { MIGRATIONS_TABLE } from '../migrations/recorder';
+import { MigrationRecorder } from '../migrations/recorder';
 import type { Connection } from './backends/sqlite/connection';
 import { SqliteSchemaEditor, withSchemaEditor } from './backends/sqlite/schema';
 import { getConnection } from './connections';
@@ -40,7 +40,7 @@ export function createSchema(): void {
   withSchemaEditor(
     connection,
     (editor) => {
-      refuseMigratedDatabase(editor, connection);
+      refuseMigratedDatabase(connection);
       checkExistingTables(editor, models);
       for (const model of models) editor.createModel(model);
     },
@@ -48,12 +48,11 @@ export function createSchema(): void {
   );
 }
 
-function refuseMigratedDatabase(editor: SqliteSchemaEditor, connection: Connection): void {
-  if (!editor.hasTable(MIGRATIONS_TABLE)) return;
-  const [count, last] = connection.selectRows(`SELECT count(*), max(name) FROM "${MIGRATIONS_TABLE}"`, [])[0]!;
-  if (!Number(count)) return;
+function refuseMigratedDatabase(connection: Connection): void {
+  const applied = new MigrationRecorder(connection).applied();
+  if (!applied.length) return;
   throw new ImproperlyConfigured(
-    `createSchema(): this database's schema is managed by migrations (${count} applied, the latest ${String(last)}). ` +
+    `createSchema(): this database's schema is managed by migrations (${applied.length} applied, the latest ${applied[applied.length - 1]}). ` +
       'Use migrate() (or `npx threadorm migrate`) to bring it up to date; createSchema() would create tables no migration records.',
   );
 }

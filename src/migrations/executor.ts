@@ -178,7 +178,7 @@ function runStep(
     return withSchemaEditor(
       connection,
       (editor) => {
-        recorder.ensureTable();
+        recorder.ensureTable(editor);
         const applied = new Set(recorder.applied());
         if (applied.has(migration.name) !== backwards) return 'skipped';
         if (backwards) {

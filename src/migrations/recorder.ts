@@ -1,37 +1,51 @@
 import type { Connection } from '../db/backends/sqlite/connection';
+import { SqliteSchemaEditor } from '../db/backends/sqlite/schema';
+import { Model } from '../models/base';
+import { CharField, DateTimeField } from '../models/fields/scalar';
+import { Apps } from '../models/registry';
 
 /** The table that records applied migrations, one row per migration name. */
 export const MIGRATIONS_TABLE = 'threadorm_migrations';
 
+/** The record's own registry: it is no model of the project, so makemigrations never sees it. */
+const recorderApps = new Apps('the migration recorder');
+
+class MigrationRecord extends Model {
+  static override fields = {
+    name: new CharField({ maxLength: 255, unique: true }),
+    applied: new DateTimeField(),
+  };
+  static override meta = { dbTable: MIGRATIONS_TABLE, apps: recorderApps };
+}
+
 /**
- * Django's MigrationRecorder: which migrations the database has applied. The executor writes a record in the
- * same transaction as the migration's schema changes, so the record and the schema can never disagree.
+ * Django's MigrationRecorder: which migrations the database has applied, kept through a model of its own.
+ * The executor writes a record in the same transaction as the migration's schema changes, so the record and
+ * the schema can never disagree.
  */
 export class MigrationRecorder {
   constructor(private readonly connection: Connection) {}
 
   hasTable(): boolean {
-    return this.connection.selectRows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [MIGRATIONS_TABLE]).length > 0;
+    return new SqliteSchemaEditor(this.connection).hasTable(MIGRATIONS_TABLE);
   }
 
-  ensureTable(): void {
-    this.connection.exec(
-      `CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, ` +
-        '"name" varchar(255) NOT NULL UNIQUE, "applied" datetime NOT NULL)',
-    );
+  /** Creates the table with `editor` (inside the migration's transaction) unless it exists. */
+  ensureTable(editor: SqliteSchemaEditor): void {
+    if (!editor.hasTable(MIGRATIONS_TABLE)) editor.createModel(MigrationRecord);
   }
 
   /** Applied migration names, in the order they were applied. */
   applied(): string[] {
     if (!this.hasTable()) return [];
-    return this.connection.selectRows(`SELECT name FROM "${MIGRATIONS_TABLE}" ORDER BY id`, []).map((row) => row[0] as string);
+    return MigrationRecord.objects.orderBy('id').valuesList('name', { flat: true }).eval() as string[];
   }
 
   record(name: string): void {
-    this.connection.run(`INSERT INTO "${MIGRATIONS_TABLE}" (name, applied) VALUES (?, ?)`, [name, new Date().toISOString()]);
+    MigrationRecord.objects.create({ name, applied: new Date() });
   }
 
   unrecord(name: string): void {
-    this.connection.run(`DELETE FROM "${MIGRATIONS_TABLE}" WHERE name = ?`, [name]);
+    MigrationRecord.objects.filter({ name }).delete();
   }
 }
