@@ -1,4 +1,4 @@
-import { indexName } from '../db/backends/sqlite/schema';
+import { indexName } from '../db/backends/base/schema';
 import { Model } from '../models/base';
 import type { Field } from '../models/fields/base';
 import { toSnakeCase } from '../models/fields/base';

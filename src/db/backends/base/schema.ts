@@ -46,3 +46,8 @@ export interface SchemaEditorOptions {
   /** Run inside one transaction; default true. */
   atomic?: boolean;
 }
+
+/** An index's name: its own, or one made from the table and the field names (the same on every backend). */
+export function indexName(table: string, index: IndexSpec): string {
+  return index.name ?? `${table}_${index.fields.map((field) => field.replace(/^-/, '')).join('_')}_idx`;
+}

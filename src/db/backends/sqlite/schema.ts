@@ -1,9 +1,9 @@
 import { IntegrityError, NotSupportedError } from '../../../errors';
 import type { Field } from '../../../models/fields/base';
-import { ForeignKey, ManyToManyField } from '../../../models/fields/related';
+import type { ForeignKey, ManyToManyField } from '../../../models/fields/related';
 import type { IndexSpec } from '../../../models/options';
 import type { ModelClass } from '../../../models/types';
-import type { SchemaEditor, SchemaEditorOptions } from '../base/schema';
+import { indexName, type SchemaEditor, type SchemaEditorOptions } from '../base/schema';
 import type { Connection } from './connection';
 
 /**
@@ -42,7 +42,7 @@ export class SqliteSchemaEditor implements SchemaEditor {
   // ------------------------------------------------------------ fields
 
   addField(model: ModelClass, field: Field): void {
-    if (field instanceof ManyToManyField) {
+    if (isManyToMany(field)) {
       const through = model._meta.through(field).through;
       if (through._meta.autoCreated) this.createModel(through);
       return;
@@ -64,7 +64,7 @@ export class SqliteSchemaEditor implements SchemaEditor {
   }
 
   removeField(model: ModelClass, field: Field): void {
-    if (field instanceof ManyToManyField) {
+    if (isManyToMany(field)) {
       const through = model._meta.through(field).through;
       if (through._meta.autoCreated) this.deleteModel(through);
       return;
@@ -74,7 +74,7 @@ export class SqliteSchemaEditor implements SchemaEditor {
   }
 
   alterField(model: ModelClass, oldField: Field, newField: Field): void {
-    if (oldField instanceof ManyToManyField || newField instanceof ManyToManyField) {
+    if (isManyToMany(oldField) || isManyToMany(newField)) {
       return this.alterManyToMany(model, oldField, newField);
     }
     const target = newField.model ?? model;
@@ -256,7 +256,7 @@ export class SqliteSchemaEditor implements SchemaEditor {
   }
 
   private alterManyToMany(model: ModelClass, oldField: Field, newField: Field): void {
-    if (!(oldField instanceof ManyToManyField) || !(newField instanceof ManyToManyField)) {
+    if (!isManyToMany(oldField) || !isManyToMany(newField)) {
       throw new NotSupportedError(
         `${describeField(model, newField)}: a field cannot change between a many-to-many relation and a column; remove it and add a new field instead.`,
       );
@@ -321,7 +321,10 @@ export interface SqliteSchemaEditorOptions extends SchemaEditorOptions {
 export function withSchemaEditor<T>(connection: Connection, fn: (editor: SqliteSchemaEditor) => T, options: SqliteSchemaEditorOptions = {}): T {
   const editor = new SqliteSchemaEditor(connection, options);
   if (options.collectSql) return fn(editor);
-  if (options.atomic === false) return fn(editor);
+  if (options.atomic === false) {
+    editor.foreignKeysEnforced = true; // no transaction: foreign keys stay on, so no table may be rebuilt
+    return fn(editor);
+  }
   if (connection.inAtomicBlock) {
     editor.foreignKeysEnforced = true;
     return connection.atomic(() => fn(editor));
@@ -437,14 +440,18 @@ function indexOf(model: ModelClass, index: IndexSpec): IndexDefinition {
   return { name: indexName(meta.dbTable, index), columns, unique: index.unique ?? false };
 }
 
-/** An index's name: its own, or one made from the table and the field names. */
-export function indexName(table: string, index: IndexSpec): string {
-  return index.name ?? `${table}_${index.fields.map((field) => field.replace(/^-/, '')).join('_')}_idx`;
-}
-
 /** A column of its own index: dbIndex on a field that is not unique already. */
 function hasColumnIndex(field: Field): boolean {
   return field.dbIndex && !field.unique;
+}
+
+/** By the field's flags, not its class: the backend does not import the model layer. */
+function isManyToMany(field: Field): field is ManyToManyField {
+  return field.manyToMany;
+}
+
+function isForeignKey(field: Field): field is ForeignKey {
+  return field.isRelation && !field.manyToMany;
 }
 
 /** The column's type: the one place the editor asks for it (to become the backend's data types table). */
@@ -460,7 +467,7 @@ function definition(field: Field): string {
     parts.push(field.null ? 'NULL' : 'NOT NULL');
     if (field.unique) parts.push('UNIQUE');
   }
-  if (field instanceof ForeignKey && field.relationOptions.dbConstraint !== false) {
+  if (isForeignKey(field) && field.relationOptions.dbConstraint !== false) {
     const target = field.relatedModel._meta;
     parts.push(`REFERENCES ${quote(target.dbTable)} (${quote(field.targetField.column)}) DEFERRABLE INITIALLY DEFERRED`);
   }
