@@ -1,16 +1,15 @@
 import { AsyncManager, AsyncQuerySet, AsyncRelatedManager } from '../src/async/queryset';
 import { evaluateOnInstance } from '../src/async/executor';
-import { Model, NOT_A_MODEL, isConcreteModel, type SaveOptions } from '../src/models/base';
-import type { DeleteResult } from '../src/models/deletion';
+import { asyncMethodsOn, installAsyncMethods, type AsyncInstanceMethods, type AsyncTwins } from '../src/models/async-methods';
+import { Model, NOT_A_MODEL, isConcreteModel } from '../src/models/base';
 import { ForeignKey } from '../src/models/fields/related';
 import type { ModelClass } from '../src/models/types';
 import type { TypedModelClass } from '../src/models/typing';
 import type { ManagerOf, ModelInstance } from '../src/models/typed';
+import { RelatedManager } from '../src/models/related-managers';
 
 /** Related managers, told by their phantom members (cheaper to test than the whole class). */
 type RelatedManagerMark = ManagerOf<any, any>;
-import type { QueryOptions } from '../src/models/async-bridge';
-import { RelatedManager } from '../src/models/related-managers';
 
 export { AsyncManager, AsyncQuerySet, AsyncRelatedManager };
 
@@ -25,11 +24,8 @@ export type AsyncRelations<T> = {
     : Promise<T[K]>;
 };
 
-/** What AsyncMixin adds to instances. */
-export interface AsyncModelInstance {
-  asave(options?: SaveOptions & QueryOptions): Promise<void>;
-  adelete(options?: QueryOptions): Promise<DeleteResult>;
-  arefreshFromDb(options?: { fields?: readonly string[] } & QueryOptions): Promise<void>;
+/** What AsyncMixin adds to instances: `asave()`, `adelete()`, `arefreshFromDb()` (from the async method table) and `a`. */
+export interface AsyncModelInstance extends AsyncTwins<AsyncInstanceMethods> {
   readonly a: AsyncRelations<this>;
 }
 
@@ -86,20 +82,9 @@ function install(target: AnyModelClass): void {
       return manager;
     },
   });
-  const methods: Pick<AsyncModelInstance, 'asave' | 'adelete' | 'arefreshFromDb'> & ThisType<Model> = {
-    async asave(options?: SaveOptions & QueryOptions) {
-      await evaluateOnInstance(this, 'save', options ? [options] : [], true);
-    },
-    async adelete(options?: QueryOptions) {
-      return (await evaluateOnInstance(this, 'delete', options ? [options] : [], true)) as DeleteResult;
-    },
-    async arefreshFromDb(options?: { fields?: readonly string[] } & QueryOptions) {
-      await evaluateOnInstance(this, 'refreshFromDb', options ? [options] : [], false);
-    },
-  };
-  for (const [name, method] of Object.entries(methods)) {
-    Object.defineProperty(target.prototype, name, { value: method, configurable: true, writable: true });
-  }
+  installAsyncMethods(target.prototype, asyncMethodsOn('instance'), (method) => method.twinName, (instance: Model, method, args) =>
+    evaluateOnInstance(instance, method, args),
+  );
   Object.defineProperty(target.prototype, 'a', {
     configurable: true,
     get(this: Model) {

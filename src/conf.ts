@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { didYouMean } from './close-match';
-import { setMainDatabase } from './db/connections';
+import { backendForDatabase } from './db/backends';
+import { setMainDatabase, type DatabaseSettings } from './db/connections';
 import { setDebug } from './db/observers';
 import { isEntryScript } from './definition-site';
 import { ImproperlyConfigured } from './errors';
@@ -11,7 +12,10 @@ import { forgetModelMeta, isConcreteModel } from './models/base';
 import { allModels, clearRegistry } from './models/registry';
 
 export interface ConfigureOptions {
-  /** A file path, or ':memory:' (a private temporary database that the worker pool shares). */
+  /**
+   * The database; its value picks the backend. SQLite: a file path, ':memory:' (a private temporary database
+   * that the worker pool shares), or a `file:` / `sqlite:` URL (`sqlite:///app.sqlite3`).
+   */
   database: string;
   /** Modules that define models (absolute paths, e.g. `require.resolve('./models')`); every worker imports them. */
   models?: readonly string[];
@@ -26,12 +30,11 @@ export interface ConfigureOptions {
 }
 
 /** The configuration in force, as workers receive it. */
-export interface Settings {
+export interface Settings extends DatabaseSettings {
+  /** As configure() was given it; `backend` is chosen from it. */
   database: string;
-  /** The file every connection opens (for ':memory:', a temporary file). */
+  /** What every connection opens: for SQLite the file (for ':memory:', a temporary file that close() removes). */
   databasePath: string;
-  /** The database is temporary: faster durability settings, removed by close(). */
-  ephemeral: boolean;
   models: string[];
   workers: number;
   mainThread: 'allow' | 'forbid';
@@ -71,7 +74,7 @@ function removeTemporaryDirectory(): void {
 export function applySettings(resolved: Settings): void {
   settings = resolved;
   setDebug(resolved.debug);
-  setMainDatabase({ path: resolved.databasePath, mainThread: resolved.mainThread, synchronous: resolved.ephemeral ? 'OFF' : 'NORMAL' });
+  setMainDatabase({ settings: resolved, mainThread: resolved.mainThread });
   loadModelModules(resolved.models);
 }
 
@@ -114,7 +117,8 @@ function validate(options: ConfigureOptions): Settings {
   if (typeof options.database !== 'string' || !options.database) {
     throw new ImproperlyConfigured("configure() needs a database: configure({ database: 'app.sqlite3' }) or ':memory:'.");
   }
-  if (options.database !== ':memory:') checkDatabasePath(options.database);
+  const backend = backendForDatabase(options.database);
+  const { databasePath, ephemeral } = backend.resolveDatabase(options.database);
   const workers = options.workers ?? Math.max(cpus().length, 1);
   if (!Number.isInteger(workers) || workers < 1) throw new ImproperlyConfigured(`configure(): workers must be a positive integer; got ${options.workers}.`);
   const mainThread = options.mainThread ?? 'allow';
@@ -136,10 +140,10 @@ function validate(options: ConfigureOptions): Settings {
     }
     return absolute;
   });
-  const ephemeral = options.database === ':memory:';
   return {
     database: options.database,
-    databasePath: ephemeral ? '' : resolve(options.database),
+    backend: backend.vendor,
+    databasePath,
     ephemeral,
     models,
     workers,
@@ -147,26 +151,6 @@ function validate(options: ConfigureOptions): Settings {
     queryTimeoutMs,
     debug: options.debug ?? false,
   };
-}
-
-/**
- * A database is a SQLite file path for now: a URL (`postgres://…`) would otherwise reach better-sqlite3
- * as a relative path and fail there with "directory does not exist".
- */
-function checkDatabasePath(database: string): void {
-  const url = /^([a-z][a-z0-9+.-]+):\/\//i.exec(database);
-  if (url) {
-    throw new ImproperlyConfigured(
-      `configure(): database URLs ('${url[1]}://…') are not supported yet: threadorm runs on SQLite only for now. ` +
-        "Give the path of a SQLite file (database: 'app.sqlite3') or ':memory:'.",
-    );
-  }
-  const directory = dirname(resolve(database));
-  if (!existsSync(directory) || !statSync(directory).isDirectory()) {
-    throw new ImproperlyConfigured(
-      `configure(): the folder of database '${database}' does not exist (${directory}); create it first, SQLite only creates the file.`,
-    );
-  }
 }
 
 /** Imports each models module and registers the model classes it exports. */

@@ -33,12 +33,15 @@ export type ErrorDict = Record<string, string[]>;
 export class ValidationError extends ThreadormError {
   static override readonly kind: string = 'ValidationError';
   readonly errors: ErrorDict;
+  /** Django's error code (`'invalid'`, a validator's own): a field's errorMessages can replace the message by it. */
+  readonly code?: string;
   /** `model` (a label such as `'Pizza'`) prefixes the message so it names the model at fault. */
-  constructor(messageOrErrors: string | ErrorDict, options: { field?: string; model?: string } = {}) {
+  constructor(messageOrErrors: string | ErrorDict, options: { field?: string; model?: string; code?: string } = {}) {
     const errors =
       typeof messageOrErrors === 'string' ? { [options.field ?? '__all__']: [messageOrErrors] } : messageOrErrors;
     super((options.model ? `${options.model}: ` : '') + formatErrorDict(errors));
     this.errors = errors;
+    if (options.code !== undefined) this.code = options.code;
   }
   /** Django's `message_dict`. */
   get messageDict(): ErrorDict {

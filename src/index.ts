@@ -18,7 +18,8 @@ export { Model, type SaveOptions, type FullCleanOptions } from './models/base';
 export type { ModelMeta, IndexSpec } from './models/options';
 export type { FieldsOf, FieldValue, TypedModelClass } from './models/typing';
 export type { ModelClass, PkValue } from './models/types';
-export { Field, type FieldOptions, type Validator } from './models/fields/base';
+export { Field, type ChoicesSource, type ErrorMessages, type FieldOptions, type Validator } from './models/fields/base';
+export { IntegerChoices, TextChoices, type ChoicesEnum, type ChoicesOptions, type ChoiceValue } from './models/enums';
 export {
   AutoField,
   BigAutoField,
@@ -32,6 +33,7 @@ export {
   DurationField,
   EmailField,
   FloatField,
+  GenericIPAddressField,
   IntegerField,
   JSONField,
   PositiveIntegerField,
@@ -41,11 +43,34 @@ export {
   TimeField,
   URLField,
   UUIDField,
+  type GenericIPAddressFieldOptions,
+  type IPProtocol,
   type JsonValue,
 } from './models/fields/scalar';
-export { ForeignKey, ManyToManyField, OneToOneField } from './models/fields/related';
+export { ForeignKey, ManyToManyField, OneToOneField, type LimitChoicesTo } from './models/fields/related';
 export { CASCADE, DO_NOTHING, PROTECT, RESTRICT, SET, SET_DEFAULT, SET_NULL, type OnDelete } from './models/deletion-rules';
 export type { DeleteResult } from './models/deletion';
+export {
+  Signal,
+  ModelSignal,
+  preSave,
+  postSave,
+  preDelete,
+  postDelete,
+  m2mChanged,
+  postMigrate,
+  type ConnectOptions,
+  type DisconnectOptions,
+  type Receiver,
+  type SignalEnvelope,
+  type SaveSignalArgs,
+  type PostSaveSignalArgs,
+  type DeleteSignalArgs,
+  type M2MAction,
+  type M2MChangedSignalArgs,
+  type PostMigrateSignalArgs,
+  type ModelSignalArgs,
+} from './models/signals';
 
 export { QuerySet, type CreateValues, type FilterArg, type Lookups } from './models/queryset';
 export { Manager } from './models/manager';
@@ -70,12 +95,18 @@ export {
   Upper,
   Value,
 } from './sql/expressions';
-export type { AggregateFactory, TypedAggregate } from './sql/expressions';
+export type { AggregateFactory, Compiled, TypedAggregate } from './sql/expressions';
+export { Transform } from './sql/expressions';
+export { Lookup, type LookupContext } from './sql/lookups/lookup';
+export { OperatorLookup } from './sql/lookups/builtin';
+export type { Compiler } from './sql/compiler';
+export type { BaseOperations } from './db/backends/base/operations';
 export type { QueryOptions } from './models/async-bridge';
 export type {
   CheckedLookups,
   FieldPath,
   LookupValue,
+  RegisteredLookups,
   UpdateValues,
   ValuesRow,
 } from './models/typed';

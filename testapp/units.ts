@@ -3,7 +3,7 @@
  * (several queries, often one transaction) that costs a single thread hop. They are defined at module level
  * in a module listed in configure({ models }), so every worker can find them.
  */
-import { atomic, F, Model, syncToAsync, ValidationError, type ErrorDict, type ModelClass } from '../src';
+import { atomic, F, Model, syncToAsync, ValidationError } from '../src';
 import { Choice, Question } from './models';
 import { isEmpty, seed, type SeedOptions } from './seed';
 
@@ -22,29 +22,13 @@ export const castVote = syncToAsync(function castVote(questionId: number, choice
 });
 
 /**
- * `fullClean()` plus Django's foreign-key check (the target row exists), in a reader: uniqueness checks
- * query the database, which the main thread may not do under `mainThread: 'forbid'`. Resolves with the
- * cleaned instance (values converted to their field types); rejects with a ValidationError per field.
+ * `fullClean()` in a reader: uniqueness checks and the foreign-key check (the target row exists) query the
+ * database, which the main thread may not do under `mainThread: 'forbid'`. Resolves with the cleaned instance
+ * (values converted to their field types); rejects with a ValidationError per field.
  */
 const cleanInWorker = syncToAsync(
   function clean(instance: Model, exclude: string[]): Model {
-    const errors: ErrorDict = {};
-    try {
-      instance.fullClean({ exclude });
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      Object.assign(errors, error.errors);
-    }
-    const meta = (instance.constructor as ModelClass)._meta;
-    for (const field of meta.foreignKeys) {
-      const key = (instance as unknown as Record<string, unknown>)[field.attname];
-      if (exclude.includes(field.name) || errors[field.name] || key === null || key === undefined) continue;
-      const target = field.relatedModel;
-      if (!target.objects.filter({ [field.targetField.name]: key }).exists()) {
-        errors[field.name] = [`${target._meta.label} instance with ${field.targetField.name} ${JSON.stringify(key)} does not exist.`];
-      }
-    }
-    if (Object.keys(errors).length) throw new ValidationError(errors, { model: meta.label });
+    instance.fullClean({ exclude });
     return instance;
   },
   { readOnly: true },

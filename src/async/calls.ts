@@ -168,6 +168,8 @@ export function describeCall(payload: CallPayload): string {
     case 'query':
     case 'instance':
       return `${payload.method}()`;
+    case 'rows':
+      return 'eval()';
     case 'function':
       return `syncToAsync(${payload.key})`;
     case 'schema':

@@ -9,9 +9,9 @@ import * as expressions from '../sql/expressions';
 import { Expression } from '../sql/expressions';
 import { defineDeferred } from '../models/hydrate';
 import { PrefetchSpec } from '../models/prefetch';
-import { TransformExpression, JsonKeyExpression } from '../sql/query';
 import { QuerySet, type ChainStep, type QuerySetRoot } from '../models/queryset';
 import { QNode } from '../sql/where';
+import { isChainMethod } from './methods';
 
 /**
  * The one encoding for everything that crosses a thread: chain steps and their arguments (Q, F and other
@@ -41,7 +41,7 @@ type Tagged =
 
 /** Expression classes by constructor name, to rebuild them. */
 const expressionClasses = new Map<string, Function>();
-for (const value of [...Object.values(expressions), TransformExpression, JsonKeyExpression]) {
+for (const value of Object.values(expressions)) {
   if (typeof value === 'function' && value.prototype instanceof Expression) expressionClasses.set(value.name, value);
 }
 const fieldClasses = new Map<string, new (options: any) => Field>();
@@ -366,15 +366,23 @@ function decodeRoot(encoded: unknown): QuerySet<any, any> {
   return manager;
 }
 
-/** Rebuilds a queryset by replaying its chain on the root. */
+/** Rebuilds a queryset by replaying its chain on the root; a step that is no chaining call is refused first. */
 export function replay(root: QuerySet<any, any>, steps: readonly ChainStep[]): QuerySet<any, any> {
+  for (const [method] of steps) {
+    if (!isChainMethod(method)) throw new TypeError(`Refused to replay '${String(method)}' in a queryset chain: it is not a chaining method.`);
+  }
   let queryset = root;
   for (const [method, args] of steps) {
-    const chain = (queryset as unknown as Record<string, (...args: unknown[]) => QuerySet<any, any>>)[method];
-    if (typeof chain !== 'function') throw new TypeError(`Unknown queryset method '${method}'.`);
-    queryset = chain.apply(queryset, args as unknown[]);
+    queryset = (queryset as unknown as Record<string, (...args: unknown[]) => QuerySet<any, any>>)[method]!.apply(queryset, args as unknown[]);
   }
   return queryset;
+}
+
+/** What an encoded queryset is called on (see AsyncTarget), read without decoding it. */
+export function querysetTarget(encoded: unknown): 'manager' | 'queryset' | 'related' {
+  const { root, steps } = encoded as Tagged & { $: 'queryset' };
+  if (!Array.isArray(steps) || steps.length) return 'queryset';
+  return (root as { kind: string }).kind === 'related' ? 'related' : 'manager';
 }
 
 // ---------------------------------------------------------------- expressions and fields

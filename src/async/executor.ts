@@ -1,8 +1,9 @@
 import { getSettings, onClose } from '../conf';
-import { Connection } from '../db/backends/sqlite/connection';
+import { openConnection } from '../db/connections';
 import type { Model } from '../models/base';
 import { setAsyncExecutor, type QueryOptions } from '../models/async-bridge';
-import { WRITE_METHODS, type QuerySet } from '../models/queryset';
+import type { AsyncMethod } from '../models/async-methods';
+import type { QuerySet } from '../models/queryset';
 import { migrationsDirectory, type MigrateOptions, type MigrateResult } from '../migrations/executor';
 import { setSyncFunctionExecutor } from '../sync';
 import { currentCapture } from '../testing';
@@ -10,6 +11,7 @@ import { decode, encode, mergeArguments, mergeInstance, unpackRows, type PackedR
 import { keyedGetOf } from './keyed-get';
 import { bulkCreateOf, mergeBulkCreate } from './bulk-create';
 import { describeCall } from './calls';
+import { splitQueryOptions } from './methods';
 import { Pool } from './pool';
 import type { CallPayload, CallResult } from './protocol';
 import { currentBlock, type Block } from './transaction-context';
@@ -20,8 +22,8 @@ let pool: Pool | null = null;
 export function getPool(call: string): Pool {
   if (!pool) {
     const settings = getSettings(call);
-    // Create the file and switch it to WAL once, before several threads open it at the same time.
-    new Connection(settings.databasePath, { label: 'setup', synchronous: settings.ephemeral ? 'OFF' : 'NORMAL' }).close();
+    // One connection first: the database is created and set up (SQLite: WAL mode) before the threads open theirs at once.
+    openConnection(settings, { label: 'setup' }).close();
     const started = new Pool(settings);
     pool = started;
     onClose(async () => {
@@ -50,37 +52,24 @@ export function sendStep(block: Block, op: 'begin' | 'commit' | 'rollback'): Pro
 const NO_OPTIONS: QueryOptions = {};
 
 /**
- * Separates the trailing `{ signal, timeoutMs }` (which stays on this thread) from the call's arguments.
- * Without one, the arguments come back as they are (not copied: this runs for every async call).
+ * Runs `queryset.<method>(...args)` in a worker and decodes the result; `method` (an entry of the async
+ * method table) says where its options are, which lane it takes and how it may travel.
  */
-export function splitQueryOptions(args: readonly unknown[]): [readonly unknown[], QueryOptions] {
-  const last = args[args.length - 1];
-  if (last === null || typeof last !== 'object' || Array.isArray(last) || !('signal' in last || 'timeoutMs' in last)) {
-    return [args, NO_OPTIONS];
-  }
-  const { signal, timeoutMs, ...rest } = last as QueryOptions & Record<string, unknown>;
-  const plain = args.slice(0, -1);
-  if (Object.keys(rest).length) plain.push(rest);
-  return [plain, { signal, timeoutMs }];
-}
-
-/** Runs `queryset.<method>(...args)` in a worker and decodes the result; instances in the arguments are updated. */
-export function evaluate(queryset: QuerySet<any, any>, method: string, args: readonly unknown[]): Promise<unknown> {
-  const [plain, options] = splitQueryOptions(args);
-  if (method === 'get' && plain.length === 1) {
+export function evaluate(queryset: QuerySet<any, any>, method: AsyncMethod, args: readonly unknown[]): Promise<unknown> {
+  const [plain, options] = splitQueryOptions(args, method.options);
+  if (method.fastPath === 'keyedGet' && plain.length === 1) {
     const keyed = keyedGetOf(queryset, plain[0]);
     if (keyed) return poolFor(keyed).get(keyed, options, currentBlock(), currentCapture());
   }
   return evaluateInWorker(queryset, method, plain, options);
 }
 
-async function evaluateInWorker(queryset: QuerySet<any, any>, method: string, plain: readonly unknown[], options: QueryOptions): Promise<unknown> {
-  if (method === 'eval' && !queryset.hasPrefetches) return queryset.hydrate(await fetchRows(queryset, options));
-  const bulk = method === 'bulkCreate' ? bulkCreateOf(queryset, plain) : null;
+async function evaluateInWorker(queryset: QuerySet<any, any>, method: AsyncMethod, plain: readonly unknown[], options: QueryOptions): Promise<unknown> {
+  if (method.fastPath === 'rows' && !queryset.hasPrefetches) return queryset.hydrate(await fetchRows(queryset, options));
+  const bulk = method.fastPath === 'columns' ? bulkCreateOf(queryset, plain) : null;
   if (bulk) return mergeBulkCreate(queryset.model, plain[0] as Model[], (await send(bulk, true, options)).value);
-  const write = WRITE_METHODS.has(method);
-  const payload: CallPayload = { kind: 'query', queryset: encode(queryset), method, args: encode(plain), returnArgs: write };
-  const result = await send(payload, write, options);
+  const payload: CallPayload = { kind: 'query', queryset: encode(queryset), method: method.name, args: encode(plain) };
+  const result = await send(payload, method.writes, options);
   if (result.args) mergeArguments(plain, decode(result.args));
   return decode(result.value);
 }
@@ -90,15 +79,15 @@ async function evaluateInWorker(queryset: QuerySet<any, any>, method: string, pl
  * the same query and builds the instances (`queryset.hydrate` / `queryset.rowHydrator()`).
  */
 export async function fetchRows(queryset: QuerySet<any, any>, options: QueryOptions = NO_OPTIONS): Promise<unknown[]> {
-  const result = await send({ kind: 'query', queryset: encode(queryset), method: 'evalRows', args: [], returnArgs: false }, false, options);
+  const result = await send({ kind: 'rows', queryset: encode(queryset) }, false, options);
   return unpackRows(result.value as PackedRows);
 }
 
 /** Runs `instance.<method>(...args)` in a worker (save, delete, refreshFromDb) and copies back what it wrote. */
-export async function evaluateOnInstance(instance: Model, method: string, args: readonly unknown[], write: boolean): Promise<unknown> {
-  const [plain, options] = splitQueryOptions(args);
-  const payload: CallPayload = { kind: 'instance', instance: encode(instance), method, args: encode(plain) };
-  const result = await send(payload, write, options);
+export async function evaluateOnInstance(instance: Model, method: AsyncMethod, args: readonly unknown[]): Promise<unknown> {
+  const [plain, options] = splitQueryOptions(args, method.options);
+  const payload: CallPayload = { kind: 'instance', instance: encode(instance), method: method.name, args: encode(plain) };
+  const result = await send(payload, method.writes, options);
   mergeInstance(instance, decode(result.instance) as Model);
   return decode(result.value);
 }

@@ -1,11 +1,13 @@
-import type { Connection } from '../db/backends/sqlite/connection';
+import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import type { SqlValue } from '../db/backends/base/types';
 import type { Model } from '../models/base';
 import type { Field } from '../models/fields/base';
 import { getModel } from '../models/registry';
 import type { ModelClass } from '../models/types';
-import { modelSelect, type ModelSelect } from '../sql/compiler';
-import { quote, toSqlValue } from '../sql/expressions';
+import { currentOperations } from '../sql/backend';
+import { toSqlValue } from '../sql/expressions';
+import { cachedPlan } from '../sql/plan-cache';
+import { modelSelect, type ModelSelect } from '../sql/plans';
 import { buildInstanceAt } from '../models/hydrate';
 import { packRows, unpackRows, type PackedRows } from './codec';
 import type { QuerySet } from '../models/queryset';
@@ -35,31 +37,22 @@ interface KeyedSelect extends ModelSelect {
   sqlByCount: string[];
 }
 
-/** Per model Options (rebuilt by close() then configure()), then per field name. */
-const keyedSelects = new WeakMap<object, Map<string, KeyedSelect | null>>();
-
-/** The keyed select of a unique, non-relation field, or null when `fieldName` is not one. */
+/** The keyed select of a unique, non-relation field, or null when `fieldName` is not one (kept in the plan cache). */
 function keyedSelect(model: ModelClass, fieldName: string): KeyedSelect | null {
-  const meta = model._meta;
-  let byField = keyedSelects.get(meta);
-  if (!byField) keyedSelects.set(meta, (byField = new Map()));
-  let select = byField.get(fieldName);
-  if (select !== undefined) return select;
-  const field = meta.findField(fieldName);
-  select = null;
-  if (field && field.unique && !field.manyToMany && !field.isRelation && !fieldName.includes('__')) {
-    const base = modelSelect(model);
-    select = {
+  const ops = currentOperations();
+  return cachedPlan(ops, model._meta, `keyed:${fieldName}`, () => {
+    const field = model._meta.findField(fieldName);
+    if (!field || !field.unique || field.manyToMany || field.isRelation || fieldName.includes('__')) return null;
+    const base = modelSelect(model, ops);
+    return {
       ...base,
       field,
-      column: `${base.alias}.${quote(field.column)}`,
+      column: `${base.alias}.${ops.quoteName(field.column)}`,
       keyIndex: base.plan.fields.indexOf(field),
       width: base.plan.fields.length,
       sqlByCount: [],
     };
-  }
-  byField.set(fieldName, select);
-  return select;
+  });
 }
 
 /** The keyed get a call amounts to, or null when it is anything else. */
@@ -92,7 +85,7 @@ export function keyedGetOf(queryset: QuerySet<any, any>, lookups: unknown): Keye
  */
 export function selectKeyed(connection: Connection, label: string, fieldName: string, params: SqlValue[]): PackedRows {
   const select = keyedSelect(getModel(label), fieldName)!;
-  const sql = (select.sqlByCount[params.length] ??= `${select.sql} WHERE ${select.column} IN (${params.map(() => '?').join(', ')})`);
+  const sql = (select.sqlByCount[params.length] ??= `${select.sql} WHERE ${select.column} IN (${connection.backend.operations.placeholders(params.length)})`);
   const rows = connection.selectRows(sql, params, select.safeIntegers);
   if (params.length === 1) return packRows(rows.length ? rows : [missingRow(select)]);
   const byKey = new Map<unknown, unknown[]>();

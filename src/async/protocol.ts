@@ -5,7 +5,10 @@ import type { BulkCreatePayload } from './bulk-create';
 
 /** One ORM call sent to a worker. Arguments are already encoded by the codec. */
 export type CallPayload =
-  | { kind: 'query'; queryset: unknown; method: string; args: unknown; returnArgs: boolean; capture?: boolean }
+  /** `queryset.<method>(...args)`; the method is one of the async method table (src/models/async-methods.ts). */
+  | { kind: 'query'; queryset: unknown; method: string; args: unknown; capture?: boolean }
+  /** The raw rows of `queryset.eval()`, packed (codec.packRows): this thread builds the instances. */
+  | { kind: 'rows'; queryset: unknown; capture?: boolean }
   | { kind: 'instance'; instance: unknown; method: string; args: unknown; capture?: boolean }
   | { kind: 'function'; key: string; file: string; args: unknown; capture?: boolean }
   | { kind: 'schema'; capture?: boolean }

@@ -1,30 +1,34 @@
 import type { Model } from '../models/base';
-import type { DeleteResult } from '../models/deletion';
 import type { QueryOptions } from '../models/async-bridge';
+import {
+  ASYNC_METHODS,
+  asyncMethodsOn,
+  installAsyncMethods,
+  type AsyncManagerMethods,
+  type AsyncQuerySetMethods,
+  type AsyncRelatedManagerMethods,
+} from '../models/async-methods';
 import type { Expression, OrderBy } from '../sql/expressions';
 import type { PrefetchSpec } from '../models/prefetch';
 import type { Query } from '../sql/query';
-import { QuerySet, type CreateValues, type FilterArg, type FilterArgs, type FilterArgsWithOptions, type ValuesListOptions } from '../models/queryset';
+import { QuerySet, type CreateValues, type FilterArg, type FilterArgs, type ValuesListOptions } from '../models/queryset';
+import type { AddOptions, RelatedManager } from '../models/related-managers';
 import type {
   AllValuesRow,
   AnnotationValues,
   CheckedAggregates,
-  CheckedLookups,
   CheckedOrdering,
   CheckedPath,
   CheckedRelationPath,
-  ConcreteFieldName,
-  Defaults,
   FieldName,
-  UpdateValues,
   ValuesRow,
   ValuesTuple,
 } from '../models/typed';
+import { evaluate, fetchRows } from './executor';
+import { splitQueryOptions } from './methods';
 
 /** valuesList names, each checked. */
 type CheckedNames<T, N extends readonly string[], A> = { [I in keyof N]: CheckedPath<T, N[I], A> };
-import type { AddOptions, RelatedManager } from '../models/related-managers';
-import { evaluate, fetchRows, splitQueryOptions } from './executor';
 
 const DEFAULT_CHUNK_SIZE = 2000;
 
@@ -141,75 +145,16 @@ export class AsyncQuerySet<T = Model, R = T, A = {}> implements PromiseLike<R[]>
 
   // ------------------------------------------------------------------ evaluation (in a worker)
 
-  protected run<V>(method: string, args: readonly unknown[]): Promise<V> {
-    return evaluate(this.sync, method, args) as Promise<V>;
+  // `eval()`, `get()`, `count()`, ...: one per queryset method of the async method table
+  // (src/models/async-methods.ts), installed from it; their signatures are on the interface below the class.
+  static {
+    installAsyncMethods(AsyncQuerySet.prototype, asyncMethodsOn('queryset'), (method) => method.name, (queryset: AsyncQuerySet<any, any, any>, method, args) =>
+      evaluate(queryset.sync, method, args),
+    );
   }
 
-  eval(options?: QueryOptions): Promise<R[]> {
-    return this.run('eval', options ? [options] : []);
-  }
   then<A = R[], B = never>(onfulfilled?: ((value: R[]) => A | PromiseLike<A>) | null, onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
     return this.eval().then(onfulfilled, onrejected);
-  }
-  get<const Args extends readonly unknown[]>(...args: FilterArgsWithOptions<T, Args, A>): Promise<R> {
-    return this.run('get', args);
-  }
-  create(values?: CreateValues<T>, options?: QueryOptions): Promise<T> {
-    return this.run('create', [values ?? {}, ...(options ? [options] : [])]);
-  }
-  getOrCreate<L extends object = {}>(lookups?: CheckedLookups<T, L>, options?: { defaults?: Defaults<T> } & QueryOptions): Promise<[T, boolean]> {
-    return this.run('getOrCreate', [lookups ?? {}, options ?? {}]);
-  }
-  updateOrCreate<L extends object = {}>(
-    lookups?: CheckedLookups<T, L>,
-    options?: { defaults?: Defaults<T>; createDefaults?: Defaults<T> } & QueryOptions,
-  ): Promise<[T, boolean]> {
-    return this.run('updateOrCreate', [lookups ?? {}, options ?? {}]);
-  }
-  bulkCreate(objects: readonly T[], options?: { batchSize?: number; ignoreConflicts?: boolean } & QueryOptions): Promise<T[]> {
-    return this.run('bulkCreate', [objects, options ?? {}]);
-  }
-  bulkUpdate(objects: readonly T[], fields: ReadonlyArray<ConcreteFieldName<T>>, options?: { batchSize?: number } & QueryOptions): Promise<number> {
-    return this.run('bulkUpdate', [objects, fields, options ?? {}]);
-  }
-  count(options?: QueryOptions): Promise<number> {
-    return this.run('count', options ? [options] : []);
-  }
-  inBulk(ids?: readonly unknown[] | null, options?: { fieldName?: FieldName<T> } & QueryOptions): Promise<Map<any, T>> {
-    return this.run('inBulk', [ids ?? null, options ?? {}]);
-  }
-  latest<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A>>): Promise<T> {
-    return this.run('latest', fields);
-  }
-  earliest<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A>>): Promise<T> {
-    return this.run('earliest', fields);
-  }
-  first(options?: QueryOptions): Promise<T | null> {
-    return this.run('first', options ? [options] : []);
-  }
-  last(options?: QueryOptions): Promise<T | null> {
-    return this.run('last', options ? [options] : []);
-  }
-  aggregate<E extends Record<string, Expression>>(aggregates: E & CheckedAggregates<T, E, A>, options?: QueryOptions): Promise<AnnotationValues<T, E>> {
-    return this.run('aggregate', [aggregates, ...(options ? [options] : [])]);
-  }
-  exists(options?: QueryOptions): Promise<boolean> {
-    return this.run('exists', options ? [options] : []);
-  }
-  contains(object: T, options?: QueryOptions): Promise<boolean> {
-    return this.run('contains', [object, ...(options ? [options] : [])]);
-  }
-  update(values: UpdateValues<T>, options?: QueryOptions): Promise<number> {
-    return this.run('update', [values, ...(options ? [options] : [])]);
-  }
-  delete(options?: QueryOptions): Promise<DeleteResult> {
-    return this.run('delete', options ? [options] : []);
-  }
-  explain(options?: QueryOptions): Promise<string> {
-    return this.run('explain', options ? [options] : []);
-  }
-  at(index: number, options?: QueryOptions): Promise<R | undefined> {
-    return this.run('at', [index, ...(options ? [options] : [])]);
   }
 
   /**
@@ -219,7 +164,7 @@ export class AsyncQuerySet<T = Model, R = T, A = {}> implements PromiseLike<R[]>
    * ordered ones by offset.
    */
   iterator(options: { chunkSize?: number } & QueryOptions = {}): AsyncIterable<R> {
-    const [, queryOptions] = splitQueryOptions([options]);
+    const [, queryOptions] = splitQueryOptions([options], 0);
     const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     if (!Number.isInteger(chunkSize) || chunkSize <= 0) throw new TypeError('iterator(): chunkSize must be a positive integer.');
     const base = this.sync;
@@ -260,7 +205,7 @@ export class AsyncQuerySet<T = Model, R = T, A = {}> implements PromiseLike<R[]>
     return {
       [Symbol.asyncIterator]: async function* () {
         for (let offset = 0; ; offset += chunkSize) {
-          const rows = (await evaluate(base.slice(offset, offset + chunkSize), 'eval', [options])) as R[];
+          const rows = (await evaluate(base.slice(offset, offset + chunkSize), ASYNC_METHODS.eval, [options])) as R[];
           yield* rows;
           if (rows.length < chunkSize) return;
         }
@@ -280,13 +225,19 @@ function unwrapLookups(arg: FilterArg): FilterArg {
   return Object.fromEntries(Object.entries(arg).map(([key, value]) => [key, unwrap(value)]));
 }
 
-/** `Model.aobjects`. */
+/** The signatures of the evaluation methods installed above. */
+export interface AsyncQuerySet<T = Model, R = T, A = {}> extends AsyncQuerySetMethods<T, R, A> {}
+
+/** `Model.aobjects`: also `raw()`, instances from hand-written SQL (`?` placeholders), run in a worker. */
 export class AsyncManager<T = Model> extends AsyncQuerySet<T, T> {
-  /** Instances from hand-written SQL (`?` placeholders), run in a worker. */
-  raw(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<T[]> {
-    return this.run('raw', [sql, params, ...(options ? [options] : [])]);
+  static {
+    installAsyncMethods(AsyncManager.prototype, asyncMethodsOn('manager', 'queryset'), (method) => method.name, (manager: AsyncManager, method, args) =>
+      evaluate(manager.sync, method, args),
+    );
   }
 }
+
+export interface AsyncManager<T = Model> extends AsyncManagerMethods<T> {}
 
 /**
  * `box.a.pizzaSet`, `pizza.a.toppings`: an async queryset over the related rows plus the relation's writes,
@@ -296,19 +247,17 @@ export class AsyncRelatedManager<T extends Model = Model, K = never> extends Asy
   constructor(readonly manager: RelatedManager<T, any, K>) {
     super(manager);
   }
-  add(...args: Array<T | K | AddOptions | QueryOptions>): Promise<void> {
-    return this.run('add', args);
+
+  static {
+    installAsyncMethods(AsyncRelatedManager.prototype, asyncMethodsOn('related', 'queryset'), (method) => method.name, (manager: AsyncRelatedManager, method, args) =>
+      evaluate(manager.sync, method, args),
+    );
   }
-  remove(...args: Array<T | K | AddOptions | QueryOptions>): Promise<void> {
-    return this.run('remove', args);
-  }
-  clear(options?: QueryOptions): Promise<void> {
-    return this.run('clear', options ? [options] : []);
-  }
-  set(objects: ReadonlyArray<T | K>, options?: AddOptions & { clear?: boolean } & QueryOptions): Promise<void> {
-    return this.run('set', [objects, options ?? {}]);
-  }
-  override create(values?: CreateValues<T>, options?: AddOptions & QueryOptions): Promise<T> {
-    return this.run('create', [values ?? {}, options ?? {}]);
+
+  /** The queryset's create(), typed with the relation's options (`throughDefaults`). */
+  override create(...args: [values?: CreateValues<T>, options?: AddOptions & QueryOptions]): Promise<T> {
+    return super.create(...args);
   }
 }
+
+export interface AsyncRelatedManager<T extends Model = Model, K = never> extends AsyncRelatedManagerMethods<T, K> {}

@@ -1,17 +1,18 @@
 import { MessageChannel, parentPort, threadId, workerData } from 'node:worker_threads';
 import { applySettings, type Settings } from '../conf';
-import { Connection } from '../db/backends/sqlite/connection';
+import type { DatabaseConnection } from '../db/backends/base/connection';
 import { TransactionManagementError } from '../errors';
-import { setConnectionProvider } from '../db/connections';
+import { openConnection, setConnectionProvider } from '../db/connections';
 import { addObserver, type ExecutedStatement } from '../db/observers';
 import { createSchema } from '../db/schema';
 import { migrate } from '../migrations/executor';
 import type { Model } from '../models/base';
 import type { QuerySet } from '../models/queryset';
 import { findSyncFunction, importUnitModules } from '../sync';
-import { decode, encode, packRows } from './codec';
+import { decode, encode, packRows, querysetTarget } from './codec';
 import { runBulkCreate } from './bulk-create';
 import { selectKeyed } from './keyed-get';
+import { permittedMethod } from './methods';
 import type { CallPayload, CallResult, Role, Task } from './protocol';
 
 /**
@@ -19,7 +20,7 @@ import type { CallPayload, CallResult, Role, Task } from './protocol';
  * the sync ORM for each call it receives.
  */
 const { settings, role, commitMark, channel } = workerData as { settings: Settings; role: Role; commitMark?: Int32Array; channel?: boolean };
-let connection!: Connection;
+let connection!: DatabaseConnection;
 /** Why this worker could not start, if it could not. */
 let startupError: unknown = null;
 start();
@@ -32,8 +33,7 @@ start();
 function start(): void {
   try {
     applySettings({ ...settings, mainThread: 'allow' });
-    connection = new Connection(settings.databasePath, { label: `${role}-${threadId}`, synchronous: settings.ephemeral ? 'OFF' : 'NORMAL' });
-    if (role === 'reader') connection.db.pragma('query_only = ON');
+    connection = openConnection(settings, { label: `${role}-${threadId}`, queryOnly: role === 'reader' });
     setConnectionProvider(() => connection);
   } catch (error) {
     startupError = error;
@@ -94,17 +94,18 @@ function runCall(call: CallPayload, isolate: boolean): CallResult {
 function execute(call: CallPayload): CallResult & { ok: true } {
   switch (call.kind) {
     case 'query': {
+      const method = permittedMethod(call.method, querysetTarget(call.queryset), role);
       const queryset = decode(call.queryset) as QuerySet<any, any>;
       const args = decode(call.args) as unknown[];
-      const method = (queryset as unknown as Record<string, (...args: unknown[]) => unknown>)[call.method];
-      if (typeof method !== 'function') throw new TypeError(`Unknown queryset method '${call.method}'.`);
-      const value = method.apply(queryset, args);
-      if (call.method === 'evalRows') return { ok: true, value: packRows(value as unknown[][]) };
-      return { ok: true, value: encode(value), ...(call.returnArgs ? { args: encode(args) } : {}) };
+      const value = methodOf(queryset, method.name).apply(queryset, args);
+      return { ok: true, value: encode(value), ...(method.returnArgs ? { args: encode(args) } : {}) };
     }
+    case 'rows':
+      return { ok: true, value: packRows((decode(call.queryset) as QuerySet<any, any>).evalRows()) };
     case 'instance': {
-      const instance = decode(call.instance) as Model & Record<string, (...args: unknown[]) => unknown>;
-      const value = instance[call.method]!.apply(instance, decode(call.args) as unknown[]);
+      const method = permittedMethod(call.method, 'instance', role);
+      const instance = decode(call.instance) as Model;
+      const value = methodOf(instance, method.name).apply(instance, decode(call.args) as unknown[]);
       return { ok: true, value: encode(value), instance: encode(instance) };
     }
     case 'function': {
@@ -132,6 +133,13 @@ function execute(call: CallPayload): CallResult & { ok: true } {
       runStep(call.op, call.depth);
       return { ok: true, value: null };
   }
+}
+
+/** `target.<name>`, which the method table lets the call run; a target without it (a forged root) is an error. */
+function methodOf(target: object, name: string): (...args: unknown[]) => unknown {
+  const method = (target as Record<string, unknown>)[name];
+  if (typeof method !== 'function') throw new TypeError(`A pool worker found no method '${name}' on ${target.constructor.name}.`);
+  return method as (...args: unknown[]) => unknown;
 }
 
 /** Units defined in ES modules are imported (asynchronously) before the task that first calls them runs. */

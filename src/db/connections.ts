@@ -1,5 +1,8 @@
 import { ImproperlyConfigured, SynchronousOnlyOperation } from '../errors';
-import { Connection } from './backends/sqlite/connection';
+import type { DatabaseBackend } from './backends/base/backend';
+import type { DatabaseConnection } from './backends/base/connection';
+import type { ConnectionOptions, ConnectionSettings } from './backends/base/types';
+import { backendByVendor, defaultBackend } from './backends';
 
 /**
  * Which connection a sync ORM call uses. On the main thread that is one lazily opened connection, if
@@ -7,15 +10,20 @@ import { Connection } from './backends/sqlite/connection';
  * a provider that answers with its reader, writer or pinned-transaction connection.
  */
 
+/** The configured database as connections need it. */
+export interface DatabaseSettings extends ConnectionSettings {
+  /** The backend's vendor (`sqlite`), which pool workers look the backend up by. */
+  readonly backend: string;
+}
+
 interface MainDatabase {
-  path: string;
+  settings: DatabaseSettings;
   mainThread: 'allow' | 'forbid';
-  synchronous: 'NORMAL' | 'OFF';
 }
 
 let mainDatabase: MainDatabase | null = null;
-let mainConnection: Connection | null = null;
-let provider: (() => Connection) | null = null;
+let mainConnection: DatabaseConnection | null = null;
+let provider: (() => DatabaseConnection) | null = null;
 
 export function setMainDatabase(database: MainDatabase | null): void {
   mainConnection?.close();
@@ -24,19 +32,30 @@ export function setMainDatabase(database: MainDatabase | null): void {
 }
 
 /** Installed by pool workers: from then on every sync call in that thread uses the provided connection. */
-export function setConnectionProvider(connectionProvider: (() => Connection) | null): void {
+export function setConnectionProvider(connectionProvider: (() => DatabaseConnection) | null): void {
   provider = connectionProvider;
 }
 
 /** The connection for a sync call; `call` names the call in errors (`Pizza.objects.get()`). */
-export function getConnection(call: string): Connection {
+export function getConnection(call: string): DatabaseConnection {
   if (provider) return provider();
   if (!mainDatabase) {
     throw new ImproperlyConfigured(`${call} needs a database: call configure({ database: ... }) first.`);
   }
   if (mainDatabase.mainThread === 'forbid') throw synchronousOnly(call);
-  mainConnection ??= new Connection(mainDatabase.path, { label: 'main', synchronous: mainDatabase.synchronous });
+  mainConnection ??= openConnection(mainDatabase.settings, { label: 'main' });
   return mainConnection;
+}
+
+/** A new connection to the configured database, through its backend (pool workers open theirs here). */
+export function openConnection(settings: DatabaseSettings, options: ConnectionOptions): DatabaseConnection {
+  return backendByVendor(settings.backend).connect(settings, options);
+}
+
+/** The backend sync calls made here use, without opening a connection; the default one before configure(). */
+export function configuredBackend(): DatabaseBackend {
+  if (provider) return provider().backend;
+  return mainDatabase ? backendByVendor(mainDatabase.settings.backend) : defaultBackend;
 }
 
 /** Whether a sync call made here may touch the database (used by lazy related access). */

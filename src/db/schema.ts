@@ -2,9 +2,8 @@ import { allModels } from '../models/registry';
 import type { ModelClass } from '../models/types';
 import { ImproperlyConfigured, SynchronousOnlyOperation } from '../errors';
 import { MigrationRecorder } from '../migrations/recorder';
-import type { Connection } from './backends/sqlite/connection';
-import { SqliteSchemaEditor, withSchemaEditor } from './backends/sqlite/schema';
-import { getConnection } from './connections';
+import type { DatabaseConnection } from './backends/base/connection';
+import { configuredBackend, getConnection } from './connections';
 
 /** Every registered model, after following relations (which registers targets and M2M tables). */
 export function schemaModels(): ModelClass[] {
@@ -16,18 +15,19 @@ export function schemaModels(): ModelClass[] {
   return allModels();
 }
 
-/** CREATE TABLE / INDEX IF NOT EXISTS statements for every registered model and M2M table. */
+/** CREATE TABLE / INDEX IF NOT EXISTS statements for every registered model and M2M table, in the configured backend's SQL. */
 export function schemaStatements(models: readonly ModelClass[] = schemaModels()): string[] {
-  const editor = new SqliteSchemaEditor(null, { collectSql: true, ifNotExists: true });
+  const editor = configuredBackend().schemaEditor(null, { collectSql: true, ifNotExists: true });
   for (const model of models) editor.createModel(model);
   return [...editor.collectedSql];
 }
 
 /**
- * Creates the tables and indexes of every registered model (sync; under mainThread 'forbid' use acreateSchema).
- * A table that exists already is kept only if its columns are the model's: CREATE TABLE IF NOT EXISTS would
- * otherwise keep an old table silently and the first insert would fail far from the cause. A database whose
- * schema is managed by migrations is refused: its tables change through `migrate`, which records each step.
+ * Creates the tables and indexes of every registered model through the schema editor (sync; under mainThread
+ * 'forbid' use acreateSchema). A table that exists already is kept only if its columns are the model's: CREATE
+ * TABLE IF NOT EXISTS would otherwise keep an old table silently and the first insert would fail far from the
+ * cause. A database whose schema is managed by migrations is refused: its tables change through `migrate`,
+ * which records each step.
  */
 export function createSchema(): void {
   const connection = schemaConnection();
@@ -37,18 +37,15 @@ export function createSchema(): void {
       "createSchema(): no models are registered. List the modules that define them: configure({ database, models: [require.resolve('./models')] }).",
     );
   }
-  withSchemaEditor(
-    connection,
-    (editor) => {
-      refuseMigratedDatabase(connection);
-      checkExistingTables(editor, models);
-      for (const model of models) editor.createModel(model);
-    },
-    { ifNotExists: true, checkForeignKeys: false },
-  );
+  const editor = connection.backend.schemaEditor(connection, { ifNotExists: true, checkForeignKeys: false });
+  editor.atomic(() => {
+    refuseMigratedDatabase(connection);
+    checkExistingTables(connection, models);
+    for (const model of models) editor.createModel(model);
+  });
 }
 
-function refuseMigratedDatabase(connection: Connection): void {
+function refuseMigratedDatabase(connection: DatabaseConnection): void {
   const applied = new MigrationRecorder(connection).applied();
   if (!applied.length) return;
   throw new ImproperlyConfigured(
@@ -57,7 +54,7 @@ function refuseMigratedDatabase(connection: Connection): void {
   );
 }
 
-function schemaConnection(): Connection {
+function schemaConnection(): DatabaseConnection {
   try {
     return getConnection('createSchema()');
   } catch (error) {
@@ -69,11 +66,12 @@ function schemaConnection(): Connection {
 }
 
 /** Throws when a model's table exists with other columns than the model's fields. */
-function checkExistingTables(editor: SqliteSchemaEditor, models: readonly ModelClass[]): void {
+function checkExistingTables(connection: DatabaseConnection, models: readonly ModelClass[]): void {
+  const introspection = connection.backend.introspection(connection);
   const drifted: string[] = [];
   for (const model of models) {
     const meta = model._meta;
-    const existing = editor.columnNames(meta.dbTable);
+    const existing = introspection.columns(meta.dbTable).map((column) => column.name);
     if (!existing.length) continue;
     const expected = meta.concreteFields.map((field) => field.column);
     const missing = expected.filter((column) => !existing.includes(column));

@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
-import type { Connection } from '../db/backends/sqlite/connection';
-import { SqliteSchemaEditor, withSchemaEditor } from '../db/backends/sqlite/schema';
-import { getConnection } from '../db/connections';
+import type { DatabaseConnection } from '../db/backends/base/connection';
+import type { Introspection } from '../db/backends/base/introspection';
+import { configuredBackend, getConnection } from '../db/connections';
 import { ImproperlyConfigured, SynchronousOnlyOperation } from '../errors';
 import { projectApps } from '../models/registry';
+import { postMigrate } from '../models/signals';
 import { detectChanges } from './autodetector';
 import { InconsistentMigrationHistory, IrreversibleError, MigrationError } from './errors';
 import type { MigrationGraph } from './graph';
@@ -69,7 +70,7 @@ function checkDatabase(options: CommandOptions, call: string): void {
   }
 }
 
-function commandConnection(call: string): Connection {
+function commandConnection(call: string): DatabaseConnection {
   try {
     return getConnection(call);
   } catch (error) {
@@ -145,6 +146,11 @@ export function migrate(options: MigrateOptions = {}): MigrateResult {
     if (step.backwards) current.delete(migration.name);
     else current.add(migration.name);
   }
+  // Django's post_migrate: once migrate has run, even with nothing to apply; the models as they now stand.
+  if (postMigrate.hasListeners(null)) {
+    const ran = steps.map((step) => [loaded.graph.get(step.migration), step.backwards] as const);
+    postMigrate.send(null, { using: 'default', plan: ran, apps: replay(loaded.graph, order, [...current]).apps });
+  }
   if (options.target === undefined) {
     result.unmigratedChanges = unmigratedChanges(loaded.graph);
     if (result.unmigratedChanges.length) {
@@ -165,7 +171,7 @@ type Outcome = 'done' | 'faked' | 'skipped';
  * process may have applied (or unapplied) this migration while this one waited.
  */
 function runStep(
-  connection: Connection,
+  connection: DatabaseConnection,
   recorder: MigrationRecorder,
   migration: Migration,
   before: ProjectState,
@@ -175,9 +181,11 @@ function runStep(
 ): Outcome {
   const states = migration.intermediateStates(before);
   try {
-    return withSchemaEditor(
-      connection,
-      (editor) => {
+    const editor = connection.backend.schemaEditor(connection, {
+      lockTimeoutMs: options.lockTimeoutMs,
+      onLockWait: () => log(`  Waiting for the database's write lock (another migrate running?) before ${migration.name}...`),
+    });
+    return editor.atomic((): Outcome => {
         recorder.ensureTable(editor);
         const applied = new Set(recorder.applied());
         if (applied.has(migration.name) !== backwards) return 'skipped';
@@ -195,7 +203,7 @@ function runStep(
           throw new InconsistentMigrationHistory(`${migration.name} depends on ${missing.join(', ')}, which another process has unapplied meanwhile.`);
         }
         const initial = isInitial(migration);
-        const existing = initial ? existingTables(editor, migration, states) : null;
+        const existing = initial ? existingTables(connection.backend.introspection(connection), migration, states) : null;
         if (options.fake || (options.fakeInitial && existing?.complete)) {
           recorder.record(migration.name);
           return 'faked';
@@ -209,12 +217,7 @@ function runStep(
         migration.operations.forEach((operation, index) => operation.databaseForwards(editor, states[index]!, states[index + 1]!));
         recorder.record(migration.name);
         return 'done';
-      },
-      {
-        lockTimeoutMs: options.lockTimeoutMs,
-        onLockWait: () => log(`  Waiting for the database's write lock (another migrate running?) before ${migration.name}...`),
-      },
-    );
+    });
   } catch (error) {
     log(`  ${backwards ? 'Unapplying' : 'Applying'} ${migration.name}... FAILED`);
     // Not `instanceof Error`: a driver error may come from another realm's Error class (see translateError).
@@ -233,7 +236,8 @@ function isInitial(migration: Migration): boolean {
  * The tables (and added columns) of an initial migration that the database has already. `complete` when every
  * one exists: then `--fake-initial` may mark it applied (Django's detect_soft_applied).
  */
-function existingTables(editor: SqliteSchemaEditor, migration: Migration, states: ProjectState[]): { tables: string[]; complete: boolean } {
+function existingTables(introspection: Introspection, migration: Migration, states: ProjectState[]): { tables: string[]; complete: boolean } {
+  const existing = new Set(introspection.tableNames());
   const tables: string[] = [];
   let complete = true;
   let checked = 0;
@@ -244,7 +248,7 @@ function existingTables(editor: SqliteSchemaEditor, migration: Migration, states
       const meta = model._meta;
       for (const table of [meta.dbTable, ...meta.manyToMany.map((field) => meta.through(field).through).filter((through) => through._meta.autoCreated).map((through) => through._meta.dbTable)]) {
         checked++;
-        if (editor.hasTable(table)) tables.push(table);
+        if (existing.has(table)) tables.push(table);
         else complete = false;
       }
     } else if (operation instanceof AddField) {
@@ -252,8 +256,8 @@ function existingTables(editor: SqliteSchemaEditor, migration: Migration, states
       checked++;
       const model = state.getModel(operation.modelName);
       const present = field.manyToMany
-        ? editor.hasTable(model._meta.through(field as never).through._meta.dbTable)
-        : editor.columnNames(model._meta.dbTable).includes(field.column);
+        ? existing.has(model._meta.through(field as never).through._meta.dbTable)
+        : introspection.columns(model._meta.dbTable).some((column) => column.name === field.column);
       if (!present) complete = false;
     }
   });
@@ -382,7 +386,7 @@ export function sqlMigrate(name: string, options: SqlMigrateOptions = {}): strin
   const before = graph.stateAt(migration.dependencies);
   const states = migration.intermediateStates(before);
   const lines = ['-- Foreign keys are switched off around this transaction and checked (PRAGMA foreign_key_check) before COMMIT.', 'BEGIN;'];
-  const editor = new SqliteSchemaEditor(null, { collectSql: true });
+  const editor = configuredBackend().schemaEditor(null, { collectSql: true });
   const indexes = migration.operations.map((_, index) => index);
   for (const index of options.backwards ? indexes.reverse() : indexes) {
     const operation = migration.operations[index]!;

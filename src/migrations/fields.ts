@@ -1,7 +1,7 @@
 import { Model } from '../models/base';
 import { CASCADE } from '../models/deletion-rules';
 import { Field } from '../models/fields/base';
-import { ForeignKey, ManyToManyField, OneToOneField } from '../models/fields/related';
+import { byLabel, ForeignKey, labelOf, ManyToManyField, OneToOneField, type ModelThunk } from '../models/fields/related';
 import * as scalar from '../models/fields/scalar';
 import type { ModelClass } from '../models/types';
 import { MigrationError } from './errors';
@@ -85,10 +85,15 @@ export class FieldSpec {
     return new FieldSpec(this.type, ordered(options), to);
   }
 
-  /** A new, unbound field instance (a field belongs to one model class, so each rendering builds its own). */
+  /**
+   * A new, unbound field instance (a field belongs to one model class, so each rendering builds its own), whose
+   * relation names its target by label, resolved in the registry of the historical model it is part of.
+   */
   build(): Field {
     const cls = FIELD_CLASSES.get(this.type)!;
-    return this.to !== null ? new cls(this.to, { ...this.options }) : new cls({ ...this.options });
+    const options: Record<string, unknown> = { ...this.options };
+    if (typeof options.through === 'string') options.through = byLabel(options.through);
+    return this.to !== null ? new cls(byLabel(this.to), options) : new cls(options);
   }
 }
 
@@ -101,13 +106,13 @@ export function deconstruct(field: Field, where: string): FieldSpec {
   for (const key of KEPT_OPTIONS) {
     let value = declared[key];
     if (value === undefined) continue;
-    if (key === 'through') value = labelOf(value as string | (() => ModelClass), where);
+    if (key === 'through') value = targetLabel(value as ModelThunk, field, where);
     if (!REQUIRED_OPTIONS.has(key) && sameOption(value, implied[key], key)) continue;
     // A default must be writable into a migration file: found out here, where the field can be named.
     if (key === 'default') sourceOf(value, `${where} option default`);
     options[key] = value;
   }
-  const to = field instanceof ForeignKey || field instanceof ManyToManyField ? labelOf(field.target as string | (() => ModelClass), where) : null;
+  const to = field instanceof ForeignKey || field instanceof ManyToManyField ? targetLabel(field.target, field, where) : null;
   return new FieldSpec(type, options, to);
 }
 
@@ -151,14 +156,19 @@ function sameOption(value: unknown, implied: unknown, key: string): boolean {
   return value === (implied ?? OPTION_DEFAULTS[key]);
 }
 
-/** A relation target or through model as a label: a migration's own string, or a live thunk's model. */
-function labelOf(target: string | (() => ModelClass), where: string): string {
-  if (typeof target === 'string') return target;
-  const model = target();
+/** A relation target or through model as a label: a migration's `byLabel()`, `'self'`, or a live thunk's model. */
+function targetLabel(target: ModelThunk<unknown> | 'self', field: Field, where: string): string {
+  const label = labelOf(target);
+  if (label !== null) return label;
+  if (target === 'self') {
+    if (!field.model) throw new MigrationError(`${where}: 'self' names the model that declares the field; in a migration write byLabel('Model').`);
+    return field.model._meta.label;
+  }
+  const model = (target as ModelThunk<unknown>)();
   if (typeof model !== 'function' || !(model.prototype instanceof Model)) {
     throw new MigrationError(`${where}: the relation thunk did not return a model class.`);
   }
-  return model._meta.label;
+  return (model as ModelClass)._meta.label;
 }
 
 function ordered(options: Record<string, unknown>): Record<string, unknown> {

@@ -1,5 +1,6 @@
 /** `threadorm/migrations`: what migration files import. The commands (migrate, makeMigrations, …) are exported by `threadorm`. */
 export { Migration, type MigrationDefinition } from './migration';
+export { byLabel } from '../models/fields/related';
 export {
   AddField,
   AddIndex,

@@ -71,7 +71,7 @@ export function makeMigrations(options: MakeMigrationsOptions = {}): MakeMigrati
       return { changes: [], migrations: [] };
     }
     const name = `${next}_${options.name ?? mergeName(leaves)}`;
-    return finish([{ name, source: migrationSource({ dependencies: leaves, operations: [] }), operations: [`Merge ${leaves.join(', ')}`] }]);
+    return finish([{ name, source: migrationSource({ dependencies: leaves, operations: [], directory }), operations: [`Merge ${leaves.join(', ')}`] }]);
   }
   if (leaves.length > 1) {
     throw new MigrationError(
@@ -98,7 +98,7 @@ export function makeMigrations(options: MakeMigrationsOptions = {}): MakeMigrati
   }
   const initial = leaves.length === 0;
   const name = `${next}_${options.name ?? suggestName(operations, initial)}`;
-  return finish([{ name, source: migrationSource({ dependencies: leaves, operations, initial }), operations: operations.map((operation) => operation.describe()) }]);
+  return finish([{ name, source: migrationSource({ dependencies: leaves, operations, initial, directory }), operations: operations.map((operation) => operation.describe()) }]);
 
   function finish(made: Array<Omit<WrittenMigration, 'path'>>): MakeMigrationsResult {
     const migrations = made.map((migration) => ({ ...migration, path: join(directory, `${migration.name}.ts`) }));

@@ -1,5 +1,5 @@
-import type { Connection } from '../db/backends/sqlite/connection';
-import { SqliteSchemaEditor } from '../db/backends/sqlite/schema';
+import type { DatabaseConnection } from '../db/backends/base/connection';
+import type { SchemaEditor } from '../db/backends/base/schema';
 import { Model } from '../models/base';
 import { CharField, DateTimeField } from '../models/fields/scalar';
 import { Apps } from '../models/registry';
@@ -24,15 +24,15 @@ class MigrationRecord extends Model {
  * the schema can never disagree.
  */
 export class MigrationRecorder {
-  constructor(private readonly connection: Connection) {}
+  constructor(private readonly connection: DatabaseConnection) {}
 
   hasTable(): boolean {
-    return new SqliteSchemaEditor(this.connection).hasTable(MIGRATIONS_TABLE);
+    return this.connection.backend.introspection(this.connection).tableNames().includes(MIGRATIONS_TABLE);
   }
 
   /** Creates the table with `editor` (inside the migration's transaction) unless it exists. */
-  ensureTable(editor: SqliteSchemaEditor): void {
-    if (!editor.hasTable(MIGRATIONS_TABLE)) editor.createModel(MigrationRecord);
+  ensureTable(editor: SchemaEditor): void {
+    if (!this.hasTable()) editor.createModel(MigrationRecord);
   }
 
   /** Applied migration names, in the order they were applied. */

@@ -1,3 +1,5 @@
+import { relative } from 'node:path';
+import { getSettings, isConfigured } from '../conf';
 import * as rules from '../models/deletion-rules';
 import type { OnDelete } from '../models/deletion-rules';
 import { MigrationError } from './errors';
@@ -46,6 +48,14 @@ export class Multiline {
 export class Imports {
   private readonly byModule = new Map<string, Set<string>>();
 
+  constructor(
+    /**
+     * The folder of the file being written, for relative imports of functions exported by model modules; null
+     * when the text is only compared (then a function's source counts without its whitespace).
+     */
+    readonly directory: string | null = null,
+  ) {}
+
   add(module: string, name: string): void {
     let names = this.byModule.get(module);
     if (!names) this.byModule.set(module, (names = new Set()));
@@ -53,8 +63,10 @@ export class Imports {
   }
 
   render(): string {
+    // Packages first, then the project's own modules (relative paths), each group sorted.
+    const order = (module: string) => `${module.startsWith('.') ? 1 : 0}${module}`;
     return [...this.byModule.keys()]
-      .sort()
+      .sort((a, b) => (order(a) < order(b) ? -1 : 1))
       .map((module) => {
         const names = [...this.byModule.get(module)!].sort(compareNames);
         const line = `import { ${names.join(', ')} } from '${module}';`;
@@ -164,19 +176,30 @@ function isOnDelete(value: unknown): value is OnDelete {
   return typeof value === 'object' && value !== null && typeof (value as OnDelete).kind === 'string' && Object.isFrozen(value);
 }
 
-/** `new CharField({ maxLength: 50 })`, `new ForeignKey('Box', { onDelete: CASCADE })`. */
+/** `new CharField({ maxLength: 50 })`, `new ForeignKey(byLabel('Box'), { onDelete: CASCADE })`. */
 export function fieldCode(spec: FieldSpec, imports: Imports, where: string): Code {
   imports.add('threadorm', spec.type);
   const args: Code[] = [];
-  if (spec.to !== null) args.push(new Raw(quoteString(spec.to)));
-  const entries = Object.entries(spec.options);
-  if (entries.length) args.push(new ObjectCode(entries.map(([key, value]) => [key, valueCode(value, imports, `${where} option ${key}`)] as const)));
+  if (spec.to !== null) args.push(labelCode(spec.to, imports));
+  const entries = Object.entries(spec.options).map(([key, value]) => {
+    const code = key === 'through' ? labelCode(value as string, imports) : valueCode(value, imports, `${where} option ${key}`);
+    return [key, code] as const;
+  });
+  if (entries.length) args.push(new ObjectCode(entries));
   return new Call(spec.type, args);
 }
 
+/** A model named by its label, as migration files name relation targets: `byLabel('Box')`. */
+function labelCode(label: string, imports: Imports): Code {
+  imports.add('threadorm/migrations', 'byLabel');
+  return new Call('byLabel', [new Raw(quoteString(label))], false);
+}
+
 /**
- * A function default: a static helper of a field class by name (`UUIDField.random`), else its source, which
- * must stand alone (an arrow or function expression; it cannot use names of the module it came from).
+ * A function (a default, a SET() value), written as Django writes a callable, by reference where it can be:
+ * a static helper of a field class (`UUIDField.random`), or a function a models module exports (imported from
+ * that module). Otherwise its source is copied, and must stand alone (an arrow or function expression that uses
+ * no names of the module it came from).
  */
 function functionCode(fn: Function, imports: Imports, where: string): Code {
   for (const [name, cls] of FIELD_CLASSES) {
@@ -186,6 +209,12 @@ function functionCode(fn: Function, imports: Imports, where: string): Code {
         return new Raw(`${name}.${key}`);
       }
     }
+  }
+  const exported = exportOf(fn);
+  if (exported) {
+    const module = imports.directory === null ? exported.file : importPath(imports.directory, exported.file);
+    imports.add(module, exported.name);
+    return new Raw(exported.name);
   }
   const source = fn.toString();
   let standsAlone = !source.includes('[native code]');
@@ -197,10 +226,28 @@ function functionCode(fn: Function, imports: Imports, where: string): Code {
   if (!standsAlone) {
     throw new MigrationError(
       `${where}: the function ${fn.name || '(anonymous)'} cannot be copied into a migration file (a method or native function). ` +
-        'Use an arrow function that stands alone, e.g. default: () => new Date().toISOString().',
+        'Export it from a models module (the migration then imports it), or use an arrow function that stands alone, ' +
+        'e.g. default: () => new Date().toISOString().',
     );
   }
-  return new Raw(source);
+  // Compiled again where the migration loads, a copied function may be laid out anew: compared without whitespace.
+  return new Raw(imports.directory === null ? source.replace(/\s+/g, ' ') : source);
+}
+
+/** The models module (of `configure({ models })`) that exports `fn`, and the name it exports it as. */
+function exportOf(fn: Function): { file: string; name: string } | null {
+  if (!isConfigured()) return null;
+  for (const file of getSettings().models) {
+    const exports = require.cache[file]?.exports as Record<string, unknown> | undefined;
+    for (const [name, value] of Object.entries(exports ?? {})) if (value === fn && name !== 'default') return { file, name };
+  }
+  return null;
+}
+
+/** `../models` from a migrations folder to a module file (no extension: TypeScript and JavaScript alike). */
+function importPath(directory: string, file: string): string {
+  const path = relative(directory, file).replace(/\\/g, '/').replace(/\.[cm]?[jt]s$/, '');
+  return path.startsWith('.') ? path : `./${path}`;
 }
 
 /** The text a value would be written as: how specs and options are compared. */

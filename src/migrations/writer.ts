@@ -13,6 +13,8 @@ export interface MigrationSource {
   dependencies: readonly string[];
   operations: readonly Operation[];
   initial?: boolean;
+  /** The folder the file goes to (functions a models module exports are imported relative to it). */
+  directory: string;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface MigrationSource {
  * and makemigrations run twice writes nothing new.
  */
 export function migrationSource(migration: MigrationSource): string {
-  const imports = new Imports();
+  const imports = new Imports(migration.directory);
   imports.add('threadorm/migrations', 'Migration');
   const calls = migration.operations.map((operation) => {
     const name = OPERATION_NAMES.get(operation.constructor);

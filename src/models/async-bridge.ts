@@ -1,4 +1,5 @@
 import { ImproperlyConfigured } from '../errors';
+import type { AsyncMethod } from './async-methods';
 import type { QuerySet } from './queryset';
 
 /** Options every async evaluation accepts as its last argument. */
@@ -9,11 +10,11 @@ export interface QueryOptions {
 
 /**
  * How the sync core reaches the async layer without importing it: the async layer registers an executor
- * that runs `queryset.<method>(...args)` in a pool worker. The Django-style twins (`acount`, `aget`, ...)
- * and AsyncQuerySet evaluation both go through it.
+ * that runs `queryset.<method>(...args)` in a pool worker, `method` being an entry of the async method table
+ * (async-methods.ts). The Django-style twins (`acount`, `aget`, ...) go through it.
  */
 export interface AsyncExecutor {
-  evaluate(queryset: QuerySet<any, any>, method: string, args: readonly unknown[]): Promise<unknown>;
+  evaluate(queryset: QuerySet<any, any>, method: AsyncMethod, args: readonly unknown[]): Promise<unknown>;
 }
 
 let executor: AsyncExecutor | null = null;

@@ -1,3 +1,4 @@
+import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import { getConnection } from '../db/connections';
 import {
   FieldError,
@@ -11,12 +12,14 @@ import type { Manager } from './manager';
 import { managerFor } from './manager';
 import { collectAndDelete, type DeleteResult } from './deletion';
 import { installAccessors } from './descriptors';
-import { Field } from './fields/base';
+import { Field, FieldValueError } from './fields/base';
 import { describeInstance, ForeignKey } from './fields/related';
 import { Options, type ModelMeta } from './options';
 import { insertRow, prepareValue, undefinedValueError, updateRow } from './persistence';
+import { saveWithSignals, sendsSaveSignals } from './signals';
 import type { FieldMap, ModelClass, PkValue } from './types';
 import type { TypedModelClass } from './typing';
+import type { ConcreteFieldName } from './typed';
 
 /**
  * Per-instance bookkeeping, kept apart from the field values. The caches are made on first use: most
@@ -174,7 +177,10 @@ export class Model {
     (this as any)[(this.constructor as ModelClass)._meta.pk.attname] = value;
   }
 
-  /** Inserts or updates the row (Django's rules: an instance with a primary key updates, falling back to insert). */
+  /**
+   * Inserts or updates the row (Django's rules: an instance with a primary key updates, falling back to insert),
+   * between the preSave and postSave signals.
+   */
   save(options: SaveOptions = {}): void {
     const model = this.constructor as ModelClass;
     const meta = model._meta;
@@ -183,26 +189,10 @@ export class Model {
     }
     syncForeignKeyAttributes(this);
     const connection = getConnection(`${meta.label}.save()`);
-    const adding = this._state.adding;
     const fields = options.updateFields ? updateFieldsFor(meta, options.updateFields) : meta.concreteFields;
     if (options.updateFields && fields.length === 0) return;
-    const pk = this.pk;
-    const pkHasDefault = meta.pk.hasDefault || meta.pk.autoIncrement;
-    const tryUpdate = !options.forceInsert && pk !== null && pk !== undefined && !(adding && pkHasDefault && !options.forceUpdate);
-    if (tryUpdate) {
-      const changed = updateRow(connection, this, fields.filter((field) => field !== meta.pk), adding);
-      if (changed > 0) {
-        this._state.adding = false;
-        return;
-      }
-      if (options.forceUpdate || options.updateFields) {
-        throw new ObjectDoesNotExistOnSave(`${meta.label}.save(): ${options.forceUpdate ? 'forceUpdate' : 'updateFields'} did not affect any row (pk=${String(pk)}).`);
-      }
-    } else if (options.forceUpdate || (options.updateFields && adding)) {
-      throw new TypeError(`${meta.label}.save(): cannot ${options.forceUpdate ? 'force an update' : 'use updateFields'} on an instance without a primary key.`);
-    }
-    insertRow(connection, this);
-    this._state.adding = false;
+    if (!sendsSaveSignals(model)) writeRow(this, connection, fields, options);
+    else saveWithSignals(this, options.updateFields, connection, () => writeRow(this, connection, fields, options));
   }
 
   /** Deletes the row and what CASCADE rules take with it; returns `[total, { Model: n }]`. */
@@ -212,7 +202,7 @@ export class Model {
     if (this.pk === null || this.pk === undefined) {
       throw new TypeError(`${meta.label} object can't be deleted because its ${meta.pk.name} attribute is null.`);
     }
-    const result = collectAndDelete(model, [this], `${meta.label}.delete()`);
+    const result = collectAndDelete(model, [this], `${meta.label}.delete()`, this);
     this.pk = null;
     this._state.adding = true;
     return result;
@@ -248,7 +238,7 @@ export class Model {
       try {
         if (value !== null && value !== undefined) value = field.toValue(value);
       } catch (error) {
-        errors[field.name] = [(error as Error).message];
+        errors[field.name] = [error instanceof FieldValueError ? field.valueErrorMessage(error) : (error as Error).message];
         continue;
       }
       const messages = field.validate((value ?? null) as never);
@@ -265,6 +255,17 @@ export class Model {
       for (const [key, messages] of Object.entries(uniquenessErrors(this, exclude))) (errors[key] ??= []).push(...messages);
     }
     if (Object.keys(errors).length) throw new ValidationError(errors, { model: meta.label });
+  }
+
+  /**
+   * Django's `get_FOO_display()`: the label of the field's value among its choices
+   * (`shirt.getDisplay('size')` gives `'Large'` for `'L'`), or the value itself when it is not one of them.
+   */
+  getDisplay<Self extends Model, K extends ConcreteFieldName<Self>>(this: Self, name: K): string | (K extends keyof Self ? Self[K] : unknown) {
+    const meta = (this.constructor as ModelClass)._meta;
+    const field = meta.getField(name);
+    if (field.manyToMany) throw new TypeError(`${meta.label}.getDisplay(): '${name}' is a many-to-many field and has no single value to display.`);
+    return field.displayFor((this as unknown as Record<string, unknown>)[field.attname]) as string;
   }
 
   /** Field values keyed by attribute (`boxId` for a foreign key), safe for JSON.stringify. */
@@ -339,6 +340,30 @@ function updateFieldsFor(meta: Options, names: readonly string[]): Field[] {
   });
 }
 
+/** The INSERT or UPDATE of save(); returns whether it inserted. */
+function writeRow(instance: Model, connection: Connection, fields: readonly Field[], options: SaveOptions): boolean {
+  const meta = (instance.constructor as ModelClass)._meta;
+  const adding = instance._state.adding;
+  const pk = instance.pk;
+  const pkHasDefault = meta.pk.hasDefault || meta.pk.autoIncrement;
+  const tryUpdate = !options.forceInsert && pk !== null && pk !== undefined && !(adding && pkHasDefault && !options.forceUpdate);
+  if (tryUpdate) {
+    const changed = updateRow(connection, instance, fields.filter((field) => field !== meta.pk), adding);
+    if (changed > 0) {
+      instance._state.adding = false;
+      return false;
+    }
+    if (options.forceUpdate || options.updateFields) {
+      throw new ObjectDoesNotExistOnSave(`${meta.label}.save(): ${options.forceUpdate ? 'forceUpdate' : 'updateFields'} did not affect any row (pk=${String(pk)}).`);
+    }
+  } else if (options.forceUpdate || (options.updateFields && adding)) {
+    throw new TypeError(`${meta.label}.save(): cannot ${options.forceUpdate ? 'force an update' : 'use updateFields'} on an instance without a primary key.`);
+  }
+  insertRow(connection, instance);
+  instance._state.adding = false;
+  return true;
+}
+
 /**
  * Before a save: an instance assigned to `pizza.box` while unsaved gives its key now (or the save is
  * refused); a cached related instance whose key no longer matches `boxId` (it was reassigned) is dropped.
@@ -404,7 +429,7 @@ function uniquenessErrors(instance: Model, exclude: Set<string>): ErrorDict {
       const names = fields.map((field) => capitalize(field.options.verboseName ?? field.name));
       const message =
         fields.length === 1
-          ? `${meta.label} with this ${names[0]} already exists.`
+          ? fields[0]!.errorMessage('unique', `${meta.label} with this ${names[0]} already exists.`, { model_name: meta.label, field_label: names[0] })
           : `${meta.label} with this ${names.join(' and ')} already exists.`;
       (errors[key] ??= []).push(message);
     }

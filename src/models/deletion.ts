@@ -1,10 +1,11 @@
 import { getConnection } from '../db/connections';
-import type { Connection } from '../db/backends/sqlite/connection';
+import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import { ProtectedError, RestrictedError } from '../errors';
-import { quote } from '../sql/expressions';
+import { deleteByKeysSql, updateColumnByKeysSql } from '../sql/writes';
 import type { Model } from './base';
 import { ForeignKey, describeInstance } from './fields/related';
 import { prepareValue } from './persistence';
+import { sendPostDelete, sendPreDelete } from './signals';
 import type { ModelClass } from './types';
 
 export * from './deletion-rules';
@@ -14,15 +15,18 @@ export type DeleteResult = [number, Record<string, number>];
 
 const BATCH = 900;
 
-/** Deletes `instances` of `model` and everything their on-delete rules reach, in one transaction. */
-export function collectAndDelete(model: ModelClass, instances: readonly Model[], call: string): DeleteResult {
+/**
+ * Deletes `instances` of `model` and everything their on-delete rules reach, in one transaction.
+ * `origin` (the instance or queryset whose delete() ran) is passed on to the preDelete / postDelete signals.
+ */
+export function collectAndDelete(model: ModelClass, instances: readonly Model[], call: string, origin: Model | object): DeleteResult {
   if (!instances.length) return [0, {}];
   const connection = getConnection(call);
   return connection.atomic(() => {
     const collector = new Collector();
     collector.collect(model, instances);
     collector.check();
-    return collector.execute(connection);
+    return collector.execute(connection, origin);
   });
 }
 
@@ -106,7 +110,10 @@ class Collector {
     }
   }
 
-  execute(connection: Connection): [number, Record<string, number>] {
+  execute(connection: Connection, origin: Model | object): [number, Record<string, number>] {
+    // As Django: preDelete for every object first, then the updates, then each model's rows and its postDelete.
+    const deletionOrder = [...this.toDelete].reverse();
+    for (const [model, objects] of deletionOrder) sendPreDelete(model, objects.values(), origin);
     for (const update of this.updates) {
       const meta = update.model._meta;
       const deleting = this.toDelete.get(update.model);
@@ -115,7 +122,7 @@ class Collector {
       for (let i = 0; i < pks.length; i += BATCH) {
         const batch = pks.slice(i, i + BATCH);
         connection.run(
-          `UPDATE ${quote(meta.dbTable)} SET ${quote(update.field.column)} = ? WHERE ${quote(meta.pk.column)} IN (${batch.map(() => '?').join(', ')})`,
+          updateColumnByKeysSql(connection.backend.operations, meta.dbTable, update.field.column, meta.pk.column, batch.length),
           [value, ...batch.map((pk) => prepareValue(meta.pk, pk, meta.label))],
         );
       }
@@ -125,14 +132,14 @@ class Collector {
     }
     const counts: Record<string, number> = {};
     let total = 0;
-    for (const [model, objects] of [...this.toDelete].reverse()) {
+    for (const [model, objects] of deletionOrder) {
       const meta = model._meta;
       const pks = [...objects.keys()];
       let deleted = 0;
       for (let i = 0; i < pks.length; i += BATCH) {
         const batch = pks.slice(i, i + BATCH);
         deleted += connection.run(
-          `DELETE FROM ${quote(meta.dbTable)} WHERE ${quote(meta.pk.column)} IN (${batch.map(() => '?').join(', ')})`,
+          deleteByKeysSql(connection.backend.operations, meta.dbTable, meta.pk.column, batch.length),
           batch.map((pk) => prepareValue(meta.pk, pk, meta.label)),
         ).changes;
       }
@@ -140,6 +147,7 @@ class Collector {
         counts[meta.label] = (counts[meta.label] ?? 0) + deleted;
         total += deleted;
       }
+      sendPostDelete(model, objects.values(), origin);
     }
     return [total, counts];
   }

@@ -12,9 +12,9 @@ export class Manager<T = Model> extends QuerySet<T, T> {
   raw(sql: string, params: readonly unknown[] = []): T[] {
     const meta = this.model._meta;
     const connection = getConnection(this.call('raw'));
-    const statement = connection.db.prepare(sql);
-    if (!statement.reader) throw new TypeError(`${this.call('raw')} takes a query that returns rows.`);
-    const columns = statement.columns().map((column) => column.name);
+    const statement = connection.prepareRaw(sql);
+    const columns = statement.columns;
+    if (!columns) throw new TypeError(`${this.call('raw')} takes a query that returns rows.`);
     const byColumn = new Map(meta.concreteFields.map((field) => [field.column, field] as const));
     const byName = new Map(meta.concreteFields.map((field) => [field.attname, field] as const));
     const fields = columns.map((column) => byColumn.get(column) ?? byName.get(column) ?? null);
@@ -29,7 +29,7 @@ export class Manager<T = Model> extends QuerySet<T, T> {
       annotations: [],
     };
     plan.converters = plan.fields.map((field) => field.converter());
-    const rows = connection.selectRows(sql, params);
+    const rows = statement.selectRows(params);
     return rows.map((row) => {
       const known = row.filter((_, index) => fields[index] !== null);
       const instance = buildInstance(plan, known) as Model & Record<string, unknown>;

@@ -63,6 +63,8 @@ export class Options {
   readonly label: string;
   /** The registry this model is part of; relations by label and reverse relations are looked up there. */
   readonly apps: Apps;
+  /** `meta.verboseName`, else the label in words (`ModelToValidate` → `'model to validate'`), as Django. */
+  readonly verboseName: string;
   readonly dbTable: string;
   readonly fields: Field[] = [];
   /** Fields stored in columns of this table, primary key first. */
@@ -85,6 +87,7 @@ export class Options {
     if (!this.label) throw new ImproperlyConfigured('A model class needs a name (or meta.label).');
     this.apps = meta.apps ?? projectApps;
     this.dbTable = meta.dbTable ?? toSnakeCase(this.label);
+    this.verboseName = meta.verboseName ?? toSnakeCase(this.label).replace(/_+/g, ' ');
     this.autoCreated = meta.autoCreated ?? false;
     this.ordering = meta.ordering ?? [];
     this.uniqueTogether = meta.uniqueTogether ?? [];
@@ -255,20 +258,54 @@ function createThroughModel(source: ModelClass, field: ManyToManyField): ModelCl
   return through;
 }
 
+/**
+ * The two foreign keys of an intermediate model, by Django's rules: `throughFields` names them (source side
+ * first); otherwise the intermediate model has exactly one key to each side, or, for a relation to the model
+ * itself, exactly two keys to it (the first is the source). Anything ambiguous is refused.
+ */
 function throughKeys(field: ManyToManyField, through: ModelClass): ThroughKeys {
   const meta = through._meta;
   const source = field.model;
   const target = field.relatedModel;
-  const [sourceName, targetName] = field.m2mOptions.throughFields ?? [];
+  const selfReferential = source === target;
+  if (field.m2mOptions.symmetrical && !selfReferential) {
+    throw new ImproperlyConfigured(`${field.label}: symmetrical applies to a relation to the model itself ('self'); ${source.name} to ${target.name} is not one.`);
+  }
+  const names = field.m2mOptions.throughFields;
+  if (names) {
+    if (!Array.isArray(names) || names.length !== 2 || !names.every((name) => typeof name === 'string')) {
+      throw new ImproperlyConfigured(`${field.label}: throughFields is a pair of field names of ${meta.label}: [key to ${source.name}, key to ${target.name}].`);
+    }
+    const named = (name: string, model: ModelClass): ForeignKey => {
+      const fk = meta.findField(name);
+      if (!fk) throw new ImproperlyConfigured(`${field.label}: throughFields names '${name}', but ${meta.label} has no such field. Fields: ${meta.fields.map((f) => f.name).join(', ')}.`);
+      if (!(fk instanceof ForeignKey) || fk.relatedModel !== model) {
+        throw new ImproperlyConfigured(`${field.label}: throughFields '${name}' must be a foreign key from ${meta.label} to ${model.name}.`);
+      }
+      return fk;
+    };
+    return { through, source: named(names[0]!, source), target: named(names[1]!, target) };
+  }
   const pointingAt = (model: ModelClass) => meta.foreignKeys.filter((fk) => fk.relatedModel === model);
-  const pick = (name: string | undefined, candidates: ForeignKey[], which: string): ForeignKey => {
-    if (name) return meta.getField(name) as ForeignKey;
-    const fk = candidates[0];
-    if (!fk) throw new ImproperlyConfigured(`${field.label}: the through model ${meta.label} has no foreign key to ${which}.`);
-    return fk;
+  const keyNames = (keys: ForeignKey[]) => keys.map((fk) => fk.name).join(', ');
+  const hint = `name the keys to use with throughFields: [key to ${source.name}, key to ${target.name}]`;
+  if (selfReferential) {
+    const keys = pointingAt(source);
+    if (keys.length === 2) return { through, source: keys[0]!, target: keys[1]! };
+    throw new ImproperlyConfigured(
+      keys.length > 2
+        ? `${field.label}: the intermediate model ${meta.label} has more than two foreign keys to ${source.name} (${keyNames(keys)}), which is ambiguous; ${hint}.`
+        : `${field.label}: the intermediate model ${meta.label} needs two foreign keys to ${source.name}; it has ${keys.length}.`,
+    );
+  }
+  const only = (model: ModelClass, direction: string): ForeignKey => {
+    const keys = pointingAt(model);
+    if (keys.length === 1) return keys[0]!;
+    throw new ImproperlyConfigured(
+      keys.length
+        ? `${field.label}: the intermediate model ${meta.label} has more than one foreign key ${direction} ${model.name} (${keyNames(keys)}), which is ambiguous; ${hint}.`
+        : `${field.label}: the intermediate model ${meta.label} has no foreign key to ${model.name}.`,
+    );
   };
-  const toSource = pointingAt(source);
-  const sourceFk = pick(sourceName, toSource, source.name);
-  const targetCandidates = pointingAt(target).filter((fk) => fk !== sourceFk);
-  return { through, source: sourceFk, target: pick(targetName, targetCandidates, target.name) };
+  return { through, source: only(source, 'from'), target: only(target, 'to') };
 }

@@ -1,16 +1,20 @@
-import type { Connection } from '../db/backends/sqlite/connection';
+import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import type { SqlValue } from '../db/backends/base/types';
 import { ValidationError } from '../errors';
-import { Expression, quote } from '../sql/expressions';
+import { Expression } from '../sql/expressions';
+import { insertPlan, type InsertPlan } from '../sql/plans';
+import { updateByKeySql } from '../sql/writes';
+import { FieldValueError } from '../values';
 import type { Model } from './base';
-import { Field, FieldValueError } from './fields/base';
+import type { Field } from './fields/base';
 import type { Options } from './options';
 import type { ModelClass } from './types';
 
 /**
- * Writing instances: the value checks every write makes (type, length, digits), and the INSERT / UPDATE
- * statements of save() and bulkCreate(), cached per model and column set.
+ * Writing instances: the value checks every write makes (type, length, digits), and running the INSERT /
+ * UPDATE statements of save() and bulkCreate() (their text comes from the plan cache and sql/writes.ts).
  */
+
 
 /**
  * An explicit `undefined` given as a field value: refused rather than read as "absent" or as NULL, because
@@ -27,7 +31,7 @@ export function prepareValue(field: Field, value: unknown, label: string): SqlVa
   try {
     converted = field.toValue(value);
   } catch (error) {
-    if (error instanceof FieldValueError) throw new ValidationError({ [field.name]: [error.message] }, { model: label });
+    if (error instanceof FieldValueError) throw new ValidationError({ [field.name]: [field.valueErrorMessage(error)] }, { model: label });
     throw error;
   }
   const problems = field.checkValue(converted as never);
@@ -35,41 +39,16 @@ export function prepareValue(field: Field, value: unknown, label: string): SqlVa
   try {
     return field.toDb(converted as never);
   } catch (error) {
-    if (error instanceof FieldValueError) throw new ValidationError({ [field.name]: [error.message] }, { model: label });
+    if (error instanceof FieldValueError) throw new ValidationError({ [field.name]: [field.valueErrorMessage(error)] }, { model: label });
     throw error;
   }
 }
 
-/** The INSERT of a model: with or without the automatic key column, plain or OR IGNORE. */
-interface InsertShape {
-  fields: Field[];
-  sql: string;
-}
-
-/** Per model: the four shapes, indexed by (with the automatic key ? 1 : 0) + (OR IGNORE ? 2 : 0). */
-const insertShapes = new WeakMap<Options, Array<InsertShape | undefined>>();
-
-function insertShape(meta: Options, withAutoKey: boolean, orIgnore: boolean): InsertShape {
-  let shapes = insertShapes.get(meta);
-  if (!shapes) insertShapes.set(meta, (shapes = []));
-  const key = (withAutoKey ? 1 : 0) + (orIgnore ? 2 : 0);
-  let shape = shapes[key];
-  if (!shape) {
-    const fields = meta.concreteFields.filter((field) => withAutoKey || !field.autoIncrement);
-    const verb = orIgnore ? 'INSERT OR IGNORE INTO' : 'INSERT INTO';
-    const sql = fields.length
-      ? `${verb} ${quote(meta.dbTable)} (${fields.map((field) => quote(field.column)).join(', ')}) VALUES (${fields.map(() => '?').join(', ')})`
-      : `${verb} ${quote(meta.dbTable)} DEFAULT VALUES`;
-    shapes[key] = shape = { fields, sql };
-  }
-  return shape;
-}
-
 /** The INSERT for `instance` and its values (pre-save hooks run here: autoNow stamps). */
-function insertValues(meta: Options, instance: Model, orIgnore: boolean): { sql: string; params: SqlValue[] } {
+function insertValues(connection: Connection, meta: Options, instance: Model, orIgnore: boolean): { plan: InsertPlan; params: SqlValue[] } {
   const record = instance as unknown as Record<string, unknown>;
   const autoKey = meta.pk.autoIncrement ? record[meta.pk.attname] : null;
-  const shape = insertShape(meta, autoKey !== null && autoKey !== undefined, orIgnore);
+  const shape = insertPlan(meta, autoKey !== null && autoKey !== undefined, orIgnore, connection.backend.operations);
   const params = new Array<SqlValue>(shape.fields.length);
   for (let i = 0; i < shape.fields.length; i++) {
     const field = shape.fields[i]!;
@@ -79,16 +58,29 @@ function insertValues(meta: Options, instance: Model, orIgnore: boolean): { sql:
     }
     params[i] = prepareValue(field, value, meta.label);
   }
-  return { sql: shape.sql, params };
+  return { plan: shape, params };
+}
+
+/** What runInsert returns when a conflict skipped the row. */
+const NOT_INSERTED = Symbol('not inserted');
+
+/** Runs an INSERT; returns the key the database reports for the row (see BaseOperations.insertKeyReport). */
+function runInsert(connection: Connection, plan: InsertPlan, params: SqlValue[]): unknown {
+  if (plan.returnsKey) {
+    const rows = connection.selectRows(plan.sql, params);
+    return rows.length ? rows[0]![0] : NOT_INSERTED;
+  }
+  const result = connection.run(plan.sql, params);
+  return result.changes > 0 ? connection.backend.operations.insertedKey(result) : NOT_INSERTED;
 }
 
 export function insertRow(connection: Connection, instance: Model, orIgnore = false): boolean {
   const meta = (instance.constructor as ModelClass)._meta;
-  const { sql, params } = insertValues(meta, instance, orIgnore);
-  const result = connection.run(sql, params);
-  if (result.changes === 0) return false;
+  const { plan, params } = insertValues(connection, meta, instance, orIgnore);
+  const key = runInsert(connection, plan, params);
+  if (key === NOT_INSERTED) return false;
   if (meta.pk.autoIncrement && (instance.pk === null || instance.pk === undefined)) {
-    instance.pk = meta.pk.fromDb(result.lastInsertRowid);
+    instance.pk = meta.pk.fromDb(key);
   }
   return true;
 }
@@ -103,7 +95,7 @@ export function updateRow(connection: Connection, instance: Model, fields: reado
   if (values.some(([, value]) => value instanceof Expression)) {
     return model.objects.filter({ pk: instance.pk }).update(Object.fromEntries(values.map(([field, value]) => [field.attname, value])));
   }
-  const sql = `UPDATE ${quote(meta.dbTable)} SET ${values.map(([field]) => `${quote(field.column)} = ?`).join(', ')} WHERE ${quote(meta.pk.column)} = ?`;
+  const sql = updateByKeySql(connection.backend.operations, meta.dbTable, values.map(([field]) => field.column), meta.pk.column);
   const params = values.map(([field, value]) => prepareValue(field, value, meta.label));
   params.push(prepareValue(meta.pk, instance.pk, meta.label));
   return connection.run(sql, params).changes;
@@ -123,11 +115,11 @@ export function bulkInsert(
   const pk = meta.pk;
   const orIgnore = options.ignoreConflicts ?? false;
   for (const object of objects) {
-    const { sql, params } = insertValues(meta, object, orIgnore);
-    const result = connection.run(sql, params);
-    if (result.changes > 0) {
+    const { plan, params } = insertValues(connection, meta, object, orIgnore);
+    const key = runInsert(connection, plan, params);
+    if (key !== NOT_INSERTED) {
       const record = object as unknown as Record<string, unknown>;
-      if (pk.autoIncrement && (record[pk.attname] === null || record[pk.attname] === undefined)) record[pk.attname] = pk.fromDb(result.lastInsertRowid);
+      if (pk.autoIncrement && (record[pk.attname] === null || record[pk.attname] === undefined)) record[pk.attname] = pk.fromDb(key);
       object._state.adding = false;
     }
   }

@@ -3,6 +3,7 @@ import { ForeignKey, ManyToManyField } from './fields/related';
 import type { ModelClass } from './types';
 import { FieldError } from '../errors';
 import { Col } from '../sql/expressions';
+import { InLookup } from '../sql/lookups/builtin';
 import type { QuerySet } from './queryset';
 
 /** `Prefetch('pizzaSet', { queryset, toAttr })`: a prefetch with its own queryset or target attribute. */
@@ -171,7 +172,7 @@ function prefetchMany(
     query.annotations.set(owner, { expression: ownerColumn, selected: true });
     query.where = {
       kind: 'node', connector: 'AND', negated: false,
-      children: [query.where, { kind: 'condition', lhs: ownerColumn, lookup: 'in', rhs: batch.map((key) => sourceKey.toDb(key)), nullable: false }],
+      children: [query.where, new InLookup(ownerColumn, batch.map((key) => sourceKey.toDb(key)), false)],
     };
     related.push(...(base.withQuery(query).eval() as Array<Model & Record<string, unknown>>));
   }

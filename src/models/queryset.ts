@@ -1,5 +1,5 @@
 import { getConnection } from '../db/connections';
-import type { Connection } from '../db/backends/sqlite/connection';
+import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import type { SqlValue } from '../db/backends/base/types';
 import { FieldError, IntegrityError, NotSupportedError, ObjectDoesNotExist } from '../errors';
 import type { Model } from './base';
@@ -9,8 +9,14 @@ import { ForeignKey } from './fields/related';
 import { bulkInsert, prepareValue, undefinedValueError } from './persistence';
 import type { ModelClass } from './types';
 import { asyncExecutor, type QueryOptions } from './async-bridge';
-import { Compiler, modelSelect, resolveOrderName, type RowPlan } from '../sql/compiler';
-import { Col, Expression, OrderBy, quote, toSqlValue, type QueryProvider } from '../sql/expressions';
+import type { BaseOperations } from '../db/backends/base/operations';
+import { currentOperations } from '../sql/backend';
+import { Compiler, resolveOrderName } from '../sql/compiler';
+import { Col, Expression, OrderBy, toSqlValue, type QueryProvider } from '../sql/expressions';
+import { InLookup } from '../sql/lookups/builtin';
+import { equalityPlan } from '../sql/plans';
+import { bulkUpdateSql } from '../sql/writes';
+import { asyncMethodsOn, installAsyncMethods, type AsyncMethod, type AsyncQuerySetMethods, type AsyncTwins } from './async-methods';
 import { hydrateFlatRows, hydrateRows, rowBuilder } from './hydrate';
 import { normalizePrefetch, prefetchRelatedObjects, type PrefetchSpec } from './prefetch';
 import { Query, type RelatedTree } from '../sql/query';
@@ -267,7 +273,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
         for (const name of path.split('__')) node = node[name] ??= {};
       }
       query.selectRelated = tree;
-      Compiler.select(query);
+      Compiler.select(query, this.ops);
     });
   }
 
@@ -367,7 +373,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     const rhs = other.query.resolveAsSubquery(query);
     rhs.shape = { kind: 'values', names: ['pk'] };
     rhs.ordering = [];
-    return { kind: 'condition' as const, lhs: new Col(query.baseAlias, this.model._meta.pk), lookup: 'in', rhs, nullable: false };
+    return new InLookup(new Col(query.baseAlias, this.model._meta.pk), rhs, false);
   }
 
   selectForUpdate(): QuerySet<T, R, A> {
@@ -392,8 +398,13 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     return getConnection(this.call(method));
   }
 
+  /** The backend operations this queryset's SQL is compiled for. */
+  protected get ops(): BaseOperations {
+    return currentOperations();
+  }
+
   protected fetchAll(call: string): R[] {
-    const compiled = Compiler.select(this.query);
+    const compiled = Compiler.select(this.query, this.ops);
     if (this.query.empty && !this.query.combinator) return [];
     const rows = getConnection(call).selectRows(compiled.sql, compiled.params, compiled.safeIntegers);
     const results = hydrateRows(compiled.plan, rows) as R[];
@@ -408,24 +419,24 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
    * compiles the same query, hydrates them (see `hydrate()`). Not for querysets with prefetches.
    */
   evalRows(): unknown[][] {
-    const compiled = Compiler.select(this.query);
+    const compiled = Compiler.select(this.query, this.ops);
     if (this.query.empty && !this.query.combinator) return [];
     return getConnection(this.call('eval')).selectRows(compiled.sql, compiled.params, compiled.safeIntegers);
   }
 
   /** Builds results from rows fetched elsewhere by evalRows(), sent as one flat array (codec.unpackRows). */
   hydrate(flat: readonly unknown[]): R[] {
-    return hydrateFlatRows(Compiler.select(this.query).plan, flat) as R[];
+    return hydrateFlatRows(Compiler.select(this.query, this.ops).plan, flat) as R[];
   }
 
   /** Builds the result of the row at `offset` of a flat array (streaming builds each row as it is consumed). */
   rowHydrator(): (flat: readonly unknown[], offset: number) => R {
-    return rowBuilder(Compiler.select(this.query).plan) as (flat: readonly unknown[], offset: number) => R;
+    return rowBuilder(Compiler.select(this.query, this.ops).plan) as (flat: readonly unknown[], offset: number) => R;
   }
 
   /** Where the primary key sits in this queryset's rows (model rows only). */
   pkColumnIndex(): number | null {
-    const plan = Compiler.select(this.query).plan;
+    const plan = Compiler.select(this.query, this.ops).plan;
     if (plan.kind !== 'models') return null;
     const index = plan.plan.fields.indexOf(this.model._meta.pk);
     return index < 0 ? null : index;
@@ -461,7 +472,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
   private fetchByEquality(lookups: FilterArg, call: string): unknown[] | null {
     if (lookups instanceof QNode || lookups instanceof Expression || lookups === null || typeof lookups !== 'object') return null;
     const keys = Object.keys(lookups);
-    const plan = equalityPlan(this.model, keys);
+    const plan = equalityPlan(this.model, keys, MAX_GET_RESULTS, this.ops);
     if (!plan) return null;
     const params = new Array<SqlValue>(keys.length);
     for (let i = 0; i < keys.length; i++) {
@@ -559,12 +570,9 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
       );
     }
     const connection = this.connection('bulkUpdate');
-    const table = quote(meta.dbTable);
+    const columns = targets.map((field) => field.column);
     // One statement per batch: the rows' new values as a VALUES table joined on the primary key.
-    const assignments = targets.map((field, i) => `${quote(field.column)} = v.column${i + 2}`).join(', ');
-    const row = `(${['?', ...targets.map(() => '?')].join(', ')})`;
-    const statementFor = (rows: number) =>
-      `UPDATE ${table} SET ${assignments} FROM (VALUES ${Array(rows).fill(row).join(', ')}) AS v WHERE ${table}.${quote(meta.pk.column)} = v.column1`;
+    const statementFor = (rows: number) => bulkUpdateSql(this.ops, meta.dbTable, columns, meta.pk.column, rows);
     return connection.atomic(() => {
       let updated = 0;
       for (let start = 0; start < objects.length; start += batchSize) {
@@ -583,7 +591,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
 
   count(): number {
     if (this.resultCache) return this.resultCache.length;
-    const { sql, params } = new Compiler(this.query.clone()).compileCount();
+    const { sql, params } = new Compiler(this.query.clone(), this.ops).compileCount();
     const rows = this.connection('count').selectRows(sql, params);
     return Number(rows[0]![0]);
   }
@@ -614,7 +622,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     if (!Number.isInteger(chunkSize) || chunkSize <= 0) throw new TypeError(`${this.call('iterator')}: chunkSize must be a positive integer.`);
     if (this.query.empty) return;
-    const compiled = Compiler.select(this.query);
+    const compiled = Compiler.select(this.query, this.ops);
     const connection = this.connection('iterator');
     let chunk: unknown[][] = [];
     const flush = (): R[] => {
@@ -663,11 +671,12 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     return Boolean(query.ordering?.length || (query.ordering === null && query.meta.ordering.length) || query.hasAggregateAnnotations && query.ordering?.length);
   }
 
-  aggregate<E extends Record<string, Expression>>(aggregates: E & CheckedAggregates<T, E, A>): AnnotationValues<T, E> {
-    const entries = Object.entries(aggregates);
-    if (!entries.length) throw new TypeError(`${this.call('aggregate')} needs at least one aggregate.`);
+  /** `{ alias: value }` for each aggregate; with none, `{}` and no query (as Django). */
+  aggregate<E extends Record<string, Expression> = {}>(aggregates?: E & CheckedAggregates<T, E, A>): AnnotationValues<T, E> {
+    const entries = Object.entries(aggregates ?? {});
+    if (!entries.length) return {} as AnnotationValues<T, E>;
     const query = this.query.clone();
-    const { sql, params, converters } = new Compiler(query).compileAggregate(entries);
+    const { sql, params, converters } = new Compiler(query, this.ops).compileAggregate(entries);
     const row = this.connection('aggregate').selectRows(sql, params)[0] ?? [];
     return Object.fromEntries(entries.map(([alias], index) => {
       const raw = row[index] ?? null;
@@ -686,9 +695,8 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
       query.ordering = [];
       query.distinct = false;
     }
-    const inner = Compiler.select(query);
-    const sql = query.isSliced || query.combinator ? `SELECT 1 FROM (${inner.sql}) LIMIT 1` : `${inner.sql} LIMIT 1`;
-    return this.connection('exists').selectRows(sql, inner.params).length > 0;
+    const { sql, params } = new Compiler(query, this.ops).compileExists();
+    return this.connection('exists').selectRows(sql, params).length > 0;
   }
 
   contains(object: T): boolean {
@@ -714,7 +722,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
       if (value instanceof Expression) return [field, value.resolve(query)] as const;
       return [field, prepareValue(field, value, meta.label)] as const;
     });
-    const { sql, params } = new Compiler(query.clone()).compileUpdate(assignments as Array<[typeof assignments[number][0], Expression | SqlValue]>);
+    const { sql, params } = new Compiler(query.clone(), this.ops).compileUpdate(assignments as Array<[typeof assignments[number][0], Expression | SqlValue]>);
     const connection = this.connection('update');
     const changed = connection.run(sql, params).changes;
     this.resultCache = null;
@@ -732,7 +740,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     const connection = this.connection('delete');
     const result = connection.atomic(() => {
       const instances = this.chain('delete', []).fetchAllPlain(call);
-      return collectAndDelete(this.model, instances, call);
+      return collectAndDelete(this.model, instances, call, this);
     });
     this.resultCache = null;
     return result;
@@ -744,16 +752,16 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     query.selectRelated = null;
     query.annotations = new Map();
     query.ordering = [];
-    const compiled = Compiler.select(query);
+    const compiled = Compiler.select(query, this.ops);
     if (query.empty) return [];
     return hydrateRows(compiled.plan, getConnection(call).selectRows(compiled.sql, compiled.params, compiled.safeIntegers)) as Array<T & Model>;
   }
 
   /** SQLite's query plan for this query. */
   explain(): string {
-    const compiled = Compiler.select(this.query);
-    const rows = this.connection('explain').selectRows(`EXPLAIN QUERY PLAN ${compiled.sql}`, compiled.params);
-    return rows.map((row) => `${row[0]} ${row[1]} ${row[2]} ${row[3]}`).join('\n');
+    const compiled = Compiler.select(this.query, this.ops);
+    const rows = this.connection('explain').selectRows(this.ops.explainSql(compiled.sql), compiled.params);
+    return this.ops.formatExplain(rows);
   }
 
   /** The row at `index` (Django's `qs[index]`), or undefined when there is none. */
@@ -769,8 +777,8 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
    * (the same text as `String(qs.query)`, Django's `str(qs.query)`).
    */
   toSql(): CompiledSql {
-    const { sql, params } = Compiler.select(this.query);
-    return new CompiledSql(sql, params);
+    const { sql, params } = Compiler.select(this.query, this.ops);
+    return new CompiledSql(sql, params, this.ops);
   }
 
   /** Pre-set results (a prefetch cache), as Django's `_result_cache`. */
@@ -792,78 +800,25 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
 
   // ------------------------------------------------------------------ Django 4.1-style async twins
 
-  protected runAsync<V>(method: string, args: readonly unknown[]): Promise<V> {
+  // `aeval()`, `acount()`, `agetOrCreate()`, ...: one per queryset method of the async method table
+  // (async-methods.ts), installed from it; their signatures are on the QuerySet interface below the class.
+  static {
+    installAsyncMethods(QuerySet.prototype, asyncMethodsOn('queryset'), (method) => method.twinName, (queryset: QuerySet<any, any>, method, args) =>
+      queryset.runAsync(method, args),
+    );
+  }
+
+  protected runAsync(method: AsyncMethod, args: readonly unknown[]): Promise<unknown> {
     try {
-      return asyncExecutor(this.call(`a${method[0]!.toUpperCase()}${method.slice(1)}`)).evaluate(this, method, args) as Promise<V>;
+      return asyncExecutor(this.call(method.twinName)).evaluate(this, method, args);
     } catch (error) {
       return Promise.reject(error);
     }
   }
-
-  aeval(options?: QueryOptions): Promise<R[]> {
-    return this.runAsync('eval', options ? [options] : []);
-  }
-  aget<const Args extends readonly unknown[]>(...args: FilterArgsWithOptions<T, Args, A>): Promise<R> {
-    return this.runAsync('get', args);
-  }
-  acreate(values?: CreateValues<T>, options?: QueryOptions): Promise<T> {
-    return this.runAsync('create', [values ?? {}, ...(options ? [options] : [])]);
-  }
-  agetOrCreate<L extends object = {}>(lookups?: CheckedLookups<T, L>, options?: { defaults?: Defaults<T> } & QueryOptions): Promise<[T, boolean]> {
-    return this.runAsync('getOrCreate', [lookups ?? {}, options ?? {}]);
-  }
-  aupdateOrCreate<L extends object = {}>(
-    lookups?: CheckedLookups<T, L>,
-    options?: { defaults?: Defaults<T>; createDefaults?: Defaults<T> } & QueryOptions,
-  ): Promise<[T, boolean]> {
-    return this.runAsync('updateOrCreate', [lookups ?? {}, options ?? {}]);
-  }
-  abulkCreate(objects: readonly T[], options?: { batchSize?: number; ignoreConflicts?: boolean } & QueryOptions): Promise<T[]> {
-    return this.runAsync('bulkCreate', [objects, options ?? {}]);
-  }
-  abulkUpdate(objects: readonly T[], fields: ReadonlyArray<ConcreteFieldName<T>>, options?: { batchSize?: number } & QueryOptions): Promise<number> {
-    return this.runAsync('bulkUpdate', [objects, fields, options ?? {}]);
-  }
-  acount(options?: QueryOptions): Promise<number> {
-    return this.runAsync('count', options ? [options] : []);
-  }
-  ainBulk(ids?: readonly unknown[] | null, options?: { fieldName?: FieldName<T> } & QueryOptions): Promise<Map<any, T>> {
-    return this.runAsync('inBulk', [ids ?? null, options ?? {}]);
-  }
-  alatest<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A>>): Promise<T> {
-    return this.runAsync('latest', fields);
-  }
-  aearliest<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A>>): Promise<T> {
-    return this.runAsync('earliest', fields);
-  }
-  afirst(options?: QueryOptions): Promise<T | null> {
-    return this.runAsync('first', options ? [options] : []);
-  }
-  alast(options?: QueryOptions): Promise<T | null> {
-    return this.runAsync('last', options ? [options] : []);
-  }
-  aaggregate<E extends Record<string, Expression>>(aggregates: E & CheckedAggregates<T, E, A>, options?: QueryOptions): Promise<AnnotationValues<T, E>> {
-    return this.runAsync('aggregate', [aggregates, ...(options ? [options] : [])]);
-  }
-  aexists(options?: QueryOptions): Promise<boolean> {
-    return this.runAsync('exists', options ? [options] : []);
-  }
-  acontains(object: T, options?: QueryOptions): Promise<boolean> {
-    return this.runAsync('contains', [object, ...(options ? [options] : [])]);
-  }
-  aupdate(values: UpdateValues<T>, options?: QueryOptions): Promise<number> {
-    return this.runAsync('update', [values, ...(options ? [options] : [])]);
-  }
-  adelete(options?: QueryOptions): Promise<DeleteResult> {
-    return this.runAsync('delete', options ? [options] : []);
-  }
-  aexplain(options?: QueryOptions): Promise<string> {
-    return this.runAsync('explain', options ? [options] : []);
-  }
-  aat(index: number, options?: QueryOptions): Promise<R | undefined> {
-    return this.runAsync('at', [index, ...(options ? [options] : [])]);
-  }
 }
+
+/** The signatures of the twins installed above. */
+export interface QuerySet<T = Model, R = T, A = {}> extends AsyncTwins<AsyncQuerySetMethods<T, R, A>> {}
 
 /** valuesList names, each checked: a tuple of paths. */
 type CheckedNames<T, N extends readonly string[], A> = { [I in keyof N]: CheckedPath<T, N[I], A> };
@@ -871,39 +826,6 @@ type CheckedNames<T, N extends readonly string[], A> = { [I in keyof N]: Checked
 /** `valuesList(..., { named: true })` rows: objects keyed by name. */
 type NamedRow<T, N extends readonly string[], A> = ValuesRow<T, N[number], A>;
 
-/** Methods that write, and so go to the writer lane. */
-export const WRITE_METHODS = new Set([
-  'create', 'getOrCreate', 'updateOrCreate', 'bulkCreate', 'bulkUpdate', 'update', 'delete', 'add', 'remove', 'clear', 'set',
-]);
-
-interface EqualityPlan {
-  fields: Field[];
-  sql: string;
-  rows: RowPlan;
-  safeIntegers: boolean;
-}
-
-/** Keyed by the model's Options (rebuilt by close() then configure()), then by the shape of the keys. */
-const equalityPlans = new WeakMap<object, Map<string, EqualityPlan | null>>();
-
-/** SQL for `get()` by equality on direct fields of `model`, cached per set of keys (null: not that shape). */
-function equalityPlan(model: ModelClass, keys: string[]): EqualityPlan | null {
-  let plans = equalityPlans.get(model._meta);
-  if (!plans) equalityPlans.set(model._meta, (plans = new Map()));
-  const shape = keys.join('\u0000');
-  let plan = plans.get(shape);
-  if (plan !== undefined) return plan;
-  plan = null;
-  const meta = model._meta;
-  const fields = keys.map((key) => (key.includes('__') ? undefined : meta.findField(key)));
-  if (keys.length && fields.every((field): field is Field => field !== undefined && !field.manyToMany)) {
-    const select = modelSelect(model);
-    const where = fields.map((field) => `${select.alias}.${quote(field.column)} = ?`).join(' AND ');
-    plan = { fields, sql: `${select.sql} WHERE ${where} LIMIT ${MAX_GET_RESULTS}`, rows: { kind: 'models', plan: select.plan }, safeIntegers: select.safeIntegers };
-  }
-  plans.set(shape, plan);
-  return plan;
-}
 
 /** Values that are objects yet compare as plain values: instances (by key), dates and buffers. */
 function isPlainValueObject(value: object): boolean {

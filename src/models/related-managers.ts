@@ -3,9 +3,10 @@ import type { Model } from './base';
 import { ForeignKey, ManyToManyField, describeInstance } from './fields/related';
 import type { ThroughKeys } from './options';
 import { bulkInsert, prepareValue } from './persistence';
+import { sendM2MChanged, type M2MAction } from './signals';
 import type { ModelClass, PkValue } from './types';
-import type { QueryOptions } from './async-bridge';
-import { quote } from '../sql/expressions';
+import { deleteLinksSql } from '../sql/writes';
+import { asyncMethodsOn, installAsyncMethods, type AsyncRelatedManagerMethods, type AsyncTwins } from './async-methods';
 import { Query } from '../sql/query';
 import { QuerySet, type CreateValues, type Lookups, type QuerySetRoot } from './queryset';
 import type { CheckedLookups, Defaults } from './typed';
@@ -98,24 +99,21 @@ export abstract class RelatedManager<T extends Model = Model, Q extends string =
   abstract clear(options?: AddOptions): void;
   abstract set(objects: ReadonlyArray<T | K>, options?: AddOptions & { clear?: boolean }): void;
 
-  /** Django-style async twins of the relation writes. */
-  aadd(...args: Array<T | K | AddOptions | QueryOptions>): Promise<void> {
-    return this.runAsync('add', args);
-  }
-  aremove(...args: Array<T | K | AddOptions | QueryOptions>): Promise<void> {
-    return this.runAsync('remove', args);
-  }
-  aclear(options?: QueryOptions): Promise<void> {
-    return this.runAsync('clear', options ? [options] : []);
-  }
-  aset(objects: ReadonlyArray<T | K>, options?: AddOptions & { clear?: boolean } & QueryOptions): Promise<void> {
-    return this.runAsync('set', [objects, options ?? {}]);
+  // `aadd()`, `aremove()`, `aclear()`, `aset()`: the relation writes of the async method table, installed from
+  // it (the queryset twins come from QuerySet); their signatures are on the interface below the class.
+  static {
+    installAsyncMethods(RelatedManager.prototype, asyncMethodsOn('related', 'queryset'), (method) => method.twinName, (manager: RelatedManager, method, args) =>
+      manager.runAsync(method, args),
+    );
   }
 
   protected invalidatePrefetch(): void {
     delete this.instance._state.prefetched[this.accessor];
   }
 }
+
+/** The signatures of the twins installed above. */
+export interface RelatedManager<T extends Model = Model, Q extends string = never, K = never> extends AsyncTwins<AsyncRelatedManagerMethods<T, K>> {}
 
 /** `box.pizzaSet`: the objects whose foreign key points at this instance. */
 export class ReverseManyToOneManager<T extends Model = Model, Q extends string = never> extends RelatedManager<T, Q, never> {
@@ -290,21 +288,45 @@ export class ManyRelatedManager<T extends Model = Model, Q extends string = neve
     const values = [...new Set(this.targetValues(objects, 'add'))];
     if (!values.length) return;
     this.invalidatePrefetch();
-    getConnection(this.call('add')).atomic(() => this.link(this.sourceValue, values, options.throughDefaults, true));
+    getConnection(this.call('add')).atomic(() => this.addValues(values, options.throughDefaults));
   }
 
-  /** Inserts the missing (source, target) rows; a symmetrical relation also links back. */
-  private link(source: unknown, values: unknown[], throughDefaults: Lookups | undefined, mirror: boolean): void {
-    const connection = getConnection(this.call('add'));
+  /**
+   * Django's add(): links the values not linked yet, between the preAdd and postAdd signals; a symmetrical
+   * relation then adds the mirror rows (without signals of their own).
+   */
+  private addValues(values: readonly unknown[], throughDefaults: Lookups | undefined): void {
+    const pkSet = new Set(this.missingTargets(this.sourceKey, this.targetKey, this.sourceValue, values) as PkValue[]);
+    this.sendChanged('preAdd', pkSet);
+    this.insertLinks(this.sourceKey, this.targetKey, this.sourceValue, [...pkSet], throughDefaults);
+    this.sendChanged('postAdd', pkSet);
+    if (this.field.symmetrical) {
+      const mirrored = this.missingTargets(this.targetKey, this.sourceKey, this.sourceValue, values);
+      this.insertLinks(this.targetKey, this.sourceKey, this.sourceValue, mirrored, throughDefaults);
+    }
+  }
+
+  /** Which of `values` have no row from `source` yet (through the keys `from` -> `to`), in the order given. */
+  private missingTargets(from: ForeignKey, to: ForeignKey, source: unknown, values: readonly unknown[]): unknown[] {
     const existing = new Set(
-      this.through.objects.filter({ [this.sourceKey.attname]: source, [`${this.targetKey.attname}__in`]: values })
-        .orderBy().valuesList(this.targetKey.attname, { flat: true }).eval(),
+      this.through.objects.filter({ [from.attname]: source, [`${to.attname}__in`]: values }).orderBy().valuesList(to.attname, { flat: true }).eval(),
     );
-    const rows = values
-      .filter((value) => !existing.has(value))
-      .map((value) => new this.through({ ...(throughDefaults ?? {}), [this.sourceKey.attname]: source, [this.targetKey.attname]: value }));
-    bulkInsert(connection, this.through, rows, {});
-    if (mirror && this.field.symmetrical) for (const value of values) if (value !== source) this.link(value, [source], throughDefaults, false);
+    return values.filter((value) => !existing.has(value));
+  }
+
+  /**
+   * Inserts one intermediate row per value. Callable throughDefaults are called once per insert, as Django
+   * resolves them once per add() (and once more for the mirror rows of a symmetrical relation).
+   */
+  private insertLinks(from: ForeignKey, to: ForeignKey, source: unknown, values: readonly unknown[], throughDefaults: Lookups | undefined): void {
+    if (!values.length) return;
+    const defaults = resolveThroughDefaults(throughDefaults);
+    const rows = values.map((value) => new this.through({ ...defaults, [from.attname]: source, [to.attname]: value }));
+    bulkInsert(getConnection(this.call('add')), this.through, rows, {});
+  }
+
+  private sendChanged(action: M2MAction, pkSet: Set<PkValue> | null): void {
+    sendM2MChanged(this.through, { instance: this.instance, action, reverse: this.isReverse, model: this.model, pkSet });
   }
 
   remove(...args: Array<T | PkValue | AddOptions>): void {
@@ -312,46 +334,56 @@ export class ManyRelatedManager<T extends Model = Model, Q extends string = neve
     const values = this.targetValues(objects, 'remove');
     if (!values.length) return;
     this.invalidatePrefetch();
-    getConnection(this.call('remove')).atomic(() => this.unlink(values));
+    getConnection(this.call('remove')).atomic(() => this.removeValues(values));
   }
 
+  private removeValues(values: readonly unknown[]): void {
+    const pkSet = new Set(values as PkValue[]);
+    this.sendChanged('preRemove', pkSet);
+    this.unlink([...pkSet]);
+    this.sendChanged('postRemove', pkSet);
+  }
+
+  /** Deletes the rows from this instance to `values` (all of them when omitted), both ways for a symmetrical relation. */
   private unlink(values?: unknown[]): void {
     const connection = getConnection(this.call('remove'));
     const meta = this.through._meta;
     const source = prepareValue(this.sourceKey, this.sourceValue, meta.label);
     const targets = values?.map((value) => prepareValue(this.targetKey, value, meta.label));
-    const table = quote(meta.dbTable);
-    const sourceColumn = quote(this.sourceKey.column);
-    const targetColumn = quote(this.targetKey.column);
-    const inList = targets ? ` AND ${targetColumn} IN (${targets.map(() => '?').join(', ')})` : '';
-    connection.run(`DELETE FROM ${table} WHERE ${sourceColumn} = ?${inList}`, [source, ...(targets ?? [])]);
+    const [sourceColumn, targetColumn] = [this.sourceKey.column, this.targetKey.column];
+    const count = targets ? targets.length : null;
+    connection.run(deleteLinksSql(connection.backend.operations, meta.dbTable, sourceColumn, targetColumn, count), [source, ...(targets ?? [])]);
     if (this.field.symmetrical) {
-      const mirrored = targets ? ` AND ${sourceColumn} IN (${targets.map(() => '?').join(', ')})` : '';
-      connection.run(`DELETE FROM ${table} WHERE ${targetColumn} = ?${mirrored}`, [source, ...(targets ?? [])]);
+      connection.run(deleteLinksSql(connection.backend.operations, meta.dbTable, targetColumn, sourceColumn, count), [source, ...(targets ?? [])]);
     }
   }
 
   clear(): void {
     this.invalidatePrefetch();
-    getConnection(this.call('clear')).atomic(() => this.unlink());
+    getConnection(this.call('clear')).atomic(() => {
+      this.sendChanged('preClear', null);
+      this.unlink();
+      this.sendChanged('postClear', null);
+    });
   }
 
+  /** As Django: with `clear`, clear() then add(); otherwise remove() what is no longer wanted and add() what is new. */
   set(objects: ReadonlyArray<T | PkValue>, options: AddOptions & { clear?: boolean } = {}): void {
     const values = [...new Set(this.targetValues(objects, 'set'))];
     this.invalidatePrefetch();
     getConnection(this.call('set')).atomic(() => {
       if (options.clear) {
-        this.unlink();
-        if (values.length) this.link(this.sourceValue, values, options.throughDefaults, true);
+        this.clear();
+        if (values.length) this.addValues(values, options.throughDefaults);
         return;
       }
       const current = this.linkedValues();
       const wanted = new Set(values);
       const stale = current.filter((value) => !wanted.has(value));
-      if (stale.length) this.unlink(stale);
+      if (stale.length) this.removeValues(stale);
       const have = new Set(current);
       const missing = values.filter((value) => !have.has(value));
-      if (missing.length) this.link(this.sourceValue, missing, options.throughDefaults, true);
+      if (missing.length) this.addValues(missing, options.throughDefaults);
     });
   }
 
@@ -395,6 +427,13 @@ export class ManyRelatedManager<T extends Model = Model, Q extends string = neve
       this.pendingThroughDefaults = previous;
     }
   }
+}
+
+/** throughDefaults with each function replaced by what it returns (Django's resolve_callables). */
+function resolveThroughDefaults(defaults: Lookups | undefined): Lookups {
+  const resolved: Lookups = {};
+  for (const [name, value] of Object.entries(defaults ?? {})) resolved[name] = typeof value === 'function' ? (value as () => unknown)() : value;
+  return resolved;
 }
 
 /** Trailing options object of `add(a, b, { bulk: false })`. */

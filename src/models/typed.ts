@@ -110,6 +110,13 @@ type TransformsOf<F> =
         ? TimeTransform
         : never;
 
+/**
+ * Lookups an application registers (`Field.registerLookup(NotEqualLookup)`), by name, with the type of value
+ * they take, so that filters using them type-check. Declared next to the registration:
+ * `declare module 'threadorm' { interface RegisteredLookups { ne: unknown } }`.
+ */
+export interface RegisteredLookups {}
+
 /** A value, or an expression computing one (`F('discount').add(1)`). */
 export type OrExpression<V> = V | Expression;
 
@@ -132,7 +139,9 @@ type ScalarLookup<V, Lookup extends string, Name extends string, Transforms exte
               ? ScalarLookup<Transform extends 'date' ? string | Date : number, Rest, `${Name}__${Transform}`>
               : Lookup extends Transforms
                 ? OrExpression<Lookup extends 'date' ? string | Date : number>
-                : KeyError<`'${Lookup}' is not a lookup of '${Name}'`>;
+                : Lookup extends keyof RegisteredLookups
+                  ? RegisteredLookups[Lookup]
+                  : KeyError<`'${Lookup}' is not a lookup of '${Name}'`>;
 
 /** The right-hand side of a lookup through a relation to instances of `X`. */
 /** Keys are any key value: a foreign key may point at a unique field other than the primary key (`toField`). */

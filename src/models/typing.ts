@@ -3,6 +3,7 @@ import type { ForeignKey, ManyToManyField } from './fields/related';
 import type { InstanceOf, ModelClass } from './types';
 import type { ManyRelatedManager } from './related-managers';
 import type { Manager } from './manager';
+import type { Model } from './base';
 import type { CreateValues, PkOf } from './typed';
 
 
@@ -45,10 +46,21 @@ export interface ModelTypeInfo<F> {
 }
 
 /**
- * Instance attributes typed from `static fields`, for a declaration merge:
- * `export interface Pizza extends FieldsOf<typeof Pizza.fields> {}`.
+ * Relation fields declared with `'self'` pointing at `Self` (the model being declared), or at any model when
+ * `FieldsOf` is not told which model that is.
  */
-export type FieldsOf<F extends Record<string, Field<any, any>>> = {
+type ResolveSelf<F, Self> = {
+  [K in keyof F]: F[K] extends { readonly '~target': 'self' } ? F[K] & { readonly '~target': { readonly prototype: [Self] extends [never] ? Model : Self } } : F[K];
+};
+
+/**
+ * Instance attributes typed from `static fields`, for a declaration merge:
+ * `export interface Pizza extends FieldsOf<typeof Pizza.fields> {}`. A model whose relations say `'self'`
+ * names itself as the second argument: `interface Person extends FieldsOf<typeof Person.fields, Person> {}`.
+ */
+export type FieldsOf<F extends Record<string, Field<any, any>>, Self = never> = ResolvedFieldsOf<ResolveSelf<F, Self>>;
+
+type ResolvedFieldsOf<F> = {
   -readonly [K in keyof F as F[K] extends ManyToManyField<any> ? never : K]: FieldValue<F[K]>;
 } & {
   readonly [K in keyof F as F[K] extends ManyToManyField<any> ? K : never]: FieldValue<F[K]>;

@@ -1,9 +1,12 @@
+import type { BaseOperations } from '../db/backends/base/operations';
 import type { SqlValue } from '../db/backends/base/types';
 import { FieldError, NotSupportedError } from '../errors';
 import type { Field } from '../models/fields/base';
-import { ForeignKey } from '../models/fields/related';
-import { DecimalField } from '../models/fields/scalar';
+import type { ForeignKey } from '../models/fields/related';
+import type { DecimalField } from '../models/fields/scalar';
+import type { FieldSetter } from '../models/hydrate';
 import type { ModelClass } from '../models/types';
+import { currentOperations } from './backend';
 import {
   Aggregate,
   AnnotationRef,
@@ -11,13 +14,12 @@ import {
   NamedColumn,
   Expression,
   OrderBy,
-  quote,
   type Compiled,
 } from './expressions';
-import { expressionPatternSql, lookupSql, ORDERING_LOOKUPS, patternParameter, PATTERN_LOOKUPS } from './lookups';
-import { Query, registerSelectCompiler, type Join, type RelatedTree } from './query';
+import { OPERAND } from './lookups/builtin';
+import { cachedPlan } from './plan-cache';
+import { registerSelectCompiler, type Join, type Query, type RelatedTree } from './query';
 import { CompiledSql } from './sql-text';
-import type { FieldSetter } from '../models/hydrate';
 import { whereContainsAggregate, type Condition, type WhereNode } from './where';
 
 type Converter = ((raw: unknown) => unknown) | null;
@@ -52,17 +54,39 @@ export interface CompiledSelect {
 
 const numberFromBigint = (raw: unknown): unknown => (typeof raw === 'bigint' ? Number(raw) : raw);
 
+/** A node of the tree that renders itself (lookups, transforms), optionally its own way per backend (`asSqlite`). */
+export interface SqlNode {
+  asSql(compiler: Compiler, ops: BaseOperations): Compiled;
+}
+
+/** `asSqlite`, `asPostgresql`: the method a node defines to render itself for one backend. */
+const vendorMethods = new Map<string, string>();
+
 /**
- * Turns a Query into SQL. A compiler instance compiles one statement; it works on a clone of the
- * query, because default ordering and selectRelated may still add joins.
+ * Turns a Query into SQL for one backend's operations. A compiler instance compiles one statement; it works
+ * on a clone of the query, because default ordering and selectRelated may still add joins.
  */
 export class Compiler {
   private safeIntegers = false;
+  private readonly vendorMethod: string;
 
-  constructor(private readonly query: Query) {}
+  constructor(
+    private readonly query: Query,
+    readonly ops: BaseOperations,
+  ) {
+    let method = vendorMethods.get(ops.vendor);
+    if (!method) vendorMethods.set(ops.vendor, (method = `as${ops.vendor[0]!.toUpperCase()}${ops.vendor.slice(1)}`));
+    this.vendorMethod = method;
+  }
 
-  static select(query: Query): CompiledSelect {
-    return new Compiler(query.clone()).compileSelect();
+  static select(query: Query, ops: BaseOperations): CompiledSelect {
+    return new Compiler(query.clone(), ops).compileSelect();
+  }
+
+  /** Renders a lookup or transform: its `as<Vendor>` when it has one, else `asSql` (Django's `compile()`). */
+  compileNode(node: SqlNode): Compiled {
+    const vendor = (node as unknown as Record<string, SqlNode['asSql'] | undefined>)[this.vendorMethod];
+    return typeof vendor === 'function' ? vendor.call(node, this, this.ops) : node.asSql(this, this.ops);
   }
 
   // ------------------------------------------------------------------ SELECT
@@ -78,7 +102,7 @@ export class Compiler {
     const { where, having } = this.splitWhere();
     const parts = [`SELECT ${query.distinct ? 'DISTINCT ' : ''}${columns.join(', ')}`, `FROM ${from.sql}`];
     const params = [...selectParams, ...from.params];
-    if (query.empty) parts.push('WHERE 0');
+    if (query.empty) parts.push(`WHERE ${this.ops.falseCondition}`);
     else if (where) {
       parts.push(`WHERE ${where[0]}`);
       params.push(...where[1]);
@@ -106,7 +130,7 @@ export class Compiler {
     // Annotations and values() columns are named (`AS "alias"`), so a query wrapped in another can refer to them.
     const add = (expression: Expression, field: Field | null, alias?: string): Converter => {
       const [sql, expressionParams] = expression.compile(this);
-      columns.push(alias === undefined ? sql : `${sql} AS ${quote(alias)}`);
+      columns.push(alias === undefined ? sql : `${sql} AS ${this.ops.quoteName(alias)}`);
       params.push(...expressionParams);
       if (field?.needsSafeIntegers) this.safeIntegers = true;
       return field ? field.converter() : null;
@@ -117,7 +141,13 @@ export class Compiler {
         if (!annotation.selected) continue;
         plan.annotations.push({ name, index: columns.length, converter: add(new AnnotationRef(name, annotation.expression), annotation.expression.outputField(), name) });
       }
-      return { columns, params, plan: this.withSafeIntegers({ kind: 'models', plan }) };
+      const rows = this.withSafeIntegers({ kind: 'models' as const, plan });
+      // A model's plain row (every field, nothing joined or annotated) has one plan, shared through the plan
+      // cache: its hydration code is generated once, not per query.
+      if (!plan.related.length && !plan.annotations.length && !plan.deferred.length) {
+        rows.plan = cachedPlan(this.ops, query.meta, this.safeIntegers ? 'rows:bigint' : 'rows', () => plan);
+      }
+      return { columns, params, plan: rows };
     }
     const names = this.shapeNames();
     const converters = names.map((name) => {
@@ -168,8 +198,8 @@ export class Compiler {
     if (!related || depth > 8) return plan;
     const paths: RelatedTree = related === true ? this.nonNullForeignKeys(model) : related;
     for (const [name, subtree] of Object.entries(paths)) {
-      const field = meta.findField(name);
-      if (field instanceof ForeignKey && name === field.name) {
+      const field = asForeignKey(meta.findField(name));
+      if (field && name === field.name) {
         const joinAlias = this.query.join(
           {
             parentAlias: alias, parentColumn: field.column, model: field.relatedModel, column: field.targetField.column,
@@ -182,10 +212,11 @@ export class Compiler {
         continue;
       }
       const relation = meta.findReverseRelation(name);
-      if (relation && !relation.multiple && relation.field instanceof ForeignKey) {
+      const reverseKey = relation && !relation.multiple ? asForeignKey(relation.field) : null;
+      if (relation && reverseKey) {
         const joinAlias = this.query.join(
           {
-            parentAlias: alias, parentColumn: relation.field.targetField.column, model: relation.relatedModel, column: relation.field.column,
+            parentAlias: alias, parentColumn: reverseKey.targetField.column, model: relation.relatedModel, column: reverseKey.column,
             type: 'LEFT', multiValued: false, key: `${alias}.${relation.queryName}`,
           },
           new Set(),
@@ -233,8 +264,8 @@ export class Compiler {
 
   private fromClause(): { sql: string; params: SqlValue[] } {
     const query = this.query;
-    let sql = `${quote(query.meta.dbTable)} AS ${query.baseAlias}`;
-    for (const join of query.joins) sql += ` ${joinSql(join)}`;
+    let sql = `${this.ops.quoteName(query.meta.dbTable)} AS ${query.baseAlias}`;
+    for (const join of query.joins) sql += ` ${this.joinSql(join)}`;
     return { sql, params: [] };
   }
 
@@ -276,7 +307,7 @@ export class Compiler {
     const params: SqlValue[] = [];
     for (const item of items) {
       if (item === '?') {
-        sql.push('RANDOM()');
+        sql.push(this.ops.randomOrder());
         continue;
       }
       const [itemSql, itemParams] = (query.orderingReversed ? item.reversed() : item).compile(this);
@@ -294,10 +325,12 @@ export class Compiler {
   }
 
   private limitClause(): string[] {
-    const { low, high } = this.query;
-    if (high !== null) return [`LIMIT ${Math.max(high - low, 0)}`, ...(low ? [`OFFSET ${low}`] : [])];
-    if (low) return [`LIMIT -1 OFFSET ${low}`];
-    return [];
+    return this.ops.limitOffset(this.query.low, this.query.high);
+  }
+
+  private joinSql(join: Join): string {
+    const quote = (name: string) => this.ops.quoteName(name);
+    return `${join.type === 'LEFT' ? 'LEFT OUTER JOIN' : 'INNER JOIN'} ${quote(join.table)} AS ${join.alias} ON ${join.parentAlias}.${quote(join.parentColumn)} = ${join.alias}.${quote(join.column)}`;
   }
 
   private compileCombined(): CompiledSelect {
@@ -313,7 +346,7 @@ export class Compiler {
         inner.high = null;
       }
       if (!inner.isSliced) inner.ordering = [];
-      const compiled = new Compiler(inner).compileSelect();
+      const compiled = new Compiler(inner, this.ops).compileSelect();
       return { ...compiled, sql: inner.isSliced ? `SELECT * FROM (${compiled.sql})` : compiled.sql };
     });
     const first = parts[0]!;
@@ -351,12 +384,12 @@ export class Compiler {
   compileCount(): { sql: string; params: SqlValue[] } {
     const query = this.query;
     if (query.distinct || query.isSliced || query.combinator || query.hasAggregateAnnotations) {
-      const inner = Compiler.select(query);
+      const inner = Compiler.select(query, this.ops);
       return { sql: `SELECT COUNT(*) FROM (${inner.sql})`, params: inner.params };
     }
     const from = this.fromClause();
     const { where } = this.splitWhere();
-    const sql = `SELECT COUNT(*) FROM ${from.sql}${query.empty ? ' WHERE 0' : where ? ` WHERE ${where[0]}` : ''}`;
+    const sql = `SELECT COUNT(*) FROM ${from.sql}${this.whereClause(where)}`;
     return { sql, params: where && !query.empty ? where[1] : [] };
   }
 
@@ -377,7 +410,7 @@ export class Compiler {
     });
     const from = this.fromClause();
     const { where } = this.splitWhere();
-    const sql = `SELECT ${compiled.map(([sql]) => sql).join(', ')} FROM ${from.sql}${query.empty ? ' WHERE 0' : where ? ` WHERE ${where[0]}` : ''}`;
+    const sql = `SELECT ${compiled.map(([sql]) => sql).join(', ')} FROM ${from.sql}${this.whereClause(where)}`;
     const params = [...compiled.flatMap(([, params]) => params), ...(where && !query.empty ? where[1] : [])];
     return { sql, params, converters };
   }
@@ -401,7 +434,7 @@ export class Compiler {
       if (inner.shape.kind !== 'models' && inner.shape.names.length) inner.shape = { ...inner.shape, names: [...inner.shape.names, column] };
       return expression.over(new NamedColumn(column, inner.annotations.get(column)!.expression.outputField()));
     });
-    const { sql: innerSql, params: innerParams } = Compiler.select(inner);
+    const { sql: innerSql, params: innerParams } = Compiler.select(inner, this.ops);
     const compiled = outer.map((expression) => expression.compile(this));
     const converters = outer.map((expression) => expression.outputField()?.converter() ?? null);
     return {
@@ -417,7 +450,17 @@ export class Compiler {
     query.shape = { kind: 'values', names: ['pk'] };
     query.annotations = new Map();
     if (!query.isSliced) query.ordering = [];
-    return Compiler.select(query);
+    return Compiler.select(query, this.ops);
+  }
+
+  /**
+   * Whether the query has a row, as one row at most: the slice `[low, low + 1)` of the query's own slice
+   * (a LIMIT in the query, not text around it), so a sliced or combined query needs no wrapping.
+   */
+  compileExists(): { sql: string; params: SqlValue[] } {
+    const query = this.query;
+    query.high = query.high === null ? query.low + 1 : Math.min(query.high, query.low + 1);
+    return this.compileSelect();
   }
 
   /** UPDATE of the rows the query selects; `assignments` are compiled against the base table. */
@@ -431,20 +474,20 @@ export class Compiler {
           throw new FieldError(`update(): joined field references are not permitted (${field.name}).`);
         }
         const [sql, expressionParams] = value.compile(this);
-        // Arithmetic on decimals yields REAL: store it back as exact text with the field's places.
-        const stored = field instanceof DecimalField ? `threadorm_dec_quantize(${sql}, ${field.decimalPlaces})` : sql;
-        sets.push(`${quote(field.column)} = ${stored}`);
+        // Computed decimals are stored with the field's places, as the backend keeps exact decimals.
+        const stored = field.internalType === 'DecimalField' ? this.ops.decimalAssignment(sql, (field as DecimalField).decimalPlaces) : sql;
+        sets.push(`${this.ops.quoteName(field.column)} = ${stored}`);
         params.push(...expressionParams);
       } else {
-        sets.push(`${quote(field.column)} = ?`);
+        sets.push(`${this.ops.quoteName(field.column)} = ${this.ops.placeholder()}`);
         params.push(value);
       }
     }
-    const target = `${quote(query.meta.dbTable)} AS ${query.baseAlias}`;
+    const target = `${this.ops.quoteName(query.meta.dbTable)} AS ${query.baseAlias}`;
     const filtered = query.where.children.length || query.isSliced || query.joins.length || query.empty;
     if (!filtered) return { sql: `UPDATE ${target} SET ${sets.join(', ')}`, params };
     const subquery = this.compilePkSubquery();
-    const pk = `${query.baseAlias}.${quote(query.meta.pk.column)}`;
+    const pk = `${query.baseAlias}.${this.ops.quoteName(query.meta.pk.column)}`;
     return { sql: `UPDATE ${target} SET ${sets.join(', ')} WHERE ${pk} IN (${subquery.sql})`, params: [...params, ...subquery.params] };
   }
 
@@ -459,7 +502,7 @@ export class Compiler {
       parts.push(child.kind === 'node' && child.children.length > 1 && !child.negated ? `(${sql})` : sql);
       params.push(...childParams);
     }
-    let sql = parts.length ? parts.join(` ${node.connector} `) : '1';
+    let sql = parts.length ? parts.join(` ${node.connector} `) : this.ops.trueCondition;
     if (node.negated) sql = `NOT (${sql})`;
     return [sql, params];
   }
@@ -469,59 +512,43 @@ export class Compiler {
    * `exclude({ name: 'x' })` keeps rows whose name is NULL, as Django does.
    */
   compileCondition(condition: Condition, negated: boolean): Compiled {
-    const wrap = ORDERING_LOOKUPS.has(condition.lookup) ? numericComparison(condition.lhs.outputField()) : null;
-    const [lhsSql, lhsParams] = condition.lhs.compile(this);
-    const lhs = wrap ? wrap(lhsSql) : lhsSql;
-    const [sql, rhsParams] = this.conditionSql(condition, lhs, wrap);
-    const params = [...lhsParams, ...rhsParams];
-    if (negated && condition.nullable && condition.lookup !== 'isnull') {
+    const [sql, params] = this.compileNode(condition);
+    if (negated && condition.nullable && condition.guardsNullUnderNegation) {
       const [plainLhs, plainParams] = condition.lhs.compile(this);
       return [`(${sql} AND ${plainLhs} IS NOT NULL)`, [...params, ...plainParams]];
     }
     return [sql, params];
   }
 
-  private conditionSql(condition: Condition, lhs: string, wrap: ((sql: string) => string) | null): Compiled {
-    const { lookup, rhs } = condition;
-    if (lookup === 'isnull') return [`${lhs} IS ${rhs ? '' : 'NOT '}NULL`, []];
-    if (rhs instanceof Query) {
-      const { sql, params } = this.compileSubquery(rhs);
-      return [`${lhs} IN (${sql})`, params];
-    }
-    if (rhs instanceof Expression) {
-      const [plainRhs, rhsParams] = rhs.compile(this);
-      const rhsSql = wrap ? wrap(plainRhs) : plainRhs;
-      const template = expressionPatternSql(lookup, lhs, '\u0000');
-      const occurrences = template.split('\u0000').length - 1;
-      return [template.split('\u0000').join(rhsSql), Array.from({ length: occurrences }, () => rhsParams).flat()];
-    }
-    const placeholder = wrap ? wrap('?') : '?';
-    if (lookup === 'in') {
-      const values = rhs as SqlValue[];
-      if (!values.length) return ['0', []];
-      return [`${lhs} IN (${values.map(() => placeholder).join(', ')})`, values];
-    }
-    if (lookup === 'range') {
-      const [low, high] = rhs as SqlValue[];
-      return [`${lhs} BETWEEN ${placeholder} AND ${placeholder}`, [low!, high!]];
-    }
-    if (PATTERN_LOOKUPS.has(lookup) || lookup === 'iexact') {
-      return [lookupSql(lookup, lhs, '?'), [patternParameter(lookup, rhs as string)]];
-    }
-    return [lookupSql(lookup, lhs, placeholder), [rhs as SqlValue]];
+  /** A template naming an expression more than once (at OPERAND): its SQL and its parameters go in each time. */
+  repeatOperand(template: string, sql: string, leadingParams: SqlValue[], params: SqlValue[]): Compiled {
+    const pieces = template.split(OPERAND);
+    const repeated: SqlValue[] = [...leadingParams];
+    for (let i = 1; i < pieces.length; i++) repeated.push(...params);
+    return [pieces.join(sql), repeated];
   }
 
-  /** Operands of arithmetic: decimal text is cast so SQLite never compares it as text. */
+  /** An operand of arithmetic: a field that compares numerically (decimals) as the backend computes with it. */
   compileNumeric(expression: Expression): Compiled {
     const [sql, params] = expression.compile(this);
-    return expression.outputField()?.comparison === 'numeric' ? [`CAST(${sql} AS REAL)`, params] : [sql, params];
+    const field = expression.outputField();
+    return field?.comparison === 'numeric' ? [this.ops.numericOperand(sql, field), params] : [sql, params];
   }
 
-  /** ORDER BY operand: decimals sort numerically (exactly, when they have more digits than a double holds). */
-  compileSortable(expression: Expression): Compiled {
+  /** An ORDER BY operand or a side of an ordering comparison: decimals compare numerically, not as text. */
+  compileComparable(expression: Expression): Compiled {
     const [sql, params] = expression.compile(this);
-    const wrap = numericComparison(expression.outputField());
-    return [wrap ? wrap(sql) : sql, params];
+    return [this.comparable(sql, expression.outputField()), params];
+  }
+
+  /** `sql` as a side of a comparison of values of `field` (see compileComparable). */
+  comparable(sql: string, field: Field | null): string {
+    return field?.comparison === 'numeric' ? this.ops.numericComparisonOperand(sql, field) : sql;
+  }
+
+  private whereClause(where: Compiled | null): string {
+    if (this.query.empty) return ` WHERE ${this.ops.falseCondition}`;
+    return where ? ` WHERE ${where[0]}` : '';
   }
 
   compileSubquery(query: Query, options: { exists?: boolean } = {}): { sql: string; params: SqlValue[] } {
@@ -533,35 +560,10 @@ export class Compiler {
     } else if (!inner.isSliced && inner.ordering === null) {
       inner.ordering = [];
     }
-    const compiled = new Compiler(inner).compileSelect();
+    const compiled = new Compiler(inner, this.ops).compileSelect();
     if (compiled.safeIntegers) this.safeIntegers = true;
     return compiled;
   }
-}
-
-/** `SELECT <every column> FROM "table" AS <alias>` of a model, unordered: the base of the fast lookup paths. */
-export interface ModelSelect {
-  sql: string;
-  alias: string;
-  plan: ModelPlan;
-  safeIntegers: boolean;
-}
-
-/** Keyed by the model's Options, so close() then configure() (which rebuilds `_meta`) starts clean. */
-const modelSelects = new WeakMap<object, ModelSelect>();
-
-/** Compiled once per model; callers append their WHERE (and LIMIT). */
-export function modelSelect(model: ModelClass): ModelSelect {
-  let select = modelSelects.get(model._meta);
-  if (!select) {
-    const query = new Query(model);
-    query.ordering = [];
-    const compiled = Compiler.select(query);
-    if (compiled.plan.kind !== 'models') throw new Error('modelSelect: expected a model plan');
-    select = { sql: compiled.sql, alias: query.baseAlias, plan: compiled.plan.plan, safeIntegers: compiled.safeIntegers };
-    modelSelects.set(model._meta, select);
-  }
-  return select;
 }
 
 /** `-name`, `box__name`, an annotation name or `pk`, as an OrderBy. */
@@ -573,18 +575,9 @@ export function resolveOrderName(query: Query, item: string, call = 'orderBy()')
   return new OrderBy(expression, descending);
 }
 
-/**
- * How an ordering comparison wraps both sides for a field that compares numerically: decimals of up to 15
- * digits compare as doubles (exact at that size); longer ones through an exact, sortable text key.
- */
-function numericComparison(field: Field | null): ((sql: string) => string) | null {
-  if (field?.comparison !== 'numeric') return null;
-  if (field instanceof DecimalField && field.maxDigits > 15) return (sql) => `threadorm_dec_key(${sql})`;
-  return (sql) => `CAST(${sql} AS REAL)`;
-}
-
-function joinSql(join: Join): string {
-  return `${join.type === 'LEFT' ? 'LEFT OUTER JOIN' : 'INNER JOIN'} ${quote(join.table)} AS ${join.alias} ON ${join.parentAlias}.${quote(join.parentColumn)} = ${join.alias}.${quote(join.column)}`;
+/** A ForeignKey or OneToOneField (the relations with a column), else null. */
+function asForeignKey(field: Field | null | undefined): ForeignKey | null {
+  return field && field.isRelation && !field.manyToMany ? (field as ForeignKey) : null;
 }
 
 function expressionHasJoinedColumns(expression: Expression, baseAlias: string): boolean {
@@ -593,6 +586,7 @@ function expressionHasJoinedColumns(expression: Expression, baseAlias: string): 
 }
 
 registerSelectCompiler((query) => {
-  const { sql, params } = Compiler.select(query);
-  return new CompiledSql(sql, params);
+  const ops = currentOperations();
+  const { sql, params } = Compiler.select(query, ops);
+  return new CompiledSql(sql, params, ops);
 });

@@ -1,8 +1,11 @@
+import type { BaseOperations } from '../db/backends/base/operations';
 import type { SqlValue } from '../db/backends/base/types';
 import { FieldError } from '../errors';
-import { FieldValueError, type Field } from '../models/fields/base';
-import { BooleanField, DecimalField, FloatField, IntegerField, TextField } from '../models/fields/scalar';
+import type { Field } from '../models/fields/base';
+import type { DecimalField } from '../models/fields/scalar';
+import { FieldValueError } from '../values';
 import type { Compiler } from './compiler';
+import { outputFields } from './output-fields';
 import type { Query } from './query';
 import type { WhereNode } from './where';
 
@@ -114,8 +117,8 @@ export class ValueExpression extends Expression {
   resolve(): Expression {
     return this;
   }
-  compile(): Compiled {
-    return ['?', [toSqlValue(this.value, this.field)]];
+  compile(compiler: Compiler): Compiled {
+    return [compiler.ops.placeholder(), [toSqlValue(this.value, this.field)]];
   }
   override outputField(): Field | null {
     return this.field ?? inferField(this.value);
@@ -133,8 +136,8 @@ export class Col extends Expression {
   resolve(): Expression {
     return this;
   }
-  compile(): Compiled {
-    return [`${this.alias}.${quote(this.field.column)}`, []];
+  compile(compiler: Compiler): Compiled {
+    return [`${this.alias}.${compiler.ops.quoteName(this.field.column)}`, []];
   }
   override outputField(): Field {
     return this.field;
@@ -174,8 +177,8 @@ export class NamedColumn extends Expression {
   resolve(): Expression {
     return this;
   }
-  compile(): Compiled {
-    return [quote(this.name), []];
+  compile(compiler: Compiler): Compiled {
+    return [compiler.ops.quoteName(this.name), []];
   }
   override outputField(): Field | null {
     return this.field;
@@ -201,7 +204,9 @@ export class CombinedExpression extends Expression {
   override outputField(): Field | null {
     const lhs = this.lhs.outputField();
     const rhs = this.rhs.outputField();
-    if (this.operator === '/' && !(lhs instanceof DecimalField)) return lhs instanceof IntegerField && rhs instanceof IntegerField ? lhs : FLOAT;
+    if (this.operator === '/' && lhs?.internalType !== 'DecimalField') {
+      return lhs?.internalType === 'IntegerField' && rhs?.internalType === 'IntegerField' ? lhs : outputFields().float;
+    }
     return lhs ?? rhs;
   }
   override get containsAggregate(): boolean {
@@ -229,7 +234,7 @@ export class OrderBy extends Expression {
     return new OrderBy(this.expression, !this.descending, nulls);
   }
   compile(compiler: Compiler): Compiled {
-    const [sql, params] = compiler.compileSortable(this.expression);
+    const [sql, params] = compiler.compileComparable(this.expression);
     const nulls = this.nulls.nullsFirst ? ' NULLS FIRST' : this.nulls.nullsLast ? ' NULLS LAST' : '';
     return [`${sql} ${this.descending ? 'DESC' : 'ASC'}${nulls}`, params];
   }
@@ -275,24 +280,19 @@ export class Func extends Expression {
   }
 }
 
-const TEXT = new TextField();
-const INTEGER = new IntegerField();
-const FLOAT = new FloatField();
-const BOOLEAN = new BooleanField();
-
 class LowerExpression extends Func {
   constructor(expression: unknown) {
-    super('LOWER', [expression], TEXT);
+    super('LOWER', [expression], outputFields().text);
   }
 }
 class UpperExpression extends Func {
   constructor(expression: unknown) {
-    super('UPPER', [expression], TEXT);
+    super('UPPER', [expression], outputFields().text);
   }
 }
 class LengthExpression extends Func {
   constructor(expression: unknown) {
-    super('LENGTH', [expression], INTEGER);
+    super('LENGTH', [expression], outputFields().integer);
   }
 }
 class CoalesceExpression extends Func {
@@ -304,7 +304,7 @@ class CoalesceExpression extends Func {
 /** Concatenation where a NULL part counts as '' (as Django's Concat). */
 class ConcatExpression extends Func {
   constructor(...expressions: unknown[]) {
-    super('CONCAT', expressions, TEXT);
+    super('CONCAT', expressions, outputFields().text);
     if (expressions.length < 2) throw new TypeError('Concat needs at least two expressions.');
   }
   override compile(compiler: Compiler): Compiled {
@@ -343,8 +343,9 @@ export abstract class Aggregate extends Expression {
     if (this.options.filter !== undefined) copy.filterNode = query.buildFilterNode(this.options.filter, `${this.aggregateName}(filter=...)`);
     return copy;
   }
-  protected sqlFunction(): string {
-    return this.aggregateName;
+  /** The SQL function and any arguments after the source; decimal aggregates are the backend's to spell. */
+  protected sqlFunction(_ops: BaseOperations): { functionName: string; extraArguments: string } {
+    return { functionName: this.aggregateName, extraArguments: '' };
   }
   /** The same aggregate over another (resolved) source: aggregate() over a subquery uses its named column. */
   over(source: Expression): Aggregate {
@@ -354,7 +355,8 @@ export abstract class Aggregate extends Expression {
   }
   compile(compiler: Compiler): Compiled {
     const [source, params] = this.source === '*' ? ['*', []] : this.source.compile(compiler);
-    let sql = `${this.sqlFunction()}(${this.options.distinct ? 'DISTINCT ' : ''}${source}${this.extraArguments()})`;
+    const { functionName, extraArguments } = this.sqlFunction(compiler.ops);
+    let sql = `${functionName}(${this.options.distinct ? 'DISTINCT ' : ''}${source}${extraArguments})`;
     const allParams = [...params];
     if (this.filterNode) {
       const [where, whereParams] = compiler.compileWhere(this.filterNode);
@@ -362,13 +364,10 @@ export abstract class Aggregate extends Expression {
       allParams.push(...whereParams);
     }
     if (this.options.default !== undefined) {
-      sql = `COALESCE(${sql}, ?)`;
+      sql = `COALESCE(${sql}, ${compiler.ops.placeholder()})`;
       allParams.push(toSqlValue(this.options.default, this.outputField()));
     }
     return [sql, allParams];
-  }
-  protected extraArguments(): string {
-    return '';
   }
   protected sourceField(): Field | null {
     return this.source === '*' ? null : this.source.outputField();
@@ -387,40 +386,36 @@ class CountAggregate extends Aggregate {
     super(source, options);
   }
   override outputField(): Field {
-    return INTEGER;
+    return outputFields().integer;
   }
 }
 
-/** Decimal columns aggregate exactly through SQL functions of our own; the others use SQLite's. */
+/** Decimal columns aggregate exactly, the way the backend computes exact decimals (operations.decimalAggregate). */
 abstract class DecimalAwareAggregate extends Aggregate {
-  protected abstract readonly decimalFunction: string;
-  protected override sqlFunction(): string {
-    return this.sourceField() instanceof DecimalField ? this.decimalFunction : this.aggregateName;
+  abstract override readonly aggregateName: 'SUM' | 'MIN' | 'MAX' | 'AVG';
+  protected decimalSource(): DecimalField | null {
+    const field = this.sourceField();
+    return field?.internalType === 'DecimalField' ? (field as DecimalField) : null;
+  }
+  protected override sqlFunction(ops: BaseOperations): { functionName: string; extraArguments: string } {
+    const decimal = this.decimalSource();
+    return decimal ? ops.decimalAggregate(this.aggregateName, decimal.decimalPlaces) : super.sqlFunction(ops);
   }
 }
 
 class SumAggregate extends DecimalAwareAggregate {
   readonly aggregateName = 'SUM';
-  protected readonly decimalFunction = 'threadorm_dec_sum';
 }
 class MinAggregate extends DecimalAwareAggregate {
   readonly aggregateName = 'MIN';
-  protected readonly decimalFunction = 'threadorm_dec_min';
 }
 class MaxAggregate extends DecimalAwareAggregate {
   readonly aggregateName = 'MAX';
-  protected readonly decimalFunction = 'threadorm_dec_max';
 }
 class AvgAggregate extends DecimalAwareAggregate {
   readonly aggregateName = 'AVG';
-  protected readonly decimalFunction = 'threadorm_dec_avg';
-  protected override extraArguments(): string {
-    const field = this.sourceField();
-    return field instanceof DecimalField ? `, ${field.decimalPlaces}` : '';
-  }
   override outputField(): Field {
-    const field = this.sourceField();
-    return field instanceof DecimalField ? field : FLOAT;
+    return this.decimalSource() ?? outputFields().float;
   }
 }
 
@@ -476,16 +471,12 @@ export class SubqueryExpression extends Expression {
 
 export class ExistsExpression extends SubqueryExpression {
   constructor(queryset: QueryProvider) {
-    super(queryset, BOOLEAN);
+    super(queryset, outputFields().boolean);
   }
   override compile(compiler: Compiler): Compiled {
     const { sql, params } = compiler.compileSubquery(this.inner, { exists: true });
     return [`EXISTS(${sql})`, params];
   }
-}
-
-export function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
 }
 
 /** A JS value as a bound parameter, through the field when one describes it. */
@@ -508,10 +499,101 @@ export function plainSqlValue(value: unknown): SqlValue {
 }
 
 function inferField(value: unknown): Field | null {
-  if (typeof value === 'number') return Number.isInteger(value) ? INTEGER : FLOAT;
-  if (typeof value === 'string') return TEXT;
-  if (typeof value === 'boolean') return BOOLEAN;
+  if (typeof value === 'number') return Number.isInteger(value) ? outputFields().integer : outputFields().float;
+  if (typeof value === 'string') return outputFields().text;
+  if (typeof value === 'boolean') return outputFields().boolean;
   return null;
+}
+
+// ------------------------------------------------------------------ transforms
+
+/** A transform class as the lookup registry holds it (`pubDate__year`: YearTransform under 'year'). */
+export interface TransformClass {
+  readonly name: string;
+  readonly lookupName: string;
+  readonly prototype: Transform;
+  new (source: Expression): Transform;
+}
+
+/**
+ * A transform changes the left-hand side before the lookup (`pubDate__year`, `created__date`; Django's
+ * Transform). Registered on field classes like lookups; made from an already resolved source. The compiler
+ * calls `as<Vendor>` (`asSqlite`) instead of `asSql` when the transform defines one.
+ */
+export abstract class Transform extends Expression {
+  static readonly lookupName: string = '';
+
+  constructor(readonly source: Expression) {
+    super();
+  }
+  get lookupName(): string {
+    return (this.constructor as TransformClass).lookupName;
+  }
+  resolve(): Expression {
+    return this;
+  }
+  compile(compiler: Compiler): Compiled {
+    return compiler.compileNode(this);
+  }
+  abstract asSql(compiler: Compiler, ops: BaseOperations): Compiled;
+  /** A transform this transform's value has by itself, besides those registered on its class (JSON keys). */
+  getTransform(_name: string): TransformClass | undefined {
+    return undefined;
+  }
+  override outputField(): Field | null {
+    return this.source.outputField();
+  }
+  override get containsAggregate(): boolean {
+    return this.source.containsAggregate;
+  }
+  override children(): Expression[] {
+    return [this.source];
+  }
+}
+
+/**
+ * A key path into a JSON column (`data__owner__name`): its SQL value (text, number or NULL), its JSON text
+ * (for containment), or its JSON type name (telling a key holding JSON null from a missing one). Lookups
+ * registered on KeyTransform come first; the others compare the value as a plain SQL value.
+ */
+export class KeyTransform extends Transform {
+  readonly keys: readonly string[];
+
+  /** A key of a key (`data__owner__name`) is one path from the column: `$.owner.name`. */
+  constructor(
+    source: Expression,
+    keys: readonly string[],
+    readonly mode: 'value' | 'json' | 'type' = 'value',
+  ) {
+    super(source instanceof KeyTransform ? source.source : source);
+    this.keys = source instanceof KeyTransform ? [...source.keys, ...keys] : keys;
+  }
+
+  /** Every name that is not a lookup is a further key. */
+  override getTransform(name: string): TransformClass {
+    return keyTransform(name);
+  }
+  withMode(mode: 'value' | 'json' | 'type'): KeyTransform {
+    return new KeyTransform(this.source, this.keys, mode);
+  }
+  asSql(compiler: Compiler, ops: BaseOperations): Compiled {
+    const [sql, params] = this.source.compile(compiler);
+    const path = ops.placeholder();
+    const text = this.mode === 'json' ? ops.jsonKeyJson(sql, path) : this.mode === 'type' ? ops.jsonKeyType(sql, path) : ops.jsonKeyValue(sql, path);
+    return [text, [...params, ops.jsonPath(this.keys)]];
+  }
+  override outputField(): Field | null {
+    return null;
+  }
+}
+
+/** The transform that reads key `name` of a JSON value (Django's KeyTransformFactory). */
+export function keyTransform(name: string): TransformClass {
+  return class extends KeyTransform {
+    constructor(source: Expression) {
+      super(source, [name]);
+    }
+  };
 }
 
 // Public, callable with or without `new`.

@@ -1,29 +1,26 @@
 import { FieldError, NotSupportedError, ValidationError } from '../errors';
 import type { Model } from '../models/base';
 import type { Field } from '../models/fields/base';
-import { FieldValueError } from '../models/fields/base';
-import { ForeignKey, ManyToManyField, describeInstance } from '../models/fields/related';
-import { BooleanField, JSONField } from '../models/fields/scalar';
+import type { ForeignKey, ManyToManyField } from '../models/fields/related';
 import type { Options, ReverseRelation } from '../models/options';
 import type { ModelClass } from '../models/types';
+import { describeInstance, FieldValueError } from '../values';
 import {
   AnnotationRef,
   Col,
   Expression,
+  KeyTransform,
   OrderBy,
   OuterRefExpression,
+  Transform,
   toSqlValue,
   type QueryProvider,
+  type TransformClass,
 } from './expressions';
-import {
-  findTransform,
-  isLookupName,
-  jsonPath,
-  lookupAppliesTo,
-  lookupNamesFor,
-  PATTERN_LOOKUPS,
-  type Transform,
-} from './lookups';
+import { ExactLookup, InLookup } from './lookups/builtin';
+import type { LookupClass, LookupContext } from './lookups/lookup';
+import { classLookups, findLookup, findTransform } from './lookups/registry';
+import { outputFields } from './output-fields';
 import type { CompiledSql } from './sql-text';
 import { andWhere, emptyWhere, mapWhere, QNode, type Condition, type WhereNode } from './where';
 
@@ -70,11 +67,9 @@ interface ResolvedKey {
   /** The model whose instances are accepted as values (relations compared by key). */
   relatedModel: ModelClass | null;
   relatedKeyField: Field | null;
-  lookup: string;
+  lookup: LookupClass;
   nullable: boolean;
   multiValued: boolean;
-  /** A JSONField or one of its keys: the column and the key path (empty for the field itself). */
-  json?: { source: Expression; keys: readonly string[] };
 }
 
 interface ResolveContext {
@@ -180,10 +175,10 @@ export class Query {
   /** A boolean expression used as a filter on its own: `filter(Exists(...))`. */
   private booleanCondition(expression: Expression, call: string): Condition {
     const resolved = expression.resolve(this);
-    if (!(resolved.outputField() instanceof BooleanField)) {
+    if (resolved.outputField()?.internalType !== 'BooleanField') {
       throw new TypeError(`${call}: only a boolean expression (such as Exists(...)) can be a filter on its own.`);
     }
-    return { kind: 'condition', lhs: resolved, lookup: 'exact', rhs: 1, nullable: false };
+    return new ExactLookup(resolved, 1, false);
   }
 
   private resolveQ(q: QNode, context: ResolveContext, call: string): WhereNode {
@@ -217,16 +212,17 @@ export class Query {
     inner.outerQuery = this.outerQuery;
     inner.addFilter([{ [key]: value }], false, call);
     inner.shape = { kind: 'values', names: ['pk'] };
-    return { kind: 'condition', lhs: new Col(this.baseAlias, this.meta.pk), lookup: 'in', rhs: inner, nullable: false };
+    return new InLookup(new Col(this.baseAlias, this.meta.pk), inner, false);
   }
 
   private pathIsMultiValued(key: string): boolean {
     let meta = this.meta;
     for (const name of key.split('__')) {
       const field = meta.findField(name);
-      if (field instanceof ManyToManyField) return true;
-      if (field instanceof ForeignKey && name === field.name) {
-        meta = field.relatedModel._meta;
+      if (field?.manyToMany) return true;
+      const foreignKey = asForeignKey(field);
+      if (foreignKey && name === foreignKey.name) {
+        meta = foreignKey.relatedModel._meta;
         continue;
       }
       if (field) return false;
@@ -239,113 +235,22 @@ export class Query {
   }
 
   private buildCondition(resolved: ResolvedKey, key: string, value: unknown, call: string): Condition {
-    const { lhs, lookup, field } = resolved;
-    const condition: Condition = { kind: 'condition', lhs, lookup, rhs: null, nullable: resolved.nullable };
     const fail = (message: string): never => {
       throw new ValidationError(`${call}: ${key}: ${message}`, { field: key });
     };
     // Read as IS NULL, an undefined would turn get({ id: user.id }) with a missing id into a silent DoesNotExist.
     if (value === undefined) fail('undefined is not a lookup value; pass null to match NULL, or leave the key out.');
-    if (resolved.json && !(value instanceof Expression) && !isQueryProvider(value)) {
-      const json = this.jsonCondition(resolved.json, condition, value, fail);
-      if (json) return json;
-    }
-    if (lookup === 'isnull') {
-      if (typeof value !== 'boolean') fail('the isnull lookup takes true or false.');
-      condition.rhs = value;
-      return condition;
-    }
-    if (value instanceof Expression) {
-      condition.rhs = value.resolve(this);
-      return condition;
-    }
-    if (isQueryProvider(value)) {
-      if (lookup !== 'in' && lookup !== 'exact') fail(`a queryset can only be the value of an 'in' or 'exact' lookup.`);
-      condition.lookup = 'in';
-      condition.rhs = this.subqueryFor(value.query, resolved, key);
-      return condition;
-    }
-    const prepare = (item: unknown): unknown => this.prepareValue(resolved, item, key, call);
-    if (lookup === 'in') {
-      if (!isIterable(value)) fail(`the in lookup takes an array (or a queryset); got ${describeInstance(value)}.`);
-      condition.rhs = [...(value as Iterable<unknown>)].filter((item) => item !== null && item !== undefined).map(prepare);
-      return condition;
-    }
-    if (lookup === 'range') {
-      const bounds = isIterable(value) ? [...(value as Iterable<unknown>)] : [];
-      if (bounds.length !== 2) fail('the range lookup takes a [low, high] pair.');
-      condition.rhs = bounds.map(prepare);
-      return condition;
-    }
-    if (value === null || value === undefined) {
-      if (lookup === 'exact' || lookup === 'iexact') {
-        condition.lookup = 'isnull';
-        condition.rhs = true;
-        return condition;
-      }
-      fail(`null is only allowed with exact lookups; use ${key.replace(/__\w+$/, '')}__isnull.`);
-    }
-    if (PATTERN_LOOKUPS.has(lookup)) {
-      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint') {
-        fail(`the ${lookup} lookup takes a string; got ${describeInstance(value)}.`);
-      }
-      condition.rhs = String(value);
-      if (lookup === 'regex' || lookup === 'iregex') {
-        // Checked here, so a bad pattern fails at the chaining call instead of as a SyntaxError inside SQLite.
-        try {
-          new RegExp(condition.rhs as string, 'u');
-        } catch (error) {
-          fail(`invalid regular expression: ${(error as Error).message}`);
-        }
-      }
-      return condition;
-    }
-    if (lookup === 'iexact' && field && !(field instanceof JSONField)) {
-      condition.rhs = String(value);
-      return condition;
-    }
-    condition.rhs = prepare(value);
-    return condition;
-  }
-
-  /**
-   * Django's JSONField lookups: keys present (`has_key`, `has_keys`, `has_any_keys`), containment
-   * (`contains`, `contained_by`, compared as JSON), and on a key a missing key (`__isnull: true`) apart from
-   * a key holding JSON null (`data__owner: null`). Other lookups compare the extracted value (null: the default).
-   */
-  private jsonCondition(
-    json: { source: Expression; keys: readonly string[] },
-    condition: Condition,
-    value: unknown,
-    fail: (message: string) => never,
-  ): Condition | null {
-    const { source, keys } = json;
-    const pathTo = (key: unknown) => {
-      if (typeof key !== 'string' && typeof key !== 'number') fail(`keys are strings; got ${describeInstance(key)}.`);
-      return jsonPath([...keys, String(key)]);
+    const context: LookupContext = {
+      query: this,
+      key,
+      field: resolved.field,
+      nullable: resolved.nullable,
+      fail,
+      prepare: (item) => this.prepareValue(resolved, item, key, call),
+      isQueryset: isQueryProvider,
+      subquery: (item) => this.subqueryFor((item as QueryProvider).query, resolved, key),
     };
-    switch (condition.lookup) {
-      case 'has_key':
-        return { ...condition, lhs: source, rhs: pathTo(value) };
-      case 'has_keys':
-      case 'has_any_keys':
-        if (!Array.isArray(value)) fail(`the ${condition.lookup} lookup takes an array of keys; got ${describeInstance(value)}.`);
-        return { ...condition, lhs: source, rhs: JSON.stringify((value as unknown[]).map(pathTo)) };
-      case 'contains':
-      case 'contained_by': {
-        if (value === undefined || typeof value === 'function' || typeof value === 'bigint') fail(`the ${condition.lookup} lookup takes a JSON value.`);
-        const lhs = keys.length ? new JsonKeyExpression(source, keys, 'json') : source;
-        return { ...condition, lhs, lookup: condition.lookup === 'contains' ? 'json_contains' : 'json_contained_by', rhs: JSON.stringify(value) };
-      }
-      case 'isnull':
-        if (!keys.length || typeof value !== 'boolean') return null;
-        return { ...condition, lhs: new JsonKeyExpression(source, keys, 'type'), rhs: value };
-      case 'exact':
-        if (!keys.length || (value !== null && value !== undefined)) return null;
-        return { ...condition, lhs: new JsonKeyExpression(source, keys, 'type'), rhs: 'null' };
-      default:
-        return null;
-    }
+    return resolved.lookup.build(resolved.lhs, value, context);
   }
 
   /** A value for comparison with the lhs: a related instance becomes its key, others go through the field. */
@@ -365,13 +270,8 @@ export class Query {
     }
     const target = relatedKeyField ?? field;
     try {
-      if (!target) return toSqlValue(value, null);
-      if (field instanceof JSONField) {
-        // Compared as plain SQL values, but refused as the field would refuse them (a Symbol, NaN, a cycle).
-        field.toDb(field.toValue(value));
-        return toSqlValue(value, null);
-      }
-      return toSqlValue(value, target);
+      if (value === null || value === undefined) return null;
+      return target ? target.lookupValue(value) : toSqlValue(value, null);
     } catch (error) {
       if (error instanceof FieldValueError) {
         throw new ValidationError(`${call}: ${key}: ${error.message}`, { field: key });
@@ -434,25 +334,26 @@ export class Query {
     let multiValued = false;
     let index = 0;
     let lhs: Expression | null = null;
-    let field: Field | null = null;
+    let resolvedField: Field | null = null;
     let relatedModel: ModelClass | null = null;
     let relatedKeyField: Field | null = null;
 
     const annotation = this.annotations.get(parts[0]!);
     if (annotation) {
       lhs = new AnnotationRef(parts[0]!, annotation.expression);
-      field = annotation.expression.outputField();
+      resolvedField = annotation.expression.outputField();
       nullable = true;
       index = 1;
     }
     while (!lhs) {
       const name = parts[index]!;
       const next = parts[index + 1];
-      const found = meta.findField(name);
-      if (found instanceof ForeignKey && name === found.name) {
+      const field = meta.findField(name);
+      const found = asForeignKey(field);
+      if (found && name === found.name) {
         const target = found.relatedModel._meta;
         const nextIsField = next !== undefined && (target.findField(next) !== undefined || target.findReverseRelation(next) !== undefined);
-        const nextIsKey = nextIsField && target.findField(next!) === found.targetField && !(found.targetField instanceof ForeignKey);
+        const nextIsKey = nextIsField && target.findField(next!) === found.targetField && !asForeignKey(found.targetField);
         if (nextIsField && !nextIsKey) {
           nullable ||= found.null;
           alias = this.join({
@@ -464,45 +365,46 @@ export class Query {
           continue;
         }
         lhs = new Col(alias, found);
-        field = found;
+        resolvedField = found;
         relatedModel = found.relatedModel;
         relatedKeyField = found.targetField;
         nullable ||= found.null;
         index += nextIsKey ? 2 : 1;
         break;
       }
-      if (found instanceof ManyToManyField) {
-        const { through, source, target } = meta.through(found);
-        const targetMeta = found.relatedModel._meta;
+      if (field?.manyToMany) {
+        const m2m = field as ManyToManyField;
+        const { through, source, target } = meta.through(m2m);
+        const targetMeta = m2m.relatedModel._meta;
         const throughAlias = this.join({
           parentAlias: alias, parentColumn: meta.pk.column, model: through, column: source.column,
-          type: 'LEFT', multiValued: true, key: `${alias}.${found.name}`,
+          type: 'LEFT', multiValued: true, key: `${alias}.${m2m.name}`,
         }, reusable);
         multiValued = true;
         nullable = true;
         const nextField = next !== undefined ? targetMeta.findField(next) : undefined;
-        const nextIsKey = nextField !== undefined && nextField === target.targetField && !(nextField instanceof ForeignKey);
+        const nextIsKey = nextField !== undefined && nextField === target.targetField && !asForeignKey(nextField);
         const nextIsPath = next !== undefined && !nextIsKey && (nextField !== undefined || targetMeta.findReverseRelation(next) !== undefined);
         if (!nextIsPath) {
           lhs = new Col(throughAlias, target);
-          field = target;
-          relatedModel = found.relatedModel;
+          resolvedField = target;
+          relatedModel = m2m.relatedModel;
           relatedKeyField = target.targetField;
           index += nextIsKey ? 2 : 1;
           break;
         }
         alias = this.join({
-          parentAlias: throughAlias, parentColumn: target.column, model: found.relatedModel, column: target.targetField.column,
+          parentAlias: throughAlias, parentColumn: target.column, model: m2m.relatedModel, column: target.targetField.column,
           type: 'LEFT', multiValued: true, key: `${throughAlias}.${target.name}`,
         }, reusable);
         meta = targetMeta;
         index++;
         continue;
       }
-      if (found) {
-        lhs = new Col(alias, found);
-        field = found;
-        nullable ||= found.null;
+      if (field) {
+        lhs = new Col(alias, field);
+        resolvedField = field;
+        nullable ||= field.null;
         index++;
         break;
       }
@@ -520,7 +422,7 @@ export class Query {
       const nextIsField = next !== undefined && (relatedMeta.findField(next) !== undefined || relatedMeta.findReverseRelation(next) !== undefined);
       if (!nextIsField) {
         lhs = new Col(alias, relatedMeta.pk);
-        field = relatedMeta.pk;
+        resolvedField = relatedMeta.pk;
         relatedModel = relation.relatedModel;
         relatedKeyField = relatedMeta.pk;
         index++;
@@ -530,52 +432,45 @@ export class Query {
       index++;
     }
 
-    // What remains: JSON key path, transforms, then the lookup.
+    // What remains: transforms, then the lookup (Django's build_lookup: a last name is a lookup if there is
+    // one of that name, else a transform compared with `exact`).
+    const field = resolvedField;
     let rest = parts.slice(index);
-    let lookup = 'exact';
-    if (field instanceof JSONField) {
-      const last = rest[rest.length - 1];
-      const keys = last !== undefined && isLookupName(last) ? rest.slice(0, -1) : rest;
-      if (last !== undefined && isLookupName(last)) lookup = last;
-      const json = { source: lhs, keys };
-      if (keys.length) lhs = new JsonKeyExpression(lhs, keys);
-      return { lhs, field: keys.length ? null : field, relatedModel, relatedKeyField, lookup, nullable: true, multiValued, json };
-    }
     let transformed: Field | null = field;
     while (rest.length) {
       const name = rest[0]!;
-      const transform = findTransform(transformed, name);
+      const lookup = rest.length === 1 ? lookupOf(lhs, transformed, name) : undefined;
+      if (lookup) return { lhs, field: transformed, relatedModel, relatedKeyField, lookup, nullable, multiValued };
+      const transform = transformOf(lhs, transformed, name);
       if (transform) {
-        lhs = new TransformExpression(lhs, transform);
-        transformed = transform.output;
+        lhs = new transform(lhs);
+        transformed = lhs.outputField();
+        // A JSON key may be missing, whatever the column's nullability.
+        nullable ||= lhs instanceof KeyTransform;
         relatedModel = null;
         relatedKeyField = null;
         rest = rest.slice(1);
         continue;
       }
-      if (isLookupName(name) && rest.length === 1 && lookupAppliesTo(name, transformed)) {
-        lookup = name;
-        rest = [];
-        break;
-      }
       const owner = field ? `${field.internalType} '${field.name}' of ${field.model?.name ?? 'the query'}` : 'the expression';
+      const names = [...classLookups(lookupOwner(transformed)).keys()].sort();
       if (relatedModel) {
         // Right after a relation the name was most likely meant as a field of the related model.
         const target = relatedModel._meta;
         throw new FieldError(
           `${call}: cannot resolve '${name}'${inKey(name, key)}: ${target.label} has no field '${name}' and it is not a lookup of ${owner}. ` +
-            `Choices are: ${target.fieldNames().join(', ')}; lookups: ${lookupNamesFor(transformed).join(', ')}.`,
+            `Choices are: ${target.fieldNames().join(', ')}; lookups: ${names.join(', ')}.`,
         );
       }
-      throw new FieldError(`${call}: unsupported lookup '${name}'${inKey(name, key)} for ${owner}. Choices are: ${lookupNamesFor(transformed).join(', ')}.`);
+      throw new FieldError(`${call}: unsupported lookup '${name}'${inKey(name, key)} for ${owner}. Choices are: ${names.join(', ')}.`);
     }
-    return { lhs, field: transformed, relatedModel, relatedKeyField, lookup, nullable, multiValued };
+    return { lhs, field: transformed, relatedModel, relatedKeyField, lookup: lookupOf(lhs, transformed, 'exact')!, nullable, multiValued };
   }
 
   private joinReverse(relation: ReverseRelation, alias: string, meta: Options, reusable: Set<string> | null): { alias: string } {
     const field = relation.field;
-    if (field instanceof ManyToManyField) {
-      const { through, source, target } = relation.relatedModel._meta.through(field);
+    if (field.manyToMany) {
+      const { through, source, target } = relation.relatedModel._meta.through(field as ManyToManyField);
       const throughAlias = this.join({
         parentAlias: alias, parentColumn: target.targetField.column, model: through, column: target.column,
         type: 'LEFT', multiValued: true, key: `${alias}.${relation.queryName}`,
@@ -625,7 +520,7 @@ export class Query {
     const annotation = this.annotations.get(name);
     if (annotation) return new AnnotationRef(name, annotation.expression);
     const resolved = this.resolveKey(name, null, call);
-    if (resolved.lookup !== 'exact' || name.endsWith('__exact')) {
+    if (resolved.lookup.lookupName !== 'exact' || name.endsWith('__exact')) {
       throw new FieldError(`${call}: lookups are not allowed in field references ('${name}').`);
     }
     return resolved.lhs;
@@ -660,58 +555,6 @@ export class Query {
   assertCanFilter(call: string): void {
     if (this.isSliced) throw new TypeError(`${call}: cannot filter a query once a slice has been taken.`);
     if (this.combinator) throw new NotSupportedError(`${call}: cannot filter after ${this.combinator.operator.toLowerCase()}().`);
-  }
-}
-
-/** Applies a transform's SQL to its source: `CAST(substr("t0"."pub_date", 1, 4) AS INTEGER)`. */
-export class TransformExpression extends Expression {
-  constructor(
-    readonly source: Expression,
-    readonly transform: Transform,
-  ) {
-    super();
-  }
-  resolve(): Expression {
-    return this;
-  }
-  compile(compiler: import('./compiler').Compiler): import('./expressions').Compiled {
-    const [sql, params] = this.source.compile(compiler);
-    return [this.transform.sql(sql), params];
-  }
-  override outputField(): Field {
-    return this.transform.output;
-  }
-  override get containsAggregate(): boolean {
-    return this.source.containsAggregate;
-  }
-  override children(): Expression[] {
-    return [this.source];
-  }
-}
-
-/**
- * A key of a JSON column: its SQL value (`json_extract(col, '$.a.b')`: text, number or NULL), its JSON text
- * (`col -> '$.a.b'`, for containment), or its JSON type (`json_type(...)`: 'null' for JSON null, NULL when missing).
- */
-export class JsonKeyExpression extends Expression {
-  constructor(
-    readonly source: Expression,
-    readonly keys: readonly string[],
-    readonly mode: 'value' | 'json' | 'type' = 'value',
-  ) {
-    super();
-  }
-  resolve(): Expression {
-    return this;
-  }
-  compile(compiler: import('./compiler').Compiler): import('./expressions').Compiled {
-    const [sql, params] = this.source.compile(compiler);
-    const path = [...params, jsonPath(this.keys)];
-    if (this.mode === 'json') return [`(${sql} -> ?)`, path];
-    return [`${this.mode === 'type' ? 'json_type' : 'json_extract'}(${sql}, ?)`, path];
-  }
-  override children(): Expression[] {
-    return [this.source];
   }
 }
 
@@ -752,4 +595,28 @@ function rebindExpression(expression: Expression, rename: (alias: string) => str
 /** " in 'box__nmae'" when the failing name is part of a longer key; nothing when it is the whole key. */
 function inKey(name: string, key: string): string {
   return name === key ? '' : ` in '${key}'`;
+}
+
+/** A ForeignKey or OneToOneField (the relations with a column), else null. */
+function asForeignKey(field: Field | null | undefined): ForeignKey | null {
+  return field && field.isRelation && !field.manyToMany ? (field as ForeignKey) : null;
+}
+
+/** The class whose registered lookups apply to values of `field` (none: the root field class's). */
+function lookupOwner(field: Field | null): Function {
+  return field ? field.constructor : outputFields().root;
+}
+
+/** The lookup `name` of a left-hand side: a transform's own lookups first (KeyTransform), then its field's. */
+function lookupOf(lhs: Expression, field: Field | null, name: string): LookupClass | undefined {
+  return (lhs instanceof Transform ? findLookup(lhs.constructor, name) : undefined) ?? findLookup(lookupOwner(field), name);
+}
+
+/** The transform `name` of a left-hand side: a transform's own first (a JSON key's further keys), then its field's. */
+function transformOf(lhs: Expression, field: Field | null, name: string): TransformClass | undefined {
+  if (lhs instanceof Transform) {
+    const own = lhs.getTransform(name) ?? findTransform(lhs.constructor, name);
+    if (own) return own;
+  }
+  return field ? field.getTransform(name) : findTransform(outputFields().root, name);
 }

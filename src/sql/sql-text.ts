@@ -1,28 +1,25 @@
+import type { BaseOperations } from '../db/backends/base/operations';
 import type { SqlValue } from '../db/backends/base/types';
+import { currentOperations } from './backend';
 
 /** Compiled SQL with its parameters; printed, it reads as the statement with the parameters written in. */
 export class CompiledSql {
   constructor(
     readonly sql: string,
     readonly params: readonly SqlValue[],
+    /** The backend the statement was compiled for: it spells the literals of `toString()`. */
+    private readonly ops: BaseOperations,
   ) {}
 
   /** Django's `str(qs.query)`: for reading and logging; run `sql` with `params` to execute it. */
   toString(): string {
-    return inlineParameters(this.sql, this.params);
+    return inlineParameters(this.sql, this.params, this.ops);
   }
 }
 
-/** A parameter as a SQLite literal. */
-export function sqlLiteral(value: SqlValue): string {
-  if (value === null) return 'NULL';
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  if (Buffer.isBuffer(value)) return `X'${value.toString('hex')}'`;
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-/** Replaces each `?` placeholder outside quoted text with its parameter as a literal. */
-export function inlineParameters(sql: string, params: readonly SqlValue[]): string {
+/** Replaces each parameter marker outside quoted text with its parameter as a literal. */
+export function inlineParameters(sql: string, params: readonly SqlValue[], ops: BaseOperations = currentOperations()): string {
+  const marker = ops.placeholder();
   let result = '';
   let next = 0;
   let quote: string | null = null;
@@ -33,8 +30,8 @@ export function inlineParameters(sql: string, params: readonly SqlValue[]): stri
     } else if (char === "'" || char === '"') {
       quote = char;
       result += char;
-    } else if (char === '?' && next < params.length) {
-      result += sqlLiteral(params[next++]!);
+    } else if (char === marker && next < params.length) {
+      result += ops.literal(params[next++]!);
     } else {
       result += char;
     }

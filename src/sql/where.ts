@@ -1,5 +1,6 @@
 import type { Expression } from './expressions';
 import { callable } from './expressions';
+import type { Lookup } from './lookups/lookup';
 import type { Query } from './query';
 
 /**
@@ -53,16 +54,8 @@ function asQ(value: unknown): QNode {
 /** `Q({ name: 'a' })`, with or without `new`; the keys are checked where the Q is used (`filter(Q(...))`). */
 export const Q = callable(QNode) as unknown as typeof QNode & (<L extends object = {}>(lookups?: L) => QNode<L>);
 
-/** One resolved condition: `lhs <lookup> rhs`, ready for the compiler. */
-export interface Condition {
-  kind: 'condition';
-  lhs: Expression;
-  lookup: string;
-  /** A prepared SQL value, an array of them (in / range), an Expression, or a Query (subquery). */
-  rhs: unknown;
-  /** The lhs may be NULL (nullable column or outer join), which matters under negation. */
-  nullable: boolean;
-}
+/** One resolved condition: `lhs <lookup> rhs`, ready for the compiler (a Lookup instance). */
+export type Condition = Lookup;
 
 /** A resolved boolean tree of conditions. */
 export interface WhereNode {
@@ -84,7 +77,7 @@ export function andWhere(left: WhereNode, right: WhereNode): WhereNode {
 }
 
 export function whereContainsAggregate(node: WhereNode | Condition): boolean {
-  if (node.kind === 'condition') return node.lhs.containsAggregate;
+  if (node.kind === 'condition') return node.containsAggregate;
   return node.children.some(whereContainsAggregate);
 }
 
@@ -95,7 +88,7 @@ export function mapWhere(node: WhereNode, map: (expression: Expression) => Expre
     children: node.children.map((child) => {
       if (child.kind === 'node') return mapWhere(child, map, mapQuery);
       const rhs = isExpression(child.rhs) ? map(child.rhs) : isQuery(child.rhs) ? mapQuery(child.rhs) : child.rhs;
-      return { ...child, lhs: map(child.lhs), rhs };
+      return child.relabeled(map(child.lhs), rhs);
     }),
   };
 }

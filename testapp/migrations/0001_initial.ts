@@ -13,7 +13,7 @@ import {
   SET_NULL,
   TextField,
 } from 'threadorm';
-import { CreateModel, Migration } from 'threadorm/migrations';
+import { byLabel, CreateModel, Migration } from 'threadorm/migrations';
 
 export default new Migration({
   initial: true,
@@ -48,7 +48,7 @@ export default new Migration({
       name: 'Choice',
       fields: {
         id: new AutoField(),
-        question: new ForeignKey('Question', { onDelete: CASCADE }),
+        question: new ForeignKey(byLabel('Question'), { onDelete: CASCADE }),
         choiceText: new CharField({ maxLength: 200 }),
         votes: new IntegerField({ default: 0 }),
       },
@@ -68,9 +68,9 @@ export default new Migration({
       fields: {
         id: new AutoField(),
         name: new CharField({ maxLength: 50 }),
-        toppings: new ManyToManyField('Topping'),
-        box: new ForeignKey('Box', { onDelete: SET_NULL, null: true }),
-        price: new OneToOneField('Price', { onDelete: CASCADE }),
+        toppings: new ManyToManyField(byLabel('Topping')),
+        box: new ForeignKey(byLabel('Box'), { onDelete: SET_NULL, null: true }),
+        price: new OneToOneField(byLabel('Price'), { onDelete: CASCADE }),
       },
       options: { ordering: ['name'] },
     }),

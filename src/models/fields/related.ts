@@ -2,7 +2,12 @@ import type { SqlValue } from '../../db/backends/base/types';
 import type { Model } from '../base';
 import type { OnDelete } from '../deletion-rules';
 import type { InstanceOf, ModelClass } from '../types';
-import { Field, FieldValueError, lowerFirst, type FieldOptions } from './base';
+import type { QNode } from '../../sql/where';
+import { describeInstance, FieldValueError } from '../../values';
+import { Field, interpolate, lowerFirst, type FieldOptions } from './base';
+
+/** Re-exported: the model layer names values in messages through this module. */
+export { describeInstance };
 
 /**
  * A lazily resolved target, so models may refer to each other (and to themselves) before they are declared.
@@ -10,6 +15,53 @@ import { Field, FieldValueError, lowerFirst, type FieldOptions } from './base';
  * while it is still building it (a self-reference, `() => Person`, would be a type cycle).
  */
 export type ModelThunk<M = ModelClass> = () => M;
+
+/**
+ * What a relation field is declared with: a thunk, or Django's `'self'` for the model that declares the field.
+ * (`Extract<M, 'self'>` lets the compiler infer `M` as `'self'` from the literal; `FieldsOf` resolves it.)
+ */
+export type RelationTarget<M> = ModelThunk<M> | Extract<M, 'self'>;
+
+/** The target class of a relation field typed `M` (the model itself, loosely typed, for `'self'`). */
+export type RelatedModelOf<M> = M extends 'self' ? ModelClass : M & ModelClass;
+
+const LABEL = Symbol('threadorm.modelLabel');
+
+/**
+ * A relation target (or `through` model) named by its label rather than by a thunk: it resolves in the registry
+ * of the model that declares the field. Migration files name models so (`new ForeignKey(byLabel('Box'), …)`):
+ * they describe models as they were, which are not the classes a thunk could return.
+ */
+export function byLabel(label: string): ModelThunk {
+  if (typeof label !== 'string' || !label) throw new TypeError(`byLabel() takes a model label ('Pizza'); got ${String(label)}.`);
+  const thunk = () => {
+    throw new TypeError(`byLabel('${label}') is resolved by the field that declares it, in its model's registry; it cannot be called.`);
+  };
+  return Object.assign(thunk, { [LABEL]: label });
+}
+
+/** The label a `byLabel()` target names, or null for a plain thunk (or `'self'`). */
+export function labelOf(target: ModelThunk<unknown> | 'self'): string | null {
+  return typeof target === 'function' ? ((target as { [LABEL]?: string })[LABEL] ?? null) : null;
+}
+
+/** The model a relation points at: the thunk's result, the labelled model, or the declaring model for `'self'`. */
+function resolveTarget(field: Field & { readonly label: string }, to: ModelThunk<unknown> | 'self', internalType: string): ModelClass {
+  const label = labelOf(to);
+  const target = to === 'self' ? field.model : label !== null ? field.model._meta.apps.getModel(label) : (to as ModelThunk<unknown>)();
+  if (typeof target !== 'function' || !('fields' in target)) {
+    throw new TypeError(`${field.label}: the ${internalType} target did not resolve to a model class (use () => Target or 'self').`);
+  }
+  return target as ModelClass;
+}
+
+/** `className` is the class being constructed, for the message. */
+function checkTarget(to: unknown, className: string): void {
+  if (typeof to !== 'function' && to !== 'self') {
+    const example = className.includes('ManyToMany') ? '() => Target' : '() => Target, { onDelete }';
+    throw new TypeError(`${className} needs a target thunk or 'self': new ${className}(${example}); got ${typeof to === 'string' ? `'${to}'` : typeof to}.`);
+  }
+}
 
 
 export interface ForeignKeyOptions<N extends boolean> extends Omit<FieldOptions<any, N>, 'choices'> {
@@ -22,28 +74,33 @@ export interface ForeignKeyOptions<N extends boolean> extends Omit<FieldOptions<
   toField?: string;
   /** Create a FOREIGN KEY constraint. Default: true. */
   dbConstraint?: boolean;
+  /**
+   * Django's `limit_choices_to`: the target rows this key may point at, as lookups or a `Q` (or a function
+   * returning either, called at each check). `fullClean()` reports a key outside them.
+   */
+  limitChoicesTo?: LimitChoicesTo;
 }
+
+export type LimitChoicesTo = Record<string, unknown> | QNode | (() => Record<string, unknown> | QNode);
 
 /**
  * A many-to-one relation. The instance attribute `box` is the related instance; `boxId` is the raw key,
  * stored in the column `box_id`.
  */
-export class ForeignKey<M = ModelClass, N extends boolean = false> extends Field<InstanceOf<M>, N> {
+export class ForeignKey<M = ModelClass, N extends boolean = false> extends Field<M extends 'self' ? Model : InstanceOf<M>, N> {
   declare readonly '~target': M;
   readonly internalType: string = 'ForeignKey';
   override readonly isRelation = true;
   readonly onDelete: OnDelete;
   readonly relationOptions: ForeignKeyOptions<N>;
-  /** The target as declared: a thunk, or the label of a model of the same registry (migration files use labels). */
-  readonly target: ModelThunk<M> | string;
-  private resolvedTarget: M | null = null;
+  /** The target as declared: a thunk, a `byLabel()` thunk or `'self'`. */
+  readonly target: ModelThunk<unknown> | 'self';
+  private resolvedTarget: ModelClass | null = null;
 
-  constructor(to: ModelThunk<M> | string, options: ForeignKeyOptions<N> = {} as ForeignKeyOptions<N>) {
+  constructor(to: RelationTarget<M>, options: ForeignKeyOptions<N> = {} as ForeignKeyOptions<N>) {
     super({ ...options, dbIndex: options.dbIndex ?? true });
-    if (typeof to !== 'function' && typeof to !== 'string') {
-      throw new TypeError('ForeignKey needs a target thunk: new ForeignKey(() => Target, { onDelete })');
-    }
-    this.target = to;
+    checkTarget(to, new.target.name);
+    this.target = to as ModelThunk<unknown> | 'self';
     this.onDelete = options.onDelete;
     this.relationOptions = options;
   }
@@ -55,26 +112,15 @@ export class ForeignKey<M = ModelClass, N extends boolean = false> extends Field
     this.column = this.options.dbColumn ?? `${this.column}_id`;
   }
 
-  get relatedModel(): M & ModelClass {
-    if (!this.resolvedTarget) {
-      const target = resolveTarget(this.target, this.model);
-      if (typeof target !== 'function' || !('fields' in target)) {
-        throw new TypeError(`${this.label}: the relation thunk did not return a model class.`);
-      }
-      this.resolvedTarget = target;
-    }
-    return this.resolvedTarget as M & ModelClass;
+  get relatedModel(): RelatedModelOf<M> {
+    this.resolvedTarget ??= resolveTarget(this, this.target, this.internalType);
+    return this.resolvedTarget as RelatedModelOf<M>;
   }
 
   /** The field on the target that the key holds. */
   get targetField(): Field {
     const meta = this.relatedModel._meta;
     return this.relationOptions.toField ? meta.getField(this.relationOptions.toField) : meta.pk;
-  }
-
-  get dbType(): string {
-    const target = this.targetField;
-    return target.autoIncrement ? 'integer' : (target.dbType ?? 'integer');
   }
 
   override get needsSafeIntegers(): boolean {
@@ -124,19 +170,44 @@ export class ForeignKey<M = ModelClass, N extends boolean = false> extends Field
   override checkValue(value: any): string[] {
     return this.targetField.checkValue(value);
   }
+
+  /** The lookups (or Q) of limitChoicesTo as they stand now, or null. */
+  limitChoices(): Record<string, unknown> | QNode | null {
+    const limit = this.relationOptions.limitChoicesTo;
+    return (typeof limit === 'function' ? limit() : limit) ?? null;
+  }
+
+  /**
+   * Django's ForeignKey.validate(): besides the field checks, the key must name a target row, and one that
+   * limitChoicesTo allows (one query, run by fullClean()).
+   */
+  override validate(value: any): string[] {
+    const errors = super.validate(value);
+    if (errors.length || value === null || value === undefined) return errors;
+    const target = this.relatedModel;
+    const limit = this.limitChoices();
+    let candidates = target.objects.filter({ [this.targetField.name]: value });
+    if (limit) candidates = candidates.filter(limit as Record<string, unknown>);
+    if (!candidates.exists()) {
+      const meta = target._meta;
+      const params = { model: meta.verboseName, pk: value, field: this.targetField.name, value };
+      errors.push(this.errorMessage('invalid', interpolate('%(model)s instance with %(field)s %(value)r is not a valid choice.', params), params));
+    }
+    return errors;
+  }
 }
 
 export class OneToOneField<M = ModelClass, N extends boolean = false> extends ForeignKey<M, N> {
   override readonly internalType = 'OneToOneField';
   override readonly oneToOne = true;
-  constructor(to: ModelThunk<M> | string, options: ForeignKeyOptions<N> = {} as ForeignKeyOptions<N>) {
+  constructor(to: RelationTarget<M>, options: ForeignKeyOptions<N> = {} as ForeignKeyOptions<N>) {
     super(to, { ...options, unique: true });
   }
 }
 
 export interface ManyToManyOptions {
-  /** An explicit intermediate model with foreign keys to both sides (and extra columns); a thunk or a label. */
-  through?: ModelThunk<object> | string;
+  /** An explicit intermediate model with foreign keys to both sides (and extra columns). */
+  through?: ModelThunk<object>;
   /** With `through`: the names of the FKs to the source and to the target, when it has several. */
   throughFields?: readonly [string, string];
   relatedName?: string;
@@ -153,20 +224,17 @@ export interface ManyToManyOptions {
 export class ManyToManyField<M = ModelClass> extends Field<unknown, false> {
   declare readonly '~target': M;
   readonly internalType = 'ManyToManyField';
-  readonly dbType = null;
   override readonly isRelation = true;
   override readonly manyToMany = true;
   readonly m2mOptions: ManyToManyOptions;
-  /** The target as declared: a thunk, or the label of a model of the same registry. */
-  readonly target: ModelThunk<M> | string;
-  private resolvedTarget: M | null = null;
+  /** The target as declared: a thunk, a `byLabel()` thunk or `'self'`. */
+  readonly target: ModelThunk<unknown> | 'self';
+  private resolvedTarget: ModelClass | null = null;
 
-  constructor(to: ModelThunk<M> | string, options: ManyToManyOptions = {}) {
+  constructor(to: RelationTarget<M>, options: ManyToManyOptions = {}) {
     super({ blank: options.blank });
-    if (typeof to !== 'function' && typeof to !== 'string') {
-      throw new TypeError('ManyToManyField needs a target thunk: new ManyToManyField(() => Target)');
-    }
-    this.target = to;
+    checkTarget(to, new.target.name);
+    this.target = to as ModelThunk<unknown> | 'self';
     this.m2mOptions = options;
   }
 
@@ -175,9 +243,14 @@ export class ManyToManyField<M = ModelClass> extends Field<unknown, false> {
     this.column = '';
   }
 
-  get relatedModel(): M & ModelClass {
-    this.resolvedTarget ??= resolveTarget(this.target, this.model);
-    return this.resolvedTarget as M & ModelClass;
+  /** The relation lives in the intermediate table; the model's own table has no column for it. */
+  override get concrete(): boolean {
+    return false;
+  }
+
+  get relatedModel(): RelatedModelOf<M> {
+    this.resolvedTarget ??= resolveTarget(this, this.target, this.internalType);
+    return this.resolvedTarget as RelatedModelOf<M>;
   }
 
   get isSelfReferential(): boolean {
@@ -200,23 +273,8 @@ export class ManyToManyField<M = ModelClass> extends Field<unknown, false> {
   }
 
   get throughThunk(): ModelThunk | undefined {
-    const through = this.m2mOptions.through;
-    if (through === undefined) return undefined;
-    return () => resolveTarget(through, this.model) as ModelClass;
+    const through = this.m2mOptions.through as ModelThunk | undefined;
+    if (!through || labelOf(through) === null) return through;
+    return () => resolveTarget(this, through, 'through model');
   }
-}
-
-/** A relation's target: the thunk's model, or the model registered under the label in the declaring model's registry. */
-function resolveTarget<M>(target: ModelThunk<M> | string, model: ModelClass): M {
-  return typeof target === 'string' ? (model._meta.apps.getModel(target) as M) : target();
-}
-
-export function describeInstance(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === 'object') {
-    const ctor = (value as object).constructor;
-    const pk = (value as Partial<Model>).pk;
-    return pk !== undefined ? `${ctor?.name ?? 'object'}(pk=${String(pk)})` : `a ${ctor?.name ?? 'plain'} object`;
-  }
-  return `${typeof value} ${JSON.stringify(value)}`;
 }

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlValue } from '../../db/backends/base/types';
 import { countDigits, formatDecimal, parseDecimal, rescale } from '../../db/decimal';
+import { KeyTransform, keyTransform, plainSqlValue, type TransformClass } from '../../sql/expressions';
+import { JSON_FIELD_LOOKUPS, KEY_TRANSFORM_LOOKUPS } from '../../sql/lookups/json';
+import { registerLookup } from '../../sql/lookups/registry';
+import { DATE_TRANSFORMS, DATETIME_TRANSFORMS, TIME_TRANSFORMS } from '../../sql/lookups/transforms';
+import { provideOutputFields } from '../../sql/output-fields';
 import { Field, FieldValueError, type FieldOptions } from './base';
+import { cleanIPv6Address, isValidIPv4Address, isValidIPv6Address } from './ip-address';
 
 const describe = (value: unknown): string =>
   typeof value === 'string' ? `'${value}'` : typeof value === 'bigint' ? `${value}n` : String(value);
@@ -14,7 +20,6 @@ interface IntegerRange {
 }
 
 abstract class IntegerFamily<N extends boolean, P extends boolean = false> extends Field<number, N, P> {
-  readonly dbType: string = 'integer';
   protected readonly range: IntegerRange = { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
 
   override toValue(value: unknown): number {
@@ -26,14 +31,19 @@ abstract class IntegerFamily<N extends boolean, P extends boolean = false> exten
       const parsed = Number(value);
       if (Number.isSafeInteger(parsed)) return parsed;
     }
-    throw new FieldValueError(`${describe(value)} value must be an integer.`);
+    throw new FieldValueError(`${describe(value)} value must be an integer.`, 'invalid', { value });
   }
 
   /** The range is Django's validation rule (fullClean); SQLite itself stores any 64-bit integer. */
   override validate(value: number | null): string[] {
     const errors = super.validate(value);
-    if (typeof value === 'number' && value < this.range.min) errors.push(`Ensure this value is greater than or equal to ${this.range.min}.`);
-    if (typeof value === 'number' && value > this.range.max) errors.push(`Ensure this value is less than or equal to ${this.range.max}.`);
+    const { min, max } = this.range;
+    if (typeof value === 'number' && value < min) {
+      errors.push(this.errorMessage('min_value', `Ensure this value is greater than or equal to ${min}.`, { limit_value: min, value }));
+    }
+    if (typeof value === 'number' && value > max) {
+      errors.push(this.errorMessage('max_value', `Ensure this value is less than or equal to ${max}.`, { limit_value: max, value }));
+    }
     return errors;
   }
 }
@@ -83,7 +93,6 @@ export class BigAutoField extends AutoField {
 /** A 64-bit integer, always a `bigint` in JS so values beyond 2^53 round-trip exactly. */
 export class BigIntegerField<N extends boolean = false, P extends boolean = false> extends Field<bigint, N, P> {
   readonly internalType = 'BigIntegerField';
-  readonly dbType = 'bigint';
   override get needsSafeIntegers(): boolean {
     return true;
   }
@@ -92,7 +101,7 @@ export class BigIntegerField<N extends boolean = false, P extends boolean = fals
     if (typeof value === 'bigint') return value;
     if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
     if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) return BigInt(value.trim());
-    throw new FieldValueError(`${describe(value)} value must be an integer (a bigint, a safe integer or a string of digits).`);
+    throw new FieldValueError(`${describe(value)} value must be an integer (a bigint, a safe integer or a string of digits).`, 'invalid', { value });
   }
 
   override fromDb(raw: unknown): bigint {
@@ -100,7 +109,7 @@ export class BigIntegerField<N extends boolean = false, P extends boolean = fals
   }
 
   override checkValue(value: bigint): string[] {
-    if (value < -(2n ** 63n) || value > 2n ** 63n - 1n) return ['Ensure this value fits in a signed 64-bit integer.'];
+    if (value < -(2n ** 63n) || value > 2n ** 63n - 1n) return [this.errorMessage('max_value', 'Ensure this value fits in a signed 64-bit integer.', { value })];
     return [];
   }
 }
@@ -109,13 +118,12 @@ export class BigIntegerField<N extends boolean = false, P extends boolean = fals
 
 export class FloatField<N extends boolean = false> extends Field<number, N> {
   readonly internalType = 'FloatField';
-  readonly dbType = 'real';
 
   override toValue(value: unknown): number {
     if (typeof value === 'number' && !Number.isNaN(value)) return value;
     if (typeof value === 'bigint') return Number(value);
     if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
-    throw new FieldValueError(`${describe(value)} value must be a float.`);
+    throw new FieldValueError(`${describe(value)} value must be a float.`, 'invalid', { value });
   }
 }
 
@@ -130,7 +138,6 @@ export interface DecimalFieldOptions<N extends boolean> extends FieldOptions<str
  */
 export class DecimalField<N extends boolean = false> extends Field<string, N> {
   readonly internalType = 'DecimalField';
-  readonly dbType = 'decimal_text';
   override readonly comparison = 'numeric';
   readonly maxDigits: number;
   readonly decimalPlaces: number;
@@ -151,17 +158,17 @@ export class DecimalField<N extends boolean = false> extends Field<string, N> {
   override toValue(value: unknown): string {
     const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : typeof value === 'bigint' ? value.toString() : value;
     const parsed = typeof text === 'string' ? parseDecimal(text) : null;
-    if (!parsed) throw new FieldValueError(`${describe(value)} value must be a decimal number.`);
+    if (!parsed) throw new FieldValueError(`${describe(value)} value must be a decimal number.`, 'invalid', { value });
     return formatDecimal(rescale(parsed, this.decimalPlaces));
   }
 
   override checkValue(value: string): string[] {
     const parsed = parseDecimal(value);
-    if (!parsed) return ['Enter a number.'];
+    if (!parsed) return [this.errorMessage('invalid', 'Enter a number.', { value })];
     const { whole } = countDigits(parsed);
     const maxWhole = this.maxDigits - this.decimalPlaces;
     if (whole > maxWhole) {
-      return [`Ensure that there are no more than ${maxWhole} digits before the decimal point.`];
+      return [this.errorMessage('max_whole_digits', `Ensure that there are no more than ${maxWhole} digits before the decimal point.`, { max: maxWhole, value })];
     }
     return [];
   }
@@ -181,12 +188,11 @@ export class DecimalField<N extends boolean = false> extends Field<string, N> {
 
 export class BooleanField<N extends boolean = false> extends Field<boolean, N> {
   readonly internalType = 'BooleanField';
-  readonly dbType = 'bool';
 
   override toValue(value: unknown): boolean {
     if (value === true || value === 1 || value === 1n || value === 't' || value === 'true' || value === 'True' || value === '1') return true;
     if (value === false || value === 0 || value === 0n || value === 'f' || value === 'false' || value === 'False' || value === '0') return false;
-    throw new FieldValueError(`${describe(value)} value must be either true or false.`);
+    throw new FieldValueError(`${describe(value)} value must be either true or false.`, 'invalid', { value });
   }
 
   override toDb(value: boolean): SqlValue {
@@ -213,10 +219,6 @@ export class CharField<N extends boolean = false, P extends boolean = false> ext
     this.maxLength = options.maxLength ?? null;
   }
 
-  get dbType(): string {
-    return this.maxLength === null ? 'text' : `varchar(${this.maxLength})`;
-  }
-
   protected override emptyDefault(): string | null {
     return this.null ? null : '';
   }
@@ -224,13 +226,14 @@ export class CharField<N extends boolean = false, P extends boolean = false> ext
   override toValue(value: unknown): string {
     if (typeof value === 'string') return value;
     if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-    throw new FieldValueError(`${describe(value)} value must be a string.`);
+    throw new FieldValueError(`${describe(value)} value must be a string.`, 'invalid', { value });
   }
 
   override checkValue(value: string): string[] {
     const length = [...value].length;
     if (this.maxLength !== null && length > this.maxLength) {
-      return [`Ensure this value has at most ${this.maxLength} characters (it has ${length}).`];
+      const message = `Ensure this value has at most ${this.maxLength} characters (it has ${length}).`;
+      return [this.errorMessage('max_length', message, { limit_value: this.maxLength, show_value: length, value })];
     }
     return [];
   }
@@ -238,9 +241,6 @@ export class CharField<N extends boolean = false, P extends boolean = false> ext
 
 export class TextField<N extends boolean = false, P extends boolean = false> extends CharField<N, P> {
   override readonly internalType = 'TextField';
-  override get dbType(): string {
-    return 'text';
-  }
 }
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -254,7 +254,7 @@ export class EmailField<N extends boolean = false, P extends boolean = false> ex
   }
   override checkValue(value: string): string[] {
     const errors = super.checkValue(value);
-    if (value !== '' && !EMAIL_PATTERN.test(value)) errors.push('Enter a valid email address.');
+    if (value !== '' && !EMAIL_PATTERN.test(value)) errors.push(this.errorMessage('invalid', 'Enter a valid email address.', { value }));
     return errors;
   }
 }
@@ -267,7 +267,7 @@ export class SlugField<N extends boolean = false, P extends boolean = false> ext
   override checkValue(value: string): string[] {
     const errors = super.checkValue(value);
     if (value !== '' && !SLUG_PATTERN.test(value)) {
-      errors.push('Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.');
+      errors.push(this.errorMessage('invalid', 'Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.', { value }));
     }
     return errors;
   }
@@ -280,7 +280,7 @@ export class URLField<N extends boolean = false, P extends boolean = false> exte
   }
   override checkValue(value: string): string[] {
     const errors = super.checkValue(value);
-    if (value !== '' && !URL_PATTERN.test(value)) errors.push('Enter a valid URL.');
+    if (value !== '' && !URL_PATTERN.test(value)) errors.push(this.errorMessage('invalid', 'Enter a valid URL.', { value }));
     return errors;
   }
 }
@@ -290,19 +290,93 @@ const UUID_PATTERN = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a
 /** A UUID as its canonical lowercase hyphenated string. */
 export class UUIDField<N extends boolean = false, P extends boolean = false> extends Field<string, N, P> {
   readonly internalType = 'UUIDField';
-  readonly dbType = 'char(36)';
 
   override toValue(value: unknown): string {
     if (typeof value === 'string' && UUID_PATTERN.test(value.trim())) {
       const hex = value.trim().replace(/-/g, '').toLowerCase();
       return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
     }
-    throw new FieldValueError(`${describe(value)} is not a valid UUID.`);
+    throw new FieldValueError(`${describe(value)} is not a valid UUID.`, 'invalid', { value });
   }
 
   /** `new UUIDField({ primaryKey: true, default: UUIDField.random })`. */
   static random(): string {
     return randomUUID();
+  }
+}
+
+export type IPProtocol = 'both' | 'IPv4' | 'IPv6';
+
+export interface GenericIPAddressFieldOptions<N extends boolean, P extends boolean = false> extends FieldOptions<string, N, P> {
+  /** Which addresses are valid (case does not matter, as in Django). Default 'both'. */
+  protocol?: IPProtocol;
+  /** Store an IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) as the IPv4 address (`10.0.0.1`); only with protocol 'both'. */
+  unpackIpv4?: boolean;
+}
+
+const IP_MESSAGES: Record<Lowercase<IPProtocol>, string> = {
+  both: 'Enter a valid IPv4 or IPv6 address.',
+  ipv4: 'Enter a valid IPv4 address.',
+  ipv6: 'Enter a valid IPv6 address.',
+};
+
+/**
+ * An IPv4 or IPv6 address as text. IPv6 addresses are normalised as Django does (`2001:0::0:01` is stored as
+ * `2001::1`, `::ffff:0a0a:0a0a` as `::ffff:10.10.10.10`, or `10.10.10.10` with `unpackIpv4`), so equal
+ * addresses compare equal in queries and unique checks. Saving refuses what is no IP address at all;
+ * fullClean() also refuses an address of the other protocol. A blank value is stored as NULL (Django's rule),
+ * which is why `blank: true` needs `null: true`.
+ */
+export class GenericIPAddressField<N extends boolean = false, P extends boolean = false> extends Field<string, N, P> {
+  readonly internalType = 'GenericIPAddressField';
+  readonly protocol: Lowercase<IPProtocol>;
+  readonly unpackIpv4: boolean;
+
+  constructor(options: GenericIPAddressFieldOptions<N, P> = {}) {
+    super(options);
+    const protocol = (options.protocol ?? 'both').toLowerCase();
+    if (!(protocol in IP_MESSAGES)) {
+      throw new TypeError(`GenericIPAddressField: the protocol '${options.protocol}' is unknown; use 'both', 'IPv4' or 'IPv6'.`);
+    }
+    this.protocol = protocol as Lowercase<IPProtocol>;
+    this.unpackIpv4 = options.unpackIpv4 ?? false;
+    if (this.unpackIpv4 && this.protocol !== 'both') {
+      throw new TypeError("GenericIPAddressField: unpackIpv4 can only be used with protocol 'both'.");
+    }
+    if (this.blank && !this.null) {
+      throw new TypeError('GenericIPAddressField cannot have blank: true without null: true, as blank values are stored as NULL.');
+    }
+  }
+
+  /** Text, trimmed; a valid IPv6 address normalised. Validity is checked by checkValue and validate. */
+  override toValue(value: unknown): string {
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint') {
+      const plain = typeof value === 'object' && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value));
+      const given = plain ? 'a plain object' : typeof value === 'object' && value !== null ? `a ${value.constructor.name} instance` : describe(value);
+      throw new FieldValueError(`${given} is not an IP address; give it as a string.`, 'invalid', { value });
+    }
+    const text = String(value).trim();
+    return text.includes(':') ? (cleanIPv6Address(text, this.unpackIpv4) ?? text) : text;
+  }
+
+  /** On every save, what an address column (PostgreSQL's inet) would check: some IPv4 or IPv6 address. */
+  override checkValue(value: string): string[] {
+    if (value === '' || isValidIPv4Address(value) || isValidIPv6Address(value)) return [];
+    return [this.errorMessage('invalid', IP_MESSAGES[this.protocol], { value })];
+  }
+
+  /** fullClean() also holds the address to the field's protocol, as Django's validators do. */
+  override validate(value: string | null): string[] {
+    const errors = super.validate(value);
+    if (errors.length || value === null || value === '' || this.protocol === 'both') return errors;
+    const valid = this.protocol === 'ipv4' ? isValidIPv4Address(value) : isValidIPv6Address(value);
+    if (!valid) errors.push(this.errorMessage('invalid', IP_MESSAGES[this.protocol], { value }));
+    return errors;
+  }
+
+  /** Blank is stored as NULL. */
+  override toDb(value: string): SqlValue {
+    return value === '' ? null : value;
   }
 }
 
@@ -339,7 +413,6 @@ abstract class TemporalField<T, N extends boolean> extends Field<T, N> {
 /** A calendar date as `'YYYY-MM-DD'`; a Date is accepted and read in UTC. */
 export class DateField<N extends boolean = false> extends TemporalField<string, N> {
   readonly internalType = 'DateField';
-  readonly dbType = 'date';
 
   protected now(): string {
     return new Date().toISOString().slice(0, 10);
@@ -354,14 +427,13 @@ export class DateField<N extends boolean = false> extends TemporalField<string, 
         if (!Number.isNaN(date.getTime()) && date.toISOString().startsWith(match[0])) return match[0];
       }
     }
-    throw new FieldValueError(`${describe(value)} value has an invalid date format. It must be in YYYY-MM-DD format.`);
+    throw new FieldValueError(`${describe(value)} value has an invalid date format. It must be in YYYY-MM-DD format.`, 'invalid', { value });
   }
 }
 
 /** An instant as a Date, stored as UTC ISO-8601 text (which sorts chronologically). */
 export class DateTimeField<N extends boolean = false> extends TemporalField<Date, N> {
   readonly internalType = 'DateTimeField';
-  readonly dbType = 'datetime';
 
   protected now(): Date {
     return new Date();
@@ -371,7 +443,7 @@ export class DateTimeField<N extends boolean = false> extends TemporalField<Date
     const date =
       value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : null;
     if (!date || Number.isNaN(date.getTime())) {
-      throw new FieldValueError(`${describe(value)} value has an invalid format. It must be a Date or an ISO-8601 string.`);
+      throw new FieldValueError(`${describe(value)} value has an invalid format. It must be a Date or an ISO-8601 string.`, 'invalid', { value });
     }
     return date;
   }
@@ -388,7 +460,6 @@ export class DateTimeField<N extends boolean = false> extends TemporalField<Date
 /** A time of day as `'HH:MM:SS[.ffffff]'`. */
 export class TimeField<N extends boolean = false> extends TemporalField<string, N> {
   readonly internalType = 'TimeField';
-  readonly dbType = 'time';
 
   protected now(): string {
     return new Date().toISOString().slice(11, 23) + '000';
@@ -403,18 +474,17 @@ export class TimeField<N extends boolean = false> extends TemporalField<string, 
         return match[4] ? `${seconds}.${match[4].padEnd(6, '0')}` : seconds;
       }
     }
-    throw new FieldValueError(`${describe(value)} value has an invalid format. It must be in HH:MM[:ss[.uuuuuu]] format.`);
+    throw new FieldValueError(`${describe(value)} value has an invalid format. It must be in HH:MM[:ss[.uuuuuu]] format.`, 'invalid', { value });
   }
 }
 
 /** A length of time in milliseconds, stored as integer microseconds. */
 export class DurationField<N extends boolean = false> extends Field<number, N> {
   readonly internalType = 'DurationField';
-  readonly dbType = 'bigint';
 
   override toValue(value: unknown): number {
     if (typeof value === 'number' && Number.isFinite(value)) return value;
-    throw new FieldValueError(`${describe(value)} value must be a number of milliseconds.`);
+    throw new FieldValueError(`${describe(value)} value must be a number of milliseconds.`, 'invalid', { value });
   }
 
   override toDb(value: number): SqlValue {
@@ -443,11 +513,10 @@ function refuseNonFinite(_key: string, value: unknown): unknown {
 
 export class JSONField<N extends boolean = false, T = JsonValue> extends Field<T, N> {
   readonly internalType = 'JSONField';
-  readonly dbType = 'text';
 
   override toValue(value: unknown): T {
     if (value === undefined || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
-      throw new FieldValueError(`${describe(value)} value is not JSON serializable.`);
+      throw new FieldValueError(`${describe(value)} value is not JSON serializable.`, 'invalid', { value });
     }
     if (typeof value === 'number' && !Number.isFinite(value)) throw new FieldValueError(notJson(value));
     return value as T;
@@ -466,6 +535,17 @@ export class JSONField<N extends boolean = false, T = JsonValue> extends Field<T
     return JSON.parse(raw as string) as T;
   }
 
+  /** Every name that is not a lookup or a registered transform is a key of the JSON value (`data__owner`). */
+  override getTransform(name: string): TransformClass | undefined {
+    return super.getTransform(name) ?? keyTransform(name);
+  }
+
+  /** Compared as plain SQL values, but refused as the field would refuse them (a Symbol, NaN, a cycle). */
+  override lookupValue(value: unknown): SqlValue {
+    this.toDb(this.toValue(value));
+    return plainSqlValue(value);
+  }
+
   protected override isEmpty(value: unknown): boolean {
     return value === '' || (Array.isArray(value) && value.length === 0) || (value !== null && typeof value === 'object' && Object.keys(value).length === 0);
   }
@@ -473,7 +553,6 @@ export class JSONField<N extends boolean = false, T = JsonValue> extends Field<T
 
 export class BinaryField<N extends boolean = false> extends Field<Buffer, N> {
   readonly internalType = 'BinaryField';
-  readonly dbType = 'blob';
 
   constructor(options: FieldOptions<Buffer, N> = {}) {
     super({ editable: false, ...options });
@@ -482,7 +561,7 @@ export class BinaryField<N extends boolean = false> extends Field<Buffer, N> {
   override toValue(value: unknown): Buffer {
     if (Buffer.isBuffer(value)) return value;
     if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-    throw new FieldValueError(`${describe(value)} value must be a Buffer.`);
+    throw new FieldValueError(`${describe(value)} value must be a Buffer.`, 'invalid', { value });
   }
 
   /** Rows that crossed a thread arrive as Uint8Array (structured clone drops the Buffer class). */
@@ -490,3 +569,21 @@ export class BinaryField<N extends boolean = false> extends Field<Buffer, N> {
     return this.toValue(raw);
   }
 }
+
+// ---------------------------------------------------------------- lookups, transforms and the fields of SQL values
+
+for (const transform of DATE_TRANSFORMS) DateField.registerLookup(transform);
+for (const transform of DATETIME_TRANSFORMS) DateTimeField.registerLookup(transform);
+for (const transform of TIME_TRANSFORMS) TimeField.registerLookup(transform);
+for (const lookup of JSON_FIELD_LOOKUPS) JSONField.registerLookup(lookup);
+for (const lookup of KEY_TRANSFORM_LOOKUPS) registerLookup(KeyTransform, lookup);
+
+provideOutputFields({
+  integer: new IntegerField(),
+  float: new FloatField(),
+  text: new TextField(),
+  boolean: new BooleanField(),
+  date: new DateField(),
+  time: new TimeField(),
+  root: Field,
+});

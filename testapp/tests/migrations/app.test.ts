@@ -16,9 +16,11 @@ import {
   makeMigrations,
   migrate,
   MigrationError,
+  postMigrate,
   showMigrations,
   SynchronousOnlyOperation,
 } from '../../../src';
+import type { Model } from '../../../src';
 import { Pizza, Price, Topping } from '../../models';
 import { ScratchProject } from './helpers';
 
@@ -109,4 +111,26 @@ test('migrate() to an unknown or ambiguous target says which migrations there ar
   } finally {
     project.remove();
   }
+});
+
+test('migrate sends postMigrate once it has run, with the plan and the historical models, even with nothing to do', () => {
+  configure({ database: ':memory:', models: MODELS });
+  const received: Array<{ plan: string[]; pizzaFields: string[] }> = [];
+  const receiver = ({ plan, apps }: { plan: ReadonlyArray<readonly [unknown, boolean]>; apps: unknown }) => {
+    const Pizza = (apps as { getModel(label: string): typeof Model }).getModel('Pizza');
+    received.push({ plan: plan.map(([migration, backwards]) => `${String(migration)}${backwards ? ' (back)' : ''}`), pizzaFields: Pizza._meta.fields.map((field) => field.name) });
+  };
+  postMigrate.connect(receiver);
+  try {
+    migrate({ migrations: MIGRATIONS });
+    migrate({ migrations: MIGRATIONS });
+    migrate({ migrations: MIGRATIONS, plan: true });
+  } finally {
+    postMigrate.disconnect(receiver);
+  }
+  const fields = ['id', 'name', 'toppings', 'box', 'price'];
+  expect(received).toEqual([
+    { plan: ['0001_initial'], pizzaFields: fields },
+    { plan: [], pizzaFields: fields },
+  ]);
 });

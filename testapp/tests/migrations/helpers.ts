@@ -15,6 +15,7 @@ const OPERATIONS = [
   'AlterModelOptions',
   'AlterModelTable',
   'AlterUniqueTogether',
+  'byLabel',
   'CreateModel',
   'DeleteModel',
   'Migration',

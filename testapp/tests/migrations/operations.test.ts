@@ -22,8 +22,8 @@ const INITIAL = `
         name: new CharField({ maxLength: 50 }),
         size: new IntegerField({ default: 1 }),
         note: new CharField({ maxLength: 20, null: true }),
-        box: new ForeignKey('Box', { onDelete: CASCADE }),
-        toppings: new ManyToManyField('Topping'),
+        box: new ForeignKey(byLabel('Box'), { onDelete: CASCADE }),
+        toppings: new ManyToManyField(byLabel('Topping')),
       },
     }),
     // A table of the database's own, whose key deletes its rows with the pizza's (ON DELETE CASCADE).
@@ -206,7 +206,7 @@ describe('fields', () => {
     project.run('DELETE FROM pizza_toppings WHERE topping_id = 2; DELETE FROM topping WHERE id = 2');
     const before = project.data();
     expect(() =>
-      step('0002_box_to_topping', `new AlterField({ modelName: 'Pizza', name: 'box', field: new ForeignKey('Topping', { onDelete: CASCADE }) })`),
+      step('0002_box_to_topping', `new AlterField({ modelName: 'Pizza', name: 'box', field: new ForeignKey(byLabel('Topping'), { onDelete: CASCADE }) })`),
     ).toThrow(/leaves 2 row\(s\) pointing at rows that do not exist: 'pizza' row 2 refers to a missing 'topping' row; 'pizza' row 3 refers/);
     expect(project.data()).toEqual(before);
     expect(project.schema().find((row) => row.name === 'pizza')!.sql).toContain('REFERENCES "box"');
@@ -214,7 +214,7 @@ describe('fields', () => {
   });
 
   test('AddField and RemoveField of a many-to-many create and drop its table', () => {
-    step('0002_fans', `new AddField({ modelName: 'Box', name: 'favourites', field: new ManyToManyField('Topping') })`);
+    step('0002_fans', `new AddField({ modelName: 'Box', name: 'favourites', field: new ManyToManyField(byLabel('Topping')) })`);
     expect(project.tables()).toContain('box_favourites');
     project.run('INSERT INTO box_favourites (box_id, topping_id) VALUES (1, 2)');
     step('0003_no_fans', `new RemoveField({ modelName: 'Box', name: 'favourites' })`);
@@ -265,7 +265,7 @@ describe('table rebuilds', () => {
 
 describe('models', () => {
   test('CreateModel and DeleteModel; backwards the table comes back, empty', () => {
-    step('0002_crate', `new CreateModel({ name: 'Crate', fields: { id: new AutoField(), box: new ForeignKey('Box', { onDelete: PROTECT }), toppings: new ManyToManyField('Topping') } })`);
+    step('0002_crate', `new CreateModel({ name: 'Crate', fields: { id: new AutoField(), box: new ForeignKey(byLabel('Box'), { onDelete: PROTECT }), toppings: new ManyToManyField(byLabel('Topping')) } })`);
     expect(project.tables()).toEqual(expect.arrayContaining(['crate', 'crate_toppings']));
     project.run('INSERT INTO crate (id, box_id) VALUES (1, 2)');
     step('0003_no_crate', `new DeleteModel({ name: 'Crate' })`);

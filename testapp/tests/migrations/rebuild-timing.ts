@@ -17,7 +17,7 @@ function main(): void {
       '0001_initial',
       `operations: [
         new CreateModel({ name: 'Pizza', fields: { id: new AutoField(), name: new CharField({ maxLength: 50 }), size: new IntegerField({ null: true }) } }),
-        new CreateModel({ name: 'Slice', fields: { id: new AutoField(), pizza: new ForeignKey('Pizza', { onDelete: CASCADE }) } }),
+        new CreateModel({ name: 'Slice', fields: { id: new AutoField(), pizza: new ForeignKey(byLabel('Pizza'), { onDelete: CASCADE }) } }),
       ]`,
     );
     migrate({ migrations: project.migrations });

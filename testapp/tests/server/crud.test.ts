@@ -141,7 +141,7 @@ describe('pizzas', () => {
     expect(invalid.status).toBe(400);
     expect(invalid.body.errors).toEqual({
       name: ['This field cannot be blank.'],
-      box: ['Box instance with id 99 does not exist.'],
+      box: ['box instance with id 99 is not a valid choice.'],
       'price.amount': ["'abc' value must be a decimal number."],
       'price.currency': ['Ensure this value has at most 16 characters (it has 17).'],
       'price.tax': ['Unknown field; expected one of: amount, currency.'],

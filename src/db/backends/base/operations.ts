@@ -1,13 +1,204 @@
+import type { Field } from '../../../models/fields/base';
+import type { RunResult, SqlValue } from './types';
+
+/** A date part that `year`, `month`, ... transforms extract (Django's lookup names). */
+export type DatePart = 'year' | 'month' | 'day' | 'quarter' | 'week' | 'iso_year' | 'week_day' | 'iso_week_day';
+export type TimePart = 'hour' | 'minute' | 'second';
+
+/** The pattern lookups, whose right-hand side is text matched inside the left-hand side. */
+export type PatternLookup = 'iexact' | 'contains' | 'icontains' | 'startswith' | 'istartswith' | 'endswith' | 'iendswith';
+
+/** An aggregate that a backend may compute its own way over exact decimals. */
+export type DecimalAggregate = 'SUM' | 'MIN' | 'MAX' | 'AVG';
+
+/**
+ * How an INSERT tells the key the database gave the row: read from the statement's result afterwards
+ * (`afterInsert`), or selected by the statement itself (`returning`: the INSERT ends in `RETURNING <key>`).
+ */
+export type InsertKeyReport = 'afterInsert' | 'returning';
+
 /**
  * How one backend spells SQL (Django's DatabaseOperations): the SQL layer asks it for every piece of text
- * that differs between databases, so nothing above `db/backends` writes dialect of its own.
+ * that differs between databases, so nothing above `db/backends` writes dialect of its own. What standard
+ * SQL says is written here; what has no standard spelling is abstract.
  */
 export abstract class BaseOperations {
+  /** The backend's name, as `as<Vendor>` overrides of lookups and expressions spell it (`asSqlite`). */
+  abstract readonly vendor: string;
+
   /** Quotes a table, column, index or savepoint name. */
   quoteName(name: string): string {
     return `"${name.replace(/"/g, '""')}"`;
   }
 
-  /** The placeholder for the `index`-th parameter of a statement, counted from 0. */
-  abstract placeholder(index: number): string;
+  /**
+   * The parameter marker. Statements are compiled from fragments that are joined out of order, so a backend
+   * whose driver numbers its parameters (`$1`, `$2`) renumbers the finished statement where it prepares it.
+   */
+  placeholder(): string {
+    return '?';
+  }
+
+  /** `n` parameter markers separated by commas, for `IN (...)` and `VALUES (...)`. */
+  placeholders(count: number): string {
+    return Array.from({ length: count }, () => this.placeholder()).join(', ');
+  }
+
+  /** A parameter as a literal of this dialect, for printing a statement (`String(qs.query)`), never for running it. */
+  literal(value: SqlValue): string {
+    if (value === null) return 'NULL';
+    if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+    if (Buffer.isBuffer(value)) return `X'${value.toString('hex')}'`;
+    return `'${value.replace(/'/g, "''")}'`;
+  }
+
+  /** Conditions that are constant: an empty filter, `pk__in: []`, `none()`. */
+  readonly trueCondition: string = 'TRUE';
+  readonly falseCondition: string = 'FALSE';
+
+  /** `ORDER BY ?`: a random order. */
+  randomOrder(): string {
+    return 'RANDOM()';
+  }
+
+  /** The LIMIT / OFFSET clauses of a slice `[low, high)`; high null: to the end. */
+  limitOffset(low: number, high: number | null): string[] {
+    if (high !== null) return [`LIMIT ${Math.max(high - low, 0)}`, ...(low ? [`OFFSET ${low}`] : [])];
+    return low ? [`OFFSET ${low}`] : [];
+  }
+
+  // ------------------------------------------------------------------ numbers and exact decimals
+
+  /**
+   * An operand of arithmetic whose field compares numerically (`comparison: 'numeric'`): a backend that stores
+   * decimals as text converts it here; one with a native decimal type needs nothing.
+   */
+  numericOperand(sql: string, _field: Field): string {
+    return sql;
+  }
+
+  /** A side of an ordering comparison (`gt`, `range`, ORDER BY) of a field that compares numerically. */
+  numericComparisonOperand(sql: string, _field: Field): string {
+    return sql;
+  }
+
+  /** The value an UPDATE stores into a decimal column from an expression: rounded to the field's places. */
+  decimalAssignment(sql: string, decimalPlaces: number): string {
+    return `ROUND(${sql}, ${decimalPlaces})`;
+  }
+
+  /** An aggregate over a decimal column: the function to call and any arguments after its source. */
+  decimalAggregate(aggregate: DecimalAggregate, _decimalPlaces: number): { functionName: string; extraArguments: string } {
+    return { functionName: aggregate, extraArguments: '' };
+  }
+
+  // ------------------------------------------------------------------ dates and times (stored as ISO text or native)
+
+  /** A part of a date, as an integer (`week_day`: 1 = Sunday ... 7 = Saturday, as Django). */
+  abstract dateExtract(part: DatePart, sql: string): string;
+  /** A part of a datetime, as an integer. */
+  abstract datetimeExtract(part: DatePart | TimePart, sql: string): string;
+  /** A part of a time of day, as an integer. */
+  abstract timeExtract(part: TimePart, sql: string): string;
+  /** The date of a datetime (`created__date`), comparable with DateField values. */
+  abstract datetimeCastDate(sql: string): string;
+  /** The time of a datetime (`created__time`), comparable with TimeField values. */
+  abstract datetimeCastTime(sql: string): string;
+
+  // ------------------------------------------------------------------ JSON
+
+  /** The path of a key inside a JSON value, bound as a parameter: `['owner', '0']` → `$."owner"[0]`. */
+  abstract jsonPath(keys: readonly string[]): string;
+  /** The SQL value at a path (text, number, or NULL when missing); `path` is a bound placeholder. */
+  abstract jsonKeyValue(sql: string, path: string): string;
+  /** The JSON text at a path, for containment. */
+  abstract jsonKeyJson(sql: string, path: string): string;
+  /** Whether the key at a path exists (JSON null counts as present). */
+  abstract jsonHasKey(sql: string, path: string): string;
+  /** Whether every (`all`) or any key of a JSON array of paths exists. */
+  abstract jsonHasKeys(sql: string, paths: string, all: boolean): string;
+  /** The JSON type name at a path: `'null'` for JSON null, NULL when the key is missing. */
+  abstract jsonKeyType(sql: string, path: string): string;
+  /** The type name `jsonKeyType` gives JSON null. */
+  readonly jsonNullType: string = 'null';
+  /** Django's `contains` / `contained_by` on JSON: both sides are JSON texts. */
+  abstract jsonContains(lhs: string, rhs: string): string;
+  abstract jsonContainedBy(lhs: string, rhs: string): string;
+
+  // ------------------------------------------------------------------ pattern lookups and regular expressions
+
+  /** `lhs <pattern lookup> rhs` where rhs is a placeholder bound to `patternParameter(lookup, text)`. */
+  patternLookup(lookup: PatternLookup, lhs: string, rhs: string): string {
+    const pattern = `${lhs} LIKE ${rhs} ESCAPE '\\'`;
+    return lookup.startsWith('i') ? `LOWER(${lhs}) LIKE LOWER(${rhs}) ESCAPE '\\'` : pattern;
+  }
+
+  /** The bound value of a pattern lookup: the text with its wildcards escaped, wildcards around it. */
+  patternParameter(lookup: PatternLookup, text: string): SqlValue {
+    const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
+    switch (lookup) {
+      case 'contains':
+      case 'icontains':
+        return `%${escaped}%`;
+      case 'startswith':
+      case 'istartswith':
+        return `${escaped}%`;
+      case 'endswith':
+      case 'iendswith':
+        return `%${escaped}`;
+      case 'iexact':
+        return escaped;
+    }
+  }
+
+  /** A pattern lookup whose right-hand side is an expression (`name__startswith: F('prefix')`). */
+  patternExpressionLookup(lookup: PatternLookup, lhs: string, rhs: string): string {
+    const [left, right] = lookup.startsWith('i') ? [`LOWER(${lhs})`, `LOWER(${rhs})`] : [lhs, rhs];
+    switch (lookup) {
+      case 'iexact':
+        return `${left} = ${right}`;
+      case 'contains':
+      case 'icontains':
+        return `POSITION(${right} IN ${left}) > 0`;
+      case 'startswith':
+      case 'istartswith':
+        return `${left} LIKE ${right} || '%'`;
+      case 'endswith':
+      case 'iendswith':
+        return `${left} LIKE '%' || ${right}`;
+    }
+  }
+
+  /** `lhs` matches the regular expression `rhs`. */
+  abstract regexLookup(lhs: string, rhs: string, caseInsensitive: boolean): string;
+
+  // ------------------------------------------------------------------ statements
+
+  /** How an INSERT reports the key the database gave the row (see InsertKeyReport). */
+  abstract readonly insertKeyReport: InsertKeyReport;
+
+  /**
+   * The INSERT of one row into `table` with `columns` (none: every column takes its default); `ignoreConflicts`
+   * skips a row that would break a constraint; `returning` names the key column when `insertKeyReport` is 'returning'.
+   */
+  insertSql(table: string, columns: readonly string[], options: { ignoreConflicts: boolean; returning?: string }): string {
+    const into = `INSERT INTO ${this.quoteName(table)}`;
+    const values = columns.length
+      ? ` (${columns.map((column) => this.quoteName(column)).join(', ')}) VALUES (${this.placeholders(columns.length)})`
+      : ' DEFAULT VALUES';
+    const conflicts = options.ignoreConflicts ? ' ON CONFLICT DO NOTHING' : '';
+    const returning = options.returning ? ` RETURNING ${this.quoteName(options.returning)}` : '';
+    return `${into}${values}${conflicts}${returning}`;
+  }
+
+  /** The key the database gave an inserted row, from the statement's result (`insertKeyReport` 'afterInsert'). */
+  abstract insertedKey(result: RunResult): number | bigint | null;
+
+  /** The statement that shows how the database runs `sql`. */
+  abstract explainSql(sql: string): string;
+
+  /** The rows of `explainSql` as one text. */
+  formatExplain(rows: readonly unknown[][]): string {
+    return rows.map((row) => row.join(' ')).join('\n');
+  }
 }

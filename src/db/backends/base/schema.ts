@@ -8,13 +8,17 @@ import type { ModelClass } from '../../../models/types';
  * so one editor serves both. Statements either run on the editor's connection or, with `collectSql`, are
  * only collected (`sqlmigrate`).
  *
- * An editor is used inside `connection.schemaEditor(fn, options)`, which opens the transaction (when the
+ * An editor comes from `backend.schemaEditor(connection, options)` and makes its changes inside
+ * `editor.atomic(fn)` (Django's `with connection.schema_editor():`), which opens the transaction (when the
  * backend has transactional DDL and `atomic` is not false), runs `fn`, checks what the backend must check
  * before commit (SQLite: `PRAGMA foreign_key_check` after table rebuilds) and commits, or rolls back on error.
  */
 export interface SchemaEditor {
   /** The statements run (or only collected) so far, in order, with parameters inlined for reading. */
   readonly collectedSql: readonly string[];
+
+  /** Runs `fn` as one schema change (see above); an editor that only collects just runs it. */
+  atomic<T>(fn: () => T): T;
 
   /** The table, its indexes and unique-together constraints; auto-created M2M tables are models of their own. */
   createModel(model: ModelClass): void;
@@ -45,6 +49,14 @@ export interface SchemaEditorOptions {
   collectSql?: boolean;
   /** Run inside one transaction; default true. */
   atomic?: boolean;
+  /** CREATE TABLE / INDEX IF NOT EXISTS (createSchema()). */
+  ifNotExists?: boolean;
+  /** Check that no row points at a row that does not exist before commit. Default true. */
+  checkForeignKeys?: boolean;
+  /** How long to wait for another connection's write transaction (a concurrent migrate). Default 10 minutes. */
+  lockTimeoutMs?: number;
+  /** Called once when another connection holds the write lock and the editor starts waiting for it. */
+  onLockWait?: () => void;
 }
 
 /** An index's name: its own, or one made from the table and the field names (the same on every backend). */

@@ -3,40 +3,74 @@ import type { Field } from '../../../models/fields/base';
 import type { ForeignKey, ManyToManyField } from '../../../models/fields/related';
 import type { IndexSpec } from '../../../models/options';
 import type { ModelClass } from '../../../models/types';
+import type { DatabaseBackend } from '../base/backend';
+import type { DatabaseConnection } from '../base/connection';
 import { indexName, type SchemaEditor, type SchemaEditorOptions } from '../base/schema';
-import type { Connection } from './connection';
 
 /**
  * The SQLite schema editor. SQLite's ALTER TABLE renames tables and columns and little else, so most field
  * changes rebuild the table the way SQLite's documentation prescribes (and Django's `_remake_table` does):
  * create `new__<table>` with the new definition, copy every row, drop the old table, rename the new one,
- * create the indexes again. A rebuild must run with foreign keys off (see `withSchemaEditor`): with them on,
- * `DROP TABLE` deletes the old rows first, cascading into (or failing on) every table that refers to it.
+ * create the indexes again. A rebuild runs with foreign keys off (see `atomic`): with them on, `DROP TABLE`
+ * deletes the old rows first, cascading into (or failing on) every table that refers to it.
  */
 export class SqliteSchemaEditor implements SchemaEditor {
   readonly collectedSql: string[] = [];
-  /** Set by withSchemaEditor: a transaction was already open, so foreign keys stayed on and a rebuild must refuse. */
-  foreignKeysEnforced = false;
+  /** No transaction of the editor's own (an outer one was open, or `atomic: false`): foreign keys stay on, so no table may be rebuilt. */
+  private foreignKeysEnforced = false;
 
   constructor(
-    private readonly connection: Connection | null,
-    private readonly options: SqliteSchemaEditorOptions = {},
+    private readonly backend: DatabaseBackend,
+    private readonly connection: DatabaseConnection | null,
+    private readonly options: SchemaEditorOptions = {},
   ) {}
+
+  /**
+   * Runs `fn` as one schema change: foreign keys are switched off (which SQLite allows only outside a
+   * transaction), the transaction opens with `BEGIN IMMEDIATE` (the write lock: a concurrent migrate waits here,
+   * then sees what this one recorded), and before COMMIT `PRAGMA foreign_key_check` fails the change if a row
+   * points nowhere. Foreign keys are on again afterwards, whatever happened. Inside an already open transaction
+   * the change nests in a savepoint with foreign keys still enforced, and tables cannot be rebuilt.
+   */
+  atomic<T>(fn: () => T): T {
+    if (this.options.collectSql) return fn();
+    const connection = this.requireConnection();
+    if (this.options.atomic === false || connection.inAtomicBlock) {
+      this.foreignKeysEnforced = true;
+      return this.options.atomic === false ? fn() : connection.atomic(fn);
+    }
+    connection.exec('PRAGMA foreign_keys = OFF');
+    try {
+      this.beginImmediate(connection);
+      let result: T;
+      try {
+        result = fn();
+        if (this.options.checkForeignKeys !== false) this.checkForeignKeys();
+      } catch (error) {
+        connection.exitAtomic(false);
+        throw error;
+      }
+      connection.exitAtomic(true);
+      return result;
+    } finally {
+      connection.exec('PRAGMA foreign_keys = ON');
+    }
+  }
 
   // ------------------------------------------------------------ models
 
   createModel(model: ModelClass): void {
-    const table = tableOf(model);
+    const table = this.tableOf(model);
     this.run(this.createTableSql(table, table.name));
     for (const index of table.indexes) this.run(this.createIndexSql(index, table.name));
   }
 
   deleteModel(model: ModelClass): void {
-    this.run(`DROP TABLE ${quote(model._meta.dbTable)}`);
+    this.run(`DROP TABLE ${this.quote(model._meta.dbTable)}`);
   }
 
   alterDbTable(_model: ModelClass, oldTable: string, newTable: string): void {
-    if (oldTable !== newTable) this.run(`ALTER TABLE ${quote(oldTable)} RENAME TO ${quote(newTable)}`);
+    if (oldTable !== newTable) this.run(`ALTER TABLE ${this.quote(oldTable)} RENAME TO ${this.quote(newTable)}`);
   }
 
   // ------------------------------------------------------------ fields
@@ -47,10 +81,10 @@ export class SqliteSchemaEditor implements SchemaEditor {
       if (through._meta.autoCreated) this.createModel(through);
       return;
     }
-    const table = tableOf(model);
+    const table = this.tableOf(model);
     const fill = field.getDefault();
     if (fill === null && !field.null && !field.autoIncrement) {
-      const rows = this.count(`SELECT count(*) FROM ${quote(table.name)}`);
+      const rows = this.count(`SELECT count(*) FROM ${this.quote(table.name)}`);
       if (rows > 0) {
         throw new IntegrityError(
           `Cannot add the non-null field ${describeField(model, field)} without a default: table '${table.name}' has ${rows} row(s) ` +
@@ -58,7 +92,7 @@ export class SqliteSchemaEditor implements SchemaEditor {
         );
       }
     }
-    const copy = new Map(table.columns.filter((column) => column.name !== field.column).map((column) => [column.name, quote(column.name)]));
+    const copy = this.sameColumns(table, field.column);
     copy.set(field.column, quoteValue(fill === null ? null : field.toDb(fill)));
     this.rebuild(table, copy);
   }
@@ -69,32 +103,31 @@ export class SqliteSchemaEditor implements SchemaEditor {
       if (through._meta.autoCreated) this.deleteModel(through);
       return;
     }
-    const table = tableOf(model, { without: field });
-    this.rebuild(table, new Map(table.columns.map((column) => [column.name, quote(column.name)])));
+    const table = this.tableOf(model, { without: field });
+    this.rebuild(table, this.sameColumns(table));
   }
 
   alterField(model: ModelClass, oldField: Field, newField: Field): void {
-    if (isManyToMany(oldField) || isManyToMany(newField)) {
-      return this.alterManyToMany(model, oldField, newField);
-    }
+    if (isManyToMany(oldField) || isManyToMany(newField)) return this.alterManyToMany(model, oldField, newField);
     const target = newField.model ?? model;
     const valuesChange = this.valuesChange(oldField, newField);
-    const sameColumn = definitionWithoutName(oldField) === definitionWithoutName(newField) && hasColumnIndex(oldField) === hasColumnIndex(newField);
+    const sameColumn =
+      this.definitionWithoutName(oldField) === this.definitionWithoutName(newField) && hasColumnIndex(oldField) === hasColumnIndex(newField);
     if (sameColumn && !valuesChange) {
       if (oldField.column !== newField.column) {
-        this.run(`ALTER TABLE ${quote(target._meta.dbTable)} RENAME COLUMN ${quote(oldField.column)} TO ${quote(newField.column)}`);
+        this.run(`ALTER TABLE ${this.quote(target._meta.dbTable)} RENAME COLUMN ${this.quote(oldField.column)} TO ${this.quote(newField.column)}`);
       }
       return;
     }
-    const table = tableOf(target);
-    let source = quote(oldField.column);
+    const table = this.tableOf(target);
+    let source = this.quote(oldField.column);
     if (oldField.null && !newField.null) {
       const fill = newField.getDefault();
       if (fill === null) this.refuseNulls(model, oldField, newField);
       else source = `coalesce(${source}, ${quoteValue(newField.toDb(fill))})`;
     }
     const converted = valuesChange ? this.convertedValues(model, oldField, newField) : [];
-    const copy = new Map(table.columns.map((column) => [column.name, quote(column.name)]));
+    const copy = this.sameColumns(table);
     copy.set(newField.column, source);
     this.rebuild(table, copy, converted.length ? { column: newField.column, pk: target._meta.pk.column, values: converted } : null);
   }
@@ -102,18 +135,18 @@ export class SqliteSchemaEditor implements SchemaEditor {
   // ------------------------------------------------------------ indexes and constraints
 
   addIndex(model: ModelClass, index: IndexSpec): void {
-    this.run(this.createIndexSql(indexOf(model, index), model._meta.dbTable));
+    this.run(this.createIndexSql(this.indexOf(model, index), model._meta.dbTable));
   }
 
   removeIndex(model: ModelClass, index: IndexSpec): void {
-    this.run(`DROP INDEX ${quote(indexOf(model, index).name)}`);
+    this.run(`DROP INDEX ${this.quote(this.indexOf(model, index).name)}`);
   }
 
   /** Unique-together sets are constraints in the table's definition: SQLite can only rebuild the table. */
   alterUniqueTogether(model: ModelClass, oldSets: ReadonlyArray<readonly string[]>, newSets: ReadonlyArray<readonly string[]>): void {
-    if (sameSets(oldSets, newSets)) return;
-    const table = tableOf(model, { uniqueTogether: newSets });
-    this.rebuild(table, new Map(table.columns.map((column) => [column.name, quote(column.name)])));
+    if (JSON.stringify(oldSets) === JSON.stringify(newSets)) return;
+    const table = this.tableOf(model, { uniqueTogether: newSets });
+    this.rebuild(table, this.sameColumns(table));
   }
 
   // ------------------------------------------------------------ the caller's own statements
@@ -124,8 +157,10 @@ export class SqliteSchemaEditor implements SchemaEditor {
     if (!this.options.collectSql) this.requireConnection().run(sql, params);
   }
 
+  // ------------------------------------------------------------ statements
+
   /** `PRAGMA foreign_key_check` over the whole database: a violation fails the schema change before it commits. */
-  checkForeignKeys(): void {
+  private checkForeignKeys(): void {
     const rows = this.requireConnection().selectRows('PRAGMA foreign_key_check', []);
     if (!rows.length) return;
     const described = rows.slice(0, 5).map(([table, rowid, parent]) => `'${table}' row ${rowid} refers to a missing '${parent}' row`);
@@ -135,28 +170,43 @@ export class SqliteSchemaEditor implements SchemaEditor {
     );
   }
 
-  // ------------------------------------------------------------ reading the database (until the backend's introspection is used)
-
-  /** Whether the database has this table (for `migrate --fake-initial` and createSchema()). */
-  hasTable(table: string): boolean {
-    return this.requireConnection().selectRows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).length > 0;
+  /** Waits for the write lock in short steps of SQLite's busy handler, so the caller hears once that it waits. */
+  private beginImmediate(connection: DatabaseConnection): void {
+    const timeout = this.options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+    const previous = Number(connection.selectRows('PRAGMA busy_timeout', [])[0]![0]);
+    const deadline = performance.now() + timeout;
+    let told = false;
+    connection.exec(`PRAGMA busy_timeout = ${LOCK_POLL_MS}`);
+    try {
+      for (;;) {
+        try {
+          connection.enterAtomic();
+          return;
+        } catch (error) {
+          const busy = String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY');
+          if (!busy) throw error;
+          if (performance.now() >= deadline) {
+            throw new NotSupportedError(
+              `Another connection held the database's write lock for more than ${Math.round(timeout / 1000)} s; the schema change did not start.`,
+            );
+          }
+          if (!told) this.options.onLockWait?.();
+          told = true;
+        }
+      }
+    } finally {
+      connection.exec(`PRAGMA busy_timeout = ${previous}`);
+    }
   }
-
-  /** The table's column names, in order (empty when the table does not exist). */
-  columnNames(table: string): string[] {
-    return this.requireConnection().selectRows('SELECT name FROM pragma_table_info(?)', [table]).map((row) => row[0] as string);
-  }
-
-  // ------------------------------------------------------------ statements
 
   private createTableSql(table: TableDefinition, name: string): string {
     const parts = [...table.columns.map((column) => column.definition), ...table.constraints];
-    return `CREATE TABLE ${this.options.ifNotExists ? 'IF NOT EXISTS ' : ''}${quote(name)} (${parts.join(', ')})`;
+    return `CREATE TABLE ${this.options.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.quote(name)} (${parts.join(', ')})`;
   }
 
   private createIndexSql(index: IndexDefinition, table: string): string {
     const ifNotExists = this.options.ifNotExists ? 'IF NOT EXISTS ' : '';
-    return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${ifNotExists}${quote(index.name)} ON ${quote(table)} (${index.columns.join(', ')})`;
+    return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${ifNotExists}${this.quote(index.name)} ON ${this.quote(table)} (${index.columns.join(', ')})`;
   }
 
   /**
@@ -172,23 +222,28 @@ export class SqliteSchemaEditor implements SchemaEditor {
     }
     const temporary = `new__${table.name}`;
     this.run(this.createTableSql(table, temporary));
-    const columns = table.columns.map((column) => quote(column.name));
+    const columns = table.columns.map((column) => this.quote(column.name));
     const sources = table.columns.map((column) => copy.get(column.name) ?? 'NULL');
-    this.run(`INSERT INTO ${quote(temporary)} (${columns.join(', ')}) SELECT ${sources.join(', ')} FROM ${quote(table.name)}`);
+    this.run(`INSERT INTO ${this.quote(temporary)} (${columns.join(', ')}) SELECT ${sources.join(', ')} FROM ${this.quote(table.name)}`);
     if (converted) this.writeConverted(temporary, converted);
     if (table.autoIncrement) {
       // AUTOINCREMENT never reuses a key: the new table continues from the old one's counter, not from its largest row.
       this.run(`DELETE FROM sqlite_sequence WHERE name = ${quoteValue(temporary)}`);
       this.run(`INSERT INTO sqlite_sequence (name, seq) SELECT ${quoteValue(temporary)}, seq FROM sqlite_sequence WHERE name = ${quoteValue(table.name)}`);
     }
-    this.run(`DROP TABLE ${quote(table.name)}`);
-    this.run(`ALTER TABLE ${quote(temporary)} RENAME TO ${quote(table.name)}`);
+    this.run(`DROP TABLE ${this.quote(table.name)}`);
+    this.run(`ALTER TABLE ${this.quote(temporary)} RENAME TO ${this.quote(table.name)}`);
     for (const index of table.indexes) this.run(this.createIndexSql(index, table.name));
   }
 
+  /** Each column of `table` copied from the old column of the same name (but `except`). */
+  private sameColumns(table: TableDefinition, except?: string): Map<string, string> {
+    return new Map(table.columns.filter((column) => column.name !== except).map((column) => [column.name, this.quote(column.name)]));
+  }
+
   private writeConverted(table: string, converted: ConvertedColumn): void {
-    const sql = `UPDATE ${quote(table)} SET ${quote(converted.column)} = ? WHERE ${quote(converted.pk)} = ?`;
-    this.collectedSql.push(`-- ${converted.values.length} value(s) of ${quote(converted.column)} converted to the new type, row by row: ${sql}`);
+    const sql = `UPDATE ${this.quote(table)} SET ${this.quote(converted.column)} = ? WHERE ${this.quote(converted.pk)} = ?`;
+    this.collectedSql.push(`-- ${converted.values.length} value(s) of ${this.quote(converted.column)} converted to the new type, row by row: ${sql}`);
     if (this.options.collectSql) return;
     const connection = this.requireConnection();
     for (const [pk, value] of converted.values) connection.run(sql, [value, pk]);
@@ -196,7 +251,7 @@ export class SqliteSchemaEditor implements SchemaEditor {
 
   /** Do stored values need a conversion or a check (type, length, digits), rather than a plain copy? */
   private valuesChange(oldField: Field, newField: Field): boolean {
-    if (columnType(oldField) !== columnType(newField) || oldField.internalType !== newField.internalType) return true;
+    if (this.columnType(oldField) !== this.columnType(newField) || oldField.internalType !== newField.internalType) return true;
     const digits = (field: Field) => {
       const decimal = field as Field & { maxDigits?: number; decimalPlaces?: number };
       return `${decimal.maxDigits ?? ''}/${decimal.decimalPlaces ?? ''}`;
@@ -211,7 +266,8 @@ export class SqliteSchemaEditor implements SchemaEditor {
   private convertedValues(model: ModelClass, oldField: Field, newField: Field): Array<[unknown, unknown]> {
     if (this.options.collectSql) return [];
     const meta = model._meta;
-    const sql = `SELECT ${quote(meta.pk.column)}, ${quote(oldField.column)} FROM ${quote(meta.dbTable)} WHERE ${quote(oldField.column)} IS NOT NULL`;
+    const column = this.quote(oldField.column);
+    const sql = `SELECT ${this.quote(meta.pk.column)}, ${column} FROM ${this.quote(meta.dbTable)} WHERE ${column} IS NOT NULL`;
     const rows = this.requireConnection().selectRows(sql, [], oldField.needsSafeIntegers);
     const read = oldField.converter();
     const changed: Array<[unknown, unknown]> = [];
@@ -233,7 +289,7 @@ export class SqliteSchemaEditor implements SchemaEditor {
     }
     if (failed) {
       throw new IntegrityError(
-        `Cannot alter ${describeField(model, newField)} to ${columnType(newField)}: ${failed} row(s) hold values the new column cannot store ` +
+        `Cannot alter ${describeField(model, newField)} to ${this.columnType(newField)}: ${failed} row(s) hold values the new column cannot store ` +
           `(${failures.join('; ')}${failed > failures.length ? '; …' : ''}). Fix those rows first (a RunCode or RunSQL step before this one).`,
       );
     }
@@ -244,7 +300,7 @@ export class SqliteSchemaEditor implements SchemaEditor {
     if (this.options.collectSql) return;
     const meta = model._meta;
     const rows = this.requireConnection().selectRows(
-      `SELECT ${quote(meta.pk.column)} FROM ${quote(meta.dbTable)} WHERE ${quote(oldField.column)} IS NULL LIMIT 6`,
+      `SELECT ${this.quote(meta.pk.column)} FROM ${this.quote(meta.dbTable)} WHERE ${this.quote(oldField.column)} IS NULL LIMIT 6`,
       [],
     );
     if (!rows.length) return;
@@ -261,9 +317,9 @@ export class SqliteSchemaEditor implements SchemaEditor {
         `${describeField(model, newField)}: a field cannot change between a many-to-many relation and a column; remove it and add a new field instead.`,
       );
     }
-    const oldThrough = oldField.model._meta.through(oldField).through;
-    const newKeys = newField.model._meta.through(newField);
     const oldKeys = oldField.model._meta.through(oldField);
+    const newKeys = newField.model._meta.through(newField);
+    const oldThrough = oldKeys.through;
     const newThrough = newKeys.through;
     if (oldThrough._meta.autoCreated !== newThrough._meta.autoCreated) {
       throw new NotSupportedError(
@@ -273,14 +329,77 @@ export class SqliteSchemaEditor implements SchemaEditor {
     }
     if (!newThrough._meta.autoCreated) return; // an explicit through model is a model of its own, migrated as such
     this.alterDbTable(newThrough, oldThrough._meta.dbTable, newThrough._meta.dbTable);
-    const keysChange = definition(oldKeys.source) !== definition(newKeys.source) || definition(oldKeys.target) !== definition(newKeys.target);
+    const keysChange =
+      this.definition(oldKeys.source) !== this.definition(newKeys.source) || this.definition(oldKeys.target) !== this.definition(newKeys.target);
     if (!keysChange) return;
     // Both keys in one rebuild: a self-referential relation renames both columns at once.
-    const table = tableOf(newThrough);
-    const copy = new Map(table.columns.map((column) => [column.name, quote(column.name)]));
-    copy.set(newKeys.source.column, quote(oldKeys.source.column));
-    copy.set(newKeys.target.column, quote(oldKeys.target.column));
+    const table = this.tableOf(newThrough);
+    const copy = this.sameColumns(table);
+    copy.set(newKeys.source.column, this.quote(oldKeys.source.column));
+    copy.set(newKeys.target.column, this.quote(oldKeys.target.column));
     this.rebuild(table, copy);
+  }
+
+  // ------------------------------------------------------------ table definitions
+
+  /** A model's table as SQL pieces; `without` leaves a field out, `uniqueTogether` replaces the model's sets. */
+  private tableOf(model: ModelClass, changes: { without?: Field; uniqueTogether?: ReadonlyArray<readonly string[]> } = {}): TableDefinition {
+    const meta = model._meta;
+    const fields = meta.concreteFields.filter((field) => field !== changes.without);
+    const uses = (names: readonly string[]) => !changes.without || !names.some((name) => meta.getField(name.replace(/^-/, '')) === changes.without);
+    const constraints = (changes.uniqueTogether ?? meta.uniqueTogether)
+      .filter(uses)
+      .map((names) => `UNIQUE (${names.map((name) => this.quote(meta.getField(name).column)).join(', ')})`);
+    const indexes: IndexDefinition[] = fields
+      .filter(hasColumnIndex)
+      .map((field) => ({ name: `${meta.dbTable}_${field.column}_idx`, columns: [this.quote(field.column)], unique: false }));
+    for (const index of meta.indexes) if (uses(index.fields)) indexes.push(this.indexOf(model, index));
+    return {
+      name: meta.dbTable,
+      columns: fields.map((field) => ({ name: field.column, definition: this.definition(field) })),
+      constraints,
+      indexes,
+      autoIncrement: fields.some((field) => field.primaryKey && field.autoIncrement),
+    };
+  }
+
+  private indexOf(model: ModelClass, index: IndexSpec): IndexDefinition {
+    const meta = model._meta;
+    const columns = index.fields.map((name) => {
+      const descending = name.startsWith('-');
+      return `${this.quote(meta.getField(name.replace(/^-/, '')).column)}${descending ? ' DESC' : ''}`;
+    });
+    return { name: indexName(meta.dbTable, index), columns, unique: index.unique ?? false };
+  }
+
+  /** The column's type: the backend's data types are the one place it comes from. */
+  private columnType(field: Field): string {
+    return this.backend.columnType(field)!;
+  }
+
+  /** The column as it appears in CREATE TABLE. */
+  private definition(field: Field): string {
+    const parts = [this.quote(field.column), this.columnType(field)];
+    if (field.primaryKey) {
+      parts.push('NOT NULL PRIMARY KEY');
+      const suffix = this.backend.columnTypeSuffix(field);
+      if (suffix) parts.push(suffix);
+    } else {
+      parts.push(field.null ? 'NULL' : 'NOT NULL');
+      if (field.unique) parts.push('UNIQUE');
+    }
+    if (isForeignKey(field) && field.relationOptions.dbConstraint !== false) {
+      parts.push(this.backend.inlineForeignKeySql(this.quote(field.relatedModel._meta.dbTable), this.quote(field.targetField.column)));
+    }
+    return parts.join(' ');
+  }
+
+  private definitionWithoutName(field: Field): string {
+    return this.definition(field).slice(this.quote(field.column).length);
+  }
+
+  private quote(name: string): string {
+    return this.backend.operations.quoteName(name);
   }
 
   private count(sql: string): number {
@@ -293,95 +412,15 @@ export class SqliteSchemaEditor implements SchemaEditor {
     if (!this.options.collectSql) this.requireConnection().exec(sql);
   }
 
-  private requireConnection(): Connection {
+  private requireConnection(): DatabaseConnection {
     if (!this.connection) throw new NotSupportedError('This schema editor only collects statements; it has no connection to read or write.');
     return this.connection;
-  }
-}
-
-export interface SqliteSchemaEditorOptions extends SchemaEditorOptions {
-  /** CREATE TABLE / INDEX IF NOT EXISTS (createSchema()). */
-  ifNotExists?: boolean;
-  /** Run `PRAGMA foreign_key_check` before commit. Default true. */
-  checkForeignKeys?: boolean;
-  /** How long to wait for another connection's write transaction (a concurrent migrate). Default 10 minutes. */
-  lockTimeoutMs?: number;
-  /** Called once when the write lock is held by another connection and the editor starts waiting for it. */
-  onLockWait?: () => void;
-}
-
-/**
- * Runs `fn` with a schema editor, Django's `with connection.schema_editor()`: with `collectSql` nothing runs;
- * otherwise foreign keys are switched off (which SQLite allows only outside a transaction), the transaction
- * is opened with `BEGIN IMMEDIATE` (the write lock: a concurrent migrate waits here, then sees what this one
- * recorded), and before COMMIT `PRAGMA foreign_key_check` fails the change if a row points nowhere. Foreign keys
- * are on again afterwards, whatever happened. Inside an already open transaction the editor nests in a
- * savepoint with foreign keys still enforced, and refuses to rebuild tables.
- */
-export function withSchemaEditor<T>(connection: Connection, fn: (editor: SqliteSchemaEditor) => T, options: SqliteSchemaEditorOptions = {}): T {
-  const editor = new SqliteSchemaEditor(connection, options);
-  if (options.collectSql) return fn(editor);
-  if (options.atomic === false) {
-    editor.foreignKeysEnforced = true; // no transaction: foreign keys stay on, so no table may be rebuilt
-    return fn(editor);
-  }
-  if (connection.inAtomicBlock) {
-    editor.foreignKeysEnforced = true;
-    return connection.atomic(() => fn(editor));
-  }
-  connection.exec('PRAGMA foreign_keys = OFF');
-  try {
-    beginImmediate(connection, options);
-    let result: T;
-    try {
-      result = fn(editor);
-      if (options.checkForeignKeys !== false) editor.checkForeignKeys();
-    } catch (error) {
-      connection.exitAtomic(false);
-      throw error;
-    }
-    connection.exitAtomic(true);
-    return result;
-  } finally {
-    connection.exec('PRAGMA foreign_keys = ON');
   }
 }
 
 const DEFAULT_LOCK_TIMEOUT_MS = 10 * 60_000;
 /** Short waits inside SQLite's busy handler, so that the caller hears once that it is waiting. */
 const LOCK_POLL_MS = 200;
-
-function beginImmediate(connection: Connection, options: SqliteSchemaEditorOptions): void {
-  const timeout = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
-  const previous = Number(connection.selectRows('PRAGMA busy_timeout', [])[0]![0]);
-  const deadline = performance.now() + timeout;
-  let told = false;
-  connection.exec(`PRAGMA busy_timeout = ${LOCK_POLL_MS}`);
-  try {
-    for (;;) {
-      try {
-        connection.enterAtomic();
-        return;
-      } catch (error) {
-        const busy = String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY');
-        if (!busy || performance.now() >= deadline) {
-          if (busy) {
-            throw new NotSupportedError(
-              `Another connection held the database's write lock for more than ${Math.round(timeout / 1000)} s; the schema change did not start.`,
-            );
-          }
-          throw error;
-        }
-        if (!told) options.onLockWait?.();
-        told = true;
-      }
-    }
-  } finally {
-    connection.exec(`PRAGMA busy_timeout = ${previous}`);
-  }
-}
-
-// ---------------------------------------------------------------- table definitions
 
 interface ColumnDefinition {
   name: string;
@@ -410,41 +449,6 @@ interface ConvertedColumn {
   values: Array<[unknown, unknown]>;
 }
 
-/** A model's table as SQL pieces; `without` leaves a field out, `uniqueTogether` replaces the model's sets. */
-function tableOf(model: ModelClass, changes: { without?: Field; uniqueTogether?: ReadonlyArray<readonly string[]> } = {}): TableDefinition {
-  const meta = model._meta;
-  const fields = meta.concreteFields.filter((field) => field !== changes.without);
-  const uses = (names: readonly string[]) => !changes.without || !names.some((name) => meta.getField(name.replace(/^-/, '')) === changes.without);
-  const constraints = (changes.uniqueTogether ?? meta.uniqueTogether)
-    .filter(uses)
-    .map((names) => `UNIQUE (${names.map((name) => quote(meta.getField(name).column)).join(', ')})`);
-  const indexes: IndexDefinition[] = fields
-    .filter(hasColumnIndex)
-    .map((field) => ({ name: `${meta.dbTable}_${field.column}_idx`, columns: [quote(field.column)], unique: false }));
-  for (const index of meta.indexes) if (uses(index.fields)) indexes.push(indexOf(model, index));
-  return {
-    name: meta.dbTable,
-    columns: fields.map((field) => ({ name: field.column, definition: definition(field) })),
-    constraints,
-    indexes,
-    autoIncrement: fields.some((field) => field.primaryKey && field.autoIncrement),
-  };
-}
-
-function indexOf(model: ModelClass, index: IndexSpec): IndexDefinition {
-  const meta = model._meta;
-  const columns = index.fields.map((name) => {
-    const descending = name.startsWith('-');
-    return `${quote(meta.getField(name.replace(/^-/, '')).column)}${descending ? ' DESC' : ''}`;
-  });
-  return { name: indexName(meta.dbTable, index), columns, unique: index.unique ?? false };
-}
-
-/** A column of its own index: dbIndex on a field that is not unique already. */
-function hasColumnIndex(field: Field): boolean {
-  return field.dbIndex && !field.unique;
-}
-
 /** By the field's flags, not its class: the backend does not import the model layer. */
 function isManyToMany(field: Field): field is ManyToManyField {
   return field.manyToMany;
@@ -454,36 +458,13 @@ function isForeignKey(field: Field): field is ForeignKey {
   return field.isRelation && !field.manyToMany;
 }
 
-/** The column's type: the one place the editor asks for it (to become the backend's data types table). */
-function columnType(field: Field): string {
-  return field.dbType!;
-}
-
-/** The column as it appears in CREATE TABLE. */
-function definition(field: Field): string {
-  const parts = [quote(field.column), columnType(field)];
-  if (field.primaryKey) parts.push(field.autoIncrement ? 'NOT NULL PRIMARY KEY AUTOINCREMENT' : 'NOT NULL PRIMARY KEY');
-  else {
-    parts.push(field.null ? 'NULL' : 'NOT NULL');
-    if (field.unique) parts.push('UNIQUE');
-  }
-  if (isForeignKey(field) && field.relationOptions.dbConstraint !== false) {
-    const target = field.relatedModel._meta;
-    parts.push(`REFERENCES ${quote(target.dbTable)} (${quote(field.targetField.column)}) DEFERRABLE INITIALLY DEFERRED`);
-  }
-  return parts.join(' ');
-}
-
-function definitionWithoutName(field: Field): string {
-  return definition(field).slice(quote(field.column).length);
+/** A column of its own index: dbIndex on a field that is not unique already. */
+function hasColumnIndex(field: Field): boolean {
+  return field.dbIndex && !field.unique;
 }
 
 function describeField(model: ModelClass, field: Field): string {
   return `${model._meta.label}.${field.name}`;
-}
-
-function sameSets(a: ReadonlyArray<readonly string[]>, b: ReadonlyArray<readonly string[]>): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** A converted value equals the stored one (a number read as a bigint, a blob as a Uint8Array, count as equal). */
@@ -492,10 +473,6 @@ function sameStored(converted: unknown, stored: unknown): boolean {
   const numeric = (value: unknown) => typeof value === 'number' || typeof value === 'bigint';
   if (numeric(converted) && numeric(stored)) return String(converted) === String(stored);
   return converted === stored;
-}
-
-function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
 }
 
 /** A value as an SQL literal (statements of the editor are run and shown as one text). */
