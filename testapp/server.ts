@@ -52,7 +52,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The example app's migrations, made by `npx threadorm makemigrations` in testapp/. */
+/** The example app's migrations, made by `node ../bin/threadorm makemigrations` in testapp/. */
 const MIGRATIONS = join(__dirname, 'migrations');
 
 /** Configures threadorm (one server per process), migrates the database and listens. */
@@ -64,7 +64,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const migrated = await amigrate({ migrations: MIGRATIONS });
     if (migrated.applied.length) onStep?.(`applied ${migrated.applied.join(', ')}`);
     if (migrated.unmigratedChanges.length) {
-      onStep?.(`warning: the models have changes that no migration has (${migrated.unmigratedChanges.join('; ')}); run \`npx threadorm makemigrations\` in testapp/`);
+      onStep?.(`warning: the models have changes that no migration has (${migrated.unmigratedChanges.join('; ')}); run \`node ../bin/threadorm makemigrations\` in testapp/`);
     }
     if (seed) onStep?.('checking for data (an empty database is seeded with the demo menu and polls)');
     const seeded = seed ? await seedIfEmpty({ progress: onStep !== undefined, ...(seed === true ? {} : seed) }) : null;

@@ -1,6 +1,7 @@
 /**
- * The example app's configuration for the threadorm command line (`npx threadorm makemigrations`, `migrate`, ... run
- * in testapp/): the models of models.ts, their migrations in testapp/migrations, the server's database file.
+ * The example app's configuration for the threadorm command line, run in testapp/ (`node ../bin/threadorm
+ * makemigrations`, `migrate`, ...): the models of models.ts, their migrations in testapp/migrations, the
+ * server's database file.
  */
 export default {
   database: process.env.PIZZERIA_DB ?? 'data/pizzeria.sqlite3',

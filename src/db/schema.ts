@@ -37,8 +37,9 @@ export function createSchema(): void {
       "createSchema(): no models are registered. List the modules that define them: configure({ database, models: [require.resolve('./models')] }).",
     );
   }
-  const editor = connection.backend.schemaEditor(connection, { ifNotExists: true, checkForeignKeys: false });
-  editor.atomic(() => {
+  // Tables are only created, never rebuilt: a plain transaction, foreign keys left on.
+  const editor = connection.backend.schemaEditor(connection, { ifNotExists: true });
+  connection.atomic(() => {
     refuseMigratedDatabase(connection);
     checkExistingTables(connection, models);
     for (const model of models) editor.createModel(model);

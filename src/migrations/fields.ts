@@ -5,7 +5,6 @@ import { byLabel, ForeignKey, labelOf, ManyToManyField, OneToOneField, type Mode
 import * as scalar from '../models/fields/scalar';
 import type { ModelClass } from '../models/types';
 import { MigrationError } from './errors';
-import { sourceOf } from './serializer';
 
 /** The field classes a migration file may name, by class name (all exported by `threadorm`). */
 export const FIELD_CLASSES: ReadonlyMap<string, FieldClass> = new Map<string, FieldClass>([
@@ -108,8 +107,6 @@ export function deconstruct(field: Field, where: string): FieldSpec {
     if (value === undefined) continue;
     if (key === 'through') value = targetLabel(value as ModelThunk, field, where);
     if (!REQUIRED_OPTIONS.has(key) && sameOption(value, implied[key], key)) continue;
-    // A default must be writable into a migration file: found out here, where the field can be named.
-    if (key === 'default') sourceOf(value, `${where} option default`);
     options[key] = value;
   }
   const to = field instanceof ForeignKey || field instanceof ManyToManyField ? targetLabel(field.target, field, where) : null;

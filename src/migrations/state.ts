@@ -77,11 +77,14 @@ export class ModelState {
       uniqueTogether: meta.uniqueTogether.length ? meta.uniqueTogether.map((set) => [...set]) : undefined,
       indexes: meta.indexes.length ? meta.indexes.map((index) => namedIndex(meta.dbTable, index)) : undefined,
     };
-    return new ModelState(
-      meta.label,
-      meta.fields.map((field) => [field.name, deconstruct(field, `${meta.label}.${field.name}`)] as const),
-      options,
-    );
+    const fields = meta.fields.map((field) => {
+      const where = `${meta.label}.${field.name}`;
+      const spec = deconstruct(field, where);
+      // A default must be writable into a migration file: found out here, where the field can be named.
+      if (spec.hasDefault) sourceOf(spec.options.default, `${where} option default`);
+      return [field.name, spec] as const;
+    });
+    return new ModelState(meta.label, fields, options);
   }
 
   /**

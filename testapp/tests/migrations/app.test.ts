@@ -1,5 +1,5 @@
 /**
- * The example app's migrations (testapp/migrations, made by `npx threadorm makemigrations` in testapp/): they
+ * The example app's migrations (testapp/migrations, made by `node ../bin/threadorm makemigrations` in testapp/): they
  * describe testapp/models.ts exactly, they apply through the pool with amigrate() under mainThread 'forbid', and
  * the sync commands refuse to run there. Also what migrate() reports and refuses in code.
  */
