@@ -19,6 +19,7 @@ export function schemaModels(): ModelClass[] {
 export function schemaStatements(models: readonly ModelClass[] = schemaModels()): string[] {
   const editor = configuredBackend().schemaEditor(null, { collectSql: true, ifNotExists: true });
   for (const model of models) editor.createModel(model);
+  editor.runDeferred();
   return [...editor.collectedSql];
 }
 
@@ -43,6 +44,7 @@ export function createSchema(): void {
     refuseMigratedDatabase(connection);
     checkExistingTables(connection, models);
     for (const model of models) editor.createModel(model);
+    editor.runDeferred();
   });
 }
 

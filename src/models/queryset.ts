@@ -572,7 +572,8 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     const connection = this.connection('bulkUpdate');
     const columns = targets.map((field) => field.column);
     // One statement per batch: the rows' new values as a VALUES table joined on the primary key.
-    const statementFor = (rows: number) => bulkUpdateSql(this.ops, meta.dbTable, columns, meta.pk.column, rows);
+    const columnTypes = [meta.pk, ...targets].map((field) => connection.backend.columnType(field)!);
+    const statementFor = (rows: number) => bulkUpdateSql(this.ops, meta.dbTable, columns, meta.pk.column, rows, columnTypes);
     return connection.atomic(() => {
       let updated = 0;
       for (let start = 0; start < objects.length; start += batchSize) {

@@ -385,7 +385,7 @@ export class Compiler {
     const query = this.query;
     if (query.distinct || query.isSliced || query.combinator || query.hasAggregateAnnotations) {
       const inner = Compiler.select(query, this.ops);
-      return { sql: `SELECT COUNT(*) FROM (${inner.sql})`, params: inner.params };
+      return { sql: `SELECT COUNT(*) FROM (${inner.sql}) AS counted`, params: inner.params };
     }
     const from = this.fromClause();
     const { where } = this.splitWhere();

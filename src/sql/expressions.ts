@@ -417,6 +417,11 @@ class AvgAggregate extends DecimalAwareAggregate {
   override outputField(): Field {
     return this.decimalSource() ?? outputFields().float;
   }
+  /** Not over decimals, the average is a float, also where AVG of integers gives an exact numeric. */
+  override compile(compiler: Compiler): Compiled {
+    const [sql, params] = super.compile(compiler);
+    return this.decimalSource() ? [sql, params] : [compiler.ops.floatValue(sql), params];
+  }
 }
 
 /**

@@ -33,11 +33,21 @@ export function deleteLinksSql(ops: BaseOperations, table: string, column: strin
 
 /**
  * One UPDATE for `rows` rows: their new values as a VALUES table joined on the key. Each row's parameters are
- * its key, then one value per column.
+ * its key, then one value per column; `columnTypes` (the key's first) type the first row where the backend
+ * needs it (operations.typedPlaceholder).
  */
-export function bulkUpdateSql(ops: BaseOperations, table: string, columns: readonly string[], keyColumn: string, rows: number): string {
+export function bulkUpdateSql(
+  ops: BaseOperations,
+  table: string,
+  columns: readonly string[],
+  keyColumn: string,
+  rows: number,
+  columnTypes: readonly string[],
+): string {
   const quoted = ops.quoteName(table);
   const assignments = columns.map((column, i) => `${ops.quoteName(column)} = v.column${i + 2}`).join(', ');
   const row = `(${ops.placeholders(columns.length + 1)})`;
-  return `UPDATE ${quoted} SET ${assignments} FROM (VALUES ${Array(rows).fill(row).join(', ')}) AS v WHERE ${quoted}.${ops.quoteName(keyColumn)} = v.column1`;
+  const firstRow = `(${columnTypes.map((type) => ops.typedPlaceholder(type)).join(', ')})`;
+  const values = [firstRow, ...Array<string>(rows - 1).fill(row)].join(', ');
+  return `UPDATE ${quoted} SET ${assignments} FROM (VALUES ${values}) AS v WHERE ${quoted}.${ops.quoteName(keyColumn)} = v.column1`;
 }

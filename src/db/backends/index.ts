@@ -6,13 +6,14 @@ import { sqliteBackend } from './sqlite/backend';
  * The backends of this build by vendor. A backend whose driver is an optional dependency is required inside
  * its loader, so a program that never selects it never loads the driver.
  */
-const BACKENDS: Readonly<Record<string, () => DatabaseBackend>> = { sqlite: () => sqliteBackend };
+const BACKENDS: Readonly<Record<string, () => DatabaseBackend>> = {
+  sqlite: () => sqliteBackend,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  postgresql: () => (require('./postgresql/backend') as typeof import('./postgresql/backend')).postgresqlBackend,
+};
 
 /** The vendor each `scheme://` selects (`file:` and `sqlite:` URLs are SQLite's, with or without `//`). */
 const SCHEMES: Readonly<Record<string, string>> = { postgres: 'postgresql', postgresql: 'postgresql' };
-
-/** Vendors with a scheme but no backend in this build, by display name. */
-const NOT_IN_THIS_BUILD: Readonly<Record<string, string>> = { postgresql: 'PostgreSQL' };
 
 /** The backend of a plain path, and of code that asks before anything is configured. */
 export const defaultBackend: DatabaseBackend = sqliteBackend;
@@ -29,14 +30,7 @@ export function backendForDatabase(database: string): DatabaseBackend {
   const vendor = SCHEMES[scheme];
   const load = vendor ? BACKENDS[vendor] : undefined;
   if (load) return load();
-  // The messages repeat only the scheme: the rest of a URL may hold a password.
-  const missing = vendor ? NOT_IN_THIS_BUILD[vendor] : undefined;
-  if (missing) {
-    throw new ImproperlyConfigured(
-      `configure(): database URLs ('${scheme}://…') are not supported yet: the ${missing} backend is not available in this build, ` +
-        "which runs on SQLite. Give the path of a SQLite file (database: 'app.sqlite3') or ':memory:'.",
-    );
-  }
+  // The message repeats only the scheme: the rest of a URL may hold a password.
   throw new ImproperlyConfigured(
     `configure(): database URLs ('${scheme}://…') are not supported: no backend serves '${scheme}'. ` +
       "Give the path of a SQLite file (database: 'app.sqlite3'), ':memory:', or a file: or sqlite: URL.",

@@ -7,6 +7,7 @@ import { QueryCancelled, WorkerCrashed, captureQueries, close, configure, create
 import { Box, Topping } from '../../models';
 import { MODELS, rejection, sleep } from './helpers';
 import { crashReader, crashWriter, slowWrite, whichThread, writeThenFail } from './units';
+import { dropTestDatabase, testDatabase } from '../test-database';
 
 jest.setTimeout(120_000);
 
@@ -20,7 +21,7 @@ const SLOW_SQL = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c
 const COMMITTED = 40;
 
 beforeAll(async () => {
-  configure({ database: ':memory:', models: MODELS, workers: 2 });
+  configure({ database: testDatabase(), models: MODELS, workers: 2 });
   createSchema();
   await Promise.all(Array.from({ length: COMMITTED }, (_, i) => Box.aobjects.create({ name: `committed ${i}` })));
   await Promise.all([Box.aobjects.count(), Box.aobjects.count(), whichThread()]); // start every reader
@@ -28,6 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await close();
+  dropTestDatabase();
 });
 
 async function expectHealthy(): Promise<void> {

@@ -7,11 +7,12 @@ import { captureQueries, close, configure, createSchema, type CapturedQuery } fr
 import { Box, Pizza, Topping } from '../../models';
 import { MODELS, resetAndSeed } from './helpers';
 import { boxWithPizza } from './units';
+import { dropTestDatabase, testDatabase } from '../test-database';
 
 jest.setTimeout(60_000);
 
 beforeAll(async () => {
-  configure({ database: ':memory:', models: MODELS, workers: 2 });
+  configure({ database: testDatabase(), models: MODELS, workers: 2 });
   createSchema();
   resetAndSeed();
   await Box.aobjects.count();
@@ -19,6 +20,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await close();
+  dropTestDatabase();
 });
 
 const TRANSACTION_CONTROL = /^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b/i;

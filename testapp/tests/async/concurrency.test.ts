@@ -5,17 +5,19 @@
 import { F, IntegrityError, close, configure, createSchema } from '../../../src';
 import { Box, Choice, Question, Topping } from '../../models';
 import { MODELS } from './helpers';
+import { dropTestDatabase, testDatabase } from '../test-database';
 
 jest.setTimeout(120_000);
 
 beforeAll(async () => {
-  configure({ database: ':memory:', models: MODELS, workers: 2 });
+  configure({ database: testDatabase(), models: MODELS, workers: 2 });
   createSchema();
   await Box.aobjects.count(); // start the pool
 });
 
 afterAll(async () => {
   await close();
+  dropTestDatabase();
 });
 
 test('2,000 concurrent acreate() / asave() calls all land, with reads in between', async () => {

@@ -11,16 +11,18 @@ import { close, configure, createSchema } from '../../../src';
 import { getConnection } from '../../../src/db/connections';
 import { Coupon, Item, Ledger, Shelf } from '../../inventory';
 import { norm, sameCallName } from './helpers';
+import { dropTestDatabase, testDatabase } from '../test-database';
 
 jest.setTimeout(120_000);
 
 beforeAll(() => {
-  configure({ database: ':memory:', models: [require.resolve('../../inventory')], workers: 2 });
+  configure({ database: testDatabase(), models: [require.resolve('../../inventory')], workers: 2 });
   createSchema();
 });
 
 afterAll(async () => {
   await close();
+  dropTestDatabase();
 });
 
 /** Rows of the item table, straight from SQLite (main-thread connection). */

@@ -19,17 +19,19 @@ import { Bottle, Checked, Crate } from '../../asyncmodels';
 import { Box, Pizza, Price, Question, Topping } from '../../models';
 import { MODELS, norm, rejection, resetAndSeed, sameCallName, thrown } from './helpers';
 import { boxWithPizza, priceOf } from './units';
+import { dropTestDatabase, testDatabase } from '../test-database';
 
 jest.setTimeout(60_000);
 
 beforeAll(() => {
-  configure({ database: ':memory:', models: MODELS, workers: 2 });
+  configure({ database: testDatabase(), models: MODELS, workers: 2 });
   createSchema();
   resetAndSeed();
 });
 
 afterAll(async () => {
   await close();
+  dropTestDatabase();
 });
 
 /** The error of a call that may throw at once (chaining) or reject later (evaluation). */

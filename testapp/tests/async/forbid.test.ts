@@ -17,11 +17,12 @@ import {
 import { Box, Pizza, Price, Topping } from '../../models';
 import { MODELS, norm, rejection, thrown } from './helpers';
 import { boxWithPizza } from './units';
+import { dropTestDatabase, testDatabase } from '../test-database';
 
 jest.setTimeout(60_000);
 
 beforeAll(async () => {
-  configure({ database: ':memory:', models: MODELS, workers: 2, mainThread: 'forbid' });
+  configure({ database: testDatabase(), models: MODELS, workers: 2, mainThread: 'forbid' });
   await acreateSchema();
   const [cheese, ham] = await Promise.all([Topping.aobjects.create({ name: 'cheese' }), Topping.aobjects.create({ name: 'ham' })]);
   const large = await Box.aobjects.create({ name: 'large' });
@@ -35,6 +36,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await close();
+  dropTestDatabase();
 });
 
 function expectSynchronousOnly(fn: () => unknown, call?: RegExp): void {

@@ -9,28 +9,30 @@ import { Box, Choice, Pizza, Price, Question, Topping } from '../../models';
 
 export const MODELS = [require.resolve('../../models'), require.resolve('../../asyncmodels')];
 
-/** Tables of the current schema (without SQLite's own). */
+/** Tables of the current schema (without the database's own). */
 function tables(): string[] {
-  const rows = getConnection('test reset').selectRows(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-    [],
-  );
-  return rows.map((row) => row[0] as string);
+  const connection = getConnection('test reset');
+  return connection.backend.introspection(connection).tableNames();
 }
 
-/** Empties every table and restarts the AUTOINCREMENT counters (main-thread connection). */
+/** Empties every table and restarts the automatic key counters (main-thread connection). */
 export function resetDatabase(): void {
   const connection = getConnection('test reset');
+  if (connection.backend.vendor === 'postgresql') {
+    connection.exec(`TRUNCATE ${tables().map((table) => `"${table}"`).join(', ')} RESTART IDENTITY CASCADE`);
+    return;
+  }
   connection.run('PRAGMA foreign_keys = OFF');
   for (const table of tables()) connection.run(`DELETE FROM "${table}"`);
   connection.run("DELETE FROM sqlite_sequence");
   connection.run('PRAGMA foreign_keys = ON');
 }
 
-/** Every row of every table, in rowid order: what a write did to the database. */
+/** Every row of every table, in insertion order (SQLite's rowid; on PostgreSQL every column, first the key): what a write did. */
 export function snapshot(): Record<string, unknown[][]> {
   const connection = getConnection('test snapshot');
-  return Object.fromEntries(tables().map((table) => [table, connection.selectRows(`SELECT * FROM "${table}" ORDER BY rowid`, [])]));
+  const order = connection.backend.vendor === 'postgresql' ? '1' : 'rowid';
+  return Object.fromEntries(tables().map((table) => [table, connection.selectRows(`SELECT * FROM "${table}" ORDER BY ${order}`, [])]));
 }
 
 /** The standard data set, written through the sync API. */

@@ -8,16 +8,18 @@ import { AsyncManager, AsyncMixin, AsyncRelatedManager } from '../../../mixins';
 import { Article, Memo } from '../../asyncmodels';
 import { Box, Choice, Pizza, Price, Question, Topping } from '../../models';
 import { MODELS, rejection, resetAndSeed, sleep } from './helpers';
+import { dropTestDatabase, testDatabase } from '../test-database';
 
 jest.setTimeout(60_000);
 
 beforeAll(() => {
-  configure({ database: ':memory:', models: MODELS, workers: 2 });
+  configure({ database: testDatabase(), models: MODELS, workers: 2 });
   createSchema();
 });
 
 afterAll(async () => {
   await close();
+  dropTestDatabase();
 });
 
 beforeEach(() => resetAndSeed());

@@ -14,11 +14,12 @@ import { isChainMethod, splitQueryOptions } from '../../../src/async/methods';
 import type { CallPayload } from '../../../src/async/protocol';
 import { Box, Choice, Pizza, Question, Topping } from '../../models';
 import { MODELS, rejection, resetAndSeed, snapshot } from './helpers';
+import { dropTestDatabase, testDatabase } from '../test-database';
 
 jest.setTimeout(60_000);
 
 beforeAll(async () => {
-  configure({ database: ':memory:', models: MODELS, workers: 2 });
+  configure({ database: testDatabase(), models: MODELS, workers: 2 });
   createSchema();
   resetAndSeed();
   await Box.aobjects.count();
@@ -26,6 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await close();
+  dropTestDatabase();
 });
 
 const METHODS: AsyncMethod[] = Object.values(ASYNC_METHODS);

@@ -23,6 +23,7 @@ import {
 } from '../../../src';
 import { Box, Choice, Pizza, Price, Question, Topping } from '../../models';
 import { MODELS, norm, outcome, resetAndSeed, snapshot } from './helpers';
+import { dropTestDatabase, testDatabase } from '../test-database';
 
 jest.setTimeout(60_000);
 
@@ -233,12 +234,13 @@ function hasTwin(c: Case): boolean {
 }
 
 beforeAll(() => {
-  configure({ database: ':memory:', models: MODELS, workers: 2 });
+  configure({ database: testDatabase(), models: MODELS, workers: 2 });
   createSchema();
 });
 
 afterAll(async () => {
   await close();
+  dropTestDatabase();
 });
 
 describe('reads give the same results through objects, aobjects and the a-twins', () => {

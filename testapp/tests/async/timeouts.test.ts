@@ -6,6 +6,7 @@ import { QueryCancelled, close, configure, createSchema } from '../../../src';
 import { Box } from '../../models';
 import { MODELS, rejection } from './helpers';
 import { slowWrite, spin } from './units';
+import { dropTestDatabase, testDatabase } from '../test-database';
 
 jest.setTimeout(120_000);
 
@@ -14,7 +15,7 @@ const SLOW_SQL = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c
 const NO_LIMIT = { timeoutMs: 0 };
 
 beforeAll(async () => {
-  configure({ database: ':memory:', models: MODELS, workers: 2, queryTimeoutMs: DEFAULT_TIMEOUT });
+  configure({ database: testDatabase(), models: MODELS, workers: 2, queryTimeoutMs: DEFAULT_TIMEOUT });
   createSchema();
   // Deadlines count from dispatch, but these calls also warm the pool before the tests time anything.
   await Promise.all([Box.aobjects.create({ name: 'committed' }, NO_LIMIT), Box.aobjects.count(NO_LIMIT), Box.aobjects.count(NO_LIMIT)]);
@@ -22,6 +23,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await close();
+  dropTestDatabase();
 });
 
 async function expectHealthy(): Promise<void> {

@@ -6,17 +6,19 @@ import { aatomic, captureQueries, close, configure, createSchema, QueryCancelled
 import { Box, Pizza, Price, Topping } from '../../models';
 import { MODELS, rejection, resetAndSeed } from './helpers';
 import { boxWithPizza, crashWriter } from './units';
+import { dropTestDatabase, testDatabase } from '../test-database';
 
 jest.setTimeout(60_000);
 
 beforeAll(async () => {
-  configure({ database: ':memory:', models: MODELS, workers: 2 });
+  configure({ database: testDatabase(), models: MODELS, workers: 2 });
   createSchema();
   await Box.aobjects.count();
 });
 
 afterAll(async () => {
   await close();
+  dropTestDatabase();
 });
 
 beforeEach(() => resetAndSeed());

@@ -116,17 +116,27 @@ describe('SQLite values', () => {
 
 describe('other URLs', () => {
   test.each(['postgresql://app:secret@localhost:5432/app', 'postgres://app:secret@localhost/app', 'PostgreSQL://app:secret@db/app'])(
-    '%s: the PostgreSQL backend is not in this build, and no file is made',
-    (database) => {
+    '%s selects the PostgreSQL backend without connecting, and no file is made',
+    async (database) => {
       const before = readdirSync(process.cwd());
-      const error = configureError(database);
-      expect(error).toBeInstanceOf(ImproperlyConfigured);
-      expect(error.message).toMatch(/the PostgreSQL backend is not available in this build/);
-      expect(error.message).not.toMatch(/secret/);
-      expect(readdirSync(process.cwd())).toEqual(before);
-      expect(() => getSettings()).toThrow(ImproperlyConfigured);
+      configure({ database, models: [], workers: 1 });
+      try {
+        expect(getSettings().backend).toBe('postgresql');
+        expect(getSettings().databasePath).toBe(database);
+        expect(readdirSync(process.cwd())).toEqual(before);
+      } finally {
+        await close();
+      }
     },
   );
+
+  test('a PostgreSQL URL without a database is refused, and its password not repeated', () => {
+    const error = configureError('postgresql://app:secret@localhost:5432');
+    expect(error).toBeInstanceOf(ImproperlyConfigured);
+    expect(error.message).toMatch(/names no database/);
+    expect(error.message).not.toMatch(/secret/);
+    expect(() => getSettings()).toThrow(ImproperlyConfigured);
+  });
 
   test('a scheme no backend serves is named, and the ways to give a SQLite database listed', () => {
     const error = configureError('mysql://root:secret@localhost/app');

@@ -37,11 +37,10 @@ describe('configure() option checks', () => {
     expect(error.message).not.toMatch(/Did you mean/);
   });
 
-  test('a database URL is refused as not supported yet, without echoing credentials', () => {
-    const error = configureError({ database: 'postgres://app:secret@localhost:5432/app' });
+  test('a PostgreSQL URL that names no database is refused without echoing credentials', () => {
+    const error = configureError({ database: 'postgres://app:secret@localhost:5432/' });
     expect(error).toBeInstanceOf(ImproperlyConfigured);
-    expect(error.message).toMatch(/database URLs \('postgres:\/\/…'\) are not supported yet/);
-    expect(error.message).toMatch(/SQLite/);
+    expect(error.message).toMatch(/the PostgreSQL database URL names no database/);
     expect(error.message).not.toMatch(/secret/);
   });
 

@@ -14,6 +14,7 @@ import {
 import { Question } from '../../models';
 import { Item, Shelf } from '../../inventory';
 import { clearTables, useDatabase } from './helpers';
+import { sqliteOnlyTest } from '../test-database';
 
 useDatabase();
 
@@ -186,7 +187,7 @@ describe('reading', () => {
     expect(Item.objects.aggregate()).toEqual({});
   });
 
-  test('explain() returns SQLite query plan text', () => {
+  sqliteOnlyTest('explain() returns SQLite query plan text (SQLite plan text)', () => {
     const plan = Item.objects.filter({ slug: 'apple' }).explain();
     expect(typeof plan).toBe('string');
     expect(plan).toMatch(/SEARCH/);

@@ -8,6 +8,7 @@ import { inlineParameters } from '../../../src/sql/sql-text';
 import { Item } from '../../inventory';
 import { Box, Pizza } from '../../models';
 import { clearTables, useDatabase } from './helpers';
+import { sqliteOnlyTest } from '../test-database';
 
 useDatabase();
 beforeEach(() => clearTables(Item));
@@ -32,7 +33,7 @@ describe('String(qs.query) and qs.toSql()', () => {
     expect(text).not.toMatch(/object Object/);
   });
 
-  test('qs.toSql() has sql and params, and prints as String(qs.query)', () => {
+  sqliteOnlyTest('qs.toSql() has sql and params, and prints as String(qs.query) (SQLite SQL text)', () => {
     const qs = Item.objects.filter({ name__startswith: 'ab', tag: null }).orderBy('-name');
     const compiled = qs.toSql();
     expect(compiled.sql).toMatch(/\?/);
@@ -49,7 +50,7 @@ describe('String(qs.query) and qs.toSql()', () => {
     expect(ids).toEqual(qs.valuesList('name', { flat: true }).eval());
   });
 
-  test('placeholders inside quoted text stay; blobs, null and bigints become literals', () => {
+  sqliteOnlyTest('placeholders inside quoted text stay; blobs, null and bigints become literals (SQLite SQL text)', () => {
     expect(inlineParameters(`SELECT '?', "a?" , ? , ?, ?, ?`, [Buffer.from([1, 255]), null, 2n ** 60n, 'x'])).toBe(
       `SELECT '?', "a?" , X'01ff' , NULL, 1152921504606846976, 'x'`,
     );

@@ -1,14 +1,18 @@
 /** Shared set-up for the relation tests: a ':memory:' database with the pizzeria and the relations models. */
 import { close, configure, createSchema } from '../../../src';
 import { Box, Pizza, Price, Topping } from '../../models';
+import { dropTestDatabase, testDatabase } from '../test-database';
 
 /** configure() + createSchema() before the file's tests (before its own beforeAll hooks), close() after. */
 export function useRelationsDatabase(options: { mainThread?: 'allow' | 'forbid' } = {}): void {
   beforeAll(() => {
-    configure({ database: ':memory:', models: [require.resolve('../../models'), require.resolve('../../relations')], ...options });
+    configure({ database: testDatabase(), models: [require.resolve('../../models'), require.resolve('../../relations')], ...options });
     createSchema();
   });
-  afterAll(() => close());
+  afterAll(async () => {
+    await close();
+    dropTestDatabase();
+  });
 }
 
 /** Empties the pizzeria tables, then `others` in order (delete() follows each model's on-delete rules). */

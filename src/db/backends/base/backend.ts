@@ -68,4 +68,10 @@ export abstract class DatabaseBackend {
    * (Django's `sql_create_inline_fk`). Table and column come quoted.
    */
   abstract inlineForeignKeySql(table: string, column: string): string;
+
+  /**
+   * Whether `createSchema()` adds foreign keys after every table exists (`ALTER TABLE … ADD CONSTRAINT`), for a
+   * database that refuses a REFERENCES clause naming a table not created yet; otherwise they are inline.
+   */
+  readonly foreignKeysAfterTables: boolean = false;
 }

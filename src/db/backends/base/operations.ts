@@ -39,6 +39,14 @@ export abstract class BaseOperations {
     return '?';
   }
 
+  /**
+   * A parameter marker whose value must have the column type `columnType` where nothing else in the statement
+   * gives it one (the first row of a VALUES table); a backend whose parameters carry no type casts it.
+   */
+  typedPlaceholder(_columnType: string): string {
+    return this.placeholder();
+  }
+
   /** `n` parameter markers separated by commas, for `IN (...)` and `VALUES (...)`. */
   placeholders(count: number): string {
     return Array.from({ length: count }, () => this.placeholder()).join(', ');
@@ -79,6 +87,11 @@ export abstract class BaseOperations {
 
   /** A side of an ordering comparison (`gt`, `range`, ORDER BY) of a field that compares numerically. */
   numericComparisonOperand(sql: string, _field: Field): string {
+    return sql;
+  }
+
+  /** A value the ORM reads as a float (`Avg` of integers): a backend whose arithmetic gives exact numerics casts it. */
+  floatValue(sql: string): string {
     return sql;
   }
 

@@ -1,11 +1,8 @@
 import { IntegrityError, NotSupportedError } from '../../../errors';
 import type { Field } from '../../../models/fields/base';
-import type { ForeignKey, ManyToManyField } from '../../../models/fields/related';
-import type { IndexSpec } from '../../../models/options';
 import type { ModelClass } from '../../../models/types';
-import type { DatabaseBackend } from '../base/backend';
 import type { DatabaseConnection } from '../base/connection';
-import { indexName, type SchemaEditor, type SchemaEditorOptions } from '../base/schema';
+import { BaseSchemaEditor, hasColumnIndex, isManyToMany, type TableDefinition } from '../base/schema';
 
 /**
  * The SQLite schema editor. SQLite's ALTER TABLE renames tables and columns and little else, so most field
@@ -14,16 +11,9 @@ import { indexName, type SchemaEditor, type SchemaEditorOptions } from '../base/
  * create the indexes again. A rebuild runs with foreign keys off (see `atomic`): with them on, `DROP TABLE`
  * deletes the old rows first, cascading into (or failing on) every table that refers to it.
  */
-export class SqliteSchemaEditor implements SchemaEditor {
-  readonly collectedSql: string[] = [];
+export class SqliteSchemaEditor extends BaseSchemaEditor {
   /** No transaction of the editor's own (an outer one was open, or `atomic: false`): foreign keys stay on, so no table may be rebuilt. */
   private foreignKeysEnforced = false;
-
-  constructor(
-    private readonly backend: DatabaseBackend,
-    private readonly connection: DatabaseConnection | null,
-    private readonly options: SchemaEditorOptions = {},
-  ) {}
 
   /**
    * Runs `fn` as one schema change: foreign keys are switched off (which SQLite allows only outside a
@@ -32,12 +22,12 @@ export class SqliteSchemaEditor implements SchemaEditor {
    * points nowhere. Foreign keys are on again afterwards, whatever happened. Inside an already open transaction
    * the change nests in a savepoint with foreign keys still enforced, and tables cannot be rebuilt.
    */
-  atomic<T>(fn: () => T): T {
+  override atomic<T>(fn: () => T): T {
     if (this.options.collectSql) return fn();
     const connection = this.requireConnection();
     if (this.options.atomic === false || connection.inAtomicBlock) {
       this.foreignKeysEnforced = true;
-      return this.options.atomic === false ? fn() : connection.atomic(fn);
+      return super.atomic(fn);
     }
     connection.exec('PRAGMA foreign_keys = OFF');
     try {
@@ -45,6 +35,7 @@ export class SqliteSchemaEditor implements SchemaEditor {
       let result: T;
       try {
         result = fn();
+        this.runDeferred();
         if (this.options.checkForeignKeys !== false) this.checkForeignKeys();
       } catch (error) {
         connection.exitAtomic(false);
@@ -57,25 +48,9 @@ export class SqliteSchemaEditor implements SchemaEditor {
     }
   }
 
-  // ------------------------------------------------------------ models
-
-  createModel(model: ModelClass): void {
-    const table = this.tableOf(model);
-    this.run(this.createTableSql(table, table.name));
-    for (const index of table.indexes) this.run(this.createIndexSql(index, table.name));
-  }
-
-  deleteModel(model: ModelClass): void {
-    this.run(`DROP TABLE ${this.quote(model._meta.dbTable)}`);
-  }
-
-  alterDbTable(_model: ModelClass, oldTable: string, newTable: string): void {
-    if (oldTable !== newTable) this.run(`ALTER TABLE ${this.quote(oldTable)} RENAME TO ${this.quote(newTable)}`);
-  }
-
   // ------------------------------------------------------------ fields
 
-  addField(model: ModelClass, field: Field): void {
+  override addField(model: ModelClass, field: Field): void {
     if (isManyToMany(field)) {
       const through = model._meta.through(field).through;
       if (through._meta.autoCreated) this.createModel(through);
@@ -97,7 +72,7 @@ export class SqliteSchemaEditor implements SchemaEditor {
     this.rebuild(table, copy);
   }
 
-  removeField(model: ModelClass, field: Field): void {
+  override removeField(model: ModelClass, field: Field): void {
     if (isManyToMany(field)) {
       const through = model._meta.through(field).through;
       if (through._meta.autoCreated) this.deleteModel(through);
@@ -107,7 +82,7 @@ export class SqliteSchemaEditor implements SchemaEditor {
     this.rebuild(table, this.sameColumns(table));
   }
 
-  alterField(model: ModelClass, oldField: Field, newField: Field): void {
+  override alterField(model: ModelClass, oldField: Field, newField: Field): void {
     if (isManyToMany(oldField) || isManyToMany(newField)) return this.alterManyToMany(model, oldField, newField);
     const target = newField.model ?? model;
     const valuesChange = this.valuesChange(oldField, newField);
@@ -134,16 +109,8 @@ export class SqliteSchemaEditor implements SchemaEditor {
 
   // ------------------------------------------------------------ indexes and constraints
 
-  addIndex(model: ModelClass, index: IndexSpec): void {
-    this.run(this.createIndexSql(this.indexOf(model, index), model._meta.dbTable));
-  }
-
-  removeIndex(model: ModelClass, index: IndexSpec): void {
-    this.run(`DROP INDEX ${this.quote(this.indexOf(model, index).name)}`);
-  }
-
   /** Unique-together sets are constraints in the table's definition: SQLite can only rebuild the table. */
-  alterUniqueTogether(model: ModelClass, oldSets: ReadonlyArray<readonly string[]>, newSets: ReadonlyArray<readonly string[]>): void {
+  override alterUniqueTogether(model: ModelClass, oldSets: ReadonlyArray<readonly string[]>, newSets: ReadonlyArray<readonly string[]>): void {
     if (JSON.stringify(oldSets) === JSON.stringify(newSets)) return;
     const table = this.tableOf(model, { uniqueTogether: newSets });
     this.rebuild(table, this.sameColumns(table));
@@ -151,7 +118,8 @@ export class SqliteSchemaEditor implements SchemaEditor {
 
   // ------------------------------------------------------------ the caller's own statements
 
-  execute(sql: string, params: readonly unknown[] = []): void {
+  /** Parameters are shown inlined as SQL literals (sqlmigrate). */
+  override execute(sql: string, params: readonly unknown[] = []): void {
     if (!params.length) return this.run(sql);
     this.collectedSql.push(inlineParameters(sql, params));
     if (!this.options.collectSql) this.requireConnection().run(sql, params);
@@ -197,16 +165,6 @@ export class SqliteSchemaEditor implements SchemaEditor {
     } finally {
       connection.exec(`PRAGMA busy_timeout = ${previous}`);
     }
-  }
-
-  private createTableSql(table: TableDefinition, name: string): string {
-    const parts = [...table.columns.map((column) => column.definition), ...table.constraints];
-    return `CREATE TABLE ${this.options.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.quote(name)} (${parts.join(', ')})`;
-  }
-
-  private createIndexSql(index: IndexDefinition, table: string): string {
-    const ifNotExists = this.options.ifNotExists ? 'IF NOT EXISTS ' : '';
-    return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${ifNotExists}${this.quote(index.name)} ON ${this.quote(table)} (${index.columns.join(', ')})`;
   }
 
   /**
@@ -340,81 +298,13 @@ export class SqliteSchemaEditor implements SchemaEditor {
     this.rebuild(table, copy);
   }
 
-  // ------------------------------------------------------------ table definitions
-
-  /** A model's table as SQL pieces; `without` leaves a field out, `uniqueTogether` replaces the model's sets. */
-  private tableOf(model: ModelClass, changes: { without?: Field; uniqueTogether?: ReadonlyArray<readonly string[]> } = {}): TableDefinition {
-    const meta = model._meta;
-    const fields = meta.concreteFields.filter((field) => field !== changes.without);
-    const uses = (names: readonly string[]) => !changes.without || !names.some((name) => meta.getField(name.replace(/^-/, '')) === changes.without);
-    const constraints = (changes.uniqueTogether ?? meta.uniqueTogether)
-      .filter(uses)
-      .map((names) => `UNIQUE (${names.map((name) => this.quote(meta.getField(name).column)).join(', ')})`);
-    const indexes: IndexDefinition[] = fields
-      .filter(hasColumnIndex)
-      .map((field) => ({ name: `${meta.dbTable}_${field.column}_idx`, columns: [this.quote(field.column)], unique: false }));
-    for (const index of meta.indexes) if (uses(index.fields)) indexes.push(this.indexOf(model, index));
-    return {
-      name: meta.dbTable,
-      columns: fields.map((field) => ({ name: field.column, definition: this.definition(field) })),
-      constraints,
-      indexes,
-      autoIncrement: fields.some((field) => field.primaryKey && field.autoIncrement),
-    };
-  }
-
-  private indexOf(model: ModelClass, index: IndexSpec): IndexDefinition {
-    const meta = model._meta;
-    const columns = index.fields.map((name) => {
-      const descending = name.startsWith('-');
-      return `${this.quote(meta.getField(name.replace(/^-/, '')).column)}${descending ? ' DESC' : ''}`;
-    });
-    return { name: indexName(meta.dbTable, index), columns, unique: index.unique ?? false };
-  }
-
-  /** The column's type: the backend's data types are the one place it comes from. */
-  private columnType(field: Field): string {
-    return this.backend.columnType(field)!;
-  }
-
-  /** The column as it appears in CREATE TABLE. */
-  private definition(field: Field): string {
-    const parts = [this.quote(field.column), this.columnType(field)];
-    if (field.primaryKey) {
-      parts.push('NOT NULL PRIMARY KEY');
-      const suffix = this.backend.columnTypeSuffix(field);
-      if (suffix) parts.push(suffix);
-    } else {
-      parts.push(field.null ? 'NULL' : 'NOT NULL');
-      if (field.unique) parts.push('UNIQUE');
-    }
-    if (isForeignKey(field) && field.relationOptions.dbConstraint !== false) {
-      parts.push(this.backend.inlineForeignKeySql(this.quote(field.relatedModel._meta.dbTable), this.quote(field.targetField.column)));
-    }
-    return parts.join(' ');
-  }
-
   private definitionWithoutName(field: Field): string {
     return this.definition(field).slice(this.quote(field.column).length);
-  }
-
-  private quote(name: string): string {
-    return this.backend.operations.quoteName(name);
   }
 
   private count(sql: string): number {
     if (this.options.collectSql) return 0;
     return Number(this.requireConnection().selectRows(sql, [])[0]![0]);
-  }
-
-  private run(sql: string): void {
-    this.collectedSql.push(sql);
-    if (!this.options.collectSql) this.requireConnection().exec(sql);
-  }
-
-  private requireConnection(): DatabaseConnection {
-    if (!this.connection) throw new NotSupportedError('This schema editor only collects statements; it has no connection to read or write.');
-    return this.connection;
   }
 }
 
@@ -422,45 +312,10 @@ const DEFAULT_LOCK_TIMEOUT_MS = 10 * 60_000;
 /** Short waits inside SQLite's busy handler, so that the caller hears once that it is waiting. */
 const LOCK_POLL_MS = 200;
 
-interface ColumnDefinition {
-  name: string;
-  definition: string;
-}
-
-interface IndexDefinition {
-  name: string;
-  /** Quoted columns, with DESC where the index says so. */
-  columns: string[];
-  unique: boolean;
-}
-
-interface TableDefinition {
-  name: string;
-  columns: ColumnDefinition[];
-  /** Table constraints (UNIQUE (...)). */
-  constraints: string[];
-  indexes: IndexDefinition[];
-  autoIncrement: boolean;
-}
-
 interface ConvertedColumn {
   column: string;
   pk: string;
   values: Array<[unknown, unknown]>;
-}
-
-/** By the field's flags, not its class: the backend does not import the model layer. */
-function isManyToMany(field: Field): field is ManyToManyField {
-  return field.manyToMany;
-}
-
-function isForeignKey(field: Field): field is ForeignKey {
-  return field.isRelation && !field.manyToMany;
-}
-
-/** A column of its own index: dbIndex on a field that is not unique already. */
-function hasColumnIndex(field: Field): boolean {
-  return field.dbIndex && !field.unique;
 }
 
 function describeField(model: ModelClass, field: Field): string {

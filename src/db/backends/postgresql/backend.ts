@@ -1,0 +1,62 @@
+import { ImproperlyConfigured } from '../../../errors';
+import { DatabaseBackend } from '../base/backend';
+import type { DatabaseConnection } from '../base/connection';
+import { BaseSchemaEditor, type SchemaEditor, type SchemaEditorOptions } from '../base/schema';
+import type { ConnectionOptions, ConnectionSettings } from '../base/types';
+import { PostgresqlConnection } from './connection';
+import { postgresqlDataTypes, postgresqlDataTypeSuffixes } from './data-types';
+import { driverUnavailableReason } from './driver';
+import { postgresqlFeatures } from './features';
+import { PostgresqlIntrospection } from './introspection';
+import { postgresqlOperations } from './operations';
+import './errors';
+
+/** PostgreSQL through the synchronous libpq driver (./driver), an optional native package. */
+export class PostgresqlBackend extends DatabaseBackend {
+  readonly vendor = 'postgresql';
+  readonly displayName = 'PostgreSQL';
+  readonly operations = postgresqlOperations;
+  readonly features = postgresqlFeatures;
+  readonly dataTypes = postgresqlDataTypes;
+  readonly dataTypeSuffixes = postgresqlDataTypeSuffixes;
+
+  /** A `postgresql://` or `postgres://` URL, passed to libpq as it is; the driver must be installed. */
+  resolveDatabase(database: string): ConnectionSettings {
+    let url: URL;
+    try {
+      url = new URL(database);
+    } catch {
+      // The message repeats only the scheme: the rest of a URL may hold a password.
+      throw new ImproperlyConfigured(`configure(): the PostgreSQL database URL ('${database.split('://')[0]}://…') is malformed.`);
+    }
+    if (url.pathname === '' || url.pathname === '/') {
+      throw new ImproperlyConfigured(`configure(): the PostgreSQL database URL names no database: write postgresql://user@host:5432/<database>.`);
+    }
+    const unavailable = driverUnavailableReason();
+    if (unavailable) throw new ImproperlyConfigured(`configure(): the PostgreSQL backend cannot be used: ${unavailable}`);
+    return { databasePath: database, ephemeral: false };
+  }
+
+  connect(settings: ConnectionSettings, options: ConnectionOptions): PostgresqlConnection {
+    return new PostgresqlConnection(this, settings, options);
+  }
+
+  introspection(connection: DatabaseConnection): PostgresqlIntrospection {
+    return new PostgresqlIntrospection(connection);
+  }
+
+  /** The shared editor: tables, indexes and renames; changing a column is not written for PostgreSQL yet. */
+  schemaEditor(connection: DatabaseConnection | null, options?: SchemaEditorOptions): SchemaEditor {
+    return new BaseSchemaEditor(this, connection, options);
+  }
+
+  /** Checked at COMMIT, so rows may refer to each other within a transaction. */
+  inlineForeignKeySql(table: string, column: string): string {
+    return `REFERENCES ${table} (${column}) DEFERRABLE INITIALLY DEFERRED`;
+  }
+
+  /** A table may refer to one created after it, so foreign keys are added once every table exists. */
+  override readonly foreignKeysAfterTables = true;
+}
+
+export const postgresqlBackend = new PostgresqlBackend();
