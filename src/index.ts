@@ -79,12 +79,15 @@ export { Prefetch, PrefetchSpec } from './models/prefetch';
 export { Q, QNode } from './sql/where';
 export {
   Avg,
+  Case,
   Coalesce,
   Concat,
   Count,
   Exists,
   Expression,
+  ExpressionWrapper,
   F,
+  Func,
   Length,
   Lower,
   Max,
@@ -94,8 +97,9 @@ export {
   Sum,
   Upper,
   Value,
+  When,
 } from './sql/expressions';
-export type { AggregateFactory, Compiled, TypedAggregate } from './sql/expressions';
+export type { AggregateFactory, CaseOptions, Compiled, TypedAggregate } from './sql/expressions';
 export { Transform } from './sql/expressions';
 export { Lookup, type LookupContext } from './sql/lookups/lookup';
 export { OperatorLookup } from './sql/lookups/builtin';

@@ -90,6 +90,12 @@ export class AsyncQuerySet<T = Model, R = T, A = {}> implements PromiseLike<R[]>
   values(...names: string[]): AsyncQuerySet<T, unknown, A> {
     return this.wrap(this.unchecked.values(...names));
   }
+  dates(field: FieldName<T>, kind: 'year' | 'month' | 'week' | 'day', order: 'ASC' | 'DESC' = 'ASC'): AsyncQuerySet<T, string, A> {
+    return this.wrap(this.sync.dates(field, kind, order));
+  }
+  datetimes(field: FieldName<T>, kind: 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second', order: 'ASC' | 'DESC' = 'ASC'): AsyncQuerySet<T, Date, A> {
+    return this.wrap(this.sync.datetimes(field, kind, order));
+  }
   valuesList<const N extends readonly string[]>(...names: CheckedNames<T, N, A>): AsyncQuerySet<T, ValuesTuple<T, N, A>, A>;
   valuesList<N extends string = 'pk'>(...args: [...name: [CheckedPath<T, N, A>] | [], options: { flat: true }]): AsyncQuerySet<T, ValuesTuple<T, [N], A>[0], A>;
   valuesList<const N extends readonly string[]>(...args: [...names: CheckedNames<T, N, A>, options: { named: true }]): AsyncQuerySet<T, ValuesRow<T, N[number], A>, A>;

@@ -11,8 +11,8 @@ import type { ModelClass } from './types';
 import { asyncExecutor, type QueryOptions } from './async-bridge';
 import type { BaseOperations } from '../db/backends/base/operations';
 import { currentOperations } from '../sql/backend';
-import { Compiler, resolveOrderName } from '../sql/compiler';
-import { Col, Expression, OrderBy, toSqlValue, type QueryProvider } from '../sql/expressions';
+import { Compiler, resolveOrderNames } from '../sql/compiler';
+import { Col, Expression, FExpression, OrderBy, toSqlValue, TruncExpression, type QueryProvider } from '../sql/expressions';
 import { InLookup } from '../sql/lookups/builtin';
 import { equalityPlan } from '../sql/plans';
 import { bulkUpdateSql } from '../sql/writes';
@@ -192,7 +192,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
         if (typeof item === 'string') {
           // Checked now (FieldError at the chaining call) but resolved when compiled, after the filters, so a
           // to-many path reuses the filter's join as in Django (`orderBy('toppings__name').filter({ toppings__name })`).
-          if (!query.combinator) resolveOrderName(query.clone(), item, this.call('orderBy'));
+          if (!query.combinator) resolveOrderNames(query.clone(), item, this.call('orderBy'));
           return item;
         }
         if (item instanceof OrderBy) return item.resolve(query);
@@ -243,9 +243,44 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     });
   }
 
+  /**
+   * The distinct dates, truncated to `kind`, that a DateField or DateTimeField takes over the matching rows
+   * (Django's `dates()`): `Entry.objects.dates('pubDate', 'month')` → `['2008-03-01', ...]`.
+   */
+  dates(field: FieldName<T>, kind: 'year' | 'month' | 'week' | 'day', order: 'ASC' | 'DESC' = 'ASC'): QuerySet<T, string, A> {
+    return this.truncatedValues('dates', field, kind, order, ['year', 'month', 'week', 'day'], ['DateField', 'DateTimeField']) as QuerySet<T, string, A>;
+  }
+
+  /** The distinct datetimes, truncated to `kind`, that a DateTimeField takes over the matching rows (Django's `datetimes()`). */
+  datetimes(field: FieldName<T>, kind: 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second', order: 'ASC' | 'DESC' = 'ASC'): QuerySet<T, Date, A> {
+    const kinds = ['year', 'month', 'week', 'day', 'hour', 'minute', 'second'];
+    return this.truncatedValues('datetimes', field, kind, order, kinds, ['DateTimeField']) as QuerySet<T, Date, A>;
+  }
+
+  private truncatedValues(method: 'dates' | 'datetimes', field: string, kind: string, order: string, kinds: string[], types: string[]): QuerySet<T, unknown, A> {
+    const call = this.call(method);
+    if (!kinds.includes(kind)) throw new TypeError(`${call}: 'kind' must be one of ${kinds.map((k) => `'${k}'`).join(', ')}; got ${String(kind)}.`);
+    if (order !== 'ASC' && order !== 'DESC') throw new TypeError(`${call}: 'order' must be either 'ASC' or 'DESC'; got ${String(order)}.`);
+    return this.chain<unknown>(method, [field, kind, order], (query) => {
+      const source = query.resolveRef(field, call);
+      const type = source.outputField()?.internalType;
+      if (!type || !types.includes(type)) throw new TypeError(`${call}: '${field}' is not a ${types.join(' or ')} of ${this.label}.`);
+      const name = `${method === 'dates' ? 'date' : 'datetime'}field`;
+      query.addAnnotation(name, new TruncExpression(new FExpression(field), kind as TruncExpression['kind'], method === 'dates' ? 'date' : 'datetime'), true, call);
+      query.addFilter([{ [`${field}__isnull`]: false }], false, call);
+      query.shape = { kind: 'valuesList', names: [name], flat: true, named: false };
+      query.distinct = true;
+      query.ordering = [order === 'ASC' ? name : `-${name}`];
+      query.orderingReversed = false;
+    });
+  }
+
   annotate<E extends Record<string, unknown>>(annotations: E & CheckedAggregates<T, E, A>): QuerySet<T, R & AnnotationValues<T, E>, A & AnnotationValues<T, E>> {
     return this.chain<R & AnnotationValues<T, E>, A & AnnotationValues<T, E>>('annotate', [annotations], (query) => {
       for (const [alias, expression] of Object.entries(annotations)) query.addAnnotation(alias, expression, true, this.call('annotate'));
+      const grouping = query.shape.kind !== 'models' && query.shape.names.length > 0;
+      // Aggregated per row of the model (Django groups by the model's columns): a later values() keeps that grouping.
+      if (!grouping && query.hasAggregateAnnotations) query.groupBy ??= ['pk'];
       if (query.shape.kind !== 'models' && query.shape.names.length) {
         if (query.hasAggregateAnnotations) query.groupBy ??= [...query.shape.names];
         query.shape = { ...query.shape, names: [...query.shape.names, ...Object.keys(annotations)] };
@@ -348,12 +383,16 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
       if (query.high !== null && high !== null) high = Math.min(high, query.high);
       query.low = query.high !== null ? Math.min(low, query.high) : low;
       query.high = high;
+      // An empty window runs no query at all (Django's set_empty()).
+      if (query.high !== null && query.low >= query.high) query.empty = true;
     });
   }
 
   /** `qs1 & qs2`. */
   and(other: QuerySet<T, any>): QuerySet<T, R, A> {
     return this.chain('and', [other], (query) => {
+      if (other.query.empty) query.empty = true;
+      if (query.empty) return;
       query.where = { kind: 'node', connector: 'AND', negated: false, children: [query.where, this.mergeable(other, query, 'and')] };
     });
   }
@@ -361,6 +400,13 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
   /** `qs1 | qs2`. */
   or(other: QuerySet<T, any>): QuerySet<T, R, A> {
     return this.chain('or', [other], (query) => {
+      // An empty side adds no rows (Django returns the other queryset).
+      if (other.query.empty) return;
+      if (query.empty) {
+        query.empty = false;
+        query.where = { kind: 'node', connector: 'AND', negated: false, children: [this.mergeable(other, query, 'or')] };
+        return;
+      }
       query.where = { kind: 'node', connector: 'OR', negated: false, children: [query.where, this.mergeable(other, query, 'or')] };
     });
   }

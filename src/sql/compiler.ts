@@ -69,6 +69,8 @@ const vendorMethods = new Map<string, string>();
 export class Compiler {
   private safeIntegers = false;
   private readonly vendorMethod: string;
+  /** A subquery or a part of a union: its columns are fixed by the enclosing statement. */
+  isSubquery = false;
 
   constructor(
     private readonly query: Query,
@@ -96,6 +98,7 @@ export class Compiler {
     if (query.combinator) return this.compileCombined();
     const { columns, params: selectParams, plan } = this.selectColumns();
     const ordering = this.orderingClauses();
+    if (query.distinct && !this.isSubquery) this.selectOrderingColumns(columns, selectParams);
     // Before FROM: resolving GROUP BY names may still add joins.
     const groupBy = this.groupBy();
     const from = this.fromClause();
@@ -300,6 +303,22 @@ export class Compiler {
     return [compiled.map(([sql]) => sql).join(', '), compiled.flatMap(([, params]) => params)];
   }
 
+  /**
+   * DISTINCT over rows ordered by columns it does not select: the ordering columns are selected too, as Django
+   * does, so that rows differing only in them stay apart (the row plans read the leading columns only).
+   */
+  private selectOrderingColumns(columns: string[], params: SqlValue[]): void {
+    const selected = new Set(columns.map((column) => column.replace(/ AS "[^"]*"$/, '')));
+    for (const item of this.orderingItems()) {
+      if (item === '?') continue;
+      const [sql, itemParams] = this.compileComparable(item.expression);
+      if (selected.has(sql) || item.expression instanceof AnnotationRef) continue;
+      selected.add(sql);
+      columns.push(`${sql} AS ${this.ops.quoteName(`__orderbycol${columns.length}`)}`);
+      params.push(...itemParams);
+    }
+  }
+
   private orderingClauses(): { sql: string[]; params: SqlValue[] } {
     const query = this.query;
     const items = this.orderingItems();
@@ -321,7 +340,7 @@ export class Compiler {
   private orderingItems(): Array<OrderBy | '?'> {
     const query = this.query;
     const ordering = query.ordering ?? (query.shape.kind !== 'models' && query.hasAggregateAnnotations ? [] : query.meta.ordering);
-    return ordering.map((item) => (item === '?' ? '?' : typeof item === 'string' ? resolveOrderName(query, item) : item));
+    return ordering.flatMap<OrderBy | '?'>((item) => (item === '?' ? ['?' as const] : typeof item === 'string' ? resolveOrderNames(query, item) : [item]));
   }
 
   private limitClause(): string[] {
@@ -346,7 +365,9 @@ export class Compiler {
         inner.high = null;
       }
       if (!inner.isSliced) inner.ordering = [];
-      const compiled = new Compiler(inner, this.ops).compileSelect();
+      const partCompiler = new Compiler(inner, this.ops);
+      partCompiler.isSubquery = true;
+      const compiled = partCompiler.compileSelect();
       return { ...compiled, sql: inner.isSliced ? `SELECT * FROM (${compiled.sql})` : compiled.sql };
     });
     const first = parts[0]!;
@@ -384,7 +405,7 @@ export class Compiler {
   compileCount(): { sql: string; params: SqlValue[] } {
     const query = this.query;
     if (query.distinct || query.isSliced || query.combinator || query.hasAggregateAnnotations) {
-      const inner = Compiler.select(query, this.ops);
+      const inner = Compiler.select(withoutUnneededOrdering(query), this.ops);
       return { sql: `SELECT COUNT(*) FROM (${inner.sql}) AS counted`, params: inner.params };
     }
     const from = this.fromClause();
@@ -434,7 +455,7 @@ export class Compiler {
       if (inner.shape.kind !== 'models' && inner.shape.names.length) inner.shape = { ...inner.shape, names: [...inner.shape.names, column] };
       return expression.over(new NamedColumn(column, inner.annotations.get(column)!.expression.outputField()));
     });
-    const { sql: innerSql, params: innerParams } = Compiler.select(inner, this.ops);
+    const { sql: innerSql, params: innerParams } = Compiler.select(withoutUnneededOrdering(inner), this.ops);
     const compiled = outer.map((expression) => expression.compile(this));
     const converters = outer.map((expression) => expression.outputField()?.converter() ?? null);
     return {
@@ -448,9 +469,12 @@ export class Compiler {
   compilePkSubquery(): { sql: string; params: SqlValue[] } {
     const query = this.query.clone();
     query.shape = { kind: 'values', names: ['pk'] };
-    query.annotations = new Map();
+    // Kept but not selected: a filter on an aggregate annotation still needs its GROUP BY and HAVING.
+    query.annotations = new Map([...query.annotations].map(([name, annotation]) => [name, { ...annotation, selected: false }]));
     if (!query.isSliced) query.ordering = [];
-    return Compiler.select(query, this.ops);
+    const compiler = new Compiler(query, this.ops);
+    compiler.isSubquery = true;
+    return compiler.compileSelect();
   }
 
   /**
@@ -470,6 +494,9 @@ export class Compiler {
     const params: SqlValue[] = [];
     for (const [field, value] of assignments) {
       if (value instanceof Expression) {
+        if (value.containsAggregate) {
+          throw new FieldError(`update(): aggregate functions are not allowed in an update (${field.name}); a row's new value cannot come from an aggregate over rows.`);
+        }
         if (expressionHasJoinedColumns(value, query.baseAlias)) {
           throw new FieldError(`update(): joined field references are not permitted (${field.name}).`);
         }
@@ -560,24 +587,51 @@ export class Compiler {
     } else if (!inner.isSliced && inner.ordering === null) {
       inner.ordering = [];
     }
-    const compiled = new Compiler(inner, this.ops).compileSelect();
+    const subqueryCompiler = new Compiler(inner, this.ops);
+    subqueryCompiler.isSubquery = true;
+    const compiled = subqueryCompiler.compileSelect();
     if (compiled.safeIntegers) this.safeIntegers = true;
     return compiled;
   }
 }
 
-/** `-name`, `box__name`, an annotation name or `pk`, as an OrderBy. */
-export function resolveOrderName(query: Query, item: string, call = 'orderBy()'): OrderBy {
+/**
+ * `-name`, `box__name`, an annotation name or `pk`, as OrderBy terms. A name ending at a foreign key orders by
+ * the related model's own `ordering` (Django's find_ordering_name), prefixed with the path and flipped when
+ * descending; a foreign key met twice on that walk is a cycle of default orderings, a FieldError.
+ */
+export function resolveOrderNames(query: Query, item: string, call = 'orderBy()', seen: readonly ForeignKey[] = []): OrderBy[] {
   const descending = item.startsWith('-');
   const name = descending ? item.slice(1) : item;
   const annotation = query.annotations.get(name);
-  const expression = annotation ? new AnnotationRef(name, annotation.expression) : query.resolveRef(name, call);
-  return new OrderBy(expression, descending);
+  if (annotation) return [new OrderBy(new AnnotationRef(name, annotation.expression), descending)];
+  const expression = query.resolveRef(name, call);
+  const lastPart = name.split('__').pop();
+  const foreignKey = expression instanceof Col ? asForeignKey(expression.field) : null;
+  const relatedOrdering = foreignKey?.relatedModel._meta.ordering ?? [];
+  if (!foreignKey || lastPart !== foreignKey.name || !relatedOrdering.length) return [new OrderBy(expression, descending)];
+  if (seen.includes(foreignKey)) {
+    const cycle = [...seen, foreignKey].map((field) => `${field.model?.name}.${field.name}`).join(' -> ');
+    throw new FieldError(`${call}: infinite loop caused by ordering ('${name}': ${cycle}); the default orderings of these models refer to each other.`);
+  }
+  return relatedOrdering.flatMap((related) => {
+    const relatedDescending = related.startsWith('-');
+    const path = `${name}__${relatedDescending ? related.slice(1) : related}`;
+    return resolveOrderNames(query, descending !== relatedDescending ? `-${path}` : path, call, [...seen, foreignKey]);
+  });
 }
 
 /** A ForeignKey or OneToOneField (the relations with a column), else null. */
 function asForeignKey(field: Field | null | undefined): ForeignKey | null {
   return field && field.isRelation && !field.manyToMany ? (field as ForeignKey) : null;
+}
+
+/** The query without its ordering when no slice depends on it (Django's clear_ordering(force=False)): counting and aggregating ignore row order. */
+function withoutUnneededOrdering(query: Query): Query {
+  if (query.isSliced || query.combinator) return query;
+  const copy = query.clone();
+  copy.ordering = [];
+  return copy;
 }
 
 function expressionHasJoinedColumns(expression: Expression, baseAlias: string): boolean {

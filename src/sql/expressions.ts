@@ -246,15 +246,22 @@ export class OrderBy extends Expression {
   }
 }
 
-/** An SQL function call over expressions. */
+/**
+ * An SQL function call over expressions, also for functions of your own: `new Func('ABS', [F('balance')])`,
+ * `new Func('ROUND', [F('price'), 1], new FloatField())`. A string argument is a field reference (F).
+ */
 export class Func extends Expression {
   readonly args: Expression[];
   constructor(
     readonly functionName: string,
-    args: unknown[],
+    args: unknown[] = [],
     readonly output: Field | null = null,
   ) {
     super();
+    if (typeof functionName !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(functionName)) {
+      throw new TypeError(`Func(): '${String(functionName)}' is not an SQL function name (letters, digits and underscores).`);
+    }
+    if (!Array.isArray(args)) throw new TypeError(`Func('${functionName}'): the arguments are an array ([F('name'), 2]).`);
     this.args = args.map((arg) => (typeof arg === 'string' ? new FExpression(arg) : toExpression(arg)));
   }
   protected rebuild(args: Expression[]): Func {
@@ -617,3 +624,170 @@ export const Min = callable(MinAggregate) as unknown as AggregateFactory<'min'>;
 export const Max = callable(MaxAggregate) as unknown as AggregateFactory<'max'>;
 export const Subquery = callable(SubqueryExpression);
 export const Exists = callable(ExistsExpression);
+
+// ---------------------------------------------------------------- conditional expressions
+
+/** `When({ registered__gt: date }, Value('new'))`: one branch of a `Case`; the condition is a Q, lookups or a boolean expression. */
+export class WhenExpression extends Expression {
+  readonly result: Expression;
+  /** The resolved condition (named as an aggregate's filter, so subqueries rename its aliases the same way). */
+  readonly filterNode: WhereNode | null = null;
+
+  constructor(
+    readonly condition: unknown,
+    then: unknown,
+  ) {
+    super();
+    if (condition === undefined || condition === null || (typeof condition === 'object' && !(condition instanceof Expression) && !Object.keys(condition).length && !('children' in condition))) {
+      throw new TypeError('When() needs a condition: a Q, a lookups object or a boolean expression.');
+    }
+    if (then === undefined) throw new TypeError('When() needs a result (its second argument, the THEN value).');
+    this.result = referenceOrValue(then);
+  }
+  resolve(query: Query): WhenExpression {
+    const copy = Object.create(WhenExpression.prototype) as WhenExpression;
+    const filterNode = query.buildFilterNode(this.condition, 'When()');
+    return Object.assign(copy, this, { filterNode, result: this.result.resolve(query) });
+  }
+  compile(compiler: Compiler): Compiled {
+    if (!this.filterNode) throw new FieldError('When() was not resolved against a query.');
+    const [condition, conditionParams] = compiler.compileWhere(this.filterNode);
+    const [result, resultParams] = this.result.compile(compiler);
+    return [`WHEN ${condition} THEN ${result}`, [...conditionParams, ...resultParams]];
+  }
+  override outputField(): Field | null {
+    return this.result.outputField();
+  }
+  override get containsAggregate(): boolean {
+    return this.result.containsAggregate || (this.filterNode !== null && whereHasAggregate(this.filterNode));
+  }
+  override children(): Expression[] {
+    return [this.result];
+  }
+}
+
+export interface CaseOptions {
+  /** The value when no branch matches (SQL NULL when omitted). */
+  default?: unknown;
+  /** The field describing the result, when the branches' own types do not (`new IntegerField()`). */
+  outputField?: Field;
+}
+
+/** `Case(When(...), When(...), { default: Value('other') })`: the first matching branch's result (SQL CASE). */
+export class CaseExpression extends Expression {
+  readonly cases: WhenExpression[];
+  readonly fallback: Expression;
+  readonly output: Field | null;
+
+  constructor(...args: Array<WhenExpression | CaseOptions>) {
+    super();
+    const last = args[args.length - 1];
+    const options: CaseOptions = last !== undefined && !(last instanceof Expression) ? (args.pop() as CaseOptions) : {};
+    for (const item of args) {
+      if (!(item instanceof WhenExpression)) throw new TypeError('Case() takes When() branches, then an options object ({ default, outputField }).');
+    }
+    this.cases = args as WhenExpression[];
+    this.fallback = referenceOrValue(options.default ?? null);
+    this.output = options.outputField ?? null;
+  }
+  resolve(query: Query): CaseExpression {
+    const copy = Object.create(CaseExpression.prototype) as CaseExpression;
+    return Object.assign(copy, this, { cases: this.cases.map((branch) => branch.resolve(query)), fallback: this.fallback.resolve(query) });
+  }
+  compile(compiler: Compiler): Compiled {
+    // No branch: only the default is left (Django compiles it alone too).
+    if (!this.cases.length) return this.fallback.compile(compiler);
+    const parts = this.cases.map((branch) => branch.compile(compiler));
+    const [fallback, fallbackParams] = this.fallback.compile(compiler);
+    return [`CASE ${parts.map(([sql]) => sql).join(' ')} ELSE ${fallback} END`, [...parts.flatMap(([, params]) => params), ...fallbackParams]];
+  }
+  override outputField(): Field | null {
+    if (this.output) return this.output;
+    for (const branch of this.cases) {
+      const field = branch.outputField();
+      if (field) return field;
+    }
+    return this.fallback.outputField();
+  }
+  override get containsAggregate(): boolean {
+    return this.cases.some((branch) => branch.containsAggregate) || this.fallback.containsAggregate;
+  }
+  override children(): Expression[] {
+    return [...this.cases, this.fallback];
+  }
+}
+
+/** `ExpressionWrapper(F('price').mul(F('qty')), new DecimalField(...))`: an expression with the field that describes its values. */
+export class ExpressionWrapperExpression extends Expression {
+  constructor(
+    readonly expression: Expression,
+    readonly output: Field,
+  ) {
+    super();
+    if (!(expression instanceof Expression)) throw new TypeError('ExpressionWrapper() wraps an expression (F, Value, arithmetic, ...).');
+    if (!output || typeof (output as Field).internalType !== 'string') throw new TypeError('ExpressionWrapper() needs the output field (new IntegerField(), ...).');
+  }
+  resolve(query: Query): ExpressionWrapperExpression {
+    return new ExpressionWrapperExpression(this.expression.resolve(query), this.output);
+  }
+  compile(compiler: Compiler): Compiled {
+    return this.expression.compile(compiler);
+  }
+  override outputField(): Field {
+    return this.output;
+  }
+  override get containsAggregate(): boolean {
+    return this.expression.containsAggregate;
+  }
+  override children(): Expression[] {
+    return [this.expression];
+  }
+}
+
+export const When = callable(WhenExpression);
+export const Case = callable(CaseExpression);
+export const ExpressionWrapper = callable(ExpressionWrapperExpression);
+
+/** A string is a field reference, as in Django's Case and When (`default: 'integer'` is F('integer')); anything else a value. */
+function referenceOrValue(value: unknown): Expression {
+  return typeof value === 'string' ? new FExpression(value) : toExpression(value);
+}
+
+/** Whether a condition tree has an aggregate (where.ts has the same walk; it imports this module, so not from there). */
+function whereHasAggregate(node: WhereNode | { kind: 'condition'; containsAggregate: boolean }): boolean {
+  if (node.kind === 'condition') return node.containsAggregate;
+  return (node as WhereNode).children.some((child) => whereHasAggregate(child as WhereNode));
+}
+
+/**
+ * A date or datetime truncated to the start of its year, month, week, day (as a date) or, for datetimes, of its
+ * hour, minute or second (as a datetime): what `dates()` and `datetimes()` select.
+ */
+export class TruncExpression extends Expression {
+  constructor(
+    readonly source: Expression,
+    readonly kind: 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second',
+    /** 'date': the result is a date; 'datetime': a datetime described by the source's field. */
+    readonly to: 'date' | 'datetime',
+  ) {
+    super();
+  }
+  resolve(query: Query): TruncExpression {
+    return new TruncExpression(this.source.resolve(query), this.kind, this.to);
+  }
+  compile(compiler: Compiler): Compiled {
+    const [sql, params] = this.source.compile(compiler);
+    const ops = compiler.ops;
+    if (this.to === 'datetime') return [ops.datetimeTrunc(this.kind, sql), params];
+    return [ops.dateTrunc(this.kind as 'year' | 'month' | 'week' | 'day', sql), params];
+  }
+  override outputField(): Field | null {
+    return this.to === 'date' ? outputFields().date : this.source.outputField();
+  }
+  override get containsAggregate(): boolean {
+    return this.source.containsAggregate;
+  }
+  override children(): Expression[] {
+    return [this.source];
+  }
+}

@@ -281,6 +281,10 @@ export class Query {
   }
 
   private subqueryFor(inner: Query, resolved: ResolvedKey, key: string): Query {
+    if (inner.shape.kind !== 'models' && inner.shape.names.length !== 1) {
+      const names = inner.shape.names.length ? inner.shape.names.join(', ') : 'every field';
+      throw new TypeError(`${key}: cannot use multi-field values as a filter value (the subquery selects ${names}); select one field, as values('pk').`);
+    }
     const query = inner.resolveAsSubquery(this);
     if (query.shape.kind === 'models') {
       const expected = resolved.relatedModel;
@@ -530,8 +534,11 @@ export class Query {
 
   addAnnotation(alias: string, expression: unknown, selected: boolean, call: string): void {
     if (!(expression instanceof Expression)) throw new TypeError(`${call}: '${alias}' must be an expression (F, Count, Value, ...).`);
-    if (this.meta.findField(alias) && alias !== 'pk') {
-      throw new FieldError(`${call}: the annotation '${alias}' conflicts with a field on ${this.meta.label}.`);
+    // Under values('a', 'b') only those names are taken (Django): `values('name').annotate({ age: ... })` is allowed.
+    const selectedNames = this.shape.kind !== 'models' && this.shape.names.length ? this.shape.names : null;
+    const conflicts = selectedNames ? selectedNames.includes(alias) : this.meta.findField(alias) !== undefined && alias !== 'pk';
+    if (conflicts) {
+      throw new FieldError(`${call}: the annotation '${alias}' conflicts with ${selectedNames ? 'a selected value' : 'a field'} on ${this.meta.label}.`);
     }
     const resolved = expression.resolve(this);
     this.annotations.set(alias, { expression: resolved, selected });

@@ -285,15 +285,15 @@ export class URLField<N extends boolean = false, P extends boolean = false> exte
   }
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 /** A UUID as its canonical lowercase hyphenated string. */
 export class UUIDField<N extends boolean = false, P extends boolean = false> extends Field<string, N, P> {
   readonly internalType = 'UUIDField';
 
   override toValue(value: unknown): string {
-    if (typeof value === 'string' && UUID_PATTERN.test(value.trim())) {
-      const hex = value.trim().replace(/-/g, '').toLowerCase();
+    // Python's uuid.UUID(hex): braces, a urn:uuid: prefix and hyphens anywhere are ignored; 32 hex digits remain.
+    const hex = typeof value === 'string' ? value.trim().replace(/^urn:/i, '').replace(/^uuid:/i, '').replace(/^\{|\}$/g, '').replace(/-/g, '').toLowerCase() : '';
+    if (/^[0-9a-f]{32}$/.test(hex)) {
       return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
     }
     throw new FieldValueError(`${describe(value)} is not a valid UUID.`, 'invalid', { value });

@@ -3,7 +3,7 @@ import type { SqlValue } from '../../db/backends/base/types';
 import { FieldError } from '../../errors';
 import { describeInstance } from '../../values';
 import type { Compiler } from '../compiler';
-import { Expression, type Compiled } from '../expressions';
+import { Col, Expression, type Compiled } from '../expressions';
 import { Lookup, type LookupContext } from './lookup';
 
 /** The lookups every field has (registered on Field by the model layer): Django's built-in lookups. */
@@ -37,12 +37,34 @@ export class ExactLookup extends OperatorLookup {
     return super.build(lhs, value, context);
   }
 
+  /**
+   * A stored decimal compares as its text (stored with the field's places); a computed one (`F('price').add(1)`)
+   * is a number in the backend, so both sides compare numerically.
+   */
+  protected override get numeric(): boolean {
+    return !(this.lhs instanceof Col);
+  }
+
   protected operator(lhs: string, rhs: string): string {
     return `${lhs} = ${rhs}`;
   }
 }
 
 abstract class OrderingLookup extends OperatorLookup {
+  /**
+   * A fraction compared with an integer column becomes the integer with the same answer (Django's
+   * IntegerFieldFloatRounding): `gt 11.9` is `gt 11`, `lt 11.1` is `lt 12`.
+   */
+  static readonly roundFraction: (value: number) => number = Math.floor;
+
+  static override prepareRhs(value: unknown, context: LookupContext): unknown {
+    const integerColumn = /(?:Integer|Auto)Field$/.test(context.field?.internalType ?? '');
+    if (integerColumn && typeof value === 'number' && Number.isFinite(value) && !Number.isInteger(value)) {
+      value = (this as unknown as typeof OrderingLookup).roundFraction(value);
+    }
+    return super.prepareRhs(value, context);
+  }
+
   protected override get numeric(): boolean {
     return true;
   }
@@ -57,6 +79,7 @@ export class GreaterThanLookup extends OrderingLookup {
 
 export class GreaterThanOrEqualLookup extends OrderingLookup {
   static override readonly lookupName = 'gte';
+  static override readonly roundFraction = Math.ceil;
   protected operator(lhs: string, rhs: string): string {
     return `${lhs} >= ${rhs}`;
   }
@@ -64,6 +87,7 @@ export class GreaterThanOrEqualLookup extends OrderingLookup {
 
 export class LessThanLookup extends OrderingLookup {
   static override readonly lookupName = 'lt';
+  static override readonly roundFraction = Math.ceil;
   protected operator(lhs: string, rhs: string): string {
     return `${lhs} < ${rhs}`;
   }

@@ -80,8 +80,9 @@ export abstract class Lookup {
     return true;
   }
 
+  /** An aggregate on either side puts the condition in HAVING (`filter({ awards__gt: F('n').mul(2) })` over `n: Count(...)`). */
   get containsAggregate(): boolean {
-    return this.lhs.containsAggregate;
+    return this.lhs.containsAggregate || (this.rhs instanceof Expression && this.rhs.containsAggregate);
   }
 
   /** The same condition over other sides (a subquery renames its aliases). */

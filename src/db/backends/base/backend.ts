@@ -2,7 +2,7 @@ import { ImproperlyConfigured } from '../../../errors';
 import type { Field } from '../../../models/fields/base';
 import type { ForeignKey } from '../../../models/fields/related';
 import type { DatabaseConnection } from './connection';
-import { fillDataType, type DataTypes, type DataTypeSuffixes } from './data-types';
+import { fillDataType, type DataTypeCheckConstraints, type DataTypes, type DataTypeSuffixes } from './data-types';
 import type { DatabaseFeatures } from './features';
 import type { Introspection } from './introspection';
 import type { BaseOperations } from './operations';
@@ -24,6 +24,8 @@ export abstract class DatabaseBackend {
   abstract readonly features: DatabaseFeatures;
   abstract readonly dataTypes: DataTypes;
   abstract readonly dataTypeSuffixes: DataTypeSuffixes;
+  /** None unless the backend declares some. */
+  readonly dataTypeCheckConstraints: DataTypeCheckConstraints = {};
 
   /**
    * What connections open for `configure({ database })`'s value (a path or URL this backend was chosen for),
@@ -61,6 +63,13 @@ export abstract class DatabaseBackend {
   columnTypeSuffix(field: Field): string | null {
     if (!field.concrete || field.isRelation) return null;
     return this.dataTypeSuffixes[field.internalType] ?? null;
+  }
+
+  /** The condition of the column's CHECK constraint for its internal type (a positive integer's `>= 0`), or null. */
+  columnCheck(field: Field): string | null {
+    if (!field.concrete || field.isRelation) return null;
+    const template = this.dataTypeCheckConstraints[field.internalType];
+    return template === undefined ? null : fillDataType(template, field);
   }
 
   /**

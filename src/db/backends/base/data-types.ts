@@ -11,6 +11,12 @@ export type DataTypes = Readonly<Record<string, string | ((field: Field) => stri
 /** Django's `data_types_suffix`: what follows the column type and its PRIMARY KEY for some internal types. */
 export type DataTypeSuffixes = Readonly<Record<string, string>>;
 
+/**
+ * Django's `data_type_check_constraints`: a CHECK the column carries for some internal types (a positive integer
+ * is `>= 0`), a template over the field's properties like a data type (`%(column)s`).
+ */
+export type DataTypeCheckConstraints = Readonly<Record<string, string>>;
+
 const PARAMETER = /%\((\w+)\)s/g;
 
 /** `varchar(%(maxLength)s)` for a field with maxLength 20 is `varchar(20)`. */

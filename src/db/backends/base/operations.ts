@@ -1,3 +1,4 @@
+import { NotSupportedError } from '../../../errors';
 import type { Field } from '../../../models/fields/base';
 import type { RunResult, SqlValue } from './types';
 
@@ -22,6 +23,11 @@ export type InsertKeyReport = 'afterInsert' | 'returning';
  * that differs between databases, so nothing above `db/backends` writes dialect of its own. What standard
  * SQL says is written here; what has no standard spelling is abstract.
  */
+/** What `dates()` truncates to. */
+export type DateTruncKind = 'year' | 'month' | 'week' | 'day';
+/** What `datetimes()` truncates to beyond the date kinds. */
+export type TimeTruncKind = 'hour' | 'minute' | 'second';
+
 export abstract class BaseOperations {
   /** The backend's name, as `as<Vendor>` overrides of lookups and expressions spell it (`asSqlite`). */
   abstract readonly vendor: string;
@@ -117,6 +123,19 @@ export abstract class BaseOperations {
   abstract datetimeCastDate(sql: string): string;
   /** The time of a datetime (`created__time`), comparable with TimeField values. */
   abstract datetimeCastTime(sql: string): string;
+
+  /**
+   * A date or datetime truncated to the start of its year, month, week (Monday) or day, as a date
+   * (`dates()`); `sql` is a DateField or DateTimeField value.
+   */
+  dateTrunc(kind: DateTruncKind, _sql: string): string {
+    throw new NotSupportedError(`dates(): truncating to a ${kind} is not implemented for ${this.vendor}.`);
+  }
+
+  /** A datetime truncated to the start of its year ... second, as a datetime like the stored ones (`datetimes()`). */
+  datetimeTrunc(kind: DateTruncKind | TimeTruncKind, _sql: string): string {
+    throw new NotSupportedError(`datetimes(): truncating to a ${kind} is not implemented for ${this.vendor}.`);
+  }
 
   // ------------------------------------------------------------------ JSON
 

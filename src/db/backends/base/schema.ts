@@ -227,6 +227,8 @@ export class BaseSchemaEditor implements SchemaEditor {
       parts.push(field.null ? 'NULL' : 'NOT NULL');
       if (field.unique) parts.push('UNIQUE');
     }
+    const check = this.backend.columnCheck(field);
+    if (check) parts.push(`CHECK (${check})`);
     if (hasConstraint(field) && !this.backend.foreignKeysAfterTables) {
       parts.push(this.backend.inlineForeignKeySql(this.quote(field.relatedModel._meta.dbTable), this.quote(field.targetField.column)));
     }

@@ -4,7 +4,7 @@ import type { DatabaseConnection } from '../base/connection';
 import { BaseSchemaEditor, type SchemaEditor, type SchemaEditorOptions } from '../base/schema';
 import type { ConnectionOptions, ConnectionSettings } from '../base/types';
 import { PostgresqlConnection } from './connection';
-import { postgresqlDataTypes, postgresqlDataTypeSuffixes } from './data-types';
+import { postgresqlDataTypeCheckConstraints, postgresqlDataTypes, postgresqlDataTypeSuffixes } from './data-types';
 import { driverUnavailableReason } from './driver';
 import { postgresqlFeatures } from './features';
 import { PostgresqlIntrospection } from './introspection';
@@ -19,6 +19,7 @@ export class PostgresqlBackend extends DatabaseBackend {
   readonly features = postgresqlFeatures;
   readonly dataTypes = postgresqlDataTypes;
   readonly dataTypeSuffixes = postgresqlDataTypeSuffixes;
+  override readonly dataTypeCheckConstraints = postgresqlDataTypeCheckConstraints;
 
   /** A `postgresql://` or `postgres://` URL, passed to libpq as it is; the driver must be installed. */
   resolveDatabase(database: string): ConnectionSettings {

@@ -1,9 +1,11 @@
 import {
   BaseOperations,
   type DatePart,
+  type DateTruncKind,
   type InsertKeyReport,
   type PatternLookup,
   type TimePart,
+  type TimeTruncKind,
 } from '../base/operations';
 import type { RunResult, SqlValue } from '../base/types';
 
@@ -74,6 +76,15 @@ export class PostgresqlOperations extends BaseOperations {
 
   datetimeCastDate(sql: string): string {
     return `CAST(${sql} AS date)`;
+  }
+
+  /** date_trunc's weeks start on Monday, as Django's do; the session runs in UTC, as datetimes are stored. */
+  override dateTrunc(kind: DateTruncKind, sql: string): string {
+    return `CAST(date_trunc('${kind}', ${sql}) AS date)`;
+  }
+
+  override datetimeTrunc(kind: DateTruncKind | TimeTruncKind, sql: string): string {
+    return `date_trunc('${kind}', ${sql})`;
   }
 
   datetimeCastTime(sql: string): string {

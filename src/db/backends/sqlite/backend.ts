@@ -7,7 +7,7 @@ import type { DatabaseConnection } from '../base/connection';
 import type { SchemaEditorOptions } from '../base/schema';
 import type { ConnectionOptions, ConnectionSettings } from '../base/types';
 import { SqliteConnection } from './connection';
-import { sqliteDataTypes, sqliteDataTypeSuffixes } from './data-types';
+import { sqliteDataTypes, sqliteDataTypeSuffixes, sqliteDataTypeCheckConstraints } from './data-types';
 import { sqliteFeatures } from './features';
 import { SqliteIntrospection } from './introspection';
 import { sqliteOperations } from './operations';
@@ -23,6 +23,7 @@ export class SqliteBackend extends DatabaseBackend {
   readonly features = sqliteFeatures;
   readonly dataTypes = sqliteDataTypes;
   readonly dataTypeSuffixes = sqliteDataTypeSuffixes;
+  override readonly dataTypeCheckConstraints = sqliteDataTypeCheckConstraints;
 
   /**
    * A file path, `':memory:'` (a private temporary file that the worker pool shares), a `file:` URL

@@ -1,6 +1,6 @@
 import type { Field } from '../../../models/fields/base';
 import type { CharField } from '../../../models/fields/scalar';
-import type { DataTypes, DataTypeSuffixes } from '../base/data-types';
+import type { DataTypeCheckConstraints, DataTypes, DataTypeSuffixes } from '../base/data-types';
 
 /**
  * Column types by internal type. SQLite stores any value in any column; the declared type only sets the
@@ -38,4 +38,9 @@ export const sqliteDataTypes: DataTypes = {
 export const sqliteDataTypeSuffixes: DataTypeSuffixes = {
   AutoField: 'AUTOINCREMENT',
   BigAutoField: 'AUTOINCREMENT',
+};
+
+/** A value the field refuses is refused by the database too, also when an update computes it (`F('n').sub(5)`). */
+export const sqliteDataTypeCheckConstraints: DataTypeCheckConstraints = {
+  PositiveIntegerField: '"%(column)s" >= 0',
 };

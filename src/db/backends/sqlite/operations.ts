@@ -3,10 +3,12 @@ import type { Field } from '../../../models/fields/base';
 import {
   BaseOperations,
   type DatePart,
+  type DateTruncKind,
   type DecimalAggregate,
   type InsertKeyReport,
   type PatternLookup,
   type TimePart,
+  type TimeTruncKind,
 } from '../base/operations';
 import type { RunResult, SqlValue } from '../base/types';
 
@@ -95,6 +97,35 @@ export class SqliteOperations extends BaseOperations {
         return substrInteger(sql, 4, 2);
       case 'second':
         return substrInteger(sql, 7, 2);
+    }
+  }
+
+  /** `'YYYY-MM-DD'`, from the ISO text both DateField and DateTimeField store. */
+  override dateTrunc(kind: DateTruncKind, sql: string): string {
+    switch (kind) {
+      case 'year':
+        return `(substr(${sql}, 1, 4) || '-01-01')`;
+      case 'month':
+        return `(substr(${sql}, 1, 7) || '-01')`;
+      case 'week':
+        // Back to Monday: %w counts from Sunday = 0.
+        return `date(substr(${sql}, 1, 10), '-' || ((CAST(strftime('%w', substr(${sql}, 1, 10)) AS INTEGER) + 6) % 7) || ' days')`;
+      case 'day':
+        return `substr(${sql}, 1, 10)`;
+    }
+  }
+
+  /** The stored form of a DateTimeField (`toISOString()`, UTC) with the smaller parts zeroed. */
+  override datetimeTrunc(kind: DateTruncKind | TimeTruncKind, sql: string): string {
+    switch (kind) {
+      case 'hour':
+        return `(substr(${sql}, 1, 13) || ':00:00.000Z')`;
+      case 'minute':
+        return `(substr(${sql}, 1, 16) || ':00.000Z')`;
+      case 'second':
+        return `(substr(${sql}, 1, 19) || '.000Z')`;
+      default:
+        return `(${this.dateTrunc(kind, sql)} || 'T00:00:00.000Z')`;
     }
   }
 
