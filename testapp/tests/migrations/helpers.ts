@@ -38,6 +38,7 @@ const ORM = [
   'IntegerField',
   'ManyToManyField',
   'OneToOneField',
+  'PositiveIntegerField',
   'PROTECT',
   'SET_NULL',
   'TextField',

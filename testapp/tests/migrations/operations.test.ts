@@ -254,6 +254,13 @@ describe('table rebuilds', () => {
     expect(project.all("SELECT id FROM pizza WHERE name = 'Quattro'")).toEqual([{ id: 5 }]);
   });
 
+  test("a column's CHECK constraint (a positive integer's) holds after a rebuild", () => {
+    step('0002_stock', `new AddField({ modelName: 'Pizza', name: 'stock', field: new PositiveIntegerField({ default: 0 }) })`);
+    step('0003_rebuild', `new AlterField({ modelName: 'Pizza', name: 'name', field: new CharField({ maxLength: 70 }) })`);
+    expect(() => project.run('UPDATE pizza SET stock = -1 WHERE id = 1')).toThrow(/CHECK constraint failed/);
+    expect(pizzas('stock').map((row) => row.stock)).toEqual([0, 0, 0, 0]);
+  });
+
   test('indexes come back after a rebuild', () => {
     step('0002_index', `new AddIndex({ modelName: 'Pizza', index: { name: 'pizza_size_name', fields: ['size', '-name'] } })`);
     const indexes = project.indexes('pizza');
