@@ -7,5 +7,6 @@ module.exports = {
   moduleNameMapper: {
     '^threadorm$': '<rootDir>/src/index.ts',
     '^threadorm/mixins$': '<rootDir>/mixins/index.ts',
+    '^threadorm/migrations$': '<rootDir>/src/migrations/index.ts',
   },
 };

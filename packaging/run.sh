@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The package test: pack threadorm as `npm publish` would, install the tarball into a scratch consumer
 # project, compile the README tour under --strict and run it as users do: plain node, node
-# --enable-source-maps, ts-node with .ts model modules, an ESM (.mjs) app, and one whose models are ES modules.
+# --enable-source-maps, ts-node with .ts model modules, an ESM (.mjs) app, one whose models are ES modules,
+# and the threadorm command line (makemigrations, migrate) in that project.
 # Prints one "ok"/"not ok" line per leg and ends with "package test: N passed, N failed, N skipped".
 # Exits non-zero when a leg fails.
 set -uo pipefail
@@ -36,6 +37,8 @@ pack() {
   grep -qx 'package/LICENSE' <<<"$listing" || { echo "the tarball has no LICENSE"; return 1; }
   grep -qx 'package/dist/src/index.js' <<<"$listing" || { echo "the tarball has no dist/src/index.js"; return 1; }
   grep -qx 'package/dist/mixins/index.d.ts' <<<"$listing" || { echo "the tarball has no dist/mixins/index.d.ts"; return 1; }
+  grep -qx 'package/dist/src/migrations/index.d.ts' <<<"$listing" || { echo "the tarball has no dist/src/migrations/index.d.ts"; return 1; }
+  grep -qx 'package/bin/threadorm' <<<"$listing" || { echo "the tarball has no bin/threadorm"; return 1; }
   if grep -q '\.map$' <<<"$listing"; then echo "the tarball ships source maps whose sources it does not ship"; return 1; fi
   if grep -Eq '^package/(src|testapp|bench|\.ci)/' <<<"$listing"; then echo "the tarball ships development files"; return 1; fi
   echo "$(wc -l <<<"$listing") files, $(du -k "$tarball" | cut -f1) kB"
@@ -73,6 +76,21 @@ compile() {
   cd "$scratch/app" && NODE_PATH="$repo/node_modules" "$bin/tsc" -p tsconfig.json --typeRoots "$repo/node_modules/@types" && echo "no errors"
 }
 
+# The command line as a user runs it in the installed project: a threadorm.config.ts, the README's models,
+# `npx threadorm` (the package's bin, running dist/). The migration it writes must compile under --strict.
+cli() {
+  cd "$scratch/app" || return 1
+  printf "export default { database: 'cli.sqlite3', models: ['./models.ts'], migrations: 'migrations' };\n" >threadorm.config.ts
+  npx --no-install threadorm makemigrations </dev/null || return 1
+  [ -f migrations/0001_initial.ts ] || { echo "makemigrations wrote no migrations/0001_initial.ts"; return 1; }
+  printf '{ "extends": "./tsconfig.json", "compilerOptions": { "noEmit": true }, "files": ["migrations/0001_initial.ts"] }\n' >tsconfig.migrations.json
+  NODE_PATH="$repo/node_modules" "$bin/tsc" -p tsconfig.migrations.json --typeRoots "$repo/node_modules/@types" || return 1
+  npx --no-install threadorm migrate || return 1
+  npx --no-install threadorm makemigrations --check </dev/null || return 1
+  npx --no-install threadorm showmigrations | grep -qx ' \[X\] 0001_initial' || { echo "showmigrations does not list 0001_initial as applied"; return 1; }
+  echo "npx threadorm: makemigrations wrote 0001_initial (compiles under --strict), migrate applied it, --check finds nothing"
+}
+
 cd "$repo"
 leg pack pack || finish
 leg install install || finish
@@ -83,4 +101,5 @@ leg "node --enable-source-maps" node --enable-source-maps out/main.js
 leg "ts-node" "$bin/ts-node" --transpile-only --project tsconfig.json main.ts
 leg "ESM (.mjs)" bash -c 'cp main.mjs out/ && node out/main.mjs'
 leg "ESM models (.mjs)" node esm/main.mjs
+leg "npx threadorm" cli
 finish

@@ -4,7 +4,11 @@ export { configure, close, type ConfigureOptions } from './conf';
 export { createSchema, schemaStatements } from './db/schema';
 export { atomic, onCommit } from './db/transaction';
 export { captureQueries, type CapturedQuery } from './testing';
-export { acreateSchema } from './async/executor';
+export { acreateSchema, amigrate } from './async/executor';
+export { migrate, showMigrations, sqlMigrate } from './migrations/executor';
+export type { CommandOptions, MigrateOptions, MigrateResult, PlannedStep, ShownMigration, SqlMigrateOptions } from './migrations/executor';
+export { makeMigrations, type MakeMigrationsOptions, type MakeMigrationsResult, type WrittenMigration } from './migrations/makemigrations';
+export { MigrationError, IrreversibleError, InconsistentMigrationHistory } from './migrations/errors';
 export { aatomic } from './async/transaction';
 export { syncToAsync, asyncToSync } from './sync';
 

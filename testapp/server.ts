@@ -6,9 +6,10 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import {
   aatomic,
-  acreateSchema,
+  amigrate,
   close as closeOrm,
   configure,
   Count,
@@ -51,13 +52,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Configures threadorm (one server per process), prepares the database and listens. */
+/** The example app's migrations, made by `node ../bin/threadorm makemigrations` in testapp/. */
+const MIGRATIONS = join(__dirname, 'migrations');
+
+/** Configures threadorm (one server per process), migrates the database and listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { database, port = 8000, host = '127.0.0.1', seed = false, workers, onStep } = options;
   configure({ database, models: [require.resolve('./models'), require.resolve('./units')], mainThread: 'forbid', workers });
   try {
-    onStep?.('starting the worker pool (each worker imports the model modules; from TypeScript sources this takes seconds) and creating missing tables');
-    await acreateSchema();
+    onStep?.('starting the worker pool (each worker imports the model modules; from TypeScript sources this takes seconds) and applying the migrations');
+    const migrated = await amigrate({ migrations: MIGRATIONS });
+    if (migrated.applied.length) onStep?.(`applied ${migrated.applied.join(', ')}`);
+    if (migrated.unmigratedChanges.length) {
+      onStep?.(`warning: the models have changes that no migration has (${migrated.unmigratedChanges.join('; ')}); run \`node ../bin/threadorm makemigrations\` in testapp/`);
+    }
     if (seed) onStep?.('checking for data (an empty database is seeded with the demo menu and polls)');
     const seeded = seed ? await seedIfEmpty({ progress: onStep !== undefined, ...(seed === true ? {} : seed) }) : null;
     const server = createServer(routes().listener(errorReply));

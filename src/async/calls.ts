@@ -174,6 +174,8 @@ export function describeCall(payload: CallPayload): string {
       return `syncToAsync(${payload.key})`;
     case 'schema':
       return 'acreateSchema()';
+    case 'migrate':
+      return 'amigrate()';
     case 'bulkCreate':
       return `${payload.label}.aobjects.bulkCreate()`;
     case 'keyedGet':

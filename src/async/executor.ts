@@ -4,6 +4,7 @@ import type { Model } from '../models/base';
 import { setAsyncExecutor, type QueryOptions } from '../models/async-bridge';
 import type { AsyncMethod } from '../models/async-methods';
 import type { QuerySet } from '../models/queryset';
+import { migrationsDirectory, type MigrateOptions, type MigrateResult } from '../migrations/executor';
 import { setSyncFunctionExecutor } from '../sync';
 import { currentCapture } from '../testing';
 import { decode, encode, mergeArguments, mergeInstance, unpackRows, type PackedRows } from './codec';
@@ -94,6 +95,15 @@ export async function evaluateOnInstance(instance: Model, method: AsyncMethod, a
 /** Creates the schema through the writer (for mainThread: 'forbid'). */
 export async function acreateSchema(): Promise<void> {
   await send({ kind: 'schema' }, true);
+}
+
+/** migrate() on the writer worker (works under mainThread: 'forbid'); `log` gets the report once it is done. */
+export async function amigrate(options: MigrateOptions = {}): Promise<MigrateResult> {
+  const { log, ...rest } = options;
+  const result = await send({ kind: 'migrate', options: { ...rest, migrations: migrationsDirectory(rest) } }, true, { timeoutMs: 0 });
+  const { lines, ...report } = result.value as MigrateResult & { lines: string[] };
+  for (const line of lines) log?.(line);
+  return report;
 }
 
 setAsyncExecutor({ evaluate });

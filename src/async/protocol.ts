@@ -1,5 +1,6 @@
 import type { SqlValue } from '../db/backends/base/types';
 import type { ExecutedStatement } from '../db/observers';
+import type { MigrateOptions } from '../migrations/executor';
 import type { BulkCreatePayload } from './bulk-create';
 
 /** One ORM call sent to a worker. Arguments are already encoded by the codec. */
@@ -11,6 +12,8 @@ export type CallPayload =
   | { kind: 'instance'; instance: unknown; method: string; args: unknown; capture?: boolean }
   | { kind: 'function'; key: string; file: string; args: unknown; capture?: boolean }
   | { kind: 'schema'; capture?: boolean }
+  /** amigrate(): migrate() on the writer, outside a batch transaction (each migration opens its own). */
+  | { kind: 'migrate'; options: MigrateOptions; capture?: boolean }
   | BulkCreatePayload
   /** One caller's `get()` by a unique field; coalesced per model and field into `keyedGets` when sent. */
   | { kind: 'keyedGet'; label: string; field: string; param: SqlValue; capture?: boolean }

@@ -5,6 +5,7 @@ import { TransactionManagementError } from '../errors';
 import { openConnection, setConnectionProvider } from '../db/connections';
 import { addObserver, type ExecutedStatement } from '../db/observers';
 import { createSchema } from '../db/schema';
+import { migrate } from '../migrations/executor';
 import type { Model } from '../models/base';
 import type { QuerySet } from '../models/queryset';
 import { findSyncFunction, importUnitModules } from '../sync';
@@ -48,6 +49,11 @@ function start(): void {
 function runTask(task: Task): CallResult[] {
   if (startupError) return task.calls.map(() => ({ ok: false, error: encode(startupError) }));
   if (!task.groupCommit) return task.calls.map((call) => runCall(call, connection.inAtomicBlock));
+  // migrate() opens a transaction per migration and switches foreign keys off around it, which SQLite allows
+  // only outside a transaction: it runs on its own, the other calls of the batch in batches of one.
+  if (task.calls.some((call) => call.kind === 'migrate')) {
+    return task.calls.map((call) => (call.kind === 'migrate' ? runCall(call, false) : runTask({ ...task, calls: [call] })[0]!));
+  }
   // Several calls get a savepoint each; a lone call that fails rolls the whole transaction back instead.
   // Either way a call that rejects has taken no effect, even one that wrote before it threw.
   const isolate = task.calls.length > 1;
@@ -112,6 +118,11 @@ function execute(call: CallPayload): CallResult & { ok: true } {
     case 'schema':
       createSchema();
       return { ok: true, value: null };
+    case 'migrate': {
+      const lines: string[] = [];
+      const result = migrate({ ...call.options, log: (line) => lines.push(line) });
+      return { ok: true, value: { ...result, lines } };
+    }
     case 'bulkCreate':
       return { ok: true, value: runBulkCreate(call) };
     case 'keyedGet':

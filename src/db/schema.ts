@@ -1,10 +1,7 @@
-import { Field } from '../models/fields/base';
-import { ForeignKey } from '../models/fields/related';
-import type { Options } from '../models/options';
 import { allModels } from '../models/registry';
 import type { ModelClass } from '../models/types';
 import { ImproperlyConfigured, SynchronousOnlyOperation } from '../errors';
-import type { DatabaseBackend } from './backends/base/backend';
+import { MigrationRecorder } from '../migrations/recorder';
 import type { DatabaseConnection } from './backends/base/connection';
 import { configuredBackend, getConnection } from './connections';
 
@@ -18,81 +15,20 @@ export function schemaModels(): ModelClass[] {
   return allModels();
 }
 
-/** CREATE TABLE / INDEX IF NOT EXISTS statements for every registered model and M2M table. */
+/** CREATE TABLE / INDEX IF NOT EXISTS statements for every registered model and M2M table, in the configured backend's SQL. */
 export function schemaStatements(models: readonly ModelClass[] = schemaModels()): string[] {
-  return statementsFor(models, configuredBackend());
-}
-
-/** The statements in the column types of `backend`. */
-function statementsFor(models: readonly ModelClass[], backend: DatabaseBackend, existingTables: ReadonlySet<string> = new Set()): string[] {
-  const tables = models.flatMap((model) => tableStatements(model._meta, backend));
-  if (!backend.foreignKeysAfterTables) return tables;
-  const created = models.filter((model) => !existingTables.has(model._meta.dbTable));
-  return [...tables, ...created.flatMap((model) => foreignKeyStatements(model._meta, backend))];
-}
-
-/** `ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY` of each foreign key, for backends that add them after the tables. */
-function foreignKeyStatements(meta: Options, backend: DatabaseBackend): string[] {
-  const quote = (name: string) => backend.operations.quoteName(name);
-  return meta.concreteFields
-    .filter((field): field is ForeignKey => field instanceof ForeignKey && field.relationOptions.dbConstraint !== false)
-    .map((field) => {
-      const target = field.relatedModel._meta.dbTable;
-      const name = `${meta.dbTable}_${field.column}_fk_${target}_${field.targetField.column}`.slice(0, 63);
-      return (
-        `ALTER TABLE ${quote(meta.dbTable)} ADD CONSTRAINT ${quote(name)} FOREIGN KEY (${quote(field.column)}) ` +
-        backend.inlineForeignKeySql(quote(target), quote(field.targetField.column))
-      );
-    });
-}
-
-function tableStatements(meta: Options, backend: DatabaseBackend): string[] {
-  const quote = (name: string) => backend.operations.quoteName(name);
-  const columns = meta.concreteFields.map((field) => columnDefinition(field, backend));
-  for (const names of meta.uniqueTogether) {
-    columns.push(`UNIQUE (${names.map((name) => quote(meta.getField(name).column)).join(', ')})`);
-  }
-  const table = quote(meta.dbTable);
-  const statements = [`CREATE TABLE IF NOT EXISTS ${table} (${columns.join(', ')})`];
-  for (const field of meta.concreteFields) {
-    if (field.dbIndex && !field.unique) {
-      statements.push(`CREATE INDEX IF NOT EXISTS ${quote(`${meta.dbTable}_${field.column}_idx`)} ON ${table} (${quote(field.column)})`);
-    }
-  }
-  for (const index of meta.indexes) {
-    const columnsOf = index.fields.map((name) => {
-      const descending = name.startsWith('-');
-      return `${quote(meta.getField(name.replace(/^-/, '')).column)}${descending ? ' DESC' : ''}`;
-    });
-    const name = index.name ?? `${meta.dbTable}_${index.fields.map((f) => f.replace(/^-/, '')).join('_')}_idx`;
-    statements.push(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quote(name)} ON ${table} (${columnsOf.join(', ')})`);
-  }
-  return statements;
-}
-
-function columnDefinition(field: Field, backend: DatabaseBackend): string {
-  const quote = (name: string) => backend.operations.quoteName(name);
-  const parts = [quote(field.column), backend.columnType(field)!];
-  if (field.primaryKey) {
-    parts.push('NOT NULL PRIMARY KEY');
-    const suffix = backend.columnTypeSuffix(field);
-    if (suffix) parts.push(suffix);
-  } else {
-    parts.push(field.null ? 'NULL' : 'NOT NULL');
-    if (field.unique) parts.push('UNIQUE');
-  }
-  const check = backend.columnCheck(field);
-  if (check) parts.push(`CHECK (${check})`);
-  if (field instanceof ForeignKey && field.relationOptions.dbConstraint !== false && !backend.foreignKeysAfterTables) {
-    parts.push(backend.inlineForeignKeySql(quote(field.relatedModel._meta.dbTable), quote(field.targetField.column)));
-  }
-  return parts.join(' ');
+  const editor = configuredBackend().schemaEditor(null, { collectSql: true, ifNotExists: true });
+  for (const model of models) editor.createModel(model);
+  editor.runDeferred();
+  return [...editor.collectedSql];
 }
 
 /**
- * Creates the tables and indexes of every registered model (sync; under mainThread 'forbid' use acreateSchema).
- * A table that exists already is kept only if its columns are the model's: CREATE TABLE IF NOT EXISTS would
- * otherwise keep an old table silently and the first insert would fail far from the cause.
+ * Creates the tables and indexes of every registered model through the schema editor (sync; under mainThread
+ * 'forbid' use acreateSchema). A table that exists already is kept only if its columns are the model's: CREATE
+ * TABLE IF NOT EXISTS would otherwise keep an old table silently and the first insert would fail far from the
+ * cause. A database whose schema is managed by migrations is refused: its tables change through `migrate`,
+ * which records each step.
  */
 export function createSchema(): void {
   const connection = schemaConnection();
@@ -102,10 +38,23 @@ export function createSchema(): void {
       "createSchema(): no models are registered. List the modules that define them: configure({ database, models: [require.resolve('./models')] }).",
     );
   }
+  // Tables are only created, never rebuilt: a plain transaction, foreign keys left on.
+  const editor = connection.backend.schemaEditor(connection, { ifNotExists: true });
   connection.atomic(() => {
-    const existingTables = checkExistingTables(connection, models);
-    for (const statement of statementsFor(models, connection.backend, existingTables)) connection.exec(statement);
+    refuseMigratedDatabase(connection);
+    checkExistingTables(connection, models);
+    for (const model of models) editor.createModel(model);
+    editor.runDeferred();
   });
+}
+
+function refuseMigratedDatabase(connection: DatabaseConnection): void {
+  const applied = new MigrationRecorder(connection).applied();
+  if (!applied.length) return;
+  throw new ImproperlyConfigured(
+    `createSchema(): this database's schema is managed by migrations (${applied.length} applied, the latest ${applied[applied.length - 1]}). ` +
+      'Use migrate() (or `npx threadorm migrate`) to bring it up to date; createSchema() would create tables no migration records.',
+  );
 }
 
 function schemaConnection(): DatabaseConnection {
@@ -119,16 +68,14 @@ function schemaConnection(): DatabaseConnection {
   }
 }
 
-/** The tables of `models` that exist already; throws when one has other columns than its model's fields (until migrations exist). */
-function checkExistingTables(connection: DatabaseConnection, models: readonly ModelClass[]): Set<string> {
+/** Throws when a model's table exists with other columns than the model's fields. */
+function checkExistingTables(connection: DatabaseConnection, models: readonly ModelClass[]): void {
   const introspection = connection.backend.introspection(connection);
   const drifted: string[] = [];
-  const existingTables = new Set<string>();
   for (const model of models) {
     const meta = model._meta;
     const existing = introspection.columns(meta.dbTable).map((column) => column.name);
     if (!existing.length) continue;
-    existingTables.add(meta.dbTable);
     const expected = meta.concreteFields.map((field) => field.column);
     const missing = expected.filter((column) => !existing.includes(column));
     const extra = existing.filter((column) => !expected.includes(column));
@@ -142,9 +89,9 @@ function checkExistingTables(connection: DatabaseConnection, models: readonly Mo
   if (drifted.length) {
     throw new ImproperlyConfigured(
       `createSchema(): the database has tables that differ from the models: ${drifted.join('. ')}. ` +
-        'createSchema() only creates missing tables and never alters one; until migrations exist, drop the table ' +
-        '(or delete the database file) to recreate it, or change it by hand.',
+        'createSchema() only creates missing tables and never alters one: change tables with migrations ' +
+        '(`npx threadorm makemigrations`, then `migrate`; `migrate --fake-initial` adopts a database made by createSchema()), ' +
+        'or drop the table (or delete the database file) to recreate it.',
     );
   }
-  return existingTables;
 }

@@ -4,7 +4,7 @@ import { CASCADE } from './deletion-rules';
 import { Field, lowerFirst, toSnakeCase } from './fields/base';
 import { ForeignKey, ManyToManyField } from './fields/related';
 import { AutoField } from './fields/scalar';
-import { allModels, registerModel, registryVersion } from './registry';
+import { projectApps, type Apps } from './registry';
 import type { ModelClass } from './types';
 
 export interface IndexSpec {
@@ -28,6 +28,8 @@ export interface ModelMeta {
   getLatestBy?: string | readonly string[];
   /** Set on the intermediate models that ManyToManyField creates. */
   autoCreated?: boolean;
+  /** The registry the model belongs to; default: the project's. Migrations render historical models into their own. */
+  apps?: Apps;
 }
 
 /** A relation seen from its target: `Box` sees `Pizza.box` as the reverse relation `pizzaSet` / `pizza`. */
@@ -59,6 +61,8 @@ export interface ThroughKeys {
  */
 export class Options {
   readonly label: string;
+  /** The registry this model is part of; relations by label and reverse relations are looked up there. */
+  readonly apps: Apps;
   /** `meta.verboseName`, else the label in words (`ModelToValidate` → `'model to validate'`), as Django. */
   readonly verboseName: string;
   readonly dbTable: string;
@@ -81,6 +85,7 @@ export class Options {
     const meta: ModelMeta = Object.prototype.hasOwnProperty.call(model, 'meta') ? (model.meta ?? {}) : {};
     this.label = meta.label ?? model.name;
     if (!this.label) throw new ImproperlyConfigured('A model class needs a name (or meta.label).');
+    this.apps = meta.apps ?? projectApps;
     this.dbTable = meta.dbTable ?? toSnakeCase(this.label);
     this.verboseName = meta.verboseName ?? toSnakeCase(this.label).replace(/_+/g, ' ');
     this.autoCreated = meta.autoCreated ?? false;
@@ -122,7 +127,7 @@ export class Options {
     }
     this.concreteFields.sort((a, b) => (a === pk ? -1 : b === pk ? 1 : 0));
     this.hasSafeIntegerColumns = false;
-    registerModel(model, this.label);
+    this.apps.register(model, this.label);
   }
 
   /** The field by name or attname (`box` or `boxId`), or by `pk`. */
@@ -148,10 +153,10 @@ export class Options {
 
   /** Relations that other models (including auto-created M2M tables) declare towards this one. */
   reverseRelations(): ReverseRelation[] {
-    const version = registryVersion();
+    const version = this.apps.version;
     if (this.reverseCache?.version === version) return this.reverseCache.relations;
     const relations: ReverseRelation[] = [];
-    for (const other of allModels()) {
+    for (const other of this.apps.allModels()) {
       const meta = other._meta;
       for (const field of meta.foreignKeys) {
         if (field.relatedModel !== this.model) continue;
@@ -174,7 +179,7 @@ export class Options {
         });
       }
     }
-    if (this.reverseCache?.version !== registryVersion()) this.reverseCache = { version: registryVersion(), relations };
+    if (this.reverseCache?.version !== this.apps.version) this.reverseCache = { version: this.apps.version, relations };
     return relations;
   }
 
@@ -245,6 +250,7 @@ function createThroughModel(source: ModelClass, field: ManyToManyField): ModelCl
         dbTable: field.m2mOptions.dbTable ?? `${source._meta.dbTable}_${toSnakeCase(field.name)}`,
         uniqueTogether: [[fromName, toName]],
         autoCreated: true,
+        apps: source._meta.apps,
       };
     },
   }[label] as ModelClass;

@@ -25,9 +25,30 @@ export type RelationTarget<M> = ModelThunk<M> | Extract<M, 'self'>;
 /** The target class of a relation field typed `M` (the model itself, loosely typed, for `'self'`). */
 export type RelatedModelOf<M> = M extends 'self' ? ModelClass : M & ModelClass;
 
-/** The model a relation points at: the thunk's result, or the declaring model for `'self'`. */
+const LABEL = Symbol('threadorm.modelLabel');
+
+/**
+ * A relation target (or `through` model) named by its label rather than by a thunk: it resolves in the registry
+ * of the model that declares the field. Migration files name models so (`new ForeignKey(byLabel('Box'), …)`):
+ * they describe models as they were, which are not the classes a thunk could return.
+ */
+export function byLabel(label: string): ModelThunk {
+  if (typeof label !== 'string' || !label) throw new TypeError(`byLabel() takes a model label ('Pizza'); got ${String(label)}.`);
+  const thunk = () => {
+    throw new TypeError(`byLabel('${label}') is resolved by the field that declares it, in its model's registry; it cannot be called.`);
+  };
+  return Object.assign(thunk, { [LABEL]: label });
+}
+
+/** The label a `byLabel()` target names, or null for a plain thunk (or `'self'`). */
+export function labelOf(target: ModelThunk<unknown> | 'self'): string | null {
+  return typeof target === 'function' ? ((target as { [LABEL]?: string })[LABEL] ?? null) : null;
+}
+
+/** The model a relation points at: the thunk's result, the labelled model, or the declaring model for `'self'`. */
 function resolveTarget(field: Field & { readonly label: string }, to: ModelThunk<unknown> | 'self', internalType: string): ModelClass {
-  const target = to === 'self' ? field.model : to();
+  const label = labelOf(to);
+  const target = to === 'self' ? field.model : label !== null ? field.model._meta.apps.getModel(label) : (to as ModelThunk<unknown>)();
   if (typeof target !== 'function' || !('fields' in target)) {
     throw new TypeError(`${field.label}: the ${internalType} target did not resolve to a model class (use () => Target or 'self').`);
   }
@@ -72,7 +93,8 @@ export class ForeignKey<M = ModelClass, N extends boolean = false> extends Field
   override readonly isRelation = true;
   readonly onDelete: OnDelete;
   readonly relationOptions: ForeignKeyOptions<N>;
-  private readonly target: ModelThunk<unknown> | 'self';
+  /** The target as declared: a thunk, a `byLabel()` thunk or `'self'`. */
+  readonly target: ModelThunk<unknown> | 'self';
   private resolvedTarget: ModelClass | null = null;
 
   constructor(to: RelationTarget<M>, options: ForeignKeyOptions<N> = {} as ForeignKeyOptions<N>) {
@@ -205,7 +227,8 @@ export class ManyToManyField<M = ModelClass> extends Field<unknown, false> {
   override readonly isRelation = true;
   override readonly manyToMany = true;
   readonly m2mOptions: ManyToManyOptions;
-  private readonly target: ModelThunk<unknown> | 'self';
+  /** The target as declared: a thunk, a `byLabel()` thunk or `'self'`. */
+  readonly target: ModelThunk<unknown> | 'self';
   private resolvedTarget: ModelClass | null = null;
 
   constructor(to: RelationTarget<M>, options: ManyToManyOptions = {}) {
@@ -250,6 +273,8 @@ export class ManyToManyField<M = ModelClass> extends Field<unknown, false> {
   }
 
   get throughThunk(): ModelThunk | undefined {
-    return this.m2mOptions.through as ModelThunk | undefined;
+    const through = this.m2mOptions.through as ModelThunk | undefined;
+    if (!through || labelOf(through) === null) return through;
+    return () => resolveTarget(this, through, 'through model');
   }
 }

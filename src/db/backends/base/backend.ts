@@ -37,8 +37,8 @@ export abstract class DatabaseBackend {
 
   abstract introspection(connection: DatabaseConnection): Introspection;
 
-  /** DDL for models and fields on `connection`; see `SchemaEditor`. */
-  abstract schemaEditor(connection: DatabaseConnection, options?: SchemaEditorOptions): SchemaEditor;
+  /** DDL for models and fields on `connection` (null: the statements are only collected); see `SchemaEditor`. */
+  abstract schemaEditor(connection: DatabaseConnection | null, options?: SchemaEditorOptions): SchemaEditor;
 
   /**
    * The column type of `field` (Django's `Field.db_type`), or null for a field without a column (many-to-many).

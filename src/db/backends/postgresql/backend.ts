@@ -1,7 +1,7 @@
-import { ImproperlyConfigured, NotSupportedError } from '../../../errors';
+import { ImproperlyConfigured } from '../../../errors';
 import { DatabaseBackend } from '../base/backend';
 import type { DatabaseConnection } from '../base/connection';
-import type { SchemaEditor, SchemaEditorOptions } from '../base/schema';
+import { BaseSchemaEditor, type SchemaEditor, type SchemaEditorOptions } from '../base/schema';
 import type { ConnectionOptions, ConnectionSettings } from '../base/types';
 import { PostgresqlConnection } from './connection';
 import { postgresqlDataTypeCheckConstraints, postgresqlDataTypes, postgresqlDataTypeSuffixes } from './data-types';
@@ -46,8 +46,9 @@ export class PostgresqlBackend extends DatabaseBackend {
     return new PostgresqlIntrospection(connection);
   }
 
-  schemaEditor(_connection: DatabaseConnection, _options?: SchemaEditorOptions): SchemaEditor {
-    throw new NotSupportedError('The PostgreSQL schema editor is not available yet: use createSchema() to create tables.');
+  /** The shared editor: tables, indexes and renames; changing a column is not written for PostgreSQL yet. */
+  schemaEditor(connection: DatabaseConnection | null, options?: SchemaEditorOptions): SchemaEditor {
+    return new BaseSchemaEditor(this, connection, options);
   }
 
   /** Checked at COMMIT, so rows may refer to each other within a transaction. */

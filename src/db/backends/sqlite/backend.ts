@@ -1,16 +1,17 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ImproperlyConfigured, NotSupportedError } from '../../../errors';
+import { ImproperlyConfigured } from '../../../errors';
 import { DatabaseBackend } from '../base/backend';
 import type { DatabaseConnection } from '../base/connection';
-import type { SchemaEditor, SchemaEditorOptions } from '../base/schema';
+import type { SchemaEditorOptions } from '../base/schema';
 import type { ConnectionOptions, ConnectionSettings } from '../base/types';
 import { SqliteConnection } from './connection';
 import { sqliteDataTypes, sqliteDataTypeSuffixes, sqliteDataTypeCheckConstraints } from './data-types';
 import { sqliteFeatures } from './features';
 import { SqliteIntrospection } from './introspection';
 import { sqliteOperations } from './operations';
+import { SqliteSchemaEditor } from './schema';
 
 const MEMORY = ':memory:';
 
@@ -50,9 +51,8 @@ export class SqliteBackend extends DatabaseBackend {
     return new SqliteIntrospection(connection);
   }
 
-  // SCHEMA EDITOR HOOK: return the SQLite schema editor (./schema.ts) for `connection` here.
-  schemaEditor(_connection: DatabaseConnection, _options?: SchemaEditorOptions): SchemaEditor {
-    throw new NotSupportedError('The SQLite schema editor is not available yet: use createSchema() to create tables.');
+  schemaEditor(connection: DatabaseConnection | null, options?: SchemaEditorOptions): SqliteSchemaEditor {
+    return new SqliteSchemaEditor(this, connection, options);
   }
 
   /** Deferred, so rows may refer to each other within a transaction and the check runs at COMMIT. */

@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { ConfigureOptions } from '../conf';
+import { ImproperlyConfigured } from '../errors';
+import { requireModule } from '../loader';
+
+/** `threadorm.config.ts`: the options of configure(), plus the migrations folder. */
+export interface ProjectConfig extends ConfigureOptions {
+  /** The migrations folder, relative to the configuration file. Default 'migrations'. */
+  migrations?: string;
+}
+
+export interface LoadedConfig {
+  file: string;
+  /** configure()'s options, paths made absolute (relative ones are relative to the configuration file). */
+  configure: ConfigureOptions;
+  migrations: string;
+}
+
+export const CONFIG_FILES = ['threadorm.config.ts', 'threadorm.config.mts', 'threadorm.config.cts', 'threadorm.config.js', 'threadorm.config.mjs', 'threadorm.config.cjs'];
+
+/**
+ * The configuration file: `explicit` (`--config`), else the first of CONFIG_FILES in `start` or a parent
+ * folder, up to the project root (the nearest folder with a package.json).
+ */
+export function findConfig(start: string, explicit?: string): string {
+  if (explicit !== undefined) {
+    const file = resolve(start, explicit);
+    if (!existsSync(file)) throw new ImproperlyConfigured(`--config ${explicit}: there is no file ${file}.`);
+    return file;
+  }
+  for (let directory = resolve(start); ; directory = dirname(directory)) {
+    for (const name of CONFIG_FILES) {
+      const file = join(directory, name);
+      if (existsSync(file)) return file;
+    }
+    if (existsSync(join(directory, 'package.json')) || dirname(directory) === directory) {
+      throw new ImproperlyConfigured(
+        `No threadorm.config.ts (or .js) in ${resolve(start)}${directory === resolve(start) ? '' : ` or its parents up to ${directory}`}. ` +
+          "Create one, `export default { database: 'app.sqlite3', models: ['./models.ts'], migrations: 'migrations' }`, or pass --config PATH.",
+      );
+    }
+  }
+}
+
+export function loadConfig(file: string): LoadedConfig {
+  let exported: unknown;
+  try {
+    exported = requireModule(file);
+  } catch (error) {
+    throw new ImproperlyConfigured(`Cannot load the configuration ${file}: ${(error as Error).message}`);
+  }
+  const config = ((exported as { default?: unknown } | null)?.default ?? exported) as ProjectConfig | null;
+  if (!config || typeof config !== 'object' || typeof config.database !== 'string') {
+    throw new ImproperlyConfigured(
+      `The configuration ${file} must export an object with a database: \`export default { database: 'app.sqlite3', models: ['./models.ts'] }\`.`,
+    );
+  }
+  const root = dirname(file);
+  const { migrations = 'migrations', ...options } = config;
+  const database = options.database === ':memory:' || isAbsolute(options.database) ? options.database : resolve(root, options.database);
+  const models = Array.isArray(options.models) ? options.models.map((path) => (typeof path === 'string' ? resolve(root, path) : path)) : options.models;
+  return { file, configure: { ...options, database, models }, migrations: resolve(root, migrations) };
+}
