@@ -1,7 +1,7 @@
 /**
  * configure({ database }) picks the backend from the value: paths, ':memory:' and file: / sqlite: URLs go to
- * SQLite (and to the file they name); a PostgreSQL URL is refused with a message saying that backend is not in
- * this build, and never reaches SQLite as a relative file name.
+ * SQLite (and to the file they name); a PostgreSQL URL selects the PostgreSQL backend (or, where its optional
+ * driver is not installed, is refused saying what to install), and never reaches SQLite as a relative file name.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { CharField, close, configure, createSchema, ImproperlyConfigured, Model } from '../../../src';
 import { getSettings } from '../../../src/conf';
 import { getConnection } from '../../../src/db/connections';
+import { driverUnavailableReason } from '../../../src/db/backends/postgresql/driver';
 
 class Note extends Model {
   static fields = { text: new CharField({ maxLength: 20 }) };
@@ -116,9 +117,19 @@ describe('SQLite values', () => {
 
 describe('other URLs', () => {
   test.each(['postgresql://app:secret@localhost:5432/app', 'postgres://app:secret@localhost/app', 'PostgreSQL://app:secret@db/app'])(
-    '%s selects the PostgreSQL backend without connecting, and no file is made',
+    '%s selects the PostgreSQL backend without connecting (or says what to install), and no file is made',
     async (database) => {
       const before = readdirSync(process.cwd());
+      const unavailable = driverUnavailableReason();
+      if (unavailable) {
+        // A machine without the optional libpq driver (the SQLite default needs none).
+        const error = configureError(database);
+        expect(error).toBeInstanceOf(ImproperlyConfigured);
+        expect(error.message).toContain(`the PostgreSQL backend cannot be used: ${unavailable}`);
+        expect(error.message).not.toMatch(/secret/);
+        expect(readdirSync(process.cwd())).toEqual(before);
+        return;
+      }
       configure({ database, models: [], workers: 1 });
       try {
         expect(getSettings().backend).toBe('postgresql');
