@@ -7,6 +7,9 @@ import type { ModelClass } from '../src/models/types';
 import type { TypedModelClass } from '../src/models/typing';
 import type { ManagerOf, ModelInstance } from '../src/models/typed';
 import { RelatedManager } from '../src/models/related-managers';
+import { forwardCacheHolds, forwardMissing, reverseMissing } from '../src/models/descriptors';
+import { fetchBlocked, inheritFetchMode } from '../src/models/fetch-modes';
+import { loadForPeersAsync } from '../src/models/prefetch';
 
 /** Related managers, told by their phantom members (cheaper to test than the whole class). */
 type RelatedManagerMark = ManagerOf<any, any>;
@@ -121,24 +124,45 @@ function asyncRelation(instance: Model, name: string): unknown {
     const key = record[field.attname];
     const cached = instance._state.related[name];
     if (key === null || key === undefined) return Promise.resolve(cached ?? null);
-    if (cached && (cached as unknown as Record<string, unknown>)[field.targetField.attname] === key) return Promise.resolve(cached);
-    const target = field.relatedModel as ModelClass & { aobjects?: AsyncManager<any> };
-    const manager = target.aobjects ?? new AsyncManager(target.objects);
-    return manager.get({ [field.targetField.name]: key }).then((related: Model) => {
-      instance._state.related[name] = related;
-      return related;
-    });
+    if (cached && forwardCacheHolds(instance, field)) return Promise.resolve(cached);
+    const blocked = fetchBlocked(instance, name, 'relation');
+    if (blocked) return Promise.reject(blocked);
+    const fetchOne = () => {
+      const target = field.relatedModel as ModelClass & { aobjects?: AsyncManager<any> };
+      const manager = target.aobjects ?? new AsyncManager(target.objects);
+      return manager.get({ [field.targetField.name]: key }).then((related: Model) => {
+        inheritFetchMode(related, instance);
+        instance._state.related[name] = related;
+        return related;
+      });
+    };
+    const peers = loadForPeersAsync(instance, name, (peer) => forwardMissing(peer, field));
+    if (!peers) return fetchOne();
+    return peers.then(() => (forwardCacheHolds(instance, field) ? instance._state.related[name] : fetchOne()));
   }
   const relation = meta.reverseRelations().find((candidate) => candidate.accessorName === name);
   if (relation && !relation.multiple && relation.field instanceof ForeignKey) {
-    const cached = instance._state.related[name];
+    const reverseField = relation.field;
     const relatedModel = relation.relatedModel;
-    if (cached === null) return Promise.reject(new relatedModel.DoesNotExist(`${meta.label} has no ${name}.`));
+    const missing = () => new relatedModel.DoesNotExist(`${meta.label} has no ${name}.`);
+    const cached = instance._state.related[name];
+    if (cached === null) return Promise.reject(missing());
     if (cached) return Promise.resolve(cached);
-    const key = record[relation.field.targetField.attname];
-    return new AsyncManager(relatedModel.objects).get({ [relation.field.name]: key }).then((related: Model) => {
-      instance._state.related[name] = related;
-      return related;
+    const blocked = fetchBlocked(instance, name, 'reverse');
+    if (blocked) return Promise.reject(blocked);
+    const key = record[reverseField.targetField.attname];
+    const fetchOne = () =>
+      new AsyncManager(relatedModel.objects).get({ [reverseField.name]: key }).then((related: Model) => {
+        inheritFetchMode(related, instance);
+        instance._state.related[name] = related;
+        return related;
+      });
+    const peers = key === null || key === undefined ? null : loadForPeersAsync(instance, name, (peer) => reverseMissing(peer, reverseField, name));
+    if (!peers) return fetchOne();
+    return peers.then(() => {
+      const loaded = instance._state.related[name];
+      if (loaded === null) throw missing();
+      return loaded ?? fetchOne();
     });
   }
   const manager = record[name];

@@ -19,6 +19,11 @@ export class FieldError extends ThreadormError {
   static override readonly kind: string = 'FieldError';
 }
 
+/** A lazy load refused by the fetch mode RAISE (Django's `FieldFetchBlocked`): the message names model.field. */
+export class FieldFetchBlocked extends FieldError {
+  static override readonly kind: string = 'FieldFetchBlocked';
+}
+
 export class ObjectDoesNotExist extends ThreadormError {
   static override readonly kind: string = 'ObjectDoesNotExist';
 }
@@ -124,6 +129,7 @@ export const errorClasses: Record<string, new (message: string) => ThreadormErro
     ThreadormError,
     ImproperlyConfigured,
     FieldError,
+    FieldFetchBlocked,
     ObjectDoesNotExist,
     MultipleObjectsReturned,
     ValidationError,

@@ -76,6 +76,7 @@ export { QuerySet, type CreateValues, type FilterArg, type Lookups } from './mod
 export { Manager } from './models/manager';
 export { RelatedManager, ReverseManyToOneManager, ManyRelatedManager } from './models/related-managers';
 export { Prefetch, PrefetchSpec } from './models/prefetch';
+export { FETCH_ONE, FETCH_PEERS, RAISE, FetchMode } from './models/fetch-modes';
 export { Q, QNode } from './sql/where';
 export {
   Avg,

@@ -9,6 +9,7 @@ import * as expressions from '../sql/expressions';
 import { Expression } from '../sql/expressions';
 import { defineDeferred } from '../models/hydrate';
 import { PrefetchSpec } from '../models/prefetch';
+import { FETCH_ONE, FetchMode, fetchModeNamed, PeerGroup } from '../models/fetch-modes';
 import { QuerySet, type ChainStep, type QuerySetRoot } from '../models/queryset';
 import { QNode } from '../sql/where';
 import { isChainMethod } from './methods';
@@ -21,7 +22,11 @@ import { isChainMethod } from './methods';
  */
 
 type Tagged =
-  | { $: 'model'; label: string; values: unknown[]; adding: boolean; related?: Record<string, unknown>; prefetched?: Record<string, unknown>; extra?: Record<string, unknown> }
+  | {
+      $: 'model'; label: string; values: unknown[]; adding: boolean; related?: Record<string, unknown>; prefetched?: Record<string, unknown>;
+      extra?: Record<string, unknown>; fetchMode?: string; peers?: object;
+    }
+  | { $: 'fetchMode'; name: string }
   | { $: 'ref'; id: number }
   | { $: 'buffer'; bytes: Uint8Array }
   | { $: 'map'; entries: unknown[] }
@@ -69,6 +74,7 @@ export function encode(value: unknown): unknown {
   if (value instanceof Expression) return encodeExpression(value);
   if (value instanceof Field) return encodeField(value);
   if (value instanceof PrefetchSpec) return { $: 'prefetch', lookup: value.lookup, options: encode(value.options) };
+  if (value instanceof FetchMode) return { $: 'fetchMode', name: value.name };
   if (value instanceof Map) return { $: 'map', entries: [...value].map(encode) };
   if (value instanceof Set) return { $: 'set', values: [...value].map(encode) };
   if (value instanceof Error) return encodeError(value);
@@ -196,6 +202,8 @@ export function decode(value: unknown): unknown {
       return decodeField(tagged);
     case 'prefetch':
       return new PrefetchSpec(tagged.lookup, decode(tagged.options) as PrefetchSpec['options']);
+    case 'fetchMode':
+      return fetchModeNamed(tagged.name) ?? opaqueStandIn({ $: 'opaque', cls: 'FetchMode', text: String(tagged.name), json: undefined, props: {} });
     case 'error':
       return decodeError(tagged);
     case 'object':
@@ -281,6 +289,10 @@ function encodeInstanceFields(instance: Model): Tagged {
   if (related) tagged.related = encode(related) as Record<string, unknown>;
   const prefetched = instance._state.cachedPrefetched;
   if (prefetched) tagged.prefetched = encode(prefetched) as Record<string, unknown>;
+  const { fetchMode, peers } = instance._state;
+  if (fetchMode !== FETCH_ONE) tagged.fetchMode = fetchMode.name;
+  // One token per group: structured clone keeps it one object across the message, so the peers stay peers.
+  if (peers) tagged.peers = peers.token ??= {};
   let extra: Record<string, unknown> | undefined;
   for (const key of Object.keys(record)) {
     if (key === '_state' || meta.findField(key)) continue;
@@ -316,8 +328,19 @@ function decodeInstanceFields(tagged: Tagged & { $: 'model' }, decoded: Model[])
   }
   if (tagged.related) instance._state.related = decode(tagged.related) as Record<string, Model | null>;
   if (tagged.prefetched) instance._state.prefetched = decode(tagged.prefetched) as Record<string, Model[]>;
+  if (tagged.fetchMode) instance._state.fetchMode = fetchModeNamed(tagged.fetchMode) ?? instance._state.fetchMode;
+  if (tagged.peers) peerGroupOf(tagged.peers).add(instance);
   if (tagged.extra) for (const [key, value] of Object.entries(tagged.extra)) instance[key] = decode(value);
   return instance;
+}
+
+/** The peer groups rebuilt on this side, by the token their members arrived with (gone with the message). */
+const decodedPeerGroups = new WeakMap<object, PeerGroup>();
+
+function peerGroupOf(token: object): PeerGroup {
+  let group = decodedPeerGroups.get(token);
+  if (!group) decodedPeerGroups.set(token, (group = new PeerGroup()));
+  return group;
 }
 
 /**

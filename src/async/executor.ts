@@ -2,7 +2,8 @@ import { getSettings, onClose } from '../conf';
 import { openConnection } from '../db/connections';
 import type { Model } from '../models/base';
 import { setAsyncExecutor, type QueryOptions } from '../models/async-bridge';
-import type { AsyncMethod } from '../models/async-methods';
+import { ASYNC_METHODS, type AsyncMethod } from '../models/async-methods';
+import { FETCH_ONE } from '../models/fetch-modes';
 import type { QuerySet } from '../models/queryset';
 import { migrationsDirectory, type MigrateOptions, type MigrateResult } from '../migrations/executor';
 import { setSyncFunctionExecutor } from '../sync';
@@ -83,6 +84,67 @@ export async function fetchRows(queryset: QuerySet<any, any>, options: QueryOpti
   return unpackRows(result.value as PackedRows);
 }
 
+const DEFAULT_CHUNK_SIZE = 2000;
+
+/**
+ * Streams a queryset's rows in chunks of `chunkSize` (Django's `aiterator()`, on the async querysets and on
+ * the sync ones). The next chunk is requested while this one is consumed (one chunk of read-ahead, no
+ * more: backpressure), and each row becomes an instance only when it is yielded, so memory stays flat
+ * however many rows there are. Unordered querysets page by primary key; ordered ones by offset. Under a
+ * fetch mode other than FETCH_ONE a chunk's instances are built together: they are one result set (peers).
+ */
+export function iterate<R>(base: QuerySet<any, R>, options: { chunkSize?: number } & QueryOptions): AsyncIterable<R> {
+  const [, queryOptions] = splitQueryOptions([options], 0);
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  if (!Number.isInteger(chunkSize) || chunkSize <= 0) {
+    throw new TypeError(`aiterator() on ${base.model._meta.label}: chunkSize must be a strictly positive integer; got ${String(chunkSize)}.`);
+  }
+  if (base.hasPrefetches) return iterateInstances(base, chunkSize, queryOptions);
+  const query = base.query;
+  const pkIndex = base.pkColumnIndex();
+  const byKey = pkIndex !== null && !base.isOrdered() && !query.isSliced && !query.combinator;
+  const keyed: QuerySet<any, R> = byKey ? (base.orderBy('pk') as QuerySet<any, R>) : base;
+  const page = (after: unknown, offset: number) => {
+    if (!byKey) return fetchRows(keyed.slice(offset, offset + chunkSize), queryOptions);
+    return fetchRows((after === undefined ? keyed : keyed.filter({ pk__gt: after as number | string })).slice(0, chunkSize), queryOptions);
+  };
+  const hydrate = keyed.rowHydrator();
+  const whole = keyed.activeFetchMode !== FETCH_ONE;
+  return {
+    [Symbol.asyncIterator]: async function* () {
+      let pending: Promise<unknown[]> | null = page(undefined, 0);
+      let offset = 0;
+      try {
+        while (pending) {
+          const flat: unknown[] = await pending;
+          const width = flat[0] as number;
+          const count = width ? (flat.length - 1) / width : 0;
+          offset += count;
+          const last = 1 + (count - 1) * width;
+          pending = count < chunkSize ? null : page(byKey ? flat[last + pkIndex!] : undefined, offset);
+          if (whole) yield* keyed.hydrate(flat);
+          else for (let row = 1; row < flat.length; row += width) yield hydrate(flat, row) as R;
+        }
+      } finally {
+        pending?.catch(() => undefined);
+      }
+    },
+  };
+}
+
+/** Chunks that need prefetching run it in the worker, so they arrive as instances. */
+function iterateInstances<R>(base: QuerySet<any, R>, chunkSize: number, options: QueryOptions): AsyncIterable<R> {
+  return {
+    [Symbol.asyncIterator]: async function* () {
+      for (let offset = 0; ; offset += chunkSize) {
+        const rows = (await evaluate(base.slice(offset, offset + chunkSize), ASYNC_METHODS.eval, [options])) as R[];
+        yield* rows;
+        if (rows.length < chunkSize) return;
+      }
+    },
+  };
+}
+
 /** Runs `instance.<method>(...args)` in a worker (save, delete, refreshFromDb) and copies back what it wrote. */
 export async function evaluateOnInstance(instance: Model, method: AsyncMethod, args: readonly unknown[]): Promise<unknown> {
   const [plain, options] = splitQueryOptions(args, method.options);
@@ -106,7 +168,7 @@ export async function amigrate(options: MigrateOptions = {}): Promise<MigrateRes
   return report;
 }
 
-setAsyncExecutor({ evaluate });
+setAsyncExecutor({ evaluate, iterate });
 setSyncFunctionExecutor(async (definition, args, { readOnly }) => {
   const result = await send({ kind: 'function', key: definition.key, file: definition.file, args: encode(args) }, !readOnly);
   return decode(result.value);

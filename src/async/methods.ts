@@ -58,7 +58,7 @@ export function permittedMethod(name: string, target: AsyncTarget, role: Role): 
 const CHAIN_METHODS: ReadonlySet<string> = new Set([
   'all', 'filter', 'exclude', 'orderBy', 'reverse', 'distinct', 'values', 'valuesList', 'annotate', 'alias', 'selectRelated',
   'prefetchRelated', 'defer', 'only', 'using', 'none', 'union', 'intersection', 'difference', 'slice', 'and', 'or', 'selectForUpdate',
-  'dates', 'datetimes',
+  'dates', 'datetimes', 'fetchMode',
 ]);
 
 export function isChainMethod(name: string): boolean {

@@ -1,7 +1,6 @@
 import type { Model } from '../models/base';
 import type { QueryOptions } from '../models/async-bridge';
 import {
-  ASYNC_METHODS,
   asyncMethodsOn,
   installAsyncMethods,
   type AsyncManagerMethods,
@@ -24,13 +23,11 @@ import type {
   ValuesRow,
   ValuesTuple,
 } from '../models/typed';
-import { evaluate, fetchRows } from './executor';
-import { splitQueryOptions } from './methods';
+import { evaluate, iterate } from './executor';
+import type { FetchMode } from '../models/fetch-modes';
 
 /** valuesList names, each checked. */
 type CheckedNames<T, N extends readonly string[], A> = { [I in keyof N]: CheckedPath<T, N[I], A> };
-
-const DEFAULT_CHUNK_SIZE = 2000;
 
 type Sendable<V> = V extends AsyncQuerySet<infer T, infer R, infer A> ? QuerySet<T, R, A> : V;
 
@@ -115,6 +112,9 @@ export class AsyncQuerySet<T = Model, R = T, A = {}> implements PromiseLike<R[]>
   prefetchRelated<N extends string = never>(...lookups: Array<CheckedRelationPath<T, N, true> | PrefetchSpec | null>): AsyncQuerySet<T, R, A> {
     return this.wrap(this.unchecked.prefetchRelated(...lookups));
   }
+  fetchMode(mode: FetchMode): AsyncQuerySet<T, R, A> {
+    return this.wrap(this.sync.fetchMode(mode));
+  }
   defer(...fields: Array<FieldName<T>>): AsyncQuerySet<T, R, A> {
     return this.wrap(this.sync.defer(...fields));
   }
@@ -164,63 +164,20 @@ export class AsyncQuerySet<T = Model, R = T, A = {}> implements PromiseLike<R[]>
   }
 
   /**
-   * Streams the rows in chunks of `chunkSize`. The next chunk is requested while this one is consumed
-   * (one chunk of read-ahead, no more: backpressure), and each row becomes an instance only when it is
-   * yielded, so memory stays flat however many rows there are. Unordered querysets page by primary key;
-   * ordered ones by offset.
+   * Streams the rows in chunks of `chunkSize` (Django's `aiterator()`; default 2000): see `iterate()` in
+   * executor.ts. `for await (const p of qs)` is the same with the default chunk size.
    */
-  iterator(options: { chunkSize?: number } & QueryOptions = {}): AsyncIterable<R> {
-    const [, queryOptions] = splitQueryOptions([options], 0);
-    const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-    if (!Number.isInteger(chunkSize) || chunkSize <= 0) throw new TypeError('iterator(): chunkSize must be a positive integer.');
-    const base = this.sync;
-    if (base.hasPrefetches) return this.iterateInstances(chunkSize, queryOptions);
-    const query = base.query;
-    const pkIndex = base.pkColumnIndex();
-    const byKey = pkIndex !== null && !base.isOrdered() && !query.isSliced && !query.combinator;
-    const keyed: QuerySet<T, R, A> = byKey ? (this.unchecked.orderBy('pk') as QuerySet<T, R, A>) : base;
-    const page = (after: unknown, offset: number) => {
-      if (!byKey) return fetchRows(keyed.slice(offset, offset + chunkSize), queryOptions);
-      return fetchRows((after === undefined ? keyed : (keyed as QuerySet<any, R, A>).filter({ pk__gt: after as number | string })).slice(0, chunkSize), queryOptions);
-    };
-    const hydrate = keyed.rowHydrator();
-    return {
-      [Symbol.asyncIterator]: async function* () {
-        let pending: Promise<unknown[]> | null = page(undefined, 0);
-        let offset = 0;
-        try {
-          while (pending) {
-            const flat: unknown[] = await pending;
-            const width = flat[0] as number;
-            const count = width ? (flat.length - 1) / width : 0;
-            offset += count;
-            const last = 1 + (count - 1) * width;
-            pending = count < chunkSize ? null : page(byKey ? flat[last + pkIndex!] : undefined, offset);
-            for (let row = 1; row < flat.length; row += width) yield hydrate(flat, row) as R;
-          }
-        } finally {
-          pending?.catch(() => undefined);
-        }
-      },
-    };
+  aiterator(options: { chunkSize?: number } & QueryOptions = {}): AsyncIterable<R> {
+    return iterate(this.sync, options);
   }
 
-  /** Chunks that need prefetching run it in the worker, so they arrive as instances. */
-  private iterateInstances(chunkSize: number, options: QueryOptions): AsyncIterable<R> {
-    const base = this.sync;
-    return {
-      [Symbol.asyncIterator]: async function* () {
-        for (let offset = 0; ; offset += chunkSize) {
-          const rows = (await evaluate(base.slice(offset, offset + chunkSize), ASYNC_METHODS.eval, [options])) as R[];
-          yield* rows;
-          if (rows.length < chunkSize) return;
-        }
-      },
-    };
+  /** The same as aiterator(), by the name of the sync API's `iterator()`. */
+  iterator(options: { chunkSize?: number } & QueryOptions = {}): AsyncIterable<R> {
+    return iterate(this.sync, options);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<R> {
-    return this.iterator()[Symbol.asyncIterator]();
+    return iterate(this.sync, {})[Symbol.asyncIterator]();
   }
 }
 

@@ -15,6 +15,8 @@ export interface QueryOptions {
  */
 export interface AsyncExecutor {
   evaluate(queryset: QuerySet<any, any>, method: AsyncMethod, args: readonly unknown[]): Promise<unknown>;
+  /** Streams the rows of `queryset` from workers, `chunkSize` at a time (`aiterator()`). */
+  iterate<R>(queryset: QuerySet<any, R>, options: { chunkSize?: number } & QueryOptions): AsyncIterable<R>;
 }
 
 let executor: AsyncExecutor | null = null;

@@ -14,6 +14,7 @@ import { collectAndDelete, type DeleteResult } from './deletion';
 import { installAccessors } from './descriptors';
 import { Field, FieldValueError } from './fields/base';
 import { describeInstance, ForeignKey } from './fields/related';
+import { FETCH_ONE, type FetchMode, type PeerGroup } from './fetch-modes';
 import { Options, type ModelMeta } from './options';
 import { insertRow, prepareValue, undefinedValueError, updateRow } from './persistence';
 import { saveWithSignals, sendsSaveSignals } from './signals';
@@ -33,6 +34,10 @@ export class ModelState {
   awaitingKey?: Set<string>;
   /** Some field was left out by defer()/only() and loads on first read (see hydrate.defineDeferred). */
   hasDeferred = false;
+  /** What a read of something not fetched does (see fetch-modes.ts); FETCH_ONE, from the prototype, unless set. */
+  declare fetchMode: FetchMode;
+  /** The instances fetched with this one under FETCH_PEERS. */
+  declare peers?: PeerGroup;
 
   constructor(
     /** Not yet saved: the next save() inserts. */
@@ -68,6 +73,9 @@ export class ModelState {
     return this.prefetchedCache && hasKeys(this.prefetchedCache) ? this.prefetchedCache : null;
   }
 }
+
+// On the prototype, so the rows of the default mode (nearly all) pay nothing for it.
+ModelState.prototype.fetchMode = FETCH_ONE;
 
 function hasKeys(value: object): boolean {
   for (const _ in value) return true;

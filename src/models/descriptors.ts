@@ -6,6 +6,8 @@ import { lowerFirst } from './fields/base';
 import { ForeignKey, ManyToManyField, describeInstance } from './fields/related';
 import type { ReverseRelation } from './options';
 import type { ModelClass } from './types';
+import { fetchBlocked, inheritFetchMode, peersMissing } from './fetch-modes';
+import { prefetchRelatedObjects, PrefetchSpec } from './prefetch';
 
 /**
  * Relation attributes live on model prototypes: `pizza.box` (forward FK), `price.pizza` (reverse one-to-one),
@@ -70,10 +72,17 @@ function forwardDescriptor(field: ForeignKey): PropertyDescriptor {
       const cached = this._state.related[name];
       const key = this[attname];
       if (key === null || key === undefined) return cached ?? null;
-      const targetAttname = field.targetField.attname;
-      if (cached && (cached as unknown as Record<string, unknown>)[targetAttname] === key) return cached;
+      if (cached && forwardCacheHolds(this, field)) return cached;
+      const blocked = fetchBlocked(this, name, 'relation');
+      if (blocked) throw blocked;
       if (!maySyncQuery()) throw unprefetched(field.model, name);
+      const peers = peersMissing(this, (peer) => forwardMissing(peer, field));
+      if (peers) {
+        prefetchRelatedObjects(peers, [new PrefetchSpec(name)]);
+        if (forwardCacheHolds(this, field)) return this._state.related[name]!;
+      }
       const related = field.relatedModel.objects.get({ [field.targetField.name]: key });
+      inheritFetchMode(related, this);
       this._state.related[name] = related;
       return related;
     },
@@ -114,8 +123,18 @@ function reverseOneToOneDescriptor(field: ForeignKey, accessor: string): Propert
       }
       const key = this[field.targetField.attname];
       if (key === null || key === undefined) throw new model.DoesNotExist(`${this.constructor.name} has no ${accessor} (it is unsaved).`);
+      const blocked = fetchBlocked(this, accessor, 'reverse');
+      if (blocked) throw blocked;
       if (!maySyncQuery()) throw unprefetched(this.constructor as ModelClass, accessor);
+      const peers = peersMissing(this, (peer) => reverseMissing(peer, field, accessor));
+      if (peers) {
+        prefetchRelatedObjects(peers, [new PrefetchSpec(accessor)]);
+        const loaded = this._state.related[accessor];
+        if (loaded === null) throw new model.DoesNotExist(`${this.constructor.name} has no ${accessor}.`);
+        if (loaded) return loaded;
+      }
       const found = model.objects.get({ [field.name]: key });
+      inheritFetchMode(found, this);
       this._state.related[accessor] = found;
       return found;
     },
@@ -127,6 +146,25 @@ function reverseOneToOneDescriptor(field: ForeignKey, accessor: string): Propert
       if (value) (value as unknown as Record<string, unknown>)[field.name] = this;
     },
   };
+}
+
+/** The forward cache of `instance` holds the instance its key points at (a key assigned since makes it stale). */
+export function forwardCacheHolds(instance: Model, field: ForeignKey): boolean {
+  const cached = instance._state.related[field.name];
+  const key = (instance as unknown as Record<string, unknown>)[field.attname];
+  return Boolean(cached) && (cached as unknown as Record<string, unknown>)[field.targetField.attname] === key;
+}
+
+/** A peer whose forward relation a FETCH_PEERS load should fetch: it has a key and nothing cached for it. */
+export function forwardMissing(peer: Model, field: ForeignKey): boolean {
+  const key = (peer as unknown as Record<string, unknown>)[field.attname];
+  return key !== null && key !== undefined && !forwardCacheHolds(peer, field);
+}
+
+/** A peer whose reverse one-to-one a FETCH_PEERS load should fetch: saved, and not loaded yet. */
+export function reverseMissing(peer: Model, field: ForeignKey, accessor: string): boolean {
+  const key = (peer as unknown as Record<string, unknown>)[field.targetField.attname];
+  return key !== null && key !== undefined && peer._state.related[accessor] === undefined;
 }
 
 function managerDescriptor(name: string, create: (instance: Model) => unknown): PropertyDescriptor {

@@ -2,6 +2,10 @@ import { maySyncQuery } from '../db/connections';
 import { UnprefetchedRelatedModelAccessError } from '../errors';
 import { freshState, type Model } from './base';
 import type { ModelPlan, RowPlan } from '../sql/compiler';
+import type { Field } from './fields/base';
+import { fetchBlocked, peersMissing } from './fetch-modes';
+import { inBatches } from './prefetch';
+import type { QuerySet } from './queryset';
 
 /** Turns raw row arrays into what the queryset yields: instances, value objects, tuples or scalars. */
 export function hydrateRows(plan: RowPlan, rows: unknown[][]): unknown[] {
@@ -112,16 +116,36 @@ export function defineDeferred(instance: Model & Record<string, unknown>, name: 
     configurable: true,
     enumerable: true,
     get() {
+      const blocked = fetchBlocked(instance, name, 'deferred');
+      if (blocked) throw blocked;
       if (!maySyncQuery()) {
         throw new UnprefetchedRelatedModelAccessError(
           `Deferred field ${model._meta.label}.${name} cannot be loaded synchronously here; leave it out of defer()/only() or use arefreshFromDb().`,
         );
       }
-      instance.refreshFromDb({ fields: [name] });
+      const peers = peersMissing(instance, (peer) => isDeferred(peer, field.attname));
+      if (peers) loadDeferred(peers, field);
+      if (isDeferred(instance, field.attname)) instance.refreshFromDb({ fields: [name] });
       return instance[field.attname];
     },
     set(value: unknown) {
       Object.defineProperty(instance, field.attname, { value, writable: true, enumerable: true, configurable: true });
     },
   });
+}
+
+function isDeferred(instance: Model, attname: string): boolean {
+  return typeof Object.getOwnPropertyDescriptor(instance, attname)?.get === 'function';
+}
+
+/** FETCH_PEERS: one deferred field of many instances, one query per batch of keys. */
+function loadDeferred(peers: Model[], field: Field): void {
+  const model = peers[0]!.constructor as typeof Model;
+  for (const batch of inBatches(peers.map((peer) => peer.pk))) {
+    const rows = (model.objects as QuerySet<any, any>).filter({ pk__in: batch }).valuesList('pk', field.name).eval() as Array<[unknown, unknown]>;
+    const values = new Map(rows);
+    for (const peer of peers) {
+      if (values.has(peer.pk)) (peer as unknown as Record<string, unknown>)[field.attname] = values.get(peer.pk);
+    }
+  }
 }

@@ -5,6 +5,7 @@ import { FieldError } from '../errors';
 import { Col } from '../sql/expressions';
 import { InLookup } from '../sql/lookups/builtin';
 import type { QuerySet } from './queryset';
+import { FETCH_ONE, peersMissing, type FetchMode } from './fetch-modes';
 
 /** `Prefetch('pizzaSet', { queryset, toAttr })`: a prefetch with its own queryset or target attribute. */
 export class PrefetchSpec {
@@ -66,14 +67,34 @@ function collectCached(instances: Model[], name: string): Model[] {
 }
 
 function prefetchOne(instances: Model[], name: string, queryset: QuerySet<any, any> | undefined, toAttr: string | undefined): Model[] {
+  const load = relatedLoad(instances, name, queryset, toAttr);
+  const related = load.querysets.flatMap((batch) => batch.eval() as Model[]);
+  load.assign(related);
+  return related;
+}
+
+/**
+ * How the related objects of `instances` through `name` load: the querysets to run (one per batch of keys)
+ * and where their results go. Prefetching runs them here; the async accessors of FETCH_PEERS run the same
+ * querysets in a worker (forward and reverse one-to-one relations only: their querysets replay there).
+ */
+export interface RelatedLoad {
+  readonly querysets: ReadonlyArray<QuerySet<any, any>>;
+  assign(related: Model[]): void;
+}
+
+export function relatedLoad(instances: Model[], name: string, queryset?: QuerySet<any, any>, toAttr?: string): RelatedLoad {
   const model = instances[0]!.constructor as ModelClass;
   const meta = model._meta;
+  const mode = instances[0]!._state.fetchMode;
   const field = meta.findField(name);
-  if (field instanceof ForeignKey && name === field.name) return prefetchForward(instances, field, queryset, toAttr);
-  if (field instanceof ManyToManyField) return prefetchMany(instances, field, false, name, queryset, toAttr);
+  if (field instanceof ForeignKey && name === field.name) return forwardLoad(instances, field, baseQueryset(field.relatedModel, queryset, mode), toAttr);
+  if (field instanceof ManyToManyField) return manyLoad(instances, field, false, name, baseQueryset(field.relatedModel, queryset, mode), toAttr);
   const relation = meta.reverseRelations().find((candidate) => candidate.accessorName === name);
-  if (relation?.field instanceof ManyToManyField) return prefetchMany(instances, relation.field, true, name, queryset, toAttr);
-  if (relation?.field instanceof ForeignKey) return prefetchReverse(instances, relation.field, name, relation.multiple, queryset, toAttr);
+  if (relation?.field instanceof ManyToManyField) return manyLoad(instances, relation.field, true, name, baseQueryset(relation.relatedModel, queryset, mode), toAttr);
+  if (relation?.field instanceof ForeignKey) {
+    return reverseLoad(instances, relation.field, name, relation.multiple, baseQueryset(relation.relatedModel, queryset, mode), toAttr);
+  }
   const choices = [
     ...meta.foreignKeys.map((fk) => fk.name),
     ...meta.manyToMany.map((m2m) => m2m.name),
@@ -82,84 +103,73 @@ function prefetchOne(instances: Model[], name: string, queryset: QuerySet<any, a
   throw new FieldError(`prefetchRelated(): '${name}' is not a relation of ${meta.label}. Choices are: ${choices.join(', ') || '(none)'}.`);
 }
 
-function baseQueryset(model: ModelClass, queryset: QuerySet<any, any> | undefined): QuerySet<any, any> {
+/** The queryset related objects load through; it gives them the fetch mode of the instances they load for, as Django does. */
+function baseQueryset(model: ModelClass, queryset: QuerySet<any, any> | undefined, mode: FetchMode): QuerySet<any, any> {
   if (queryset && queryset.model !== model) {
     throw new TypeError(`Prefetch queryset is over ${queryset.model.name}; expected ${model.name}.`);
   }
-  return queryset ?? model.objects.all();
+  const base = queryset ?? model.objects.all();
+  return mode !== FETCH_ONE && base.activeFetchMode === FETCH_ONE ? base.fetchMode(mode) : base;
 }
 
-function inBatches<V>(values: V[], load: (batch: V[]) => Model[]): Model[] {
+/** Distinct values in batches of at most BATCH (one statement's worth of parameters each). */
+export function inBatches<V>(values: readonly V[]): V[][] {
   const unique = [...new Set(values)];
-  const found: Model[] = [];
-  for (let i = 0; i < unique.length; i += BATCH) found.push(...load(unique.slice(i, i + BATCH)));
-  return found;
+  const batches: V[][] = [];
+  for (let i = 0; i < unique.length; i += BATCH) batches.push(unique.slice(i, i + BATCH));
+  return batches;
 }
 
-function prefetchForward(instances: Model[], field: ForeignKey, queryset: QuerySet<any, any> | undefined, toAttr: string | undefined): Model[] {
+function forwardLoad(instances: Model[], field: ForeignKey, base: QuerySet<any, any>, toAttr: string | undefined): RelatedLoad {
   const keys = instances.map((instance) => (instance as unknown as Record<string, unknown>)[field.attname]).filter((key) => key !== null && key !== undefined);
   const target = field.targetField;
-  const base = baseQueryset(field.relatedModel, queryset);
-  const related = inBatches(keys, (batch) => base.filter({ [`${target.name}__in`]: batch }).eval());
-  const byKey = new Map(related.map((object) => [(object as unknown as Record<string, unknown>)[target.attname], object]));
-  for (const instance of instances) {
-    const key = (instance as unknown as Record<string, unknown>)[field.attname];
-    const object = key === null || key === undefined ? null : (byKey.get(key) ?? null);
-    if (toAttr) (instance as unknown as Record<string, unknown>)[toAttr] = object;
-    else instance._state.related[field.name] = object;
-  }
-  return related;
+  return {
+    querysets: inBatches(keys).map((batch) => base.filter({ [`${target.name}__in`]: batch })),
+    assign(related) {
+      const byKey = new Map(related.map((object) => [(object as unknown as Record<string, unknown>)[target.attname], object]));
+      for (const instance of instances) {
+        const key = (instance as unknown as Record<string, unknown>)[field.attname];
+        const object = key === null || key === undefined ? null : (byKey.get(key) ?? null);
+        if (toAttr) (instance as unknown as Record<string, unknown>)[toAttr] = object;
+        else instance._state.related[field.name] = object;
+      }
+    },
+  };
 }
 
-function prefetchReverse(
-  instances: Model[],
-  field: ForeignKey,
-  accessor: string,
-  multiple: boolean,
-  queryset: QuerySet<any, any> | undefined,
-  toAttr: string | undefined,
-): Model[] {
+function reverseLoad(instances: Model[], field: ForeignKey, accessor: string, multiple: boolean, base: QuerySet<any, any>, toAttr: string | undefined): RelatedLoad {
   const targetAttname = field.targetField.attname;
   const keys = instances.map((instance) => (instance as unknown as Record<string, unknown>)[targetAttname]);
-  const base = baseQueryset(field.model, queryset);
-  const related = inBatches(keys, (batch) => base.filter({ [`${field.attname}__in`]: batch }).eval());
-  const groups = new Map<unknown, Model[]>();
-  for (const object of related) {
-    const key = (object as unknown as Record<string, unknown>)[field.attname];
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = []));
-    group.push(object);
-  }
-  for (const instance of instances) {
-    const group = groups.get((instance as unknown as Record<string, unknown>)[targetAttname]) ?? [];
-    for (const object of group) object._state.related[field.name] = instance;
-    if (toAttr) (instance as unknown as Record<string, unknown>)[toAttr] = multiple ? group : (group[0] ?? null);
-    else if (multiple) instance._state.prefetched[accessor] = group;
-    else instance._state.related[accessor] = group[0] ?? null;
-  }
-  return related;
+  return {
+    querysets: inBatches(keys).map((batch) => base.filter({ [`${field.attname}__in`]: batch })),
+    assign(related) {
+      const groups = new Map<unknown, Model[]>();
+      for (const object of related) {
+        const key = (object as unknown as Record<string, unknown>)[field.attname];
+        let group = groups.get(key);
+        if (!group) groups.set(key, (group = []));
+        group.push(object);
+      }
+      for (const instance of instances) {
+        const group = groups.get((instance as unknown as Record<string, unknown>)[targetAttname]) ?? [];
+        for (const object of group) object._state.related[field.name] = instance;
+        if (toAttr) (instance as unknown as Record<string, unknown>)[toAttr] = multiple ? group : (group[0] ?? null);
+        else if (multiple) instance._state.prefetched[accessor] = group;
+        else instance._state.related[accessor] = group[0] ?? null;
+      }
+    },
+  };
 }
 
 /** M2M: one query on the target joined to the intermediate table, which also tells each row's owner. */
-function prefetchMany(
-  instances: Model[],
-  field: ManyToManyField,
-  reverse: boolean,
-  accessor: string,
-  queryset: QuerySet<any, any> | undefined,
-  toAttr: string | undefined,
-): Model[] {
+function manyLoad(instances: Model[], field: ManyToManyField, reverse: boolean, accessor: string, base: QuerySet<any, any>, toAttr: string | undefined): RelatedLoad {
   const keys = field.model._meta.through(field);
   const sourceKey = reverse ? keys.target : keys.source;
   const targetKey = reverse ? keys.source : keys.target;
-  const targetModel = targetKey.relatedModel;
   const sourceAttname = sourceKey.targetField.attname;
   const ownerKeys = instances.map((instance) => (instance as unknown as Record<string, unknown>)[sourceAttname]);
-  const base = baseQueryset(targetModel, queryset);
   const owner = '__prefetchOwner';
-  const related: Array<Model & Record<string, unknown>> = [];
-  for (let i = 0; i < ownerKeys.length; i += BATCH) {
-    const batch = [...new Set(ownerKeys.slice(i, i + BATCH))];
+  const querysets = inBatches(ownerKeys).map((batch) => {
     const query = base.query.clone();
     const through = query.join(
       {
@@ -174,20 +184,47 @@ function prefetchMany(
       kind: 'node', connector: 'AND', negated: false,
       children: [query.where, new InLookup(ownerColumn, batch.map((key) => sourceKey.toDb(key)), false)],
     };
-    related.push(...(base.withQuery(query).eval() as Array<Model & Record<string, unknown>>));
-  }
-  const groups = new Map<unknown, Model[]>();
-  for (const object of related) {
-    const key = object[owner];
-    delete object[owner];
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = []));
-    group.push(object);
-  }
-  for (const instance of instances) {
-    const group = groups.get((instance as unknown as Record<string, unknown>)[sourceAttname]) ?? [];
-    if (toAttr) (instance as unknown as Record<string, unknown>)[toAttr] = group;
-    else instance._state.prefetched[accessor] = group;
-  }
-  return related;
+    return base.withQuery(query);
+  });
+  return {
+    querysets,
+    assign(related) {
+      const groups = new Map<unknown, Model[]>();
+      for (const object of related as Array<Model & Record<string, unknown>>) {
+        const key = object[owner];
+        delete object[owner];
+        let group = groups.get(key);
+        if (!group) groups.set(key, (group = []));
+        group.push(object);
+      }
+      for (const instance of instances) {
+        const group = groups.get((instance as unknown as Record<string, unknown>)[sourceAttname]) ?? [];
+        if (toAttr) (instance as unknown as Record<string, unknown>)[toAttr] = group;
+        else instance._state.prefetched[accessor] = group;
+      }
+    },
+  };
+}
+
+/**
+ * FETCH_PEERS through the async accessors (`await pizza.a.box`): the load of relation `name` for the peers
+ * of `instance` for which `missing` holds, run in pool workers (one call per batch of keys, all sent in
+ * one turn), or null when there is nothing to load for but the instance itself. Started once per group
+ * and relation: every peer that awaits the relation meanwhile shares it.
+ */
+export function loadForPeersAsync(instance: Model, name: string, missing: (peer: Model) => boolean): Promise<void> | null {
+  const group = instance._state.peers;
+  if (!group || !instance._state.fetchMode.trackPeers) return null;
+  const running = group.loading.get(name);
+  if (running) return running;
+  const peers = peersMissing(instance, missing);
+  if (!peers) return null;
+  const load = relatedLoad(peers, name);
+  const loading = Promise.all(load.querysets.map((queryset) => queryset.aeval() as Promise<Model[]>)).then((batches) => load.assign(batches.flat()));
+  const settled = () => {
+    if (group.loading.get(name) === loading) group.loading.delete(name);
+  };
+  loading.then(settled, settled);
+  group.loading.set(name, loading);
+  return loading;
 }

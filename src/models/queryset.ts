@@ -11,7 +11,7 @@ import type { ModelClass } from './types';
 import { asyncExecutor, type QueryOptions } from './async-bridge';
 import type { BaseOperations } from '../db/backends/base/operations';
 import { currentOperations } from '../sql/backend';
-import { Compiler, resolveOrderNames } from '../sql/compiler';
+import { Compiler, resolveOrderNames, type RowPlan } from '../sql/compiler';
 import { Col, Expression, FExpression, OrderBy, toSqlValue, TruncExpression, type QueryProvider } from '../sql/expressions';
 import { InLookup } from '../sql/lookups/builtin';
 import { equalityPlan } from '../sql/plans';
@@ -19,6 +19,7 @@ import { bulkUpdateSql } from '../sql/writes';
 import { asyncMethodsOn, installAsyncMethods, type AsyncMethod, type AsyncQuerySetMethods, type AsyncTwins } from './async-methods';
 import { hydrateFlatRows, hydrateRows, rowBuilder } from './hydrate';
 import { normalizePrefetch, prefetchRelatedObjects, type PrefetchSpec } from './prefetch';
+import { applyFetchMode, FETCH_ONE, FetchMode } from './fetch-modes';
 import { Query, type RelatedTree } from '../sql/query';
 import { CompiledSql } from '../sql/sql-text';
 import type {
@@ -95,6 +96,8 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
   protected queryValue: Query | null;
   protected resultCache: R[] | null = null;
   protected prefetchSpecs: PrefetchSpec[] = [];
+  /** What reading something the instances were fetched without does (see fetchMode()). */
+  protected fetchModeValue: FetchMode = FETCH_ONE;
   /** Set on querysets chained from a manager: where the chain starts and the name its errors use. */
   protected origin: { root: QuerySetRoot; name: string } | null = null;
 
@@ -320,6 +323,25 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     return clone;
   }
 
+  /**
+   * What a read of a relation or deferred field the instances were fetched without does (Django 6.1):
+   * FETCH_ONE (the default) loads it for that instance, FETCH_PEERS for every instance of the same result
+   * set in one query, RAISE throws FieldFetchBlocked. Related instances loaded from them take the same mode.
+   */
+  fetchMode(mode: FetchMode): QuerySet<T, R, A> {
+    if (!(mode instanceof FetchMode)) {
+      throw new TypeError(`${this.call('fetchMode')} takes FETCH_ONE, FETCH_PEERS or RAISE (exported by threadorm); got ${describe(mode)}.`);
+    }
+    const clone = this.chain('fetchMode', [mode]);
+    clone.fetchModeValue = mode;
+    return clone;
+  }
+
+  /** The fetch mode this queryset gives its instances. */
+  get activeFetchMode(): FetchMode {
+    return this.fetchModeValue;
+  }
+
   defer(...fields: Array<FieldName<T>>): QuerySet<T, R, A> {
     return this.chain('defer', fields, (query) => {
       for (const name of fields) this.model._meta.getField(name);
@@ -453,7 +475,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     const compiled = Compiler.select(this.query, this.ops);
     if (this.query.empty && !this.query.combinator) return [];
     const rows = getConnection(call).selectRows(compiled.sql, compiled.params, compiled.safeIntegers);
-    const results = hydrateRows(compiled.plan, rows) as R[];
+    const results = this.withFetchMode(hydrateRows(compiled.plan, rows) as R[], compiled.plan);
     if (this.prefetchSpecs.length && compiled.plan.kind === 'models') {
       prefetchRelatedObjects(results as unknown as Model[], this.prefetchSpecs);
     }
@@ -472,7 +494,14 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
 
   /** Builds results from rows fetched elsewhere by evalRows(), sent as one flat array (codec.unpackRows). */
   hydrate(flat: readonly unknown[]): R[] {
-    return hydrateFlatRows(Compiler.select(this.query, this.ops).plan, flat) as R[];
+    const plan = Compiler.select(this.query, this.ops).plan;
+    return this.withFetchMode(hydrateFlatRows(plan, flat) as R[], plan);
+  }
+
+  /** The instances of one result set, given this queryset's fetch mode (and, for FETCH_PEERS, each other). */
+  private withFetchMode(results: R[], plan: RowPlan): R[] {
+    if (this.fetchModeValue !== FETCH_ONE && plan.kind === 'models') applyFetchMode(results, this.fetchModeValue, plan.plan);
+    return results;
   }
 
   /** Builds the result of the row at `offset` of a flat array (streaming builds each row as it is consumed). */
@@ -673,7 +702,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     const connection = this.connection('iterator');
     let chunk: unknown[][] = [];
     const flush = (): R[] => {
-      const results = hydrateRows(compiled.plan, chunk) as R[];
+      const results = this.withFetchMode(hydrateRows(compiled.plan, chunk) as R[], compiled.plan);
       chunk = [];
       if (this.prefetchSpecs.length && compiled.plan.kind === 'models') prefetchRelatedObjects(results as unknown as Model[], this.prefetchSpecs);
       return results;
@@ -683,6 +712,15 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
       if (chunk.length >= chunkSize) yield* flush();
     }
     if (chunk.length) yield* flush();
+  }
+
+  /**
+   * Django's `aiterator()`: the rows streamed from pool workers, `chunkSize` at a time (prefetches run per
+   * chunk), as an async iterable (`for await (const p of Pizza.objects.aiterator())`); the same as
+   * `Pizza.aobjects.aiterator()`.
+   */
+  aiterator(options: { chunkSize?: number } & QueryOptions = {}): AsyncIterable<R> {
+    return asyncExecutor(this.call('aiterator')).iterate(this, options);
   }
 
   latest<N extends string = never>(...fields: Array<CheckedOrdering<T, N, A>>): T {

@@ -34,6 +34,8 @@ export abstract class RelatedManager<T extends Model = Model, Q extends string =
     readonly accessor: string,
   ) {
     super(model);
+    // The related objects take the instance's fetch mode (Django copies it through related managers too).
+    this.fetchModeValue = instance._state.fetchMode;
   }
 
   override get root(): QuerySetRoot {
