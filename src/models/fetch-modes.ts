@@ -10,6 +10,9 @@ import type { ModelPlan } from '../sql/compiler';
  * instances loaded from them.
  */
 export class FetchMode {
+  /** Makes the type nominal: only the three modes are FetchModes, not objects that look like them. */
+  private declare readonly nominal: never;
+
   private constructor(
     /** The exported name, which is also how a mode crosses a thread. */
     readonly name: 'FETCH_ONE' | 'FETCH_PEERS' | 'RAISE',

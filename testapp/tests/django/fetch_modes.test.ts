@@ -216,7 +216,7 @@ describe('the mode carries to related instances', () => {
   test('foreign keys fetched for peers, which are peers of each other', () => {
     const pizzas = Pizza.objects.fetchMode(FETCH_PEERS).eval();
     expect(pizzas[0]!.box!._state.fetchMode).toBe(FETCH_PEERS);
-    expect(pizzas[0]!.box!._state.peers!.live().map((box) => box.name).sort()).toEqual(['extra large', 'large', 'small']);
+    expect(pizzas[0]!.box!._state.peers!.live().map((box) => (box as Box).name).sort()).toEqual(['extra large', 'large', 'small']);
   });
 
   // one_to_one.tests.OneToOneTests.test_fetch_mode_copied_reverse_fetching_one / _many
