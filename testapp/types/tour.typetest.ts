@@ -4,6 +4,7 @@ import { Model, CharField, DecimalField, ForeignKey, OneToOneField, ManyToManyFi
 import { AsyncMixin } from 'threadorm/mixins';
 import { configure, createSchema, close } from 'threadorm';
 import { Q, F, Count, Sum } from 'threadorm';
+import { FETCH_PEERS, RAISE } from 'threadorm';
 import { atomic, onCommit, aatomic } from 'threadorm';
 import { syncToAsync } from 'threadorm';
 import { captureQueries } from 'threadorm';
@@ -68,11 +69,17 @@ const [topping, created] = Topping.objects.getOrCreate({ name: 'ham' });
 Pizza.objects.selectRelated('box', 'price').get({ name: 'Margherita' }).box;   // one query
 Pizza.objects.prefetchRelated('toppings').eval();                              // two queries
 
+for (const pizza of Pizza.objects.fetchMode(FETCH_PEERS)) pizza.box?.name;   // 2 queries, not 1 + N
+const peers = await Pizza.aobjects.fetchMode(FETCH_PEERS);
+await Promise.all(peers.map((pizza) => pizza.a.box));                       // one query, in one worker call
+Pizza.objects.fetchMode(RAISE).get({ name: 'Funghi' }).box;                  // throws FieldFetchBlocked
+
 const pizzas = await Pizza.aobjects.filter({ name__startswith: 'M' }).orderBy('-name').eval();
 const first  = await Pizza.aobjects.get({ id: 1 });
 const n      = await Pizza.aobjects.filter({ box: null }).count();
 const same   = await Pizza.aobjects.filter({ name: 'x' });               // a queryset is thenable
 for await (const p of Pizza.aobjects.filter({ box__name: 'large' })) {}   // streamed in chunks
+for await (const p of Pizza.objects.prefetchRelated('toppings').aiterator({ chunkSize: 500 })) {}
 const count  = await Pizza.objects.filter({ box: null }).acount();        // Django 4.1-style twins
 await Pizza.aobjects.count({ signal: AbortSignal.timeout(100) });         // cancellation → QueryCancelled
 
