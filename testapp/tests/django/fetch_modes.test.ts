@@ -237,6 +237,14 @@ describe('the mode carries to related instances', () => {
     expect(() => pizzas[0]!.price).toThrow(FieldFetchBlocked);
   });
 
+  // many_to_many.tests.ManyToManyTests.test_fetch_mode_copied_forward_fetching_many
+  test('the objects of a many-to-many manager', () => {
+    const [pizza] = Pizza.objects.fetchMode(FETCH_PEERS).filter({ name: 'Diavola' }).eval();
+    const toppings = pizza!.toppings.all().eval();
+    expect(toppings).toHaveLength(3);
+    expect(toppings.map((topping) => topping._state.fetchMode)).toEqual([FETCH_PEERS, FETCH_PEERS, FETCH_PEERS]);
+  });
+
   // prefetch_related.tests.FetchModeTests.test_fetch_mode_copied_fetching_one
   test('prefetched objects', () => {
     const box = Box.objects.fetchMode(FETCH_PEERS).prefetchRelated('pizzaSet').get({ name: 'large' });
