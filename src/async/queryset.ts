@@ -13,6 +13,7 @@ import type { PrefetchSpec } from '../models/prefetch';
 import type { Query } from '../sql/query';
 import { QuerySet, type CreateValues, type FilterArg, type FilterArgs, type ValuesListOptions } from '../models/queryset';
 import type { AddOptions, RelatedManager } from '../models/related-managers';
+import type { Manager } from '../models/manager';
 import type {
   AllValuesRow,
   AnnotationValues,
@@ -173,12 +174,13 @@ export class AsyncQuerySet<T = Model, R = T, A = {}> implements PromiseLike<R[]>
     const [, queryOptions] = splitQueryOptions([options], 0);
     const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     if (!Number.isInteger(chunkSize) || chunkSize <= 0) throw new TypeError('iterator(): chunkSize must be a positive integer.');
-    const base = this.sync;
+    // Every page comes from the same database (routers may spread reads over replicas call by call).
+    const base = this.sync.pinned(this.sync.db);
     if (base.hasPrefetches) return this.iterateInstances(chunkSize, queryOptions);
     const query = base.query;
     const pkIndex = base.pkColumnIndex();
     const byKey = pkIndex !== null && !base.isOrdered() && !query.isSliced && !query.combinator;
-    const keyed: QuerySet<T, R, A> = byKey ? (this.unchecked.orderBy('pk') as QuerySet<T, R, A>) : base;
+    const keyed: QuerySet<T, R, A> = byKey ? ((base as QuerySet<any, R, A>).orderBy('pk') as QuerySet<T, R, A>) : base;
     const page = (after: unknown, offset: number) => {
       if (!byKey) return fetchRows(keyed.slice(offset, offset + chunkSize), queryOptions);
       return fetchRows((after === undefined ? keyed : (keyed as QuerySet<any, R, A>).filter({ pk__gt: after as number | string })).slice(0, chunkSize), queryOptions);
@@ -207,7 +209,7 @@ export class AsyncQuerySet<T = Model, R = T, A = {}> implements PromiseLike<R[]>
 
   /** Chunks that need prefetching run it in the worker, so they arrive as instances. */
   private iterateInstances(chunkSize: number, options: QueryOptions): AsyncIterable<R> {
-    const base = this.sync;
+    const base = this.sync.pinned(this.sync.db);
     return {
       [Symbol.asyncIterator]: async function* () {
         for (let offset = 0; ; offset += chunkSize) {
@@ -236,6 +238,11 @@ export interface AsyncQuerySet<T = Model, R = T, A = {}> extends AsyncQuerySetMe
 
 /** `Model.aobjects`: also `raw()`, instances from hand-written SQL (`?` placeholders), run in a worker. */
 export class AsyncManager<T = Model> extends AsyncQuerySet<T, T> {
+  /** This manager on the database `alias` (Django's `db_manager()`), as `Model.objects.dbManager(alias)`. */
+  dbManager(alias: string, hints: Record<string, unknown> = {}): AsyncManager<T> {
+    return new AsyncManager<T>((this.sync as unknown as Manager<T>).dbManager(alias, hints) as unknown as QuerySet<T, T>);
+  }
+
   static {
     installAsyncMethods(AsyncManager.prototype, asyncMethodsOn('manager', 'queryset'), (method) => method.name, (manager: AsyncManager, method, args) =>
       evaluate(manager.sync, method, args),
