@@ -44,15 +44,15 @@ export function createSchema(options: { using?: string } = {}): void {
   // Tables are only created, never rebuilt: a plain transaction, foreign keys left on.
   const editor = connection.backend.schemaEditor(connection, { ifNotExists: true });
   connection.atomic(() => {
-    refuseMigratedDatabase(connection);
+    refuseMigratedDatabase(connection, alias);
     checkExistingTables(connection, models);
     for (const model of models) editor.createModel(model);
     editor.runDeferred();
   });
 }
 
-function refuseMigratedDatabase(connection: DatabaseConnection): void {
-  const applied = new MigrationRecorder(connection).applied();
+function refuseMigratedDatabase(connection: DatabaseConnection, alias: string): void {
+  const applied = new MigrationRecorder(connection, alias).applied();
   if (!applied.length) return;
   throw new ImproperlyConfigured(
     `createSchema(): this database's schema is managed by migrations (${applied.length} applied, the latest ${applied[applied.length - 1]}). ` +

@@ -159,7 +159,9 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
       if (parsed.command === 'migrate' && database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
       // The commands are synchronous and this process serves nothing else: the main thread may use the database.
       const used = needsDatabase ? database : ':memory:';
-      configure({ ...config.configure, ...(databases ? { databases: { ...databases, [alias]: used } } : { database: used }), mainThread: 'allow' });
+      // A command works on one database: the configuration's others stand in as empty ones it never touches.
+      const others = databases ? Object.fromEntries(Object.keys(databases).map((name) => [name, ':memory:'])) : {};
+      configure({ ...config.configure, ...(databases ? { databases: { ...others, [alias]: used } } : { database: used }), mainThread: 'allow' });
       return runCommand(parsed, config.migrations);
     });
   } catch (error) {

@@ -97,7 +97,7 @@ export function migrate(options: MigrateOptions = {}): MigrateResult {
     throw new MigrationError('migrate() cannot run inside atomic(): each migration opens its own transaction, with foreign keys switched off around it.');
   }
   const loaded = loadMigrations(migrationsDirectory(options));
-  const recorder = new MigrationRecorder(connection);
+  const recorder = new MigrationRecorder(connection, alias);
   const applied = new Set(recorder.applied());
   checkConsistency(loaded.graph, applied);
   const steps = planSteps(loaded, applied, options.target);
@@ -391,7 +391,7 @@ export function showMigrations(options: CommandOptions = {}): ShownMigration[] {
   const alias = checkDatabase(options, 'showMigrations()');
   const log = options.log ?? (() => {});
   const loaded = loadMigrations(migrationsDirectory(options));
-  const applied = new Set(new MigrationRecorder(commandConnection('showMigrations()', alias)).applied());
+  const applied = new Set(new MigrationRecorder(commandConnection('showMigrations()', alias), alias).applied());
   const graph = loaded.graph;
   const shown = graph.forwardsPlan(...graph.leafNodes()).map((name) => ({ name, applied: applied.has(name) }));
   if (!shown.length) log(` (no migrations in ${loaded.directory})`);
