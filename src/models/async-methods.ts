@@ -193,7 +193,7 @@ export interface AsyncRelatedManagerMethods<T, K> {
 export interface AsyncInstanceMethods {
   save(options?: SaveOptions & QueryOptions): Promise<void>;
   delete(options?: DeleteOptions & QueryOptions): Promise<DeleteResult>;
-  refreshFromDb(options?: { fields?: readonly string[] } & QueryOptions): Promise<void>;
+  refreshFromDb(options?: { fields?: readonly string[]; using?: string } & QueryOptions): Promise<void>;
 }
 
 /** The Django-style twins of `M`: `count` becomes `acount`, `getOrCreate` `agetOrCreate`. */

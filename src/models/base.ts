@@ -225,10 +225,11 @@ export class Model {
   }
 
   /** Reloads field values from the database (all, or `fields`), dropping stale relation caches. */
-  refreshFromDb(options: { fields?: readonly string[] } = {}): void {
+  refreshFromDb(options: { fields?: readonly string[]; using?: string } = {}): void {
     const model = this.constructor as ModelClass;
     const meta = model._meta;
-    const fresh = model.objects.withHints({ instance: this }).filter({ pk: this.pk }).first();
+    const objects = options.using === undefined ? model.objects.withHints({ instance: this }) : model.objects.using(options.using);
+    const fresh = objects.filter({ pk: this.pk }).first();
     if (!fresh) throw new model.DoesNotExist(`${meta.label} matching query does not exist (pk=${String(this.pk)}).`);
     copyFieldValues(fresh, this, options.fields ? options.fields.map((name) => meta.getField(name)) : meta.concreteFields);
     this._state.db = fresh._state.db;

@@ -1,4 +1,4 @@
-import { configuredBackend, databaseAliases, getConnection, scopedAlias, unknownDatabase, usingDatabase } from '../db/connections';
+import { configuredBackend, databaseAliases, DEFAULT_DB_ALIAS, getConnection, scopedAlias, unknownDatabase, usingDatabase } from '../db/connections';
 import { dbForRead, dbForWrite, type RouterHints } from '../db/routers';
 import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import type { SqlValue } from '../db/backends/base/types';
@@ -526,7 +526,8 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
   rowHydrator(): (flat: readonly unknown[], offset: number) => R {
     const alias = this.dbFor(false);
     const build = usingDatabase(alias, () => rowBuilder(Compiler.select(this.query, this.ops).plan)) as (flat: readonly unknown[], offset: number) => R;
-    return (flat, offset) => usingDatabase(alias, () => build(flat, offset));
+    // Rows built outside a routed call are marked as the default database's already.
+    return alias === DEFAULT_DB_ALIAS ? build : (flat, offset) => usingDatabase(alias, () => build(flat, offset));
   }
 
   /** Where the primary key sits in this queryset's rows (model rows only). */
