@@ -4,7 +4,10 @@
  * pinning that database's writer, units that use another database, and the ReadReplicaRouter through the
  * pool (reads inside aatomic() stay on default). After Django's multiple_database tests.
  */
-import { aatomic, captureQueries, close, configure, createSchema, ReadReplicaRouter, type CapturedQuery } from '../../../src';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { aatomic, acreateSchema, amigrate, captureQueries, close, configure, createSchema, makeMigrations, ReadReplicaRouter, type CapturedQuery } from '../../../src';
 import { MULTIDB_MODELS, Person, Pet } from './models';
 import { copyPeople, routedRead } from './units';
 import { dropTestDatabase, testDatabase } from '../test-database';
@@ -133,4 +136,25 @@ describe('ReadReplicaRouter through the pool', () => {
   test('units route their reads with the same router in the worker', async () => {
     expect(await routedRead()).toBe('replica');
   });
+});
+
+test('amigrate({ database }) and acreateSchema({ using }) run on that database pool, with the main thread forbidden', async () => {
+  await close();
+  dropTestDatabase();
+  const directory = mkdtempSync(join(tmpdir(), 'threadorm-multidb-async-'));
+  try {
+    configure({ databases: { default: testDatabase(), other: testDatabase('other'), third: testDatabase('third') }, models: MODELS, workers: 1, mainThread: 'forbid' });
+    makeMigrations({ migrations: directory });
+    const captured = await captureQueries(() => amigrate({ migrations: directory, database: 'other' }));
+    expect(new Set(captured.map(poolOf))).toEqual(new Set(['other']));
+    await acreateSchema({ using: 'third' });
+    await Person.aobjects.using('other').create({ name: 'migrated' });
+    await Person.aobjects.using('third').create({ name: 'created' });
+    expect(await Person.aobjects.using('other').valuesList('name', { flat: true })).toEqual(['migrated']);
+    expect(await Person.aobjects.using('third').valuesList('name', { flat: true })).toEqual(['created']);
+    // Nothing was made on default.
+    await expect(Person.aobjects.count()).rejects.toThrow(/person/);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
 });
