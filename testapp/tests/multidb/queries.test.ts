@@ -3,7 +3,7 @@
  * an instance remembers, and relations kept within one database. Ported from Django's
  * tests/multiple_database/tests.py (QueryTestCase), on two SQLite ':memory:' databases or two PostgreSQL ones.
  */
-import { atomic, close, configure, createSchema, ImproperlyConfigured, ReadReplicaRouter, ValueError } from '../../../src';
+import { atomic, close, configure, createSchema, ImproperlyConfigured, m2mChanged, postDelete, postSave, ReadReplicaRouter, ValueError } from '../../../src';
 import { getConnection } from '../../../src/db/connections';
 import { cachedPlanCount } from '../../../src/sql/plan-cache';
 import { Book, MULTIDB_MODELS, Person, Pet } from './models';
@@ -128,6 +128,35 @@ test('assigning an object of another database is refused without a router that a
   }).toThrow(ValueError);
   expect(() => dive.authors.add(marty)).toThrow(ValueError);
   expect(() => new Pet({ name: 'Spot', owner: Person.objects.create({ name: 'Mark' }) })).not.toThrow();
+});
+
+// multiple_database.tests.SignalTests.test_database_arg_save_and_delete / test_database_arg_m2m
+test('signals name the database of the save, delete or relation change', () => {
+  const seen: string[] = [];
+  const saved = ({ using }: { using: string }) => void seen.push(`save:${using}`);
+  const deleted = ({ using }: { using: string }) => void seen.push(`delete:${using}`);
+  const changed = ({ using, action }: { using: string; action: string }) => void seen.push(`${action}:${using}`);
+  postSave.connect(saved);
+  postDelete.connect(deleted, { sender: Person });
+  m2mChanged.connect(changed);
+  try {
+    const person = Person.objects.create({ name: 'default person' });
+    const other = Person.objects.using('other').create({ name: 'other person' });
+    const book = Book.objects.using('other').create({ title: 'Pro Django', published });
+    book.authors.add(other);
+    person.delete();
+    seen.push('--');
+    other.delete();
+    const [before, after] = [seen.slice(0, seen.indexOf('--')), seen.slice(seen.indexOf('--') + 1)];
+    expect(before).toEqual(['save:default', 'save:other', 'save:other', 'preAdd:other', 'postAdd:other', 'delete:default']);
+    // Its link rows go with it (no m2mChanged for a cascade, as in Django).
+    expect(after).toEqual(['delete:other']);
+    expect(book.authors.count()).toBe(0);
+  } finally {
+    postSave.disconnect(saved);
+    postDelete.disconnect(deleted, { sender: Person });
+    m2mChanged.disconnect(changed);
+  }
 });
 
 test('dbManager() sends creates and queries to its database', () => {
