@@ -2,6 +2,7 @@ import { getSettings, onClose } from '../conf';
 import { DEFAULT_DB_ALIAS, openConnection, setAsyncTransactionProbe, unknownDatabase, usingDatabase } from '../db/connections';
 import { dbForRead, dbForWrite } from '../db/routers';
 import type { Model } from '../models/base';
+import type { ModelClass } from '../models/types';
 import { setAsyncExecutor, type QueryOptions } from '../models/async-bridge';
 import type { AsyncMethod } from '../models/async-methods';
 import type { QuerySet } from '../models/queryset';
@@ -117,7 +118,7 @@ export async function evaluateOnInstance(instance: Model, method: AsyncMethod, a
 function instanceAlias(instance: Model, method: AsyncMethod, plain: readonly unknown[]): string {
   const given = (plain[0] as { using?: unknown } | undefined)?.using;
   if (typeof given === 'string') return given;
-  const model = instance.constructor as never;
+  const model = instance.constructor as ModelClass;
   return method.writes ? dbForWrite(model, { instance }) : dbForRead(model, { instance });
 }
 

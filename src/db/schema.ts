@@ -35,7 +35,7 @@ export function createSchema(options: { using?: string } = {}): void {
   const alias = options.using ?? DEFAULT_DB_ALIAS;
   const connection = schemaConnection(alias);
   // As migrate does, a database gets the tables of the models the routers allow there.
-  const models = schemaModels().filter((model) => allowMigrate(alias, model as never));
+  const models = schemaModels().filter((model) => allowMigrate(alias, model));
   if (!models.length) {
     throw new ImproperlyConfigured(
       "createSchema(): no models are registered. List the modules that define them: configure({ database, models: [require.resolve('./models')] }).",

@@ -188,7 +188,7 @@ function runStep(
   // The routers' allowMigrate() picks which operations touch this database; the record is kept either way.
   const allowed = migration.operations.map((operation, index) => {
     const model = operationModel(operation, states[index]!, states[index + 1]!);
-    return model === null || allowMigrate(alias, model as never);
+    return model === null || allowMigrate(alias, model);
   });
   try {
     const editor = connection.backend.schemaEditor(connection, {

@@ -199,7 +199,7 @@ export class Model {
       throw new TypeError(`${meta.label}.save(): forceInsert cannot be combined with forceUpdate or updateFields.`);
     }
     syncForeignKeyAttributes(this);
-    const using = options.using ?? scopedAlias() ?? dbForWrite(model as never, { instance: this });
+    const using = options.using ?? scopedAlias() ?? dbForWrite(model, { instance: this });
     const connection = getConnection(`${meta.label}.save()`, using);
     const fields = options.updateFields ? updateFieldsFor(meta, options.updateFields) : meta.concreteFields;
     if (options.updateFields && fields.length === 0) return;
@@ -217,7 +217,7 @@ export class Model {
     if (this.pk === null || this.pk === undefined) {
       throw new TypeError(`${meta.label} object can't be deleted because its ${meta.pk.name} attribute is null.`);
     }
-    const using = options.using ?? scopedAlias() ?? dbForWrite(model as never, { instance: this });
+    const using = options.using ?? scopedAlias() ?? dbForWrite(model, { instance: this });
     const result = collectAndDelete(model, [this], `${meta.label}.delete()`, this, using);
     this.pk = null;
     this._state.adding = true;

@@ -109,8 +109,8 @@ function forwardDescriptor(field: ForeignKey): PropertyDescriptor {
  * would write it to (next to the other), then the routers must allow the relation.
  */
 function checkRelation(instance: Model, value: Model, label: string): void {
-  if (instance._state.db === null) instance._state.db = dbForWrite(instance.constructor as never, { instance: value });
-  if (value._state.db === null) value._state.db = dbForWrite(value.constructor as never, { instance });
+  if (instance._state.db === null) instance._state.db = dbForWrite(instance.constructor as ModelClass, { instance: value });
+  if (value._state.db === null) value._state.db = dbForWrite(value.constructor as ModelClass, { instance });
   if (!allowRelation(value, instance)) {
     throw new ValueError(
       `Cannot assign ${describeInstance(value)} to ${label}: it is on database '${value._state.db}' and ${describeInstance(instance)} on '${instance._state.db}', ` +

@@ -361,7 +361,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     if (this.dbAlias !== null) return this.dbAlias;
     const scoped = scopedAlias();
     if (scoped !== null) return scoped;
-    return write ? dbForWrite(this.model as never, this.hints) : dbForRead(this.model as never, this.hints);
+    return write ? dbForWrite(this.model, this.hints) : dbForRead(this.model, this.hints);
   }
 
   /** Router hints: a related manager's instance, plus any given by withHints(). */
