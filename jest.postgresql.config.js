@@ -11,7 +11,7 @@ const base = require('./jest.config.js');
 module.exports = {
   ...base,
   roots: ['<rootDir>/testapp'],
-  testMatch: ['<rootDir>/testapp/tests/{core,relations,django,async,postgresql,postgresql-driver}/**/*.test.ts'],
+  testMatch: ['<rootDir>/testapp/tests/{core,relations,django,async,multidb,postgresql,postgresql-driver}/**/*.test.ts'],
   testPathIgnorePatterns: [
     '/node_modules/',
     '<rootDir>/testapp/tests/core/(errors|queryset|expressions)\\.test\\.ts$',

@@ -3,7 +3,8 @@ import { cpus, tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { didYouMean } from './close-match';
 import { backendForDatabase } from './db/backends';
-import { setMainDatabase, type DatabaseSettings } from './db/connections';
+import { DEFAULT_DB_ALIAS, setMainDatabase, type DatabaseSettings } from './db/connections';
+import { checkRouters, describeRouters, rebuildRouters, setRouters, type DatabaseRouter, type RouterDescription } from './db/routers';
 import { setDebug } from './db/observers';
 import { isEntryScript } from './definition-site';
 import { ImproperlyConfigured } from './errors';
@@ -16,7 +17,14 @@ export interface ConfigureOptions {
    * The database; its value picks the backend. SQLite: a file path, ':memory:' (a private temporary database
    * that the worker pool shares), or a `file:` / `sqlite:` URL (`sqlite:///app.sqlite3`).
    */
-  database: string;
+  database?: string;
+  /**
+   * Several databases by alias (each a path, ':memory:' or URL, as `database`; backends may be mixed);
+   * `default` is required. Give either `database` or `databases`.
+   */
+  databases?: Readonly<Record<string, string>>;
+  /** Objects that pick the database of each read and write (Django's router protocol), consulted in order. */
+  routers?: readonly DatabaseRouter[];
   /** Modules that define models (absolute paths, e.g. `require.resolve('./models')`); every worker imports them. */
   models?: readonly string[];
   /** Reader threads in the pool. Default: the number of cores. */
@@ -29,12 +37,22 @@ export interface ConfigureOptions {
   debug?: boolean;
 }
 
-/** The configuration in force, as workers receive it. */
-export interface Settings extends DatabaseSettings {
+/** One database alias of the configuration. */
+export interface AliasSettings extends DatabaseSettings {
   /** As configure() was given it; `backend` is chosen from it. */
   database: string;
   /** What every connection opens: for SQLite the file (for ':memory:', a temporary file that close() removes). */
   databasePath: string;
+}
+
+/** The configuration in force, as workers receive it; its own database fields are the default alias's. */
+export interface Settings extends AliasSettings {
+  /** Every alias, `default` first. */
+  databases: Record<string, AliasSettings>;
+  /** The routers that pool workers can rebuild (see routers.ts). */
+  routers: RouterDescription[];
+  /** In a pool's workers only: the alias of the database that pool serves. */
+  poolAlias?: string;
   models: string[];
   workers: number;
   mainThread: 'allow' | 'forbid';
@@ -43,7 +61,7 @@ export interface Settings extends DatabaseSettings {
 }
 
 /** Every key configure() understands; anything else is a typo or an option from a later version. */
-const OPTION_NAMES: ReadonlyArray<keyof ConfigureOptions> = ['database', 'models', 'workers', 'mainThread', 'queryTimeoutMs', 'debug'];
+const OPTION_NAMES: ReadonlyArray<keyof ConfigureOptions> = ['database', 'databases', 'routers', 'models', 'workers', 'mainThread', 'queryTimeoutMs', 'debug'];
 
 let settings: Settings | null = null;
 let temporaryDirectory: string | null = null;
@@ -55,13 +73,20 @@ export function configure(options: ConfigureOptions): void {
     throw new ImproperlyConfigured('threadorm is already configured; call `await close()` before configure() again.');
   }
   const resolved = validate(options);
-  if (resolved.ephemeral) {
-    temporaryDirectory = mkdtempSync(join(tmpdir(), 'threadorm-'));
-    resolved.databasePath = join(temporaryDirectory, 'memory.sqlite3');
-    // A program that ends without close() must not leave the temporary database behind.
-    process.once('exit', removeTemporaryDirectory);
+  const routers = checkRouters(options.routers);
+  resolved.routers = describeRouters(routers);
+  for (const [alias, database] of Object.entries(resolved.databases)) {
+    if (!database.ephemeral) continue;
+    if (!temporaryDirectory) {
+      temporaryDirectory = mkdtempSync(join(tmpdir(), 'threadorm-'));
+      // A program that ends without close() must not leave the temporary database behind.
+      process.once('exit', removeTemporaryDirectory);
+    }
+    database.databasePath = join(temporaryDirectory, alias === DEFAULT_DB_ALIAS ? 'memory.sqlite3' : `memory-${encodeURIComponent(alias)}.sqlite3`);
   }
+  Object.assign(resolved, resolved.databases[DEFAULT_DB_ALIAS]);
   applySettings(resolved);
+  setRouters(routers);
 }
 
 function removeTemporaryDirectory(): void {
@@ -74,7 +99,8 @@ function removeTemporaryDirectory(): void {
 export function applySettings(resolved: Settings): void {
   settings = resolved;
   setDebug(resolved.debug);
-  setMainDatabase({ settings: resolved, mainThread: resolved.mainThread });
+  setMainDatabase({ databases: resolved.databases, mainThread: resolved.mainThread });
+  setRouters(rebuildRouters(resolved.routers));
   loadModelModules(resolved.models);
 }
 
@@ -97,6 +123,7 @@ export async function close(): Promise<void> {
   const hooks = closeHooks.splice(0);
   for (const hook of hooks) await hook();
   setMainDatabase(null);
+  setRouters([]);
   forgetModelMeta(allModels());
   clearRegistry();
   removeTemporaryDirectory();
@@ -114,11 +141,7 @@ function validate(options: ConfigureOptions): Settings {
       );
     }
   }
-  if (typeof options.database !== 'string' || !options.database) {
-    throw new ImproperlyConfigured("configure() needs a database: configure({ database: 'app.sqlite3' }) or ':memory:'.");
-  }
-  const backend = backendForDatabase(options.database);
-  const { databasePath, ephemeral } = backend.resolveDatabase(options.database);
+  const databases = resolveDatabases(options);
   const workers = options.workers ?? Math.max(cpus().length, 1);
   if (!Number.isInteger(workers) || workers < 1) throw new ImproperlyConfigured(`configure(): workers must be a positive integer; got ${options.workers}.`);
   const mainThread = options.mainThread ?? 'allow';
@@ -141,16 +164,52 @@ function validate(options: ConfigureOptions): Settings {
     return absolute;
   });
   return {
-    database: options.database,
-    backend: backend.vendor,
-    databasePath,
-    ephemeral,
+    ...databases[DEFAULT_DB_ALIAS]!,
+    databases,
+    routers: [],
     models,
     workers,
     mainThread,
     queryTimeoutMs,
     debug: options.debug ?? false,
   };
+}
+
+/** `database`, or each alias of `databases`, with its backend and what its connections open. */
+function resolveDatabases(options: ConfigureOptions): Record<string, AliasSettings> {
+  if (options.database !== undefined && options.databases !== undefined) {
+    throw new ImproperlyConfigured("configure(): give either database or databases, not both; with databases the default database is databases.default.");
+  }
+  let given: Readonly<Record<string, unknown>>;
+  if (options.databases !== undefined) {
+    if (options.databases === null || typeof options.databases !== 'object' || Array.isArray(options.databases)) {
+      throw new ImproperlyConfigured("configure(): databases maps aliases to databases: configure({ databases: { default: 'app.sqlite3', other: 'other.sqlite3' } }).");
+    }
+    given = options.databases;
+    if (!(DEFAULT_DB_ALIAS in given)) {
+      throw new ImproperlyConfigured(
+        `configure(): databases needs a 'default' database; got ${Object.keys(given).map((alias) => `'${alias}'`).join(', ') || 'none'}. ` +
+          'Calls that name no database (and routers without an answer) use it.',
+      );
+    }
+  } else {
+    if (typeof options.database !== 'string' || !options.database) {
+      throw new ImproperlyConfigured("configure() needs a database: configure({ database: 'app.sqlite3' }) or ':memory:'.");
+    }
+    given = { [DEFAULT_DB_ALIAS]: options.database };
+  }
+  const databases: Record<string, AliasSettings> = {};
+  // The default alias first: it is the one every listing of the databases starts with.
+  for (const alias of [DEFAULT_DB_ALIAS, ...Object.keys(given).filter((name) => name !== DEFAULT_DB_ALIAS)]) {
+    const database = given[alias];
+    if (typeof database !== 'string' || !database) {
+      throw new ImproperlyConfigured(`configure(): databases.${alias} must be a path, ':memory:' or a URL; got ${database === '' ? "''" : typeof database}.`);
+    }
+    const backend = backendForDatabase(database);
+    const { databasePath, ephemeral } = backend.resolveDatabase(database);
+    databases[alias] = { database, backend: backend.vendor, databasePath, ephemeral };
+  }
+  return databases;
 }
 
 /** Imports each models module and registers the model classes it exports. */

@@ -123,6 +123,14 @@ export class NotSupportedError extends ThreadormError {
   static override readonly kind: string = 'NotSupportedError';
 }
 
+/**
+ * A value the call cannot take (Django's ValueError), e.g. relating objects of two databases that the
+ * routers keep apart.
+ */
+export class ValueError extends ThreadormError {
+  static override readonly kind: string = 'ValueError';
+}
+
 /** Every error class by its kind; the codec rebuilds errors from this table. */
 export const errorClasses: Record<string, new (message: string) => ThreadormError> = Object.fromEntries(
   [
@@ -142,6 +150,7 @@ export const errorClasses: Record<string, new (message: string) => ThreadormErro
     WorkerCrashed,
     TransactionManagementError,
     NotSupportedError,
+    ValueError,
   ].map((cls) => [cls.kind, cls as new (message: string) => ThreadormError]),
 );
 

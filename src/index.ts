@@ -2,7 +2,8 @@
 
 export { configure, close, type ConfigureOptions } from './conf';
 export { createSchema, schemaStatements } from './db/schema';
-export { atomic, onCommit } from './db/transaction';
+export { atomic, onCommit, type AtomicOptions } from './db/transaction';
+export { ReadReplicaRouter, type DatabaseRouter, type RouterHints, type RoutedModel, type RoutedInstance } from './db/routers';
 export { captureQueries, type CapturedQuery } from './testing';
 export { acreateSchema, amigrate } from './async/executor';
 export { migrate, showMigrations, sqlMigrate } from './migrations/executor';
@@ -14,7 +15,7 @@ export { syncToAsync, asyncToSync } from './sync';
 
 export * from './errors';
 
-export { Model, type SaveOptions, type FullCleanOptions } from './models/base';
+export { Model, type SaveOptions, type DeleteOptions, type FullCleanOptions } from './models/base';
 export type { ModelMeta, IndexSpec } from './models/options';
 export type { FieldsOf, FieldValue, TypedModelClass } from './models/typing';
 export type { ModelClass, PkValue } from './models/types';

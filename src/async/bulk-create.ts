@@ -81,7 +81,7 @@ export function runBulkCreate(payload: BulkCreatePayload): unknown {
 }
 
 /** Main side: sets what the insert wrote on the caller's objects; returns them as the sync API does. */
-export function mergeBulkCreate<T extends Model>(model: ModelClass, objects: readonly T[], encoded: unknown): T[] {
+export function mergeBulkCreate<T extends Model>(model: ModelClass, objects: readonly T[], encoded: unknown, alias: string): T[] {
   const result = decode(encoded) as BulkCreateResult;
   const written = writtenFields(model);
   for (let f = 0; f < written.length; f++) {
@@ -89,6 +89,10 @@ export function mergeBulkCreate<T extends Model>(model: ModelClass, objects: rea
     const column = result.columns[f]!;
     for (let i = 0; i < objects.length; i++) (objects[i] as unknown as Record<string, unknown>)[attname] = column[i];
   }
-  for (let i = 0; i < objects.length; i++) objects[i]!._state.adding = !result.inserted[i];
+  for (let i = 0; i < objects.length; i++) {
+    const state = objects[i]!._state;
+    state.adding = !result.inserted[i];
+    if (!state.adding) state.db = alias;
+  }
   return [...objects];
 }

@@ -23,14 +23,14 @@ import { isChainMethod } from './methods';
 
 type Tagged =
   | {
-      $: 'model'; label: string; values: unknown[]; adding: boolean; related?: Record<string, unknown>; prefetched?: Record<string, unknown>;
+      $: 'model'; label: string; values: unknown[]; adding: boolean; db?: string; related?: Record<string, unknown>; prefetched?: Record<string, unknown>;
       extra?: Record<string, unknown>; fetchMode?: string; peers?: object;
     }
   | { $: 'fetchMode'; name: string }
   | { $: 'ref'; id: number }
   | { $: 'buffer'; bytes: Uint8Array }
   | { $: 'map'; entries: unknown[] }
-  | { $: 'queryset'; root: unknown; steps: unknown }
+  | { $: 'queryset'; root: unknown; steps: unknown; db?: string }
   | { $: 'q'; children: unknown[]; connector: 'AND' | 'OR'; negated: boolean }
   | { $: 'expression'; cls: string; props: Record<string, unknown> }
   | { $: 'field'; model?: string; name?: string; cls?: string; options?: unknown }
@@ -68,7 +68,12 @@ export function encode(value: unknown): unknown {
   if (Buffer.isBuffer(value)) return { $: 'buffer', bytes: new Uint8Array(value.buffer, value.byteOffset, value.byteLength) };
   if (Array.isArray(value)) return primitivesOnly(value) ? value : encodeContainer(value, () => value.map(encode));
   if (value instanceof Model) return encodeInstance(value);
-  if (value instanceof QuerySet) return { $: 'queryset', root: encodeRoot(value.root), steps: encode(value.steps) };
+  if (value instanceof QuerySet) {
+    const tagged: Tagged & { $: 'queryset' } = { $: 'queryset', root: encodeRoot(value.root), steps: encode(value.steps) };
+    // A database chosen without a step (dbManager(), or the one an async call was routed to) travels along.
+    if (value.dbAlias !== null) tagged.db = value.dbAlias;
+    return tagged;
+  }
   if ((value as { sync?: unknown }).sync instanceof QuerySet) return encode((value as { sync: unknown }).sync);
   if (value instanceof QNode) return { $: 'q', children: value.children.map(encode), connector: value.connector, negated: value.negated };
   if (value instanceof Expression) return encodeExpression(value);
@@ -190,7 +195,10 @@ export function decode(value: unknown): unknown {
     case 'ref':
       return decodingInstances![tagged.id]!;
     case 'queryset':
-      return replay(decodeRoot(tagged.root), decode(tagged.steps) as ChainStep[]);
+    {
+      const root = decodeRoot(tagged.root);
+      return replay(tagged.db === undefined ? root : root.pinned(tagged.db), decode(tagged.steps) as ChainStep[]);
+    }
     case 'q': {
       const node = Object.create(QNode.prototype) as QNode;
       Object.assign(node, { children: tagged.children.map(decode), connector: tagged.connector, negated: tagged.negated });
@@ -285,6 +293,7 @@ function encodeInstanceFields(instance: Model): Tagged {
     values[i] = descriptor && 'value' in descriptor ? encode(descriptor.value) : { $: 'undefined' };
   }
   const tagged: Tagged & { $: 'model' } = { $: 'model', label: meta.label, values, adding: instance._state.adding };
+  if (instance._state.db !== null) tagged.db = instance._state.db;
   const related = instance._state.cachedRelated;
   if (related) tagged.related = encode(related) as Record<string, unknown>;
   const prefetched = instance._state.cachedPrefetched;
@@ -316,6 +325,7 @@ function decodeInstanceFields(tagged: Tagged & { $: 'model' }, decoded: Model[])
   const model = getModel(tagged.label);
   const instance = Object.create(model.prototype) as Model & Record<string, unknown>;
   instance._state = freshState(tagged.adding);
+  instance._state.db = tagged.db ?? null;
   decoded.push(instance);
   const fields = model._meta.concreteFields;
   for (let i = 0; i < fields.length; i++) {
@@ -360,6 +370,7 @@ export function mergeInstance(target: Model, source: Model): void {
     if (!(mine && related && mine.pk === related.pk)) target._state.related[name] = related;
   }
   target._state.adding = source._state.adding;
+  target._state.db = source._state.db;
 }
 
 /** Walks sent arguments and returned ones side by side, merging instances back into the originals. */

@@ -1,6 +1,8 @@
 import { getSettings, onClose } from '../conf';
-import { openConnection } from '../db/connections';
+import { DEFAULT_DB_ALIAS, openConnection, setAsyncTransactionProbe, unknownDatabase, usingDatabase } from '../db/connections';
+import { dbForRead, dbForWrite } from '../db/routers';
 import type { Model } from '../models/base';
+import type { ModelClass } from '../models/types';
 import { setAsyncExecutor, type QueryOptions } from '../models/async-bridge';
 import { ASYNC_METHODS, type AsyncMethod } from '../models/async-methods';
 import { FETCH_ONE } from '../models/fetch-modes';
@@ -17,38 +19,46 @@ import { Pool } from './pool';
 import type { CallPayload, CallResult } from './protocol';
 import { currentBlock, type Block } from './transaction-context';
 
-let pool: Pool | null = null;
+/** One pool per database alias, each started on first use (so a sync-only program never starts threads). */
+const pools = new Map<string, Pool>();
 
-/** The pool, started on first use (so a sync-only program never starts threads). */
-export function getPool(call: string): Pool {
+/** The pool of `alias`, started on first use. */
+export function getPool(call: string, alias: string = DEFAULT_DB_ALIAS): Pool {
+  let pool = pools.get(alias);
   if (!pool) {
     const settings = getSettings(call);
+    const database = settings.databases[alias];
+    if (!database) throw unknownDatabase(alias, call);
     // One connection first: the database is created and set up (SQLite: WAL mode) before the threads open theirs at once.
-    openConnection(settings, { label: 'setup' }).close();
-    const started = new Pool(settings);
+    openConnection(database, { label: 'setup' }).close();
+    const started = new Pool(settings, alias);
+    pools.set(alias, started);
     pool = started;
     onClose(async () => {
-      pool = null;
+      pools.delete(alias);
       await started.close();
     });
   }
   return pool;
 }
 
-/** The running pool, or the pool started for the call that needs it first. */
-function poolFor(payload: CallPayload): Pool {
-  return pool ?? getPool(describeCall(payload));
+/** The running pool of `alias`, or the pool started for the call that needs it first. */
+function poolFor(payload: CallPayload, alias: string): Pool {
+  return pools.get(alias) ?? getPool(describeCall(payload), alias);
 }
 
-/** Routes a payload: writes and calls inside aatomic() to the writer lane, the rest to readers. */
-export function send(payload: CallPayload, write: boolean, options: QueryOptions = NO_OPTIONS): Promise<CallResult & { ok: true }> {
-  return poolFor(payload).call(payload, write, options, currentBlock(), currentCapture());
+/** Routes a payload to the pool of `alias`: writes and calls inside its aatomic() to the writer lane, the rest to readers. */
+export function send(payload: CallPayload, write: boolean, options: QueryOptions = NO_OPTIONS, alias: string = DEFAULT_DB_ALIAS): Promise<CallResult & { ok: true }> {
+  return poolFor(payload, alias).call(payload, write, options, currentBlock(alias), currentCapture());
 }
 
-/** An aatomic() step for `block`: open it (BEGIN or SAVEPOINT), commit it, or roll it back. */
+/** An aatomic() step for `block`: open it (BEGIN or SAVEPOINT), commit it, or roll it back, on its database's writer. */
 export function sendStep(block: Block, op: 'begin' | 'commit' | 'rollback'): Promise<CallResult & { ok: true }> {
-  return getPool('aatomic()').call({ kind: 'transaction', op, depth: block.depth }, true, { timeoutMs: 0 }, block, currentCapture());
+  return getPool('aatomic()', block.transaction.alias).call({ kind: 'transaction', op, depth: block.depth }, true, { timeoutMs: 0 }, block, currentCapture());
 }
+
+// Routers ask whether reads run inside a transaction (ReadReplicaRouter keeps them on its writer then).
+setAsyncTransactionProbe((alias) => currentBlock(alias) !== null);
 
 const NO_OPTIONS: QueryOptions = {};
 
@@ -56,21 +66,28 @@ const NO_OPTIONS: QueryOptions = {};
  * Runs `queryset.<method>(...args)` in a worker and decodes the result; `method` (an entry of the async
  * method table) says where its options are, which lane it takes and how it may travel.
  */
-export function evaluate(queryset: QuerySet<any, any>, method: AsyncMethod, args: readonly unknown[]): Promise<unknown> {
+export function evaluate(routed: QuerySet<any, any>, method: AsyncMethod, args: readonly unknown[]): Promise<unknown> {
   const [plain, options] = splitQueryOptions(args, method.options);
+  // The database is chosen once, here: the worker runs the call there and this thread builds its rows as from there.
+  const alias = routed.dbFor(method.writes);
+  const queryset = routed.pinned(alias);
   if (method.fastPath === 'keyedGet' && plain.length === 1) {
-    const keyed = keyedGetOf(queryset, plain[0]);
-    if (keyed) return poolFor(keyed).get(keyed, options, currentBlock(), currentCapture());
+    const keyed = usingDatabase(alias, () => keyedGetOf(queryset, plain[0]));
+    if (keyed) {
+      const found = poolFor(keyed, alias).get(keyed, options, currentBlock(alias), currentCapture());
+      // Built by the pool outside any routed call, so marked as the default database's: mark the others'.
+      return alias === DEFAULT_DB_ALIAS ? found : found.then((instance) => ((instance._state.db = alias), instance));
+    }
   }
-  return evaluateInWorker(queryset, method, plain, options);
+  return evaluateInWorker(queryset, alias, method, plain, options);
 }
 
-async function evaluateInWorker(queryset: QuerySet<any, any>, method: AsyncMethod, plain: readonly unknown[], options: QueryOptions): Promise<unknown> {
+async function evaluateInWorker(queryset: QuerySet<any, any>, alias: string, method: AsyncMethod, plain: readonly unknown[], options: QueryOptions): Promise<unknown> {
   if (method.fastPath === 'rows' && !queryset.hasPrefetches) return queryset.hydrate(await fetchRows(queryset, options));
   const bulk = method.fastPath === 'columns' ? bulkCreateOf(queryset, plain) : null;
-  if (bulk) return mergeBulkCreate(queryset.model, plain[0] as Model[], (await send(bulk, true, options)).value);
+  if (bulk) return mergeBulkCreate(queryset.model, plain[0] as Model[], (await send(bulk, true, options, alias)).value, alias);
   const payload: CallPayload = { kind: 'query', queryset: encode(queryset), method: method.name, args: encode(plain) };
-  const result = await send(payload, method.writes, options);
+  const result = await send(payload, method.writes, options, alias);
   if (result.args) mergeArguments(plain, decode(result.args));
   return decode(result.value);
 }
@@ -79,8 +96,9 @@ async function evaluateInWorker(queryset: QuerySet<any, any>, method: AsyncMetho
  * The raw rows of a queryset, fetched in a worker (packed, see codec.packRows) as one flat array; this thread compiles
  * the same query and builds the instances (`queryset.hydrate` / `queryset.rowHydrator()`).
  */
-export async function fetchRows(queryset: QuerySet<any, any>, options: QueryOptions = NO_OPTIONS): Promise<unknown[]> {
-  const result = await send({ kind: 'rows', queryset: encode(queryset) }, false, options);
+export async function fetchRows(routed: QuerySet<any, any>, options: QueryOptions = NO_OPTIONS): Promise<unknown[]> {
+  const alias = routed.dbFor(false);
+  const result = await send({ kind: 'rows', queryset: encode(routed.pinned(alias)) }, false, options, alias);
   return unpackRows(result.value as PackedRows);
 }
 
@@ -93,7 +111,9 @@ const DEFAULT_CHUNK_SIZE = 2000;
  * however many rows there are. Unordered querysets page by primary key; ordered ones by offset. Under a
  * fetch mode other than FETCH_ONE a chunk's instances are built together: they are one result set (peers).
  */
-export function iterate<R>(base: QuerySet<any, R>, options: { chunkSize?: number } & QueryOptions): AsyncIterable<R> {
+export function iterate<R>(queryset: QuerySet<any, R>, options: { chunkSize?: number } & QueryOptions): AsyncIterable<R> {
+  // Every page comes from one database (routers may spread reads over replicas call by call).
+  const base = queryset.pinned(queryset.db);
   const [, queryOptions] = splitQueryOptions([options], 0);
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isInteger(chunkSize) || chunkSize <= 0) {
@@ -148,21 +168,34 @@ function iterateInstances<R>(base: QuerySet<any, R>, chunkSize: number, options:
 /** Runs `instance.<method>(...args)` in a worker (save, delete, refreshFromDb) and copies back what it wrote. */
 export async function evaluateOnInstance(instance: Model, method: AsyncMethod, args: readonly unknown[]): Promise<unknown> {
   const [plain, options] = splitQueryOptions(args, method.options);
+  const alias = instanceAlias(instance, method, plain);
   const payload: CallPayload = { kind: 'instance', instance: encode(instance), method: method.name, args: encode(plain) };
-  const result = await send(payload, method.writes, options);
+  const result = await send(payload, method.writes, options, alias);
   mergeInstance(instance, decode(result.instance) as Model);
   return decode(result.value);
 }
 
-/** Creates the schema through the writer (for mainThread: 'forbid'). */
-export async function acreateSchema(): Promise<void> {
-  await send({ kind: 'schema' }, true);
+/**
+ * The database an instance call runs on: `asave({ using })` / `adelete({ using })` as given, else the routers'
+ * choice for the instance (which falls back to the database it came from), as the sync call would choose.
+ */
+function instanceAlias(instance: Model, method: AsyncMethod, plain: readonly unknown[]): string {
+  const given = (plain[0] as { using?: unknown } | undefined)?.using;
+  if (typeof given === 'string') return given;
+  const model = instance.constructor as ModelClass;
+  return method.writes ? dbForWrite(model, { instance }) : dbForRead(model, { instance });
 }
 
-/** migrate() on the writer worker (works under mainThread: 'forbid'); `log` gets the report once it is done. */
+/** Creates the schema through the writer of `using` (default 'default'; for mainThread: 'forbid'). */
+export async function acreateSchema(options: { using?: string } = {}): Promise<void> {
+  await send({ kind: 'schema' }, true, NO_OPTIONS, options.using ?? DEFAULT_DB_ALIAS);
+}
+
+/** migrate() on the writer worker of `database` (works under mainThread: 'forbid'); `log` gets the report once it is done. */
 export async function amigrate(options: MigrateOptions = {}): Promise<MigrateResult> {
   const { log, ...rest } = options;
-  const result = await send({ kind: 'migrate', options: { ...rest, migrations: migrationsDirectory(rest) } }, true, { timeoutMs: 0 });
+  const alias = rest.database ?? DEFAULT_DB_ALIAS;
+  const result = await send({ kind: 'migrate', options: { ...rest, migrations: migrationsDirectory(rest) } }, true, { timeoutMs: 0 }, alias);
   const { lines, ...report } = result.value as MigrateResult & { lines: string[] };
   for (const line of lines) log?.(line);
   return report;

@@ -453,8 +453,8 @@ function deliver(entry: TaskEntry, result: CallResult): void {
 }
 
 /**
- * The worker pool: readers for reads, the writer for writes and async transactions. Started on the first
- * async call; stopped by close().
+ * The worker pool of one database: readers for reads, the writer for writes and async transactions. Each
+ * database alias has its own, started on its first async call; stopped by close().
  */
 export class Pool {
   private readonly readers: ReaderLane;
@@ -463,9 +463,14 @@ export class Pool {
   private readonly keepAlive = new KeepAlive();
   private closing = false;
 
-  constructor(private readonly settings: Settings) {
-    this.writer = new WriterLane(settings, this.deadlines);
-    this.readers = new ReaderLane(settings, this.deadlines);
+  /** The pool of the database `alias`: its workers' own connections go there (see worker.ts). */
+  constructor(
+    private readonly settings: Settings,
+    readonly alias: string = 'default',
+  ) {
+    const laneSettings: Settings = { ...settings, poolAlias: alias };
+    this.writer = new WriterLane(laneSettings, this.deadlines);
+    this.readers = new ReaderLane(laneSettings, this.deadlines);
   }
 
   /** Sends one call: writes and every call inside an async transaction go to the writer, reads to readers. */

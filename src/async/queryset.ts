@@ -12,6 +12,7 @@ import type { PrefetchSpec } from '../models/prefetch';
 import type { Query } from '../sql/query';
 import { QuerySet, type CreateValues, type FilterArg, type FilterArgs, type ValuesListOptions } from '../models/queryset';
 import type { AddOptions, RelatedManager } from '../models/related-managers';
+import type { Manager } from '../models/manager';
 import type {
   AllValuesRow,
   AnnotationValues,
@@ -193,6 +194,11 @@ export interface AsyncQuerySet<T = Model, R = T, A = {}> extends AsyncQuerySetMe
 
 /** `Model.aobjects`: also `raw()`, instances from hand-written SQL (`?` placeholders), run in a worker. */
 export class AsyncManager<T = Model> extends AsyncQuerySet<T, T> {
+  /** This manager on the database `alias` (Django's `db_manager()`), as `Model.objects.dbManager(alias)`. */
+  dbManager(alias: string, hints: Record<string, unknown> = {}): AsyncManager<T> {
+    return new AsyncManager<T>((this.sync as unknown as Manager<T>).dbManager(alias, hints) as unknown as QuerySet<T, T>);
+  }
+
   static {
     installAsyncMethods(AsyncManager.prototype, asyncMethodsOn('manager', 'queryset'), (method) => method.name, (manager: AsyncManager, method, args) =>
       evaluate(manager.sync, method, args),

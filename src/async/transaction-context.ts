@@ -25,6 +25,10 @@ export interface Block {
  */
 export class Transaction {
   readonly root: Block;
+  /** The database alias whose writer this transaction holds. */
+  readonly alias: string;
+  /** The open block of another database's transaction this one was started in, if any. */
+  readonly enclosing: Block | null;
   /** The block whose calls may run; null before the transaction began and after it ended. */
   current: Block | null = null;
   /** Calls of this transaction not yet sent, oldest first. */
@@ -33,7 +37,9 @@ export class Transaction {
   broken: Error | null = null;
   finished = false;
 
-  constructor() {
+  constructor(alias: string, enclosing: Block | null = null) {
+    this.alias = alias;
+    this.enclosing = enclosing;
     this.root = { transaction: this, parent: null, depth: 1, closing: false };
   }
 
@@ -84,10 +90,22 @@ export function isFinalRollback(call: PendingCall): boolean {
 
 const storage = new AsyncLocalStorage<Block>();
 
-/** The open block a call made here belongs to (blocks whose callback has finished hand over to their parent). */
-export function currentBlock(): Block | null {
+/**
+ * The open block on `alias` a call made here belongs to (blocks whose callback has finished hand over to their
+ * parent; a transaction on another database started inside one hands over to the block it was started in).
+ */
+export function currentBlock(alias: string): Block | null {
   let block = storage.getStore() ?? null;
-  while (block && (block.closing || block.transaction.finished)) block = block.parent;
+  while (block && (block.closing || block.transaction.finished || block.transaction.alias !== alias)) {
+    block = block.parent ?? block.transaction.enclosing;
+  }
+  return block;
+}
+
+/** The innermost open block of any database, where a new aatomic() block starts. */
+export function innermostBlock(): Block | null {
+  let block = storage.getStore() ?? null;
+  while (block && (block.closing || block.transaction.finished)) block = block.parent ?? block.transaction.enclosing;
   return block;
 }
 

@@ -1,5 +1,6 @@
 import { getPool, sendStep } from './executor';
-import { currentBlock, runInBlock, Transaction, type Block } from './transaction-context';
+import { DEFAULT_DB_ALIAS } from '../db/connections';
+import { currentBlock, innermostBlock, runInBlock, Transaction, type Block } from './transaction-context';
 
 /**
  * Async Django `atomic`: every ORM call awaited inside `fn` (however deeply) runs on the writer inside one
@@ -7,15 +8,20 @@ import { currentBlock, runInBlock, Transaction, type Block } from './transaction
  * blocks started side by side take turns (see Transaction). Calls made outside `fn` meanwhile wait for the
  * writer and never join the transaction.
  *
+ * `using` names the database (default 'default'): its writer is pinned; calls on other databases made inside
+ * `fn` are not part of the transaction (they join an aatomic() block of their own database, if one is open).
+ *
  * All or nothing: when the transaction is lost (a call in it was cancelled while it ran, or the writer
  * stopped), every later call of the block is refused and the block rejects with TransactionManagementError
  * (or with the error `fn` threw); none of its work commits.
  */
-export async function aatomic<T>(fn: () => Promise<T> | T): Promise<T> {
-  const parent = currentBlock();
+export async function aatomic<T>(fn: () => Promise<T> | T, options: { using?: string } = {}): Promise<T> {
+  const alias = options.using ?? DEFAULT_DB_ALIAS;
+  const parent = currentBlock(alias);
   if (parent) return runBlock(parent.transaction.child(parent), fn);
-  const transaction = new Transaction();
-  const pool = getPool('aatomic()');
+  // A transaction on another database may be open here: this one is separate, and calls on that one still join it.
+  const transaction = new Transaction(alias, innermostBlock());
+  const pool = getPool('aatomic()', alias);
   await pool.acquireWriter(transaction);
   try {
     return await runBlock(transaction.root, fn);

@@ -2,7 +2,7 @@ import { MessageChannel, parentPort, threadId, workerData } from 'node:worker_th
 import { applySettings, type Settings } from '../conf';
 import type { DatabaseConnection } from '../db/backends/base/connection';
 import { TransactionManagementError } from '../errors';
-import { openConnection, setConnectionProvider } from '../db/connections';
+import { DEFAULT_DB_ALIAS, databaseSettings, openConnection, setConnectionProvider, usingDatabase } from '../db/connections';
 import { addObserver, type ExecutedStatement } from '../db/observers';
 import { createSchema } from '../db/schema';
 import { migrate } from '../migrations/executor';
@@ -20,7 +20,12 @@ import type { CallPayload, CallResult, Role, Task } from './protocol';
  * the sync ORM for each call it receives.
  */
 const { settings, role, commitMark, channel } = workerData as { settings: Settings; role: Role; commitMark?: Int32Array; channel?: boolean };
+/** The database of this worker's pool: every call but a syncToAsync unit runs as a call on it. */
+const alias = settings.poolAlias ?? DEFAULT_DB_ALIAS;
+/** The connection of this worker's lane, to the database of its pool (`alias`). */
 let connection!: DatabaseConnection;
+/** Connections to the other databases, opened when a call here (a syncToAsync unit) first uses one. */
+const otherConnections = new Map<string, DatabaseConnection>();
 /** Why this worker could not start, if it could not. */
 let startupError: unknown = null;
 start();
@@ -33,8 +38,20 @@ start();
 function start(): void {
   try {
     applySettings({ ...settings, mainThread: 'allow' });
-    connection = openConnection(settings, { label: `${role}-${threadId}`, queryOnly: role === 'reader' });
-    setConnectionProvider(() => connection);
+    const label = (name: string) => (name === DEFAULT_DB_ALIAS ? `${role}-${threadId}` : `${role}:${name}-${threadId}`);
+    connection = openConnection(databaseSettings(alias, 'A pool worker'), { label: label(alias), queryOnly: role === 'reader' });
+    setConnectionProvider({
+      get(name) {
+        if (name === alias) return connection;
+        let other = otherConnections.get(name);
+        if (!other) {
+          other = openConnection(databaseSettings(name, 'A pool worker'), { label: label(name), queryOnly: role === 'reader' });
+          otherConnections.set(name, other);
+        }
+        return other;
+      },
+      opened: (name) => (name === alias ? connection : otherConnections.get(name)),
+    });
   } catch (error) {
     startupError = error;
     parentPort!.postMessage({ workerFailed: encode(error) });
@@ -91,7 +108,15 @@ function runCall(call: CallPayload, isolate: boolean): CallResult {
   }
 }
 
+/**
+ * A call sent to this pool runs as a call on its database; a syncToAsync unit runs as the function would on
+ * the main thread, with the routers choosing each query's database.
+ */
 function execute(call: CallPayload): CallResult & { ok: true } {
+  return call.kind === 'function' ? executeCall(call) : usingDatabase(alias, () => executeCall(call));
+}
+
+function executeCall(call: CallPayload): CallResult & { ok: true } {
   switch (call.kind) {
     case 'query': {
       const method = permittedMethod(call.method, querysetTarget(call.queryset), role);
@@ -116,11 +141,11 @@ function execute(call: CallPayload): CallResult & { ok: true } {
       return { ok: true, value: encode(value) };
     }
     case 'schema':
-      createSchema();
+      createSchema({ using: alias });
       return { ok: true, value: null };
     case 'migrate': {
       const lines: string[] = [];
-      const result = migrate({ ...call.options, log: (line) => lines.push(line) });
+      const result = migrate({ ...call.options, database: alias, log: (line) => lines.push(line) });
       return { ok: true, value: { ...result, lines } };
     }
     case 'bulkCreate':

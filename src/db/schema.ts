@@ -3,7 +3,8 @@ import type { ModelClass } from '../models/types';
 import { ImproperlyConfigured, SynchronousOnlyOperation } from '../errors';
 import { MigrationRecorder } from '../migrations/recorder';
 import type { DatabaseConnection } from './backends/base/connection';
-import { configuredBackend, getConnection } from './connections';
+import { configuredBackend, DEFAULT_DB_ALIAS, getConnection } from './connections';
+import { allowMigrate } from './routers';
 
 /** Every registered model, after following relations (which registers targets and M2M tables). */
 export function schemaModels(): ModelClass[] {
@@ -30,9 +31,11 @@ export function schemaStatements(models: readonly ModelClass[] = schemaModels())
  * cause. A database whose schema is managed by migrations is refused: its tables change through `migrate`,
  * which records each step.
  */
-export function createSchema(): void {
-  const connection = schemaConnection();
-  const models = schemaModels();
+export function createSchema(options: { using?: string } = {}): void {
+  const alias = options.using ?? DEFAULT_DB_ALIAS;
+  const connection = schemaConnection(alias);
+  // As migrate does, a database gets the tables of the models the routers allow there.
+  const models = schemaModels().filter((model) => allowMigrate(alias, model));
   if (!models.length) {
     throw new ImproperlyConfigured(
       "createSchema(): no models are registered. List the modules that define them: configure({ database, models: [require.resolve('./models')] }).",
@@ -41,15 +44,15 @@ export function createSchema(): void {
   // Tables are only created, never rebuilt: a plain transaction, foreign keys left on.
   const editor = connection.backend.schemaEditor(connection, { ifNotExists: true });
   connection.atomic(() => {
-    refuseMigratedDatabase(connection);
+    refuseMigratedDatabase(connection, alias);
     checkExistingTables(connection, models);
     for (const model of models) editor.createModel(model);
     editor.runDeferred();
   });
 }
 
-function refuseMigratedDatabase(connection: DatabaseConnection): void {
-  const applied = new MigrationRecorder(connection).applied();
+function refuseMigratedDatabase(connection: DatabaseConnection, alias: string): void {
+  const applied = new MigrationRecorder(connection, alias).applied();
   if (!applied.length) return;
   throw new ImproperlyConfigured(
     `createSchema(): this database's schema is managed by migrations (${applied.length} applied, the latest ${applied[applied.length - 1]}). ` +
@@ -57,9 +60,9 @@ function refuseMigratedDatabase(connection: DatabaseConnection): void {
   );
 }
 
-function schemaConnection(): DatabaseConnection {
+function schemaConnection(alias: string): DatabaseConnection {
   try {
-    return getConnection('createSchema()');
+    return getConnection('createSchema()', alias);
   } catch (error) {
     if (!(error instanceof SynchronousOnlyOperation)) throw error;
     throw new SynchronousOnlyOperation(

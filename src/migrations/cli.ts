@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { didYouMean } from '../close-match';
 import { close, configure } from '../conf';
-import { ThreadormError } from '../errors';
+import { ImproperlyConfigured, ThreadormError } from '../errors';
 import { loadConfig, findConfig } from './config';
 import { migrate, showMigrations, sqlMigrate } from './executor';
 import { withOwnThreadorm } from './loader';
@@ -42,23 +42,23 @@ const COMMANDS: Record<string, CommandSpec> = {
   },
   migrate: {
     summary: 'apply the migrations (or unapply down to TARGET; zero unapplies all)',
-    usage: 'migrate [TARGET | zero] [--plan] [--fake] [--fake-initial]',
+    usage: 'migrate [TARGET | zero] [--plan] [--fake] [--fake-initial] [--database ALIAS]',
     flags: ['plan', 'fake', 'fake-initial'],
-    values: [],
+    values: ['database'],
     positionals: { min: 0, max: 1, names: 'TARGET' },
   },
   showmigrations: {
     summary: 'list the migrations: [X] applied, [ ] not yet',
-    usage: 'showmigrations',
+    usage: 'showmigrations [--database ALIAS]',
     flags: [],
-    values: [],
+    values: ['database'],
     positionals: { min: 0, max: 0, names: '' },
   },
   sqlmigrate: {
     summary: 'print the SQL a migration runs',
-    usage: 'sqlmigrate NAME [--backwards]',
+    usage: 'sqlmigrate NAME [--backwards] [--database ALIAS]',
     flags: ['backwards'],
-    values: [],
+    values: ['database'],
     positionals: { min: 1, max: 1, names: 'NAME' },
   },
 };
@@ -145,14 +145,23 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
   try {
     return withOwnThreadorm(() => {
       const config = loadConfig(findConfig(cwd, parsed.values.get('config')?.[0]));
-      const { database } = config.configure;
+      const alias = parsed.values.get('database')?.[0] ?? 'default';
+      const { database: single, databases } = config.configure;
+      const database = databases ? databases[alias] : alias === 'default' ? single : undefined;
+      if (typeof database !== 'string') {
+        const aliases = databases ? Object.keys(databases) : ['default'];
+        throw new ImproperlyConfigured(`--database ${alias}: the configuration has no such database; its databases are ${aliases.map((name) => `'${name}'`).join(', ')}.`);
+      }
       // makemigrations and sqlmigrate read the migration files and the models only, never the database; a
       // database that does not exist yet has nothing applied, and showmigrations does not create it.
       const needsDatabase = parsed.command === 'migrate' || (parsed.command === 'showmigrations' && existsSync(database));
       // migrate creates the database, so it creates the database's folder too (SQLite creates only the file).
       if (parsed.command === 'migrate' && database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
       // The commands are synchronous and this process serves nothing else: the main thread may use the database.
-      configure({ ...config.configure, database: needsDatabase ? database : ':memory:', mainThread: 'allow' });
+      const used = needsDatabase ? database : ':memory:';
+      // A command works on one database: the configuration's others stand in as empty ones it never touches.
+      const others = databases ? Object.fromEntries(Object.keys(databases).map((name) => [name, ':memory:'])) : {};
+      configure({ ...config.configure, ...(databases ? { databases: { ...others, [alias]: used } } : { database: used }), mainThread: 'allow' });
       return runCommand(parsed, config.migrations);
     });
   } catch (error) {
@@ -166,6 +175,7 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
 
 function runCommand(parsed: Parsed, migrations: string): number {
   const has = (flag: string) => parsed.flags.has(flag);
+  const database = parsed.values.get('database')?.[0];
   switch (parsed.command) {
     case 'makemigrations': {
       const defaults: Record<string, unknown> = {};
@@ -190,13 +200,13 @@ function runCommand(parsed: Parsed, migrations: string): number {
       return has('check') && result.changes.length ? 1 : 0;
     }
     case 'migrate':
-      migrate({ migrations, log: print, target: parsed.positionals[0], plan: has('plan'), fake: has('fake'), fakeInitial: has('fake-initial') });
+      migrate({ migrations, database, log: print, target: parsed.positionals[0], plan: has('plan'), fake: has('fake'), fakeInitial: has('fake-initial') });
       return 0;
     case 'showmigrations':
-      showMigrations({ migrations, log: print });
+      showMigrations({ migrations, database, log: print });
       return 0;
     case 'sqlmigrate':
-      sqlMigrate(parsed.positionals[0]!, { migrations, log: print, backwards: has('backwards') });
+      sqlMigrate(parsed.positionals[0]!, { migrations, database, log: print, backwards: has('backwards') });
       return 0;
   }
   return 2;

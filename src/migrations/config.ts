@@ -51,14 +51,20 @@ export function loadConfig(file: string): LoadedConfig {
     throw new ImproperlyConfigured(`Cannot load the configuration ${file}: ${(error as Error).message}`);
   }
   const config = ((exported as { default?: unknown } | null)?.default ?? exported) as ProjectConfig | null;
-  if (!config || typeof config !== 'object' || typeof config.database !== 'string') {
+  const hasDatabases = Boolean(config && typeof config === 'object' && config.databases && typeof config.databases === 'object');
+  if (!config || typeof config !== 'object' || (typeof config.database !== 'string' && !hasDatabases)) {
     throw new ImproperlyConfigured(
-      `The configuration ${file} must export an object with a database: \`export default { database: 'app.sqlite3', models: ['./models.ts'] }\`.`,
+      `The configuration ${file} must export an object with a database (or databases): \`export default { database: 'app.sqlite3', models: ['./models.ts'] }\`.`,
     );
   }
   const root = dirname(file);
   const { migrations = 'migrations', ...options } = config;
-  const database = options.database === ':memory:' || isAbsolute(options.database) ? options.database : resolve(root, options.database);
+  // Paths are relative to the configuration file; ':memory:' and URLs are kept as they are.
+  const located = (database: string) => (database === ':memory:' || isAbsolute(database) || /^[a-z][a-z0-9+.-]*:/i.test(database) ? database : resolve(root, database));
+  const databaseOptions =
+    options.databases && typeof options.databases === 'object'
+      ? { databases: Object.fromEntries(Object.entries(options.databases).map(([alias, database]) => [alias, typeof database === 'string' ? located(database) : database])) }
+      : { database: located(options.database as string) };
   const models = Array.isArray(options.models) ? options.models.map((path) => (typeof path === 'string' ? resolve(root, path) : path)) : options.models;
-  return { file, configure: { ...options, database, models }, migrations: resolve(root, migrations) };
+  return { file, configure: { ...options, ...databaseOptions, models }, migrations: resolve(root, migrations) };
 }

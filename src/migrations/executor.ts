@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import type { DatabaseConnection } from '../db/backends/base/connection';
 import type { Introspection } from '../db/backends/base/introspection';
-import { configuredBackend, getConnection } from '../db/connections';
+import { configuredBackend, databaseAliases, DEFAULT_DB_ALIAS, getConnection, unknownDatabase } from '../db/connections';
+import { allowMigrate } from '../db/routers';
+import type { ModelClass } from '../models/types';
+import type { Operation } from './operations/base';
 import { ImproperlyConfigured, SynchronousOnlyOperation } from '../errors';
 import { projectApps } from '../models/registry';
 import { postMigrate } from '../models/signals';
@@ -20,7 +23,7 @@ import { ProjectState } from './state';
 export interface CommandOptions {
   /** The migrations folder; default `migrations` in the current directory. */
   migrations?: string;
-  /** The database alias; only 'default' exists for now. */
+  /** The database alias (a key of configure()'s `databases`); default 'default'. */
   database?: string;
   /** Receives the command's report, line by line (the CLI prints it). Default: nothing is printed. */
   log?: (line: string) => void;
@@ -64,15 +67,16 @@ export function migrationsDirectory(options: CommandOptions): string {
   return resolve(options.migrations ?? 'migrations');
 }
 
-function checkDatabase(options: CommandOptions, call: string): void {
-  if (options.database !== undefined && options.database !== 'default') {
-    throw new ImproperlyConfigured(`${call}: unknown database '${options.database}'; this configuration has only 'default'.`);
-  }
+/** The alias a command runs on; one that is not configured is an error naming the command. */
+function checkDatabase(options: CommandOptions, call: string): string {
+  const alias = options.database ?? DEFAULT_DB_ALIAS;
+  if (!databaseAliases().includes(alias)) throw unknownDatabase(alias, call);
+  return alias;
 }
 
-function commandConnection(call: string): DatabaseConnection {
+function commandConnection(call: string, alias: string): DatabaseConnection {
   try {
-    return getConnection(call);
+    return getConnection(call, alias);
   } catch (error) {
     if (!(error instanceof SynchronousOnlyOperation)) throw error;
     throw new SynchronousOnlyOperation(`${error.message} To migrate from async code: \`await amigrate()\` runs the same migrations through the pool.`);
@@ -85,15 +89,15 @@ function commandConnection(call: string): DatabaseConnection {
  * schema, data and records as they were, and a concurrent migrate waits and then skips what this one did.
  */
 export function migrate(options: MigrateOptions = {}): MigrateResult {
-  checkDatabase(options, 'migrate()');
+  const alias = checkDatabase(options, 'migrate()');
   const started = performance.now();
   const log = options.log ?? (() => {});
-  const connection = commandConnection('migrate()');
+  const connection = commandConnection('migrate()', alias);
   if (connection.inAtomicBlock) {
     throw new MigrationError('migrate() cannot run inside atomic(): each migration opens its own transaction, with foreign keys switched off around it.');
   }
   const loaded = loadMigrations(migrationsDirectory(options));
-  const recorder = new MigrationRecorder(connection);
+  const recorder = new MigrationRecorder(connection, alias);
   const applied = new Set(recorder.applied());
   checkConsistency(loaded.graph, applied);
   const steps = planSteps(loaded, applied, options.target);
@@ -132,7 +136,7 @@ export function migrate(options: MigrateOptions = {}): MigrateResult {
     const migration = loaded.graph.get(step.migration);
     const stepStarted = performance.now();
     const before = replay(loaded.graph, order, step.backwards ? [...current].filter((name) => name !== migration.name) : [...current]);
-    const outcome = runStep(connection, recorder, migration, before, step.backwards, options, log);
+    const outcome = runStep(connection, alias, recorder, migration, before, step.backwards, options, log);
     const took = `${Math.round(performance.now() - stepStarted)} ms`;
     const verb = step.backwards ? 'Unapplying' : 'Applying';
     if (outcome === 'skipped') {
@@ -149,7 +153,7 @@ export function migrate(options: MigrateOptions = {}): MigrateResult {
   // Django's post_migrate: once migrate has run, even with nothing to apply; the models as they now stand.
   if (postMigrate.hasListeners(null)) {
     const ran = steps.map((step) => [loaded.graph.get(step.migration), step.backwards] as const);
-    postMigrate.send(null, { using: 'default', plan: ran, apps: replay(loaded.graph, order, [...current]).apps });
+    postMigrate.send(null, { using: alias, plan: ran, apps: replay(loaded.graph, order, [...current]).apps });
   }
   if (options.target === undefined) {
     result.unmigratedChanges = unmigratedChanges(loaded.graph);
@@ -172,6 +176,7 @@ type Outcome = 'done' | 'faked' | 'skipped';
  */
 function runStep(
   connection: DatabaseConnection,
+  alias: string,
   recorder: MigrationRecorder,
   migration: Migration,
   before: ProjectState,
@@ -180,6 +185,11 @@ function runStep(
   log: (line: string) => void,
 ): Outcome {
   const states = migration.intermediateStates(before);
+  // The routers' allowMigrate() picks which operations touch this database; the record is kept either way.
+  const allowed = migration.operations.map((operation, index) => {
+    const model = operationModel(operation, states[index]!, states[index + 1]!);
+    return model === null || allowMigrate(alias, model);
+  });
   try {
     const editor = connection.backend.schemaEditor(connection, {
       lockTimeoutMs: options.lockTimeoutMs,
@@ -192,7 +202,7 @@ function runStep(
         if (backwards) {
           if (!options.fake) {
             for (let index = migration.operations.length - 1; index >= 0; index--) {
-              migration.operations[index]!.databaseBackwards(editor, states[index + 1]!, states[index]!);
+              if (allowed[index]) migration.operations[index]!.databaseBackwards(editor, states[index + 1]!, states[index]!);
             }
           }
           recorder.unrecord(migration.name);
@@ -214,7 +224,9 @@ function runStep(
               "(a database made by createSchema()?). If they match the migration, 'migrate --fake-initial' marks it applied without running it.",
           );
         }
-        migration.operations.forEach((operation, index) => operation.databaseForwards(editor, states[index]!, states[index + 1]!));
+        migration.operations.forEach((operation, index) => {
+          if (allowed[index]) operation.databaseForwards(editor, states[index]!, states[index + 1]!);
+        });
         recorder.record(migration.name);
         return 'done';
     });
@@ -226,6 +238,25 @@ function runStep(
     }
     throw error;
   }
+}
+
+/**
+ * The model an operation changes, as the state has it where the model exists (after the operation, or before
+ * it for one that removes it), for allowMigrate(); null for operations on no model (RunSQL, RunCode).
+ */
+function operationModel(operation: Operation, from: ProjectState, to: ProjectState): ModelClass | null {
+  const named = operation as unknown as { modelName?: string; name?: string; newName?: string; oldName?: string };
+  const label = named.modelName ?? named.name ?? named.newName;
+  if (typeof label !== 'string') return null;
+  for (const [state, name] of [[to, label], [from, label], [from, named.oldName]] as const) {
+    if (typeof name !== 'string') continue;
+    try {
+      return state.getModel(name);
+    } catch {
+      // Not in this state: the model is created or removed by this operation.
+    }
+  }
+  return null;
 }
 
 function isInitial(migration: Migration): boolean {
@@ -357,10 +388,10 @@ export interface ShownMigration {
 
 /** Every migration in the order migrate applies them, with `[X]` for applied ones (Django's showmigrations). */
 export function showMigrations(options: CommandOptions = {}): ShownMigration[] {
-  checkDatabase(options, 'showMigrations()');
+  const alias = checkDatabase(options, 'showMigrations()');
   const log = options.log ?? (() => {});
   const loaded = loadMigrations(migrationsDirectory(options));
-  const applied = new Set(new MigrationRecorder(commandConnection('showMigrations()')).applied());
+  const applied = new Set(new MigrationRecorder(commandConnection('showMigrations()', alias), alias).applied());
   const graph = loaded.graph;
   const shown = graph.forwardsPlan(...graph.leafNodes()).map((name) => ({ name, applied: applied.has(name) }));
   if (!shown.length) log(` (no migrations in ${loaded.directory})`);
@@ -379,14 +410,14 @@ export interface SqlMigrateOptions extends CommandOptions {
  * alone: no database is read or changed. RunCode steps show as comments.
  */
 export function sqlMigrate(name: string, options: SqlMigrateOptions = {}): string {
-  checkDatabase(options, 'sqlMigrate()');
+  const alias = checkDatabase(options, 'sqlMigrate()');
   const loaded = loadMigrations(migrationsDirectory(options));
   const graph = loaded.graph;
   const migration = graph.get(resolveTarget(graph, name, loaded.directory));
   const before = graph.stateAt(migration.dependencies);
   const states = migration.intermediateStates(before);
   const lines = ['-- Foreign keys are switched off around this transaction and checked (PRAGMA foreign_key_check) before COMMIT.', 'BEGIN;'];
-  const editor = configuredBackend().schemaEditor(null, { collectSql: true });
+  const editor = configuredBackend(alias).schemaEditor(null, { collectSql: true });
   const indexes = migration.operations.map((_, index) => index);
   for (const index of options.backwards ? indexes.reverse() : indexes) {
     const operation = migration.operations[index]!;

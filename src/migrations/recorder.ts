@@ -1,5 +1,6 @@
 import type { DatabaseConnection } from '../db/backends/base/connection';
 import type { SchemaEditor } from '../db/backends/base/schema';
+import { DEFAULT_DB_ALIAS } from '../db/connections';
 import { Model } from '../models/base';
 import { CharField, DateTimeField } from '../models/fields/scalar';
 import { Apps } from '../models/registry';
@@ -24,7 +25,11 @@ class MigrationRecord extends Model {
  * the schema can never disagree.
  */
 export class MigrationRecorder {
-  constructor(private readonly connection: DatabaseConnection) {}
+  /** The records of the database `alias`, whose connection is `connection` (they are read and written there, whatever the routers say). */
+  constructor(
+    private readonly connection: DatabaseConnection,
+    private readonly alias: string = DEFAULT_DB_ALIAS,
+  ) {}
 
   hasTable(): boolean {
     return this.connection.backend.introspection(this.connection).tableNames().includes(MIGRATIONS_TABLE);
@@ -38,14 +43,14 @@ export class MigrationRecorder {
   /** Applied migration names, in the order they were applied. */
   applied(): string[] {
     if (!this.hasTable()) return [];
-    return MigrationRecord.objects.orderBy('id').valuesList('name', { flat: true }).eval() as string[];
+    return MigrationRecord.objects.using(this.alias).orderBy('id').valuesList('name', { flat: true }).eval() as string[];
   }
 
   record(name: string): void {
-    MigrationRecord.objects.create({ name, applied: new Date() });
+    MigrationRecord.objects.using(this.alias).create({ name, applied: new Date() });
   }
 
   unrecord(name: string): void {
-    MigrationRecord.objects.filter({ name }).delete();
+    MigrationRecord.objects.using(this.alias).filter({ name }).delete();
   }
 }

@@ -1,5 +1,5 @@
 import type { QueryOptions } from './async-bridge';
-import type { SaveOptions } from './base';
+import type { DeleteOptions, SaveOptions } from './base';
 import type { DeleteResult } from './deletion';
 import type { FilterArgsWithOptions } from './queryset';
 import type { AddOptions } from './related-managers';
@@ -192,8 +192,8 @@ export interface AsyncRelatedManagerMethods<T, K> {
 /** What an instance runs in a worker; AsyncMixin adds them as `asave()`, `adelete()`, `arefreshFromDb()`. */
 export interface AsyncInstanceMethods {
   save(options?: SaveOptions & QueryOptions): Promise<void>;
-  delete(options?: QueryOptions): Promise<DeleteResult>;
-  refreshFromDb(options?: { fields?: readonly string[] } & QueryOptions): Promise<void>;
+  delete(options?: DeleteOptions & QueryOptions): Promise<DeleteResult>;
+  refreshFromDb(options?: { fields?: readonly string[]; using?: string } & QueryOptions): Promise<void>;
 }
 
 /** The Django-style twins of `M`: `count` becomes `acount`, `getOrCreate` `agetOrCreate`. */

@@ -1,5 +1,6 @@
 import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
-import { getConnection } from '../db/connections';
+import { activeAlias, getConnection, scopedAlias, usingDatabase } from '../db/connections';
+import { dbForWrite } from '../db/routers';
 import {
   FieldError,
   MultipleObjectsReturned as MultipleObjectsReturnedBase,
@@ -42,6 +43,8 @@ export class ModelState {
   constructor(
     /** Not yet saved: the next save() inserts. */
     public adding: boolean,
+    /** The database alias it was loaded from or last saved to (Django's `_state.db`); null while unsaved. */
+    public db: string | null = null,
   ) {}
 
   /** Related instances loaded through selectRelated or a forward access, by field name. */
@@ -82,8 +85,9 @@ function hasKeys(value: object): boolean {
   return false;
 }
 
+/** A loaded instance's state records the database of the call loading it (see connections.usingDatabase). */
 export function freshState(adding: boolean): ModelState {
-  return new ModelState(adding);
+  return new ModelState(adding, adding ? null : activeAlias());
 }
 
 export interface SaveOptions {
@@ -91,6 +95,13 @@ export interface SaveOptions {
   updateFields?: readonly string[];
   forceInsert?: boolean;
   forceUpdate?: boolean;
+  /** The database alias to save to; default: the routers' choice, else where the instance was loaded from. */
+  using?: string;
+}
+
+export interface DeleteOptions {
+  /** The database alias to delete from; default: the routers' choice, else where the instance was loaded from. */
+  using?: string;
 }
 
 export interface FullCleanOptions {
@@ -196,33 +207,40 @@ export class Model {
       throw new TypeError(`${meta.label}.save(): forceInsert cannot be combined with forceUpdate or updateFields.`);
     }
     syncForeignKeyAttributes(this);
-    const connection = getConnection(`${meta.label}.save()`);
+    const using = options.using ?? scopedAlias() ?? dbForWrite(model, { instance: this });
+    const connection = getConnection(`${meta.label}.save()`, using);
     const fields = options.updateFields ? updateFieldsFor(meta, options.updateFields) : meta.concreteFields;
     if (options.updateFields && fields.length === 0) return;
-    if (!sendsSaveSignals(model)) writeRow(this, connection, fields, options);
-    else saveWithSignals(this, options.updateFields, connection, () => writeRow(this, connection, fields, options));
+    usingDatabase(using, () => {
+      if (!sendsSaveSignals(model)) writeRow(this, connection, fields, options);
+      else saveWithSignals(this, options.updateFields, connection, () => writeRow(this, connection, fields, options));
+    });
+    this._state.db = using;
   }
 
   /** Deletes the row and what CASCADE rules take with it; returns `[total, { Model: n }]`. */
-  delete(): DeleteResult {
+  delete(options: DeleteOptions = {}): DeleteResult {
     const model = this.constructor as ModelClass;
     const meta = model._meta;
     if (this.pk === null || this.pk === undefined) {
       throw new TypeError(`${meta.label} object can't be deleted because its ${meta.pk.name} attribute is null.`);
     }
-    const result = collectAndDelete(model, [this], `${meta.label}.delete()`, this);
+    const using = options.using ?? scopedAlias() ?? dbForWrite(model, { instance: this });
+    const result = collectAndDelete(model, [this], `${meta.label}.delete()`, this, using);
     this.pk = null;
     this._state.adding = true;
     return result;
   }
 
   /** Reloads field values from the database (all, or `fields`), dropping stale relation caches. */
-  refreshFromDb(options: { fields?: readonly string[] } = {}): void {
+  refreshFromDb(options: { fields?: readonly string[]; using?: string } = {}): void {
     const model = this.constructor as ModelClass;
     const meta = model._meta;
-    const fresh = model.objects.filter({ pk: this.pk }).first();
+    const objects = options.using === undefined ? model.objects.withHints({ instance: this }) : model.objects.using(options.using);
+    const fresh = objects.filter({ pk: this.pk }).first();
     if (!fresh) throw new model.DoesNotExist(`${meta.label} matching query does not exist (pk=${String(this.pk)}).`);
     copyFieldValues(fresh, this, options.fields ? options.fields.map((name) => meta.getField(name)) : meta.concreteFields);
+    this._state.db = fresh._state.db;
     if (!options.fields) this._state.prefetched = {};
   }
 

@@ -1,4 +1,4 @@
-import { getConnection } from '../db/connections';
+import { getConnection, usingDatabase } from '../db/connections';
 import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import { ProtectedError, RestrictedError } from '../errors';
 import { deleteByKeysSql, updateColumnByKeysSql } from '../sql/writes';
@@ -19,15 +19,18 @@ const BATCH = 900;
  * Deletes `instances` of `model` and everything their on-delete rules reach, in one transaction.
  * `origin` (the instance or queryset whose delete() ran) is passed on to the preDelete / postDelete signals.
  */
-export function collectAndDelete(model: ModelClass, instances: readonly Model[], call: string, origin: Model | object): DeleteResult {
+export function collectAndDelete(model: ModelClass, instances: readonly Model[], call: string, origin: Model | object, using: string): DeleteResult {
   if (!instances.length) return [0, {}];
-  const connection = getConnection(call);
-  return connection.atomic(() => {
-    const collector = new Collector();
-    collector.collect(model, instances);
-    collector.check();
-    return collector.execute(connection, origin);
-  });
+  const connection = getConnection(call, using);
+  // The collector's queries (what CASCADE reaches) read the same database the rows are deleted from.
+  return usingDatabase(using, () =>
+    connection.atomic(() => {
+      const collector = new Collector();
+      collector.collect(model, instances);
+      collector.check();
+      return collector.execute(connection, origin);
+    }),
+  );
 }
 
 interface FieldUpdate {

@@ -1,5 +1,6 @@
 import { maySyncQuery } from '../db/connections';
-import { UnprefetchedRelatedModelAccessError } from '../errors';
+import { allowRelation, dbForWrite } from '../db/routers';
+import { UnprefetchedRelatedModelAccessError, ValueError } from '../errors';
 import { ManyRelatedManager, ReverseManyToOneManager } from './related-managers';
 import type { Model } from './base';
 import { lowerFirst } from './fields/base';
@@ -81,7 +82,7 @@ function forwardDescriptor(field: ForeignKey): PropertyDescriptor {
         prefetchRelatedObjects(peers, [new PrefetchSpec(name)]);
         if (forwardCacheHolds(this, field)) return this._state.related[name]!;
       }
-      const related = field.relatedModel.objects.get({ [field.targetField.name]: key });
+      const related = field.relatedModel.objects.withHints({ instance: this }).get({ [field.targetField.name]: key });
       inheritFetchMode(related, this);
       this._state.related[name] = related;
       return related;
@@ -95,6 +96,7 @@ function forwardDescriptor(field: ForeignKey): PropertyDescriptor {
       }
       const target = field.relatedModel;
       if (value instanceof target) {
+        checkRelation(this, value as Model, field.label);
         const key = (value as unknown as Record<string, unknown>)[field.targetField.attname] ?? null;
         this._state.related[name] = value;
         this[attname] = key;
@@ -109,6 +111,21 @@ function forwardDescriptor(field: ForeignKey): PropertyDescriptor {
       this[attname] = field.toValue(value);
     },
   };
+}
+
+/**
+ * Django's check on assigning a related object: an instance without a database takes the one the routers
+ * would write it to (next to the other), then the routers must allow the relation.
+ */
+function checkRelation(instance: Model, value: Model, label: string): void {
+  if (instance._state.db === null) instance._state.db = dbForWrite(instance.constructor as ModelClass, { instance: value });
+  if (value._state.db === null) value._state.db = dbForWrite(value.constructor as ModelClass, { instance });
+  if (!allowRelation(value, instance)) {
+    throw new ValueError(
+      `Cannot assign ${describeInstance(value)} to ${label}: it is on database '${value._state.db}' and ${describeInstance(instance)} on '${instance._state.db}', ` +
+        'and the database routers do not allow relations between them.',
+    );
+  }
 }
 
 function reverseOneToOneDescriptor(field: ForeignKey, accessor: string): PropertyDescriptor {
@@ -133,7 +150,7 @@ function reverseOneToOneDescriptor(field: ForeignKey, accessor: string): Propert
         if (loaded === null) throw new model.DoesNotExist(`${this.constructor.name} has no ${accessor}.`);
         if (loaded) return loaded;
       }
-      const found = model.objects.get({ [field.name]: key });
+      const found = model.objects.withHints({ instance: this }).get({ [field.name]: key });
       inheritFetchMode(found, this);
       this._state.related[accessor] = found;
       return found;
@@ -142,6 +159,7 @@ function reverseOneToOneDescriptor(field: ForeignKey, accessor: string): Propert
       if (value !== null && !(value instanceof related())) {
         throw new TypeError(`Cannot assign ${describeInstance(value)} to ${this.constructor.name}.${accessor}: it must be a ${related().name} instance.`);
       }
+      if (value) checkRelation(this, value as Model, `${this.constructor.name}.${accessor}`);
       this._state.related[accessor] = value as Model | null;
       if (value) (value as unknown as Record<string, unknown>)[field.name] = this;
     },

@@ -4,10 +4,15 @@ import type { Model } from './base';
 import type { ModelClass } from './types';
 import { buildInstance } from './hydrate';
 import type { ModelPlan } from '../sql/compiler';
-import { QuerySet } from './queryset';
+import { QuerySet, routeMethods } from './queryset';
 
 /** `Model.objects`: the queryset of all rows, plus `raw()`. */
 export class Manager<T = Model> extends QuerySet<T, T> {
+  /** This manager on the database `alias` (Django's `db_manager()`): its querysets and creates go there. */
+  dbManager(alias: string, hints: Record<string, unknown> = {}): this {
+    return this.pinned(alias).withHints(hints);
+  }
+
   /** Instances from hand-written SQL with `?` placeholders; columns map to fields by column name. */
   raw(sql: string, params: readonly unknown[] = []): T[] {
     const meta = this.model._meta;
@@ -40,6 +45,8 @@ export class Manager<T = Model> extends QuerySet<T, T> {
     });
   }
 }
+
+routeMethods(Manager.prototype, ['raw'], false);
 
 const managers = new WeakMap<Function, Manager<any>>();
 

@@ -1,3 +1,4 @@
+import { activeAlias } from '../db/connections';
 import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import type { SqlValue } from '../db/backends/base/types';
 import { ValidationError } from '../errors';
@@ -121,6 +122,7 @@ export function bulkInsert(
       const record = object as unknown as Record<string, unknown>;
       if (pk.autoIncrement && (record[pk.attname] === null || record[pk.attname] === undefined)) record[pk.attname] = pk.fromDb(key);
       object._state.adding = false;
+      object._state.db = activeAlias();
     }
   }
 }

@@ -1,4 +1,5 @@
-import { getConnection } from '../db/connections';
+import { configuredBackend, databaseAliases, DEFAULT_DB_ALIAS, getConnection, scopedAlias, unknownDatabase, usingDatabase } from '../db/connections';
+import { dbForRead, dbForWrite, type RouterHints } from '../db/routers';
 import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import type { SqlValue } from '../db/backends/base/types';
 import { FieldError, IntegrityError, NotSupportedError, ObjectDoesNotExist } from '../errors';
@@ -100,6 +101,10 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
   protected fetchModeValue: FetchMode = FETCH_ONE;
   /** Set on querysets chained from a manager: where the chain starts and the name its errors use. */
   protected origin: { root: QuerySetRoot; name: string } | null = null;
+  /** The database alias chosen by using() / dbManager(); null: the routers choose per call. */
+  dbAlias: string | null = null;
+  /** What routers are told besides the model (Django's `_hints`). */
+  protected extraHints: RouterHints | null = null;
 
   constructor(model: ModelClass<T>, query: Query | null = null) {
     this.model = model;
@@ -357,11 +362,53 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     });
   }
 
-  /** Database aliases: threadorm has one database, named 'default'. */
+  /** The same query on the database `alias` (a key of configure()'s `databases`), whatever the routers say. */
   using(alias: string): QuerySet<T, R, A> {
-    return this.chain('using', [alias], () => {
-      if (alias !== 'default') throw new FieldError(`${this.call('using')}: unknown database '${alias}'; the only database is 'default'.`);
-    });
+    checkAlias(alias, this.call('using'));
+    const clone = this.chain('using', [alias]);
+    clone.dbAlias = alias;
+    return clone;
+  }
+
+  /**
+   * The database this queryset reads from (Django's `qs.db`): the one given to using(), else inside a routed
+   * call that call's, else the routers' choice (a related manager's hints name its instance).
+   */
+  get db(): string {
+    return this.dbFor(false);
+  }
+
+  /** The database a read (`write` false) or a write of this queryset goes to. */
+  dbFor(write: boolean): string {
+    if (this.dbAlias !== null) return this.dbAlias;
+    const scoped = scopedAlias();
+    if (scoped !== null) return scoped;
+    return write ? dbForWrite(this.model, this.hints) : dbForRead(this.model, this.hints);
+  }
+
+  /** Router hints: a related manager's instance, plus any given by withHints(). */
+  get hints(): RouterHints {
+    const root = this.root;
+    const base: RouterHints = root.kind === 'related' ? { instance: root.instance } : {};
+    return this.extraHints ? { ...base, ...this.extraHints } : base;
+  }
+
+  /** The same queryset with router hints added (Django's `_add_hints`); not a recorded step. */
+  withHints(hints: RouterHints): this {
+    const clone = Object.create(Object.getPrototypeOf(this)) as this;
+    Object.assign(clone, this);
+    clone.extraHints = { ...(this.extraHints ?? {}), ...hints };
+    return clone;
+  }
+
+  /** The same queryset fixed to `alias` without recording a step (the async layer pins a routed call). */
+  pinned(alias: string): this {
+    if (this.dbAlias === alias) return this;
+    checkAlias(alias, this.call('using'));
+    const clone = Object.create(Object.getPrototypeOf(this)) as this;
+    Object.assign(clone, this);
+    clone.dbAlias = alias;
+    return clone;
   }
 
   none(): QuerySet<T, R, A> {
@@ -466,9 +513,9 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     return getConnection(this.call(method));
   }
 
-  /** The backend operations this queryset's SQL is compiled for. */
+  /** The backend operations this queryset's SQL is compiled for: those of its database's backend. */
   protected get ops(): BaseOperations {
-    return currentOperations();
+    return this.dbAlias !== null ? configuredBackend(this.dbAlias).operations : currentOperations();
   }
 
   protected fetchAll(call: string): R[] {
@@ -506,7 +553,10 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
 
   /** Builds the result of the row at `offset` of a flat array (streaming builds each row as it is consumed). */
   rowHydrator(): (flat: readonly unknown[], offset: number) => R {
-    return rowBuilder(Compiler.select(this.query, this.ops).plan) as (flat: readonly unknown[], offset: number) => R;
+    const alias = this.dbFor(false);
+    const build = usingDatabase(alias, () => rowBuilder(Compiler.select(this.query, this.ops).plan)) as (flat: readonly unknown[], offset: number) => R;
+    // Rows built outside a routed call are marked as the default database's already.
+    return alias === DEFAULT_DB_ALIAS ? build : (flat, offset) => usingDatabase(alias, () => build(flat, offset));
   }
 
   /** Where the primary key sits in this queryset's rows (model rows only). */
@@ -698,15 +748,18 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     if (!Number.isInteger(chunkSize) || chunkSize <= 0) throw new TypeError(`${this.call('iterator')}: chunkSize must be a positive integer.`);
     if (this.query.empty) return;
-    const compiled = Compiler.select(this.query, this.ops);
-    const connection = this.connection('iterator');
+    // A generator runs between the caller's steps, outside any scope set around this call: it keeps its alias itself.
+    const alias = this.dbFor(false);
+    const compiled = usingDatabase(alias, () => Compiler.select(this.query, this.ops));
+    const connection = getConnection(this.call('iterator'), alias);
     let chunk: unknown[][] = [];
-    const flush = (): R[] => {
-      const results = this.withFetchMode(hydrateRows(compiled.plan, chunk) as R[], compiled.plan);
-      chunk = [];
-      if (this.prefetchSpecs.length && compiled.plan.kind === 'models') prefetchRelatedObjects(results as unknown as Model[], this.prefetchSpecs);
-      return results;
-    };
+    const flush = (): R[] =>
+      usingDatabase(alias, () => {
+        const results = this.withFetchMode(hydrateRows(compiled.plan, chunk) as R[], compiled.plan);
+        chunk = [];
+        if (this.prefetchSpecs.length && compiled.plan.kind === 'models') prefetchRelatedObjects(results as unknown as Model[], this.prefetchSpecs);
+        return results;
+      });
     for (const row of connection.iterateRows(compiled.sql, compiled.params, compiled.safeIntegers)) {
       chunk.push(row);
       if (chunk.length >= chunkSize) yield* flush();
@@ -825,7 +878,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     const connection = this.connection('delete');
     const result = connection.atomic(() => {
       const instances = this.chain('delete', []).fetchAllPlain(call);
-      return collectAndDelete(this.model, instances, call, this);
+      return collectAndDelete(this.model, instances, call, this, this.dbFor(true));
     });
     this.resultCache = null;
     return result;
@@ -904,6 +957,35 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
 
 /** The signatures of the twins installed above. */
 export interface QuerySet<T = Model, R = T, A = {}> extends AsyncTwins<AsyncQuerySetMethods<T, R, A>> {}
+
+/** Evaluation methods that read: each runs as one call on the database `dbFor(false)` names. */
+const READ_METHODS = ['eval', 'evalRows', 'hydrate', 'pkColumnIndex', 'get', 'count', 'inBulk', 'latest', 'earliest', 'first', 'last', 'aggregate', 'exists', 'contains', 'explain', 'at', 'toSql'] as const;
+/** ... and those that write, on `dbFor(true)`. */
+const WRITE_METHODS = ['create', 'getOrCreate', 'updateOrCreate', 'bulkCreate', 'bulkUpdate', 'update', 'delete'] as const;
+
+/**
+ * Makes each method of `names` one routed call: it picks its database once (see `dbFor`) and runs inside
+ * usingDatabase(), so the queries it makes on the way (a get() inside getOrCreate(), prefetches, the
+ * deletion collector's) and the instances it loads belong to that database.
+ */
+export function routeMethods(prototype: object, names: readonly string[], write: boolean): void {
+  const methods = prototype as Record<string, (...args: unknown[]) => unknown>;
+  for (const name of names) {
+    const original = methods[name];
+    if (typeof original !== 'function') throw new TypeError(`routeMethods(): ${prototype.constructor.name} has no method '${name}'.`);
+    methods[name] = function routed(this: QuerySet<any, any>, ...args: unknown[]) {
+      const alias = this.dbFor(write);
+      return usingDatabase(alias, () => original.apply(this, args));
+    };
+  }
+}
+
+routeMethods(QuerySet.prototype, READ_METHODS, false);
+routeMethods(QuerySet.prototype, WRITE_METHODS, true);
+
+function checkAlias(alias: unknown, call: string): void {
+  if (typeof alias !== 'string' || !databaseAliases().includes(alias)) throw unknownDatabase(alias, call);
+}
 
 /** valuesList names, each checked: a tuple of paths. */
 type CheckedNames<T, N extends readonly string[], A> = { [I in keyof N]: CheckedPath<T, N[I], A> };

@@ -1,4 +1,6 @@
 import { getConnection } from '../db/connections';
+import { allowRelation } from '../db/routers';
+import { ValueError } from '../errors';
 import type { Model } from './base';
 import { ForeignKey, ManyToManyField, describeInstance } from './fields/related';
 import type { ThroughKeys } from './options';
@@ -8,7 +10,7 @@ import type { ModelClass, PkValue } from './types';
 import { deleteLinksSql } from '../sql/writes';
 import { asyncMethodsOn, installAsyncMethods, type AsyncRelatedManagerMethods, type AsyncTwins } from './async-methods';
 import { Query } from '../sql/query';
-import { QuerySet, type CreateValues, type Lookups, type QuerySetRoot } from './queryset';
+import { QuerySet, routeMethods, type CreateValues, type Lookups, type QuerySetRoot } from './queryset';
 import type { CheckedLookups, Defaults } from './typed';
 
 export interface AddOptions {
@@ -89,7 +91,16 @@ export abstract class RelatedManager<T extends Model = Model, Q extends string =
 
   protected ensureInstances(objects: readonly unknown[], method: string, allowKeys: boolean): Array<Model | unknown> {
     for (const object of objects) {
-      if (object instanceof this.model) continue;
+      if (object instanceof this.model) {
+        const other = object as Model;
+        if (!other._state.adding && !allowRelation(other, this.instance)) {
+          throw new ValueError(
+            `${this.call(method)}: cannot relate ${describeInstance(other)} to ${describeInstance(this.instance)}: the instance is on database '${this.instance._state.db ?? 'default'}', ` +
+              `the value on database '${other._state.db ?? 'default'}', and the database routers do not allow relations between them.`,
+          );
+        }
+        continue;
+      }
       if (allowKeys && (typeof object === 'number' || typeof object === 'string' || typeof object === 'bigint')) continue;
       throw new TypeError(`${this.call(method)}: expected a ${this.model.name} instance${allowKeys ? ' or primary key' : ''}; got ${describeInstance(object)}.`);
     }
@@ -430,6 +441,12 @@ export class ManyRelatedManager<T extends Model = Model, Q extends string = neve
     }
   }
 }
+
+// Each relation write is one call on the database of the relation (the routers' choice for the instance,
+// else the instance's own): the rows it creates, links and reads go there together.
+const RELATION_WRITES = ['create', 'getOrCreate', 'updateOrCreate', 'add', 'remove', 'clear', 'set'];
+routeMethods(ReverseManyToOneManager.prototype, RELATION_WRITES, true);
+routeMethods(ManyRelatedManager.prototype, RELATION_WRITES, true);
 
 /** throughDefaults with each function replaced by what it returns (Django's resolve_callables). */
 function resolveThroughDefaults(defaults: Lookups | undefined): Lookups {

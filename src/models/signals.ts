@@ -1,3 +1,4 @@
+import { activeAlias } from '../db/connections';
 import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import type { Model } from './base';
 import type { InstanceOf, ModelClass, PkValue } from './types';
@@ -167,8 +168,6 @@ function describe(value: unknown): string {
 
 // ---------------------------------------------------------------- model signals
 
-/** The one database alias there is; `using` in signal arguments. */
-export const DEFAULT_DB_ALIAS = 'default';
 
 export interface SaveSignalArgs<I> {
   instance: I;
@@ -277,24 +276,24 @@ export function saveWithSignals(instance: Model, updateFields: readonly string[]
   const sender = instance.constructor as ModelClass;
   const fields = updateFields ? new Set(updateFields) : null;
   connection.atomic(() => {
-    preSave.send(sender, { instance, raw: false, using: DEFAULT_DB_ALIAS, updateFields: fields });
+    preSave.send(sender, { instance, raw: false, using: activeAlias(), updateFields: fields });
     const created = write();
-    postSave.send(sender, { instance, created, raw: false, using: DEFAULT_DB_ALIAS, updateFields: fields });
+    postSave.send(sender, { instance, created, raw: false, using: activeAlias(), updateFields: fields });
   });
 }
 
 /** The deletion collector's hook: preDelete for every collected object of `model` (none for auto-created M2M rows). */
 export function sendPreDelete(model: ModelClass, objects: Iterable<Model>, origin: Model | object): void {
   if (model._meta.autoCreated || !preDelete.hasListeners(model)) return;
-  for (const instance of objects) preDelete.send(model, { instance, using: DEFAULT_DB_ALIAS, origin });
+  for (const instance of objects) preDelete.send(model, { instance, using: activeAlias(), origin });
 }
 
 export function sendPostDelete(model: ModelClass, objects: Iterable<Model>, origin: Model | object): void {
   if (model._meta.autoCreated || !postDelete.hasListeners(model)) return;
-  for (const instance of objects) postDelete.send(model, { instance, using: DEFAULT_DB_ALIAS, origin });
+  for (const instance of objects) postDelete.send(model, { instance, using: activeAlias(), origin });
 }
 
 /** The many-to-many managers' hook; `through` is the sender. */
 export function sendM2MChanged(through: ModelClass, args: Omit<M2MChangedSignalArgs, 'using'>): void {
-  if (m2mChanged.hasListeners(through)) m2mChanged.send(through, { ...args, using: DEFAULT_DB_ALIAS });
+  if (m2mChanged.hasListeners(through)) m2mChanged.send(through, { ...args, using: activeAlias() });
 }

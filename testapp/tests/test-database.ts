@@ -13,26 +13,27 @@ const SERVER_URL = process.env.THREADORM_TEST_PG_URL || 'postgresql://postgres@1
 /** `test` on SQLite; skipped on PostgreSQL, for a test of SQLite's own text or behaviour (say which in its title). */
 export const sqliteOnlyTest: jest.It = onPostgresql ? test.skip : test;
 
-let created: string | null = null;
+const created: string[] = [];
 
-/** The `database` for configure(): ':memory:' on SQLite, the URL of a new, empty database on PostgreSQL. */
-export function testDatabase(): string {
+/**
+ * The `database` for configure(): ':memory:' on SQLite, the URL of a new, empty database on PostgreSQL.
+ * Called again (for a second alias of `databases`), it makes another one, told apart by `suffix`.
+ */
+export function testDatabase(suffix = ''): string {
   if (!onPostgresql) return ':memory:';
   const file = basename(expect.getState().testPath ?? 'test').replace(/\.test\.ts$/, '').replace(/[^a-z0-9]+/gi, '_').toLowerCase();
-  const name = `threadorm_${file}_${process.pid}_${Date.now().toString(36)}`.slice(0, 63);
+  const tail = `_${process.pid}_${Date.now().toString(36)}${suffix ? `_${suffix.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}` : ''}`;
+  const name = `threadorm_${file}`.slice(0, 63 - tail.length) + tail;
   runOnServer(`DROP DATABASE IF EXISTS "${name}"`, `CREATE DATABASE "${name}"`);
-  created = name;
+  created.push(name);
   const url = new URL(SERVER_URL);
   url.pathname = `/${name}`;
   return url.toString();
 }
 
-/** Drops the database testDatabase() created (after close(), so no connection holds it). */
+/** Drops the databases testDatabase() created (after close(), so no connection holds them). */
 export function dropTestDatabase(): void {
-  if (!created) return;
-  const name = created;
-  created = null;
-  runOnServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  for (const name of created.splice(0)) runOnServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 }
 
 function runOnServer(...statements: string[]): void {

@@ -91,7 +91,7 @@ test('createSchema() on a fresh database still works, and migrate() then asks fo
 test('migrate() refuses inside atomic() and names only the database it has', () => {
   configure({ database: ':memory:', models: MODELS });
   expect(() => atomic(() => migrate({ migrations: MIGRATIONS }))).toThrow(/migrate\(\) cannot run inside atomic\(\)/);
-  expect(() => migrate({ migrations: MIGRATIONS, database: 'replica' })).toThrow("migrate(): unknown database 'replica'; this configuration has only 'default'.");
+  expect(() => migrate({ migrations: MIGRATIONS, database: 'replica' })).toThrow("migrate(): the database 'replica' is not configured; the databases are 'default'.");
 });
 
 test('migrate() to an unknown or ambiguous target says which migrations there are', () => {
