@@ -3,6 +3,7 @@ import { cpus, tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { didYouMean } from './close-match';
 import { backendForDatabase } from './db/backends';
+import type { DatabaseBackend } from './db/backends/base/backend';
 import { setMainDatabase, type DatabaseSettings } from './db/connections';
 import { setDebug } from './db/observers';
 import { isEntryScript } from './definition-site';
@@ -21,6 +22,12 @@ export interface ConfigureOptions {
   models?: readonly string[];
   /** Reader threads in the pool. Default: the number of cores. */
   workers?: number;
+  /**
+   * Writer threads in the pool, each with a connection of its own: writes outside `aatomic()` spread over the
+   * free ones, and each `aatomic()` block holds one for its whole run. Default 2 where the database allows
+   * several writers at once (PostgreSQL), 1 on SQLite, which has one write lock and refuses more.
+   */
+  writers?: number;
   /** May the sync API touch the database on the main thread? Default 'allow'. */
   mainThread?: 'allow' | 'forbid';
   /** Default limit for async queries in milliseconds; 0 means none. Default 30 000. */
@@ -37,13 +44,14 @@ export interface Settings extends DatabaseSettings {
   databasePath: string;
   models: string[];
   workers: number;
+  writers: number;
   mainThread: 'allow' | 'forbid';
   queryTimeoutMs: number;
   debug: boolean;
 }
 
 /** Every key configure() understands; anything else is a typo or an option from a later version. */
-const OPTION_NAMES: ReadonlyArray<keyof ConfigureOptions> = ['database', 'models', 'workers', 'mainThread', 'queryTimeoutMs', 'debug'];
+const OPTION_NAMES: ReadonlyArray<keyof ConfigureOptions> = ['database', 'models', 'workers', 'writers', 'mainThread', 'queryTimeoutMs', 'debug'];
 
 let settings: Settings | null = null;
 let temporaryDirectory: string | null = null;
@@ -121,6 +129,7 @@ function validate(options: ConfigureOptions): Settings {
   const { databasePath, ephemeral } = backend.resolveDatabase(options.database);
   const workers = options.workers ?? Math.max(cpus().length, 1);
   if (!Number.isInteger(workers) || workers < 1) throw new ImproperlyConfigured(`configure(): workers must be a positive integer; got ${options.workers}.`);
+  const writers = validateWriters(options.writers, backend);
   const mainThread = options.mainThread ?? 'allow';
   if (mainThread !== 'allow' && mainThread !== 'forbid') {
     throw new ImproperlyConfigured(`configure(): mainThread must be 'allow' or 'forbid'; got ${String(options.mainThread)}.`);
@@ -147,11 +156,29 @@ function validate(options: ConfigureOptions): Settings {
     ephemeral,
     models,
     workers,
+    writers,
     mainThread,
     queryTimeoutMs,
     debug: options.debug ?? false,
   };
 }
+
+/** Several writers only for a database that lets several connections write at once. */
+function validateWriters(value: number | undefined, backend: DatabaseBackend): number {
+  const allowed = backend.features.maxWriters;
+  if (value === undefined) return Math.min(DEFAULT_WRITERS, allowed);
+  if (!Number.isInteger(value) || value < 1) throw new ImproperlyConfigured(`configure(): writers must be a positive integer; got ${value}.`);
+  if (value > allowed) {
+    throw new ImproperlyConfigured(
+      `configure(): writers: ${backend.displayName} lets ${allowed} connection(s) write at once, so ${value} writer threads would only wait ` +
+        `for each other's lock. Leave writers out (or give ${allowed}).`,
+    );
+  }
+  return value;
+}
+
+/** Two writers keep one long transaction from holding up every other write, and cost two connections. */
+const DEFAULT_WRITERS = 2;
 
 /** Imports each models module and registers the model classes it exports. */
 function loadModelModules(paths: readonly string[]): void {

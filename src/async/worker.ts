@@ -184,7 +184,10 @@ if (channel && !startupError) {
   });
   // After piscina's own ready message (posted once this module has loaded): a thread the pool ends before
   // piscina counts it ready would make piscina stop replacing threads altogether.
-  setImmediate(() => parentPort!.postMessage({ readerPort: port2, threadId }, [port2]));
+  setImmediate(() => parentPort!.postMessage({ readerPort: port2, threadId, interruptToken: connection.interruptToken }, [port2]));
+} else if (!startupError && connection.interruptToken !== null) {
+  // The writer's token, by which the pool stops a statement of an aatomic() call that was cancelled.
+  setImmediate(() => parentPort!.postMessage({ interruptToken: connection.interruptToken, threadId }));
 }
 
 

@@ -61,3 +61,8 @@ export const writeThenFail = syncToAsync(function writeThenFail(name: string): n
   Box.objects.create({ name });
   throw new Error(`${name}: failing after the write`);
 });
+
+/** Which writer thread ran the call (it takes the writer lane, as any unit not marked read-only). */
+export const writerThread = syncToAsync(function writerThread(): number {
+  return threadId;
+});
