@@ -186,8 +186,9 @@ if (channel && !startupError) {
   // piscina counts it ready would make piscina stop replacing threads altogether.
   setImmediate(() => parentPort!.postMessage({ readerPort: port2, threadId, interruptToken: connection.interruptToken }, [port2]));
 } else if (!startupError && connection.interruptToken !== null) {
-  // The writer's token, by which the pool stops a statement of an aatomic() call that was cancelled.
-  setImmediate(() => parentPort!.postMessage({ interruptToken: connection.interruptToken, threadId }));
+  // The writer's token, by which the pool stops a statement of an aatomic() call that was cancelled. Posted
+  // at once: between tasks a writer waits in Atomics.wait, so a callback scheduled for later would not run.
+  parentPort!.postMessage({ interruptToken: connection.interruptToken, threadId });
 }
 
 
