@@ -7,7 +7,7 @@ import { aatomic, close, configure, createSchema, QueryCancelled, TransactionMan
 import { getConnection } from '../../../src/db/connections';
 import { Box } from '../../models';
 import { MODELS, rejection } from './helpers';
-import { spin, whichThread, writerThread } from './units';
+import { ignoreInterruption, spin, whichThread, writerThread } from './units';
 import { dropTestDatabase, onPostgresql, testDatabase } from '../test-database';
 
 // Below the sleeping statement's 100 s: a statement that is not really cancelled fails the test by its time limit.
@@ -111,4 +111,14 @@ test('a reader busy outside any statement cannot be interrupted: its thread is e
   expect(error).toBeInstanceOf(QueryCancelled);
   expect(error.message).toMatch(/timed out after 3000 ms/);
   expect(await whichThread()).not.toBe(before);
+});
+
+postgresqlTest('a reader that does not answer within the grace period after its statement was cancelled is ended', async () => {
+  const before = await whichThread();
+  const error = await rejection(ignoreInterruption(SLEEPING_SQL, 60_000));
+  expect(error).toBeInstanceOf(QueryCancelled);
+  expect(error.message).toMatch(/timed out after 3000 ms/);
+  // The statement was cancelled (the unit went on spinning), then the thread was ended and replaced.
+  expect(await whichThread()).not.toBe(before);
+  expect(sleepingSessions()).toBe(0);
 });

@@ -4,6 +4,7 @@
  */
 import { threadId } from 'node:worker_threads';
 import { atomic, syncToAsync } from '../../../src';
+import { getConnection } from '../../../src/db/connections';
 import { Box, Pizza, Price } from '../../models';
 
 /** Kills the worker thread that runs it: the call must reject with WorkerCrashed. */
@@ -66,3 +67,21 @@ export const writeThenFail = syncToAsync(function writeThenFail(name: string): n
 export const writerThread = syncToAsync(function writerThread(): number {
   return threadId;
 });
+
+/**
+ * Runs `sql`; if its statement is interrupted, carries on busy in JavaScript for `ms`: a thread that does not
+ * answer after its statement was cancelled (the pool must end it after its grace period).
+ */
+export const ignoreInterruption = syncToAsync(
+  function ignoreInterruption(sql: string, ms: number): string {
+    try {
+      getConnection('ignoreInterruption').selectRows(sql, []);
+      return 'finished';
+    } catch {
+      const end = Date.now() + ms;
+      while (Date.now() < end);
+      return 'spun';
+    }
+  },
+  { readOnly: true },
+);
