@@ -1,16 +1,17 @@
 /**
  * threadorm benchmarks: `npm run bench` runs every group; `npm run bench -- async` one group;
  * `npm run bench -- async:streaming sync` chosen cases. Every figure sits next to raw better-sqlite3
- * measured in the same run, so the ratios stay meaningful on a noisy machine.
+ * (on PostgreSQL: node-postgres) measured in the same run, so the ratios stay meaningful on a noisy machine.
  */
 import { asyncLayer } from './groups/async';
+import { postgres } from './groups/postgres';
 import { relations } from './groups/relations';
 import { syncCore } from './groups/sync-core';
 import type { BenchCase, BenchGroup } from './lib/group';
 import { describeLoad, describeMachine, formatTable, type Row } from './lib/report';
 import { removeDatabases } from './lib/session';
 
-const GROUPS: ReadonlyArray<BenchGroup<any>> = [syncCore, relations, asyncLayer];
+const GROUPS: ReadonlyArray<BenchGroup<any>> = [syncCore, relations, asyncLayer, postgres];
 
 /** A wrong command line: reported as a message, without a stack. */
 class UsageError extends Error {}
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
   console.log(`\n${formatTable(rows)}\n`);
   console.log(`targets met: ${checked.filter((row) => row.met).length}/${checked.length}; total ${((Date.now() - started) / 1000).toFixed(0)} s`);
   console.log(`after the run: ${describeMachine()}`);
-  console.log('Ratios are threadorm / raw better-sqlite3 (higher is better), each pair measured in alternating rounds of this run.');
+  console.log('Ratios are threadorm / raw better-sqlite3 (postgres group: / node-postgres; higher is better), each pair measured in alternating rounds of this run.');
 }
 
 main().catch((error) => {

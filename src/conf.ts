@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { didYouMean } from './close-match';
-import { backendForDatabase } from './db/backends';
+import { backendByVendor, backendForDatabase } from './db/backends';
 import { DEFAULT_DB_ALIAS, setMainDatabase, type DatabaseSettings } from './db/connections';
 import { checkRouters, describeRouters, rebuildRouters, setRouters, type DatabaseRouter, type RouterDescription } from './db/routers';
 import { setDebug } from './db/observers';
@@ -29,6 +29,12 @@ export interface ConfigureOptions {
   models?: readonly string[];
   /** Reader threads in the pool. Default: the number of cores. */
   workers?: number;
+  /**
+   * Writer threads in the pool, each with a connection of its own: writes outside `aatomic()` spread over the
+   * free ones, and each `aatomic()` block holds one for its whole run. Default 2 where the database allows
+   * several writers at once (PostgreSQL), 1 on SQLite, which has one write lock and refuses more.
+   */
+  writers?: number;
   /** May the sync API touch the database on the main thread? Default 'allow'. */
   mainThread?: 'allow' | 'forbid';
   /** Default limit for async queries in milliseconds; 0 means none. Default 30 000. */
@@ -43,6 +49,8 @@ export interface AliasSettings extends DatabaseSettings {
   database: string;
   /** What every connection opens: for SQLite the file (for ':memory:', a temporary file that close() removes). */
   databasePath: string;
+  /** The writer threads of this database's pool (see ConfigureOptions.writers). */
+  writers: number;
 }
 
 /** The configuration in force, as workers receive it; its own database fields are the default alias's. */
@@ -61,7 +69,7 @@ export interface Settings extends AliasSettings {
 }
 
 /** Every key configure() understands; anything else is a typo or an option from a later version. */
-const OPTION_NAMES: ReadonlyArray<keyof ConfigureOptions> = ['database', 'databases', 'routers', 'models', 'workers', 'mainThread', 'queryTimeoutMs', 'debug'];
+const OPTION_NAMES: ReadonlyArray<keyof ConfigureOptions> = ['database', 'databases', 'routers', 'models', 'workers', 'writers', 'mainThread', 'queryTimeoutMs', 'debug'];
 
 let settings: Settings | null = null;
 let temporaryDirectory: string | null = null;
@@ -144,6 +152,7 @@ function validate(options: ConfigureOptions): Settings {
   const databases = resolveDatabases(options);
   const workers = options.workers ?? Math.max(cpus().length, 1);
   if (!Number.isInteger(workers) || workers < 1) throw new ImproperlyConfigured(`configure(): workers must be a positive integer; got ${options.workers}.`);
+  assignWriters(options.writers, databases);
   const mainThread = options.mainThread ?? 'allow';
   if (mainThread !== 'allow' && mainThread !== 'forbid') {
     throw new ImproperlyConfigured(`configure(): mainThread must be 'allow' or 'forbid'; got ${String(options.mainThread)}.`);
@@ -207,10 +216,33 @@ function resolveDatabases(options: ConfigureOptions): Record<string, AliasSettin
     }
     const backend = backendForDatabase(database);
     const { databasePath, ephemeral } = backend.resolveDatabase(database);
-    databases[alias] = { database, backend: backend.vendor, databasePath, ephemeral };
+    databases[alias] = { database, backend: backend.vendor, databasePath, ephemeral, writers: 1 };
   }
   return databases;
 }
+
+/**
+ * Each database's writer threads: `writers` (default 2) where the database lets several connections write at
+ * once, capped at what its backend allows (one on SQLite). Asking for more than every configured database
+ * allows is a mistake worth saying.
+ */
+function assignWriters(value: number | undefined, databases: Record<string, AliasSettings>): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new ImproperlyConfigured(`configure(): writers must be a positive integer; got ${value}.`);
+  const wanted = value ?? DEFAULT_WRITERS;
+  const limits = Object.values(databases).map((database) => ({ database, backend: backendByVendor(database.backend) }));
+  if (value !== undefined && limits.every(({ backend }) => backend.features.maxWriters < value)) {
+    const { backend } = limits[0]!;
+    const allowed = backend.features.maxWriters;
+    throw new ImproperlyConfigured(
+      `configure(): writers: ${backend.displayName} lets ${allowed} connection(s) write at once, so ${value} writer threads would only wait ` +
+        `for each other's lock. Leave writers out (or give ${allowed}).`,
+    );
+  }
+  for (const { database, backend } of limits) database.writers = Math.min(wanted, backend.features.maxWriters);
+}
+
+/** Two writers keep one long transaction from holding up every other write, and cost two connections. */
+const DEFAULT_WRITERS = 2;
 
 /** Imports each models module and registers the model classes it exports. */
 function loadModelModules(paths: readonly string[]): void {

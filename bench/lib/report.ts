@@ -82,7 +82,7 @@ export function describeLoad(): string {
 
 /** The results as an aligned text table. */
 export function formatTable(rows: readonly Row[]): string {
-  const header = ['group', 'case', 'threadorm (or baseline)', 'raw better-sqlite3', 'ratio', 'target', ''];
+  const header = ['group', 'case', 'threadorm (or baseline)', 'raw reference', 'ratio', 'target', ''];
   const cells = rows.map((row) => [row.group, row.name, row.subject, row.raw, row.ratio, row.target, status(row.met)]);
   const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column]!.length)));
   const line = (values: readonly string[]) =>

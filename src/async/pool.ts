@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { Settings } from '../conf';
+import { backendByVendor } from '../db/backends';
+import type { DatabaseBackend } from '../db/backends/base/backend';
 import { QueryCancelled, ThreadormError, TransactionManagementError, WorkerCrashed } from '../errors';
 import type { QueryOptions } from '../models/async-bridge';
 import type { CapturedQuery } from '../testing';
@@ -59,8 +61,19 @@ abstract class BatchingLane implements Lane {
 interface ReaderChannel {
   readonly port: MessagePort;
   readonly thread: Worker;
+  /** What backend.interruptStatement() takes to stop the thread's statement; null where that cannot be done. */
+  readonly interruptToken: number | null;
   task: RunningTask | null;
+  /** Set while a statement of its task is being interrupted: ends the thread if the task does not answer in time. */
+  graceTimer: NodeJS.Timeout | null;
 }
+
+/**
+ * How long a reader whose statement was interrupted may take to answer before its thread is ended instead.
+ * An interrupted statement returns within milliseconds; a thread that does not answer is busy elsewhere
+ * (in code of its own between statements), where only ending it stops it.
+ */
+const INTERRUPT_GRACE_MS = 2_000;
 
 /** What a reader answers on its channel. */
 interface ChannelReply {
@@ -76,8 +89,11 @@ interface ChannelReply {
  * piscina tasks: that skips piscina's per-task bookkeeping and wake-up, which cost more on this thread than
  * the lookups they carried. Piscina still starts, keeps and replaces the threads.
  *
- * Reads may be cut off: a cancelled or timed-out read ends its thread (piscina starts another) and the
- * task's other reads are queued again, which is safe because a read has no effect.
+ * Reads may be cut off. Where the database can interrupt a statement from another thread (PostgreSQL), a
+ * cancelled or timed-out read has its statement stopped and the thread stays: the task answers, its other
+ * reads are delivered (or queued again, if the interruption hit one of them) and the reader serves the next
+ * task. Otherwise, or if the task does not answer within INTERRUPT_GRACE_MS, the thread is ended (piscina
+ * starts another) and the task's other reads are queued again, which is safe because a read has no effect.
  */
 class ReaderLane extends BatchingLane {
   private queue: PendingCall[] = [];
@@ -90,19 +106,20 @@ class ReaderLane extends BatchingLane {
   constructor(
     settings: Settings,
     private readonly deadlines: Deadlines,
+    private readonly backend: DatabaseBackend,
   ) {
     super();
     this.workers = new WorkerGroup('reader', settings.workers, settings, workerFile(), { channel: true }, (error) => this.fail(error));
     this.workers.onMessage((message) => {
-      const { readerPort, threadId } = message as { readerPort?: MessagePort; threadId?: number };
-      if (readerPort) this.attach(readerPort, threadId!);
+      const { readerPort, threadId, interruptToken } = message as { readerPort?: MessagePort; threadId?: number; interruptToken?: number | null };
+      if (readerPort) this.attach(readerPort, threadId!, interruptToken ?? null);
     });
   }
 
-  private attach(port: MessagePort, threadId: number): void {
+  private attach(port: MessagePort, threadId: number, interruptToken: number | null): void {
     const thread = this.workers.workerThreads.find((candidate) => candidate.threadId === threadId);
     if (!thread) return port.close();
-    const channel: ReaderChannel = { port, thread, task: null };
+    const channel: ReaderChannel = { port, thread, interruptToken, task: null, graceTimer: null };
     port.on('message', (reply: ChannelReply) => this.finish(channel, reply.results, null));
     port.unref();
     thread.once('exit', (code) => this.detach(channel, code));
@@ -162,10 +179,20 @@ class ReaderLane extends BatchingLane {
     const task = channel.task;
     if (!task) return;
     channel.task = null;
+    if (channel.graceTimer) clearTimeout(channel.graceTimer);
+    channel.graceTimer = null;
     this.running--;
     this.deadlines.delete(task);
     for (const call of task.calls) call.task = null;
-    if (results) task.entries.forEach((entry, index) => deliver(entry, results[index]!));
+    if (results) {
+      task.entries.forEach((entry, index) => {
+        const result = results[index]!;
+        // An interruption meant for a read cancelled meanwhile may stop the next read of the task instead:
+        // that one stays unsettled and is queued again below.
+        if (task.requeue && !result.ok && this.backend.isInterruption(decode(result.error))) return;
+        deliver(entry, result);
+      });
+    }
     const requeued: PendingCall[] = [];
     for (const call of task.calls) {
       if (call.settled) continue;
@@ -190,7 +217,17 @@ class ReaderLane extends BatchingLane {
     task.requeue = true;
     const channel = this.channels.find((candidate) => candidate.task === task);
     if (!channel) return;
-    // The thread leaves now; its reads go back in the queue for the other readers or its replacement.
+    if (channel.interruptToken !== null && this.backend.interruptStatement(channel.interruptToken)) {
+      channel.graceTimer = setTimeout(() => this.endThread(channel), INTERRUPT_GRACE_MS);
+      channel.graceTimer.unref();
+      return;
+    }
+    this.endThread(channel);
+  }
+
+  /** The thread leaves now; its reads go back in the queue for the other readers or its replacement. */
+  private endThread(channel: ReaderChannel): void {
+    if (!this.channels.includes(channel)) return;
     this.channels.splice(this.channels.indexOf(channel), 1);
     const ended = channel.thread.terminate().catch(() => undefined);
     this.endedThreads.add(ended);
@@ -213,37 +250,73 @@ class ReaderLane extends BatchingLane {
   }
 }
 
+/** One writer thread of the lane: its own connection, its own commit mark, one task or one transaction at a time. */
+class Writer {
+  running: RunningTask | null = null;
+  /** The async transaction this writer runs, from its begin to its end. */
+  owner: Transaction | null = null;
+  /** The sequence number of this writer's last COMMIT, written by the writer thread. */
+  readonly commitMark = new Int32Array(new SharedArrayBuffer(4));
+  private seq = 0;
+  /** What backend.interruptStatement() takes to stop this thread's statement; null where that cannot be done. */
+  interruptToken: number | null = null;
+  readonly workers: WorkerGroup;
+
+  constructor(settings: Settings, onFailure: (error: Error) => void) {
+    this.workers = new WorkerGroup('writer', 1, settings, workerFile(), { commitMark: this.commitMark }, onFailure);
+    this.workers.onMessage((message) => {
+      const { interruptToken } = message as { interruptToken?: number | null };
+      if (interruptToken !== undefined) this.interruptToken = interruptToken;
+    });
+  }
+
+  /** Neither running a task nor held by a transaction. */
+  get free(): boolean {
+    return !this.running && !this.owner;
+  }
+
+  /** The number a batch commits under: within an Int32 (the mark's type), never 0 (no batch), so a mark that wrapped cannot misreport a crash. */
+  nextSeq(): number {
+    return (this.seq = (this.seq % 0x7fffffff) + 1);
+  }
+}
+
 /**
- * The writer: one thread and one connection that serialises every write, so SQLite never answers BUSY.
+ * The writers: `writers` threads, each with a connection of its own (always one on SQLite, which has one
+ * write lock per database, so SQLite never answers BUSY).
  *
- * Exactly once: a task sent to the writer is never cut off. Outside an async transaction, the writes of
- * one event-loop turn commit together as one transaction, each call in a savepoint of its own (one failing
- * call leaves the others intact). A cancel or timeout removes a write that is still queued; one already
- * sent settles with its true outcome. If the thread dies mid-task, the commit mark it sets after each
- * COMMIT tells whether the batch took effect, and `WorkerCrashed.committed` says so; nothing is retried.
+ * Outside an async transaction, the writes of one event-loop turn are spread over the free writers; each
+ * writer commits its share as one transaction, each call in a savepoint of its own (one failing call leaves
+ * the others intact). Writes from different writers commit in no particular order: a caller that needs one
+ * write to follow another awaits the first.
  *
- * An async transaction owns the lane from its begin to its end; other writes wait for it.
+ * An async transaction holds one writer from its begin to its end (its savepoints too); writes made outside
+ * it go to the other writers meanwhile, or wait for a free one. Writes queued before a transaction asked for
+ * a writer are sent before it is given one.
+ *
+ * Exactly once, per writer: a task sent to a writer is never cut off. A cancel or timeout removes a write
+ * that is still queued; one already sent settles with its true outcome. If the thread dies mid-task, its
+ * commit mark (set after each COMMIT) tells whether the batch took effect, and `WorkerCrashed.committed`
+ * says so; nothing is retried.
  */
 class WriterLane extends BatchingLane {
   private queue: PendingCall[] = [];
-  private running: RunningTask | null = null;
-  private owner: Transaction | null = null;
   private readonly waitingOwners: Array<{ transaction: Transaction; grant: () => void }> = [];
-  /** The sequence number of the writer's last COMMIT, written by the writer thread. */
-  private readonly commitMark = new Int32Array(new SharedArrayBuffer(4));
-  private seq = 0;
-  readonly workers: WorkerGroup;
+  private readonly writers: Writer[];
+  /** Why the lane cannot run anything (a writer failed to start); null while healthy. */
+  private failure: Error | null = null;
 
   constructor(
     settings: Settings,
     private readonly deadlines: Deadlines,
+    private readonly backend: DatabaseBackend,
   ) {
     super();
-    this.workers = new WorkerGroup('writer', 1, settings, workerFile(), { commitMark: this.commitMark }, (error) => this.fail(error));
+    this.writers = Array.from({ length: settings.writers }, () => new Writer(settings, (error) => this.fail(error)));
   }
 
   enqueue(call: PendingCall): void {
-    if (this.workers.failure) return rejectCall(call, this.workers.failure);
+    if (this.failure) return rejectCall(call, this.failure);
     const transaction = call.block?.transaction;
     if (transaction) {
       if (transaction.broken && !isFinalRollback(call)) return rejectCall(call, transaction.broken);
@@ -255,66 +328,70 @@ class WriterLane extends BatchingLane {
   }
 
   protected get idle(): boolean {
-    return !this.running && !this.owner && !this.queue.length && !this.waitingOwners.length;
+    return !this.queue.length && !this.waitingOwners.length && this.writers.every((writer) => writer.free);
   }
 
-  /** Sends the next task: the owning transaction's next calls, or the queued writes, or hands the lane on. */
+  /** Sends what can go now: each transaction's next calls, the queued writes to the free writers, then hands free writers on. */
   protected flush(): void {
-    if (this.running) return;
-    if (this.workers.failure) return this.notifyIdle();
-    if (this.owner) {
-      const calls = this.owner.takeSendable();
-      if (calls.length) this.send(calls, this.owner);
-      return;
+    if (this.failure) return this.notifyIdle();
+    for (const writer of this.writers) {
+      if (writer.running || !writer.owner) continue;
+      const calls = writer.owner.takeSendable();
+      if (calls.length) this.send(writer, calls, writer.owner);
     }
     if (this.queue.length) {
-      const calls = this.queue;
-      this.queue = [];
-      return this.send(calls, null);
+      const free = this.writers.filter((writer) => writer.free);
+      const parts = Math.min(free.length, this.queue.length);
+      if (parts) {
+        const calls = this.queue;
+        this.queue = [];
+        const size = Math.ceil(calls.length / parts);
+        for (let part = 0; part < parts; part++) this.send(free[part]!, calls.slice(part * size, (part + 1) * size), null);
+      }
     }
-    const next = this.waitingOwners.shift();
-    if (next) {
-      this.owner = next.transaction;
+    while (!this.queue.length && this.waitingOwners.length) {
+      const writer = this.writers.find((candidate) => candidate.free);
+      if (!writer) break;
+      const next = this.waitingOwners.shift()!;
+      writer.owner = next.transaction;
       next.grant();
-      return;
     }
     this.notifyIdle();
   }
 
-  private send(calls: PendingCall[], transaction: Transaction | null): void {
-    // Within an Int32 (the commit mark's type), never 0 (no batch): a mark that wrapped would misreport a crash.
-    const seq = transaction ? 0 : (this.seq = (this.seq % 0x7fffffff) + 1);
+  private send(writer: Writer, calls: PendingCall[], transaction: Transaction | null): void {
+    if (!calls.length) return;
+    const seq = transaction ? 0 : writer.nextSeq();
     const task = newTask(calls.map((call) => ({ payload: call.payload, calls: [call] })), seq);
     task.control = calls.some((call) => call.payload.kind === 'transaction');
-    this.running = task;
+    writer.running = task;
     const start = () => {
       task.startedAt = performance.now();
       if (transaction) this.deadlines.add(task); // outside a transaction, nothing on the writer is ever cut off
     };
-    if (this.workers.ready) start();
-    else void this.workers.whenReady().then(start);
-    this.workers.run({ calls: task.entries.map((entry) => entry.payload), groupCommit: !transaction, seq }).then(
-      (results) => this.finish(task, transaction, results, null),
-      (error: Error) => this.finish(task, transaction, null, error),
+    if (writer.workers.ready) start();
+    else void writer.workers.whenReady().then(start);
+    writer.workers.run({ calls: task.entries.map((entry) => entry.payload), groupCommit: !transaction, seq }).then(
+      (results) => this.finish(writer, task, transaction, results, null),
+      (error: Error) => this.finish(writer, task, transaction, null, error),
     );
   }
 
-  private finish(task: RunningTask, transaction: Transaction | null, results: CallResult[] | null, error: Error | null): void {
-    this.running = null;
+  private finish(writer: Writer, task: RunningTask, transaction: Transaction | null, results: CallResult[] | null, error: Error | null): void {
+    writer.running = null;
     this.deadlines.delete(task);
     for (const call of task.calls) call.task = null;
     if (results) {
       task.entries.forEach((entry, index) => deliver(entry, results[index]!));
     } else {
-      const failure = this.workers.failure;
-      const committed = !transaction && Atomics.load(this.commitMark, 0) === task.seq;
+      const committed = !transaction && Atomics.load(writer.commitMark, 0) === task.seq;
       const outcome = transaction
         ? 'its aatomic() transaction was rolled back'
         : committed
           ? 'its batch had committed, so the call took effect, but its result was lost'
           : 'its batch was rolled back, so the call took no effect';
       for (const call of task.calls) {
-        rejectCall(call, failure ?? new WorkerCrashed(`The writer worker stopped while running ${describeCall(call.payload)} (${error?.message ?? 'unknown error'}); ${outcome}.`, committed));
+        rejectCall(call, this.failure ?? new WorkerCrashed(`The writer worker stopped while running ${describeCall(call.payload)} (${error?.message ?? 'unknown error'}); ${outcome}.`, committed));
       }
       if (transaction) {
         transaction.break(new TransactionManagementError(`The writer worker stopped during this aatomic() block (${error?.message ?? 'unknown error'}); its transaction was rolled back and the block's later calls are refused.`), rejectCall);
@@ -336,17 +413,21 @@ class WriterLane extends BatchingLane {
     // its true outcome. Inside one, the call is given up and the transaction with it: nothing of it commits.
     if (!call.block || task.control) return;
     rejectCall(call, error);
-    call.block.transaction.break(
-      new TransactionManagementError(`${describeCall(call.payload)} was cancelled while it ran inside this aatomic() block; the block's transaction is rolled back and its later calls are refused.`),
-      rejectCall,
-    );
+    const broken = new TransactionManagementError(`${describeCall(call.payload)} was cancelled while it ran inside this aatomic() block; the block's transaction is rolled back and its later calls are refused.`);
+    call.block.transaction.break(broken, rejectCall);
+    // The calls sent with it are later calls of a lost transaction too; where the database can, its statement
+    // stops now rather than holding the writer (and its locks) until it ends. The block's rollback follows.
+    for (const other of task.calls) rejectCall(other, broken);
+    const writer = this.writers.find((candidate) => candidate.running === task);
+    if (writer?.interruptToken != null) this.backend.interruptStatement(writer.interruptToken);
   }
 
-  /** Makes `transaction` the owner of the lane once the writes queued before it and earlier owners are done. */
+  /** Gives `transaction` a writer of its own once one is free and the writes queued before it were sent. */
   acquire(transaction: Transaction): Promise<void> {
-    if (this.workers.failure) return Promise.reject(this.workers.failure);
-    if (!this.owner && !this.running && !this.queue.length && !this.waitingOwners.length) {
-      this.owner = transaction;
+    if (this.failure) return Promise.reject(this.failure);
+    const writer = this.queue.length || this.waitingOwners.length ? undefined : this.writers.find((candidate) => candidate.free);
+    if (writer) {
+      writer.owner = transaction;
       return Promise.resolve();
     }
     return new Promise((grant) => {
@@ -360,21 +441,30 @@ class WriterLane extends BatchingLane {
     for (const call of transaction.queue.splice(0)) {
       rejectCall(call, new TransactionManagementError(`${describeCall(call.payload)} was made inside an aatomic() block that ended before it could run.`));
     }
-    if (this.owner !== transaction) return;
-    this.owner = null;
+    const writer = this.writers.find((candidate) => candidate.owner === transaction);
+    if (!writer) return;
+    writer.owner = null;
     this.flush();
   }
 
   private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
     for (const call of this.queue.splice(0)) rejectCall(call, error);
-    for (const { transaction } of this.waitingOwners) transaction.break(error, rejectCall);
-    this.owner?.break(error, rejectCall);
-    for (const call of this.running?.calls ?? []) rejectCall(call, error);
+    // A transaction waiting for a writer is let go at once: its first step then rejects with the reason.
+    for (const { transaction, grant } of this.waitingOwners.splice(0)) {
+      transaction.break(error, rejectCall);
+      grant();
+    }
+    for (const writer of this.writers) {
+      writer.owner?.break(error, rejectCall);
+      for (const call of writer.running?.calls ?? []) rejectCall(call, error);
+    }
   }
 
   async close(): Promise<void> {
     await this.drained();
-    await this.workers.destroy();
+    await Promise.all(this.writers.map((writer) => writer.workers.destroy()));
   }
 }
 
@@ -468,9 +558,11 @@ export class Pool {
     private readonly settings: Settings,
     readonly alias: string = 'default',
   ) {
-    const laneSettings: Settings = { ...settings, poolAlias: alias };
-    this.writer = new WriterLane(laneSettings, this.deadlines);
-    this.readers = new ReaderLane(laneSettings, this.deadlines);
+    const database = settings.databases[alias]!;
+    const laneSettings: Settings = { ...settings, writers: database.writers, poolAlias: alias };
+    const backend = backendByVendor(database.backend);
+    this.writer = new WriterLane(laneSettings, this.deadlines, backend);
+    this.readers = new ReaderLane(laneSettings, this.deadlines, backend);
   }
 
   /** Sends one call: writes and every call inside an async transaction go to the writer, reads to readers. */

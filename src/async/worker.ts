@@ -209,7 +209,11 @@ if (channel && !startupError) {
   });
   // After piscina's own ready message (posted once this module has loaded): a thread the pool ends before
   // piscina counts it ready would make piscina stop replacing threads altogether.
-  setImmediate(() => parentPort!.postMessage({ readerPort: port2, threadId }, [port2]));
+  setImmediate(() => parentPort!.postMessage({ readerPort: port2, threadId, interruptToken: connection.interruptToken }, [port2]));
+} else if (!startupError && connection.interruptToken !== null) {
+  // The writer's token, by which the pool stops a statement of an aatomic() call that was cancelled. Posted
+  // at once: between tasks a writer waits in Atomics.wait, so a callback scheduled for later would not run.
+  parentPort!.postMessage({ interruptToken: connection.interruptToken, threadId });
 }
 
 

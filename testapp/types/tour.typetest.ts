@@ -49,7 +49,8 @@ export async function tour(): Promise<void> {
 configure({
   database: 'app.sqlite3',                 // or ':memory:' (a private temporary file the pool shares, removed at exit)
   models: [require.resolve('./models')],   // every worker imports these modules
-  workers: 2,                              // reader threads (default: cores); writes use one writer lane
+  workers: 2,                              // reader threads (default: cores)
+  writers: 1,                              // writer threads: 1 on SQLite (more is refused), default 2 on PostgreSQL
   mainThread: 'allow',                     // 'forbid': sync database calls on the main thread throw
   queryTimeoutMs: 30_000,                  // default limit for async queries (0 = none)
 });

@@ -53,8 +53,8 @@ export const eventLoop: BenchCase<AsyncContext> = {
         }
         const [idle, async, rawWorker, sync, rawSync] = SUBJECTS.map((subject) => summarise(samples.get(subject)!));
         const versus = (delay: LoopDelay, reference: LoopDelay) => ({
-          subject: describe(delay),
-          raw: describe(reference),
+          subject: describeDelay(delay),
+          raw: describeDelay(reference),
           ratio: formatRatio(reference.durationMs / delay.durationMs),
         });
         return [
@@ -77,7 +77,7 @@ export const eventLoop: BenchCase<AsyncContext> = {
 };
 
 /** The median of each figure over the repetitions. */
-function summarise(delays: readonly LoopDelay[]): LoopDelay {
+export function summarise(delays: readonly LoopDelay[]): LoopDelay {
   return {
     p99Ms: median(delays.map((delay) => delay.p99Ms)),
     maxMs: median(delays.map((delay) => delay.maxMs)),
@@ -85,6 +85,6 @@ function summarise(delays: readonly LoopDelay[]): LoopDelay {
   };
 }
 
-function describe(delay: LoopDelay): string {
+export function describeDelay(delay: LoopDelay): string {
   return `p99 ${formatMs(delay.p99Ms)}, max ${formatMs(delay.maxMs)}, query ${formatMs(delay.durationMs)}`;
 }

@@ -240,7 +240,8 @@ describe('a bad call batched with good ones fails alone', () => {
     ]);
     expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
     expect(errorSummary((settled[1] as PromiseRejectedResult).reason)).toEqual(expected);
-    expect(itemRows()).toEqual([['good 1'], ['good 2'], ['good 3']]);
+    // Sorted: with several writers (PostgreSQL) the good creates of one tick commit in no particular order.
+    expect(itemRows().map(([name]) => name).sort()).toEqual(['good 1', 'good 2', 'good 3']);
     const keys = settled.filter((result) => result.status === 'fulfilled').map((result) => (result as PromiseFulfilledResult<Item>).value.pk);
     expect(new Set(keys).size).toBe(3);
   });

@@ -3,6 +3,7 @@
  * calls made outside the callback while the transaction is open.
  */
 import { aatomic, captureQueries, close, configure, createSchema, QueryCancelled, TransactionManagementError, WorkerCrashed } from '../../../src';
+import { getSettings } from '../../../src/conf';
 import { Box, Pizza, Price, Topping } from '../../models';
 import { MODELS, rejection, resetAndSeed } from './helpers';
 import { boxWithPizza, crashWriter } from './units';
@@ -145,7 +146,7 @@ test('isolation: an outside call started while the transaction is open neither s
       gate.resolve();
       // give the outside read time to run against the committed state
       for (let i = 0; i < 50 && events.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(events).toEqual(['outside read 0']);
+      expect(events[0]).toBe('outside read 0');
       expect(await Box.aobjects.filter({ name: 'uncommitted' }).count()).toBe(1);
       events.push('transaction rolls back');
       throw new Boom('rollback');
@@ -154,8 +155,10 @@ test('isolation: an outside call started while the transaction is open neither s
   expect(error).toBeInstanceOf(Boom);
   const { seen, box } = await outside;
   expect(seen).toBe(0);
-  // the outside write waited for the transaction and was not rolled back with it
-  expect(events).toEqual(['outside read 0', 'transaction rolls back', 'outside write done']);
+  // the outside write was not rolled back with the transaction; with one writer it waited for it, with
+  // several (PostgreSQL) it went to another writer meanwhile
+  if (getSettings().writers === 1) expect(events).toEqual(['outside read 0', 'transaction rolls back', 'outside write done']);
+  else expect([...events].sort()).toEqual(['outside read 0', 'outside write done', 'transaction rolls back']);
   expect(box.pk).toEqual(expect.any(Number));
   expect(Box.objects.filter({ name: 'outside' }).count()).toBe(1);
   expect(Box.objects.filter({ name: 'uncommitted' }).count()).toBe(0);

@@ -4,6 +4,7 @@
  */
 import { threadId } from 'node:worker_threads';
 import { atomic, syncToAsync } from '../../../src';
+import { getConnection } from '../../../src/db/connections';
 import { Box, Pizza, Price } from '../../models';
 
 /** Kills the worker thread that runs it: the call must reject with WorkerCrashed. */
@@ -61,3 +62,26 @@ export const writeThenFail = syncToAsync(function writeThenFail(name: string): n
   Box.objects.create({ name });
   throw new Error(`${name}: failing after the write`);
 });
+
+/** Which writer thread ran the call (it takes the writer lane, as any unit not marked read-only). */
+export const writerThread = syncToAsync(function writerThread(): number {
+  return threadId;
+});
+
+/**
+ * Runs `sql`; if its statement is interrupted, carries on busy in JavaScript for `ms`: a thread that does not
+ * answer after its statement was cancelled (the pool must end it after its grace period).
+ */
+export const ignoreInterruption = syncToAsync(
+  function ignoreInterruption(sql: string, ms: number): string {
+    try {
+      getConnection('ignoreInterruption').selectRows(sql, []);
+      return 'finished';
+    } catch {
+      const end = Date.now() + ms;
+      while (Date.now() < end);
+      return 'spun';
+    }
+  },
+  { readOnly: true },
+);

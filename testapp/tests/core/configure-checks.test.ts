@@ -28,7 +28,7 @@ describe('configure() option checks', () => {
     expect(error).toBeInstanceOf(ImproperlyConfigured);
     expect(error.message).toMatch(/unknown option 'worker'/);
     expect(error.message).toMatch(/Did you mean 'workers'\?/);
-    expect(error.message).toMatch(/database, databases, routers, models, workers, mainThread, queryTimeoutMs, debug/);
+    expect(error.message).toMatch(/database, databases, routers, models, workers, writers, mainThread, queryTimeoutMs, debug/);
   });
 
   test('an unknown key far from every option gets no suggestion', () => {

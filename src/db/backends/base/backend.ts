@@ -73,6 +73,20 @@ export abstract class DatabaseBackend {
   }
 
   /**
+   * Asks the database to stop the statement that the connection with this `interruptToken` is running, from
+   * another thread of this process (for `features.canInterruptStatements`). False when nothing was asked:
+   * that connection is between statements or gone, or the backend cannot interrupt.
+   */
+  interruptStatement(_token: number): boolean {
+    return false;
+  }
+
+  /** Whether `error` is what a statement fails with when interruptStatement() stopped it. */
+  isInterruption(_error: unknown): boolean {
+    return false;
+  }
+
+  /**
    * The REFERENCES clause that ends the column definition of a foreign key with a constraint, checked at commit
    * (Django's `sql_create_inline_fk`). Table and column come quoted.
    */

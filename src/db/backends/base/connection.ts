@@ -51,6 +51,14 @@ export abstract class DatabaseConnection {
 
   abstract close(): void;
 
+  /**
+   * What another thread passes to `backend.interruptStatement()` to stop this connection's running statement
+   * (a number, so it can be posted between threads); null where the backend cannot interrupt.
+   */
+  get interruptToken(): number | null {
+    return null;
+  }
+
   // ------------------------------------------------------------------ statements
 
   /** Rows as arrays of column values, the path every SELECT takes. */

@@ -5,11 +5,14 @@ import { BaseSchemaEditor, type SchemaEditor, type SchemaEditorOptions } from '.
 import type { ConnectionOptions, ConnectionSettings } from '../base/types';
 import { PostgresqlConnection } from './connection';
 import { postgresqlDataTypeCheckConstraints, postgresqlDataTypes, postgresqlDataTypeSuffixes } from './data-types';
-import { driverUnavailableReason } from './driver';
+import { cancel, driverUnavailableReason } from './driver';
 import { postgresqlFeatures } from './features';
 import { PostgresqlIntrospection } from './introspection';
 import { postgresqlOperations } from './operations';
 import './errors';
+
+/** SQLSTATE query_canceled. */
+const QUERY_CANCELED = '57014';
 
 /** PostgreSQL through the synchronous libpq driver (./driver), an optional native package. */
 export class PostgresqlBackend extends DatabaseBackend {
@@ -49,6 +52,15 @@ export class PostgresqlBackend extends DatabaseBackend {
   /** The shared editor: tables, indexes and renames; changing a column is not written for PostgreSQL yet. */
   schemaEditor(connection: DatabaseConnection | null, options?: SchemaEditorOptions): SchemaEditor {
     return new BaseSchemaEditor(this, connection, options);
+  }
+
+  /** libpq's cancel request (blocking for a connection round trip to the server); the statement fails with 57014. */
+  override interruptStatement(token: number): boolean {
+    return cancel(token);
+  }
+
+  override isInterruption(error: unknown): boolean {
+    return (error as { code?: unknown } | null)?.code === QUERY_CANCELED;
   }
 
   /** Checked at COMMIT, so rows may refer to each other within a transaction. */

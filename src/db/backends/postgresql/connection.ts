@@ -26,9 +26,9 @@ export class PostgresqlConnection extends DatabaseConnection {
     this.client.exec(session.join('; '));
   }
 
-  /** The token another thread of this process passes to the driver's cancel() to stop the running statement. */
-  get cancelToken(): number {
-    return this.client.cancelToken;
+  /** The driver's cancel token: another thread of this process passes it to cancel() to stop the running statement. */
+  override get interruptToken(): number | null {
+    return this.client.cancelToken || null;
   }
 
   protected driverSelect(sql: string, params: readonly unknown[], _safeIntegers: boolean): unknown[][] {
