@@ -6,7 +6,7 @@ import type { Model } from './base';
 import { collectAndDelete, type DeleteResult } from './deletion';
 import type { Field } from './fields/base';
 import { ForeignKey } from './fields/related';
-import { bulkInsert, prepareValue, undefinedValueError } from './persistence';
+import { bulkInsert, MAX_SQL_VARIABLES, prepareValue, undefinedValueError } from './persistence';
 import type { ModelClass } from './types';
 import { asyncExecutor, type QueryOptions } from './async-bridge';
 import type { BaseOperations } from '../db/backends/base/operations';
@@ -75,8 +75,6 @@ export type QuerySetRoot =
 
 const MAX_GET_RESULTS = 21;
 const DEFAULT_CHUNK_SIZE = 2000;
-/** SQLite's limit on parameters in one statement (SQLITE_MAX_VARIABLE_NUMBER, 32766 since 3.32). */
-const MAX_SQL_VARIABLES = 32766;
 /** Rows per bulkUpdate() statement by default: measured fastest (20k rows: 100 per statement 2x faster than 1 or 2000). */
 const BULK_UPDATE_BATCH = 100;
 
