@@ -75,8 +75,8 @@ async function evaluateInWorker(queryset: QuerySet<any, any>, method: AsyncMetho
 }
 
 /**
- * The raw rows of a queryset, fetched in a worker (packed, see codec.packRows) as one flat array; this thread compiles
- * the same query and builds the instances (`queryset.hydrate` / `queryset.rowHydrator()`).
+ * The raw rows of a queryset, fetched in a worker (packed, see codec.packRows) as one flat array; this thread derives
+ * the query's row plan, without compiling its SQL again, and builds the instances (`queryset.hydrate` / `queryset.rowHydrator()`).
  */
 export async function fetchRows(queryset: QuerySet<any, any>, options: QueryOptions = NO_OPTIONS): Promise<unknown[]> {
   const result = await send({ kind: 'rows', queryset: encode(queryset) }, false, options);

@@ -460,7 +460,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
 
   /**
    * The raw rows of eval(), without building instances: a worker sends these and the main thread, which
-   * compiles the same query, hydrates them (see `hydrate()`). Not for querysets with prefetches.
+   * derives the same query's row plan, hydrates them (see `hydrate()`). Not for querysets with prefetches.
    */
   evalRows(): unknown[][] {
     const compiled = Compiler.select(this.query, this.ops);
@@ -468,19 +468,19 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     return getConnection(this.call('eval')).selectRows(compiled.sql, compiled.params, compiled.safeIntegers);
   }
 
-  /** Builds results from rows fetched elsewhere by evalRows(), sent as one flat array (codec.unpackRows). */
+  /** Builds results from rows fetched elsewhere by evalRows(), sent as one flat array (codec.unpackRows); compiles no SQL. */
   hydrate(flat: readonly unknown[]): R[] {
-    return hydrateFlatRows(Compiler.select(this.query, this.ops).plan, flat) as R[];
+    return hydrateFlatRows(Compiler.rowPlan(this.query, this.ops), flat) as R[];
   }
 
   /** Builds the result of the row at `offset` of a flat array (streaming builds each row as it is consumed). */
   rowHydrator(): (flat: readonly unknown[], offset: number) => R {
-    return rowBuilder(Compiler.select(this.query, this.ops).plan) as (flat: readonly unknown[], offset: number) => R;
+    return rowBuilder(Compiler.rowPlan(this.query, this.ops)) as (flat: readonly unknown[], offset: number) => R;
   }
 
   /** Where the primary key sits in this queryset's rows (model rows only). */
   pkColumnIndex(): number | null {
-    const plan = Compiler.select(this.query, this.ops).plan;
+    const plan = Compiler.rowPlan(this.query, this.ops);
     if (plan.kind !== 'models') return null;
     const index = plan.plan.fields.indexOf(this.model._meta.pk);
     return index < 0 ? null : index;
