@@ -115,9 +115,10 @@ export const BULK_INSERT_ROWS = 64;
 /**
  * Inserts every object (the caller holds a transaction). Rows go in multi-row INSERTs of at most `batchSize`
  * rows (default BULK_INSERT_ROWS), a run of objects at a time that all have an automatic key already or all
- * lack one, in their order; the statements select the new keys. Statement sizes are the batch size and powers
- * of two below it, so a model has a few such statements, each prepared once. Keys and `_state.adding` are set
- * once every row is written: a failure changes no object.
+ * lack one, in their order. The statements select the new keys, a row back per row in order (the backend's
+ * `canReturnRowsFromBulkInsert`; without it, rows that need keys go one by one). Statement sizes are the
+ * batch size and powers of two below it, so a model has a few such statements, each prepared once. Keys and
+ * `_state.adding` are set once every row is written: a failure changes no object.
  */
 export function bulkInsert(
   connection: Connection,
