@@ -3,7 +3,7 @@ import { Field } from '../models/fields/base';
 import { getModel } from '../models/registry';
 import type { ModelClass } from '../models/types';
 import type { QuerySet } from '../models/queryset';
-import { decode, encode } from './codec';
+import { decode, decodeColumn, encode, encodeColumn } from './codec';
 
 /**
  * `aobjects.bulkCreate(objects)` without sending every instance twice: the objects travel as one column of
@@ -14,16 +14,16 @@ import { decode, encode } from './codec';
 export interface BulkCreatePayload {
   kind: 'bulkCreate';
   label: string;
-  /** One encoded array of values per concrete field, in field order. */
+  /** One column of values per concrete field, in field order (codec.encodeColumn; `undefined`: not set). */
   columns: unknown[];
   options: unknown;
   capture?: boolean;
 }
 
-/** What the worker sends back: the written fields' columns, and which objects were inserted. */
+/** What the worker sends back: the written fields' columns (the keys first: one Float64Array when they are numbers), and which objects were inserted. */
 interface BulkCreateResult {
-  columns: unknown[][];
-  inserted: boolean[];
+  columns: unknown[];
+  inserted: Uint8Array;
 }
 
 /**
@@ -44,7 +44,7 @@ export function bulkCreateOf(queryset: QuerySet<any, any>, args: readonly unknow
   const columns = fields.map((field) => {
     const column = new Array<unknown>(objects.length);
     for (let i = 0; i < objects.length; i++) column[i] = (objects[i] as Record<string, unknown>)[field.attname];
-    return encode(column);
+    return encodeColumn(column);
   });
   return { kind: 'bulkCreate', label: model._meta.label, columns, options: encode(options) };
 }
@@ -59,7 +59,7 @@ function writtenFields(model: ModelClass): Field[] {
 export function runBulkCreate(payload: BulkCreatePayload): unknown {
   const model = getModel(payload.label);
   const fields = model._meta.concreteFields;
-  const columns = payload.columns.map((column) => decode(column) as unknown[]);
+  const columns = payload.columns.map(decodeColumn);
   const count = columns[0]?.length ?? 0;
   const objects = new Array<Model>(count);
   for (let i = 0; i < count; i++) {
@@ -73,20 +73,22 @@ export function runBulkCreate(payload: BulkCreatePayload): unknown {
   }
   model.objects.bulkCreate(objects, decode(payload.options) as { batchSize?: number; ignoreConflicts?: boolean });
   const written = writtenFields(model);
+  const inserted = new Uint8Array(count);
+  for (let i = 0; i < count; i++) inserted[i] = objects[i]!._state.adding ? 0 : 1;
   const result: BulkCreateResult = {
-    columns: written.map((field) => objects.map((object) => (object as unknown as Record<string, unknown>)[field.attname])),
-    inserted: objects.map((object) => !object._state.adding),
+    columns: written.map((field) => encodeColumn(objects.map((object) => (object as unknown as Record<string, unknown>)[field.attname]))),
+    inserted,
   };
-  return encode(result);
+  return result;
 }
 
 /** Main side: sets what the insert wrote on the caller's objects; returns them as the sync API does. */
 export function mergeBulkCreate<T extends Model>(model: ModelClass, objects: readonly T[], encoded: unknown, alias: string): T[] {
-  const result = decode(encoded) as BulkCreateResult;
+  const result = encoded as BulkCreateResult;
   const written = writtenFields(model);
   for (let f = 0; f < written.length; f++) {
     const attname = written[f]!.attname;
-    const column = result.columns[f]!;
+    const column = decodeColumn(result.columns[f]);
     for (let i = 0; i < objects.length; i++) (objects[i] as unknown as Record<string, unknown>)[attname] = column[i];
   }
   for (let i = 0; i < objects.length; i++) {

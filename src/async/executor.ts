@@ -93,8 +93,8 @@ async function evaluateInWorker(queryset: QuerySet<any, any>, alias: string, met
 }
 
 /**
- * The raw rows of a queryset, fetched in a worker (packed, see codec.packRows) as one flat array; this thread compiles
- * the same query and builds the instances (`queryset.hydrate` / `queryset.rowHydrator()`).
+ * The raw rows of a queryset, fetched in a worker (packed, see codec.packRows) as one flat array; this thread derives
+ * the query's row plan, without compiling its SQL again, and builds the instances (`queryset.hydrate` / `queryset.rowHydrator()`).
  */
 export async function fetchRows(routed: QuerySet<any, any>, options: QueryOptions = NO_OPTIONS): Promise<unknown[]> {
   const alias = routed.dbFor(false);

@@ -3,7 +3,7 @@ import type { DatabaseConnection as Connection } from '../db/backends/base/conne
 import type { SqlValue } from '../db/backends/base/types';
 import { ValidationError } from '../errors';
 import { Expression } from '../sql/expressions';
-import { insertPlan, type InsertPlan } from '../sql/plans';
+import { bulkInsertPlan, insertPlan, type InsertPlan } from '../sql/plans';
 import { updateByKeySql } from '../sql/writes';
 import { FieldValueError } from '../values';
 import type { Model } from './base';
@@ -51,15 +51,17 @@ function insertValues(connection: Connection, meta: Options, instance: Model, or
   const autoKey = meta.pk.autoIncrement ? record[meta.pk.attname] : null;
   const shape = insertPlan(meta, autoKey !== null && autoKey !== undefined, orIgnore, connection.backend.operations);
   const params = new Array<SqlValue>(shape.fields.length);
-  for (let i = 0; i < shape.fields.length; i++) {
-    const field = shape.fields[i]!;
-    const value = field.preSave(record, true);
-    if (value instanceof Expression) {
-      throw new ValidationError({ [field.name]: ['An expression cannot be inserted; save the row first, then update it with F().'] }, { model: meta.label });
-    }
-    params[i] = prepareValue(field, value, meta.label);
-  }
+  for (let i = 0; i < shape.fields.length; i++) params[i] = insertValue(shape.fields[i]!, record, meta);
   return { plan: shape, params };
+}
+
+/** The value `field` of `record` inserts, after its pre-save hook (autoNow stamps), or ValidationError. */
+function insertValue(field: Field, record: Record<string, unknown>, meta: Options): SqlValue {
+  const value = field.preSave(record, true);
+  if (value instanceof Expression) {
+    throw new ValidationError({ [field.name]: ['An expression cannot be inserted; save the row first, then update it with F().'] }, { model: meta.label });
+  }
+  return prepareValue(field, value, meta.label);
 }
 
 /** What runInsert returns when a conflict skipped the row. */
@@ -102,7 +104,23 @@ export function updateRow(connection: Connection, instance: Model, fields: reado
   return connection.run(sql, params).changes;
 }
 
-/** Inserts every object (the caller holds a transaction); sets primary keys as rows are written. */
+/** SQLite's limit on parameters in one statement (SQLITE_MAX_VARIABLE_NUMBER, 32766 since 3.32; PostgreSQL's is higher). */
+export const MAX_SQL_VARIABLES = 32766;
+
+/**
+ * Rows per INSERT of bulkCreate() without a batchSize. One statement of many rows costs SQLite far less per
+ * row than a statement per row; past a few dozen rows the gain levels off while the statement to prepare grows.
+ */
+export const BULK_INSERT_ROWS = 64;
+
+/**
+ * Inserts every object (the caller holds a transaction). Rows go in multi-row INSERTs of at most `batchSize`
+ * rows (default BULK_INSERT_ROWS), a run of objects at a time that all have an automatic key already or all
+ * lack one, in their order. The statements select the new keys, a row back per row in order (the backend's
+ * `canReturnRowsFromBulkInsert`; without it, rows that need keys go one by one). Statement sizes are the
+ * batch size and powers of two below it, so a model has a few such statements, each prepared once. Keys and
+ * `_state.adding` are set once every row is written: a failure changes no object.
+ */
 export function bulkInsert(
   connection: Connection,
   model: ModelClass,
@@ -114,15 +132,90 @@ export function bulkInsert(
   }
   const meta = model._meta;
   const pk = meta.pk;
+  const written: WrittenRows = { keys: new Array<unknown>(objects.length), inserted: new Uint8Array(objects.length) };
   const orIgnore = options.ignoreConflicts ?? false;
-  for (const object of objects) {
-    const { plan, params } = insertValues(connection, meta, object, orIgnore);
-    const key = runInsert(connection, plan, params);
-    if (key !== NOT_INSERTED) {
-      const record = object as unknown as Record<string, unknown>;
-      if (pk.autoIncrement && (record[pk.attname] === null || record[pk.attname] === undefined)) record[pk.attname] = pk.fromDb(key);
-      object._state.adding = false;
-      object._state.db = activeAlias();
+  const hasKey = (object: Model) => {
+    const key = (object as unknown as Record<string, unknown>)[pk.attname];
+    return key !== null && key !== undefined;
+  };
+  // A statement of many rows that skips conflicts would not say which of its rows it skipped: those go one by one.
+  if (orIgnore || (pk.autoIncrement && !connection.backend.features.canReturnRowsFromBulkInsert)) {
+    insertOneByOne(connection, meta, objects, 0, objects.length, orIgnore, written);
+  } else {
+    for (let start = 0; start < objects.length; ) {
+      const withKey = !pk.autoIncrement || hasKey(objects[start]!);
+      let end = start + 1;
+      while (end < objects.length && (!pk.autoIncrement || hasKey(objects[end]!) === withKey)) end++;
+      insertRun(connection, meta, objects, start, end, withKey, options.batchSize ?? BULK_INSERT_ROWS, written);
+      start = end;
     }
+  }
+  const alias = activeAlias();
+  for (let i = 0; i < objects.length; i++) {
+    if (!written.inserted[i]) continue;
+    if (written.keys[i] !== undefined) (objects[i] as unknown as Record<string, unknown>)[pk.attname] = pk.fromDb(written.keys[i]);
+    objects[i]!._state.adding = false;
+    objects[i]!._state.db = alias;
+  }
+}
+
+/** What bulkInsert wrote, by object: the key the database gave it (when it had none), whether it was inserted. */
+interface WrittenRows {
+  keys: unknown[];
+  inserted: Uint8Array;
+}
+
+/** Inserts `objects[start..end)`, which all have an automatic key or all lack one, `batchSize` rows at most per statement. */
+function insertRun(
+  connection: Connection,
+  meta: Options,
+  objects: readonly Model[],
+  start: number,
+  end: number,
+  withKey: boolean,
+  batchSize: number,
+  written: WrittenRows,
+): void {
+  const ops = connection.backend.operations;
+  const returnsKeys = meta.pk.autoIncrement && !withKey;
+  const width = bulkInsertPlan(meta, withKey, 1, returnsKeys, ops).fields.length;
+  // A row of defaults only has no column to name: `DEFAULT VALUES` inserts one row per statement.
+  if (!width) {
+    insertOneByOne(connection, meta, objects, start, end, false, written);
+    return;
+  }
+  const batch = Math.max(1, Math.min(batchSize, Math.floor(MAX_SQL_VARIABLES / width)));
+  for (let at = start; at < end; ) {
+    const left = end - at;
+    const rows = left >= batch ? batch : 2 ** Math.floor(Math.log2(left));
+    const plan = bulkInsertPlan(meta, withKey, rows, returnsKeys, ops);
+    const fields = plan.fields;
+    const params = new Array<SqlValue>(rows * width);
+    for (let r = 0, p = 0; r < rows; r++) {
+      const record = objects[at + r] as unknown as Record<string, unknown>;
+      for (let f = 0; f < width; f++) params[p++] = insertValue(fields[f]!, record, meta);
+    }
+    if (returnsKeys) {
+      const returned = connection.selectRows(plan.sql, params, meta.pk.needsSafeIntegers);
+      if (returned.length !== rows) throw new Error(`${meta.label}.objects.bulkCreate(): the database returned ${returned.length} keys for ${rows} rows.`);
+      for (let r = 0; r < rows; r++) written.keys[at + r] = returned[r]![0];
+    } else {
+      connection.run(plan.sql, params);
+    }
+    written.inserted.fill(1, at, at + rows);
+    at += rows;
+  }
+}
+
+/** One INSERT per object of `objects[start..end)`: rows that skip conflicts, rows of defaults only. */
+function insertOneByOne(connection: Connection, meta: Options, objects: readonly Model[], start: number, end: number, orIgnore: boolean, written: WrittenRows): void {
+  const pk = meta.pk;
+  for (let i = start; i < end; i++) {
+    const { plan, params } = insertValues(connection, meta, objects[i]!, orIgnore);
+    const key = runInsert(connection, plan, params);
+    if (key === NOT_INSERTED) continue;
+    const current = (objects[i] as unknown as Record<string, unknown>)[pk.attname];
+    if (pk.autoIncrement && (current === null || current === undefined)) written.keys[i] = key;
+    written.inserted[i] = 1;
   }
 }

@@ -7,7 +7,7 @@ import type { Model } from './base';
 import { collectAndDelete, type DeleteResult } from './deletion';
 import type { Field } from './fields/base';
 import { ForeignKey } from './fields/related';
-import { bulkInsert, prepareValue, undefinedValueError } from './persistence';
+import { bulkInsert, MAX_SQL_VARIABLES, prepareValue, undefinedValueError } from './persistence';
 import type { ModelClass } from './types';
 import { asyncExecutor, type QueryOptions } from './async-bridge';
 import type { BaseOperations } from '../db/backends/base/operations';
@@ -77,8 +77,6 @@ export type QuerySetRoot =
 
 const MAX_GET_RESULTS = 21;
 const DEFAULT_CHUNK_SIZE = 2000;
-/** SQLite's limit on parameters in one statement (SQLITE_MAX_VARIABLE_NUMBER, 32766 since 3.32). */
-const MAX_SQL_VARIABLES = 32766;
 /** Rows per bulkUpdate() statement by default: measured fastest (20k rows: 100 per statement 2x faster than 1 or 2000). */
 const BULK_UPDATE_BATCH = 100;
 
@@ -531,7 +529,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
 
   /**
    * The raw rows of eval(), without building instances: a worker sends these and the main thread, which
-   * compiles the same query, hydrates them (see `hydrate()`). Not for querysets with prefetches.
+   * derives the same query's row plan, hydrates them (see `hydrate()`). Not for querysets with prefetches.
    */
   evalRows(): unknown[][] {
     const compiled = Compiler.select(this.query, this.ops);
@@ -539,9 +537,9 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     return getConnection(this.call('eval')).selectRows(compiled.sql, compiled.params, compiled.safeIntegers);
   }
 
-  /** Builds results from rows fetched elsewhere by evalRows(), sent as one flat array (codec.unpackRows). */
+  /** Builds results from rows fetched elsewhere by evalRows(), sent as one flat array (codec.unpackRows); compiles no SQL. */
   hydrate(flat: readonly unknown[]): R[] {
-    const plan = Compiler.select(this.query, this.ops).plan;
+    const plan = Compiler.rowPlan(this.query, this.ops);
     return this.withFetchMode(hydrateFlatRows(plan, flat) as R[], plan);
   }
 
@@ -554,14 +552,14 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
   /** Builds the result of the row at `offset` of a flat array (streaming builds each row as it is consumed). */
   rowHydrator(): (flat: readonly unknown[], offset: number) => R {
     const alias = this.dbFor(false);
-    const build = usingDatabase(alias, () => rowBuilder(Compiler.select(this.query, this.ops).plan)) as (flat: readonly unknown[], offset: number) => R;
+    const build = usingDatabase(alias, () => rowBuilder(Compiler.rowPlan(this.query, this.ops))) as (flat: readonly unknown[], offset: number) => R;
     // Rows built outside a routed call are marked as the default database's already.
     return alias === DEFAULT_DB_ALIAS ? build : (flat, offset) => usingDatabase(alias, () => build(flat, offset));
   }
 
   /** Where the primary key sits in this queryset's rows (model rows only). */
   pkColumnIndex(): number | null {
-    const plan = Compiler.select(this.query, this.ops).plan;
+    const plan = Compiler.rowPlan(this.query, this.ops);
     if (plan.kind !== 'models') return null;
     const index = plan.plan.fields.indexOf(this.model._meta.pk);
     return index < 0 ? null : index;

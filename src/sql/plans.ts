@@ -72,3 +72,21 @@ export function insertPlan(meta: Options, withAutoKey: boolean, ignoreConflicts:
     return { fields, sql, returnsKey };
   });
 }
+
+/**
+ * The INSERT of `rows` rows of a model in one statement (bulkCreate), with or without the automatic key
+ * column; `returnsKeys`: it selects the new keys, one row back per row, in order. Callers keep `rows` to a
+ * few sizes (see persistence.bulkInsert), so a model holds a handful of these and each is prepared once.
+ */
+export interface BulkInsertPlan extends SlottedPlan {
+  rows: number;
+  returnsKeys: boolean;
+}
+
+export function bulkInsertPlan(meta: Options, withAutoKey: boolean, rows: number, returnsKeys: boolean, ops: BaseOperations): BulkInsertPlan {
+  return cachedPlan(ops, meta, `insert:rows:${rows}:${withAutoKey ? 'key' : ''}:${returnsKeys ? 'returning' : ''}`, () => {
+    const fields = meta.concreteFields.filter((field) => withAutoKey || !field.autoIncrement);
+    const sql = ops.insertSql(meta.dbTable, fields.map((field) => field.column), { ignoreConflicts: false, rows, ...(returnsKeys ? { returning: meta.pk.column } : {}) });
+    return { fields, sql, rows, returnsKeys };
+  });
+}

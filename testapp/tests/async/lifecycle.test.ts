@@ -13,14 +13,18 @@ jest.setTimeout(180_000);
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-/** Runs exit-script.ts in a fresh node process; rejects if it does not exit by itself in time. */
+/**
+ * Runs exit-script.ts in a fresh node process; rejects if it does not exit by itself in time. The script's
+ * TypeScript loads through threadorm's own loader (esbuild, cached on disk), which the pool's threads then
+ * inherit with the `-r` flag: under ts-node every one of them would type-strip every module again.
+ */
 function runScript(mode: string): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', join(__dirname, 'exit-script.ts'), mode],
-      { cwd: ROOT, timeout: 90_000, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: '1' } },
+      ['-r', join(ROOT, 'src', 'bootstrap-typescript.js'), join(__dirname, 'exit-script.ts'), mode],
+      { cwd: ROOT, timeout: 90_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? (error as { code?: number }).code ?? (error.killed ? null : 1) : 0, stdout, stderr, ms: Date.now() - started });
       },

@@ -18,6 +18,13 @@ export type DecimalAggregate = 'SUM' | 'MIN' | 'MAX' | 'AVG';
  */
 export type InsertKeyReport = 'afterInsert' | 'returning';
 
+/** How insertSql writes its INSERT: `rows` rows in one statement (default 1), skipping conflicts, selecting a column. */
+export interface InsertSqlOptions {
+  ignoreConflicts: boolean;
+  returning?: string;
+  rows?: number;
+}
+
 /**
  * How one backend spells SQL (Django's DatabaseOperations): the SQL layer asks it for every piece of text
  * that differs between databases, so nothing above `db/backends` writes dialect of its own. What standard
@@ -210,17 +217,22 @@ export abstract class BaseOperations {
   abstract readonly insertKeyReport: InsertKeyReport;
 
   /**
-   * The INSERT of one row into `table` with `columns` (none: every column takes its default); `ignoreConflicts`
-   * skips a row that would break a constraint; `returning` names the key column when `insertKeyReport` is 'returning'.
+   * The INSERT of one row into `table` with `columns` (none: every column takes its default), or of `rows`
+   * rows in one statement (with columns); `ignoreConflicts` skips a row that would break a constraint;
+   * `returning` names the key column the statement selects (one row back per row inserted, in order).
    */
-  insertSql(table: string, columns: readonly string[], options: { ignoreConflicts: boolean; returning?: string }): string {
+  insertSql(table: string, columns: readonly string[], options: InsertSqlOptions): string {
     const into = `INSERT INTO ${this.quoteName(table)}`;
-    const values = columns.length
-      ? ` (${columns.map((column) => this.quoteName(column)).join(', ')}) VALUES (${this.placeholders(columns.length)})`
-      : ' DEFAULT VALUES';
+    const values = columns.length ? ` (${columns.map((column) => this.quoteName(column)).join(', ')}) VALUES ${this.insertRows(columns.length, options.rows ?? 1)}` : ' DEFAULT VALUES';
     const conflicts = options.ignoreConflicts ? ' ON CONFLICT DO NOTHING' : '';
     const returning = options.returning ? ` RETURNING ${this.quoteName(options.returning)}` : '';
     return `${into}${values}${conflicts}${returning}`;
+  }
+
+  /** `(?, ?), (?, ?)`: the VALUES rows of an INSERT of `rows` rows of `width` columns. */
+  protected insertRows(width: number, rows: number): string {
+    const row = `(${this.placeholders(width)})`;
+    return rows === 1 ? row : Array<string>(rows).fill(row).join(', ');
   }
 
   /** The key the database gave an inserted row, from the statement's result (`insertKeyReport` 'afterInsert'). */

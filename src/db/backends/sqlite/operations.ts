@@ -6,6 +6,7 @@ import {
   type DateTruncKind,
   type DecimalAggregate,
   type InsertKeyReport,
+  type InsertSqlOptions,
   type PatternLookup,
   type TimePart,
   type TimeTruncKind,
@@ -221,11 +222,9 @@ export class SqliteOperations extends BaseOperations {
 
   readonly insertKeyReport: InsertKeyReport = 'afterInsert';
 
-  override insertSql(table: string, columns: readonly string[], options: { ignoreConflicts: boolean; returning?: string }): string {
+  override insertSql(table: string, columns: readonly string[], options: InsertSqlOptions): string {
     const verb = options.ignoreConflicts ? 'INSERT OR IGNORE INTO' : 'INSERT INTO';
-    const values = columns.length
-      ? ` (${columns.map((column) => this.quoteName(column)).join(', ')}) VALUES (${this.placeholders(columns.length)})`
-      : ' DEFAULT VALUES';
+    const values = columns.length ? ` (${columns.map((column) => this.quoteName(column)).join(', ')}) VALUES ${this.insertRows(columns.length, options.rows ?? 1)}` : ' DEFAULT VALUES';
     const returning = options.returning ? ` RETURNING ${this.quoteName(options.returning)}` : '';
     return `${verb} ${this.quoteName(table)}${values}${returning}`;
   }
