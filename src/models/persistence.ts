@@ -116,8 +116,9 @@ export const BULK_INSERT_ROWS = 64;
 /**
  * Inserts every object (the caller holds a transaction). Rows go in multi-row INSERTs of at most `batchSize`
  * rows (default BULK_INSERT_ROWS), a run of objects at a time that all have an automatic key already or all
- * lack one, in their order. The statements select the new keys, a row back per row in order (the backend's
- * `canReturnRowsFromBulkInsert`; without it, rows that need keys go one by one). Statement sizes are the
+ * lack one, in their order. The statements select the new keys, a row back per row (the backend's
+ * `canReturnRowsFromBulkInsert`; without it, rows that need keys go one by one), matched to the rows by
+ * their increasing order. Statement sizes are the
  * batch size and powers of two below it, so a model has a few such statements, each prepared once. Keys and
  * `_state.adding` are set once every row is written: a failure changes no object.
  */
@@ -198,7 +199,10 @@ function insertRun(
     if (returnsKeys) {
       const returned = connection.selectRows(plan.sql, params, meta.pk.needsSafeIntegers);
       if (returned.length !== rows) throw new Error(`${meta.label}.objects.bulkCreate(): the database returned ${returned.length} keys for ${rows} rows.`);
-      for (let r = 0; r < rows; r++) written.keys[at + r] = returned[r]![0];
+      // Neither backend promises RETURNING's row order, but both hand out the automatic keys of one
+      // statement in increasing order, row by row: sorted keys match the rows whatever order they came in.
+      const keys = returned.map((row) => row[0] as number | bigint).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      for (let r = 0; r < rows; r++) written.keys[at + r] = keys[r];
     } else {
       connection.run(plan.sql, params);
     }

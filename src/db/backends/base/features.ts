@@ -5,7 +5,7 @@
 export interface DatabaseFeatures {
   /** `INSERT … RETURNING` gives back the new row's columns (its key among them). */
   readonly canReturnColumnsFromInsert: boolean;
-  /** A multi-row `INSERT … RETURNING` gives back every new row, in order (bulkCreate keys in one statement). */
+  /** A multi-row `INSERT … RETURNING` gives back every new row, keys handed out in row order (bulkCreate keys in one statement). */
   readonly canReturnRowsFromBulkInsert: boolean;
   /** `SELECT … FOR UPDATE` locks rows (selectForUpdate). */
   readonly hasSelectForUpdate: boolean;
