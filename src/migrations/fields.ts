@@ -41,6 +41,7 @@ const KEPT_OPTIONS = [
   'autoNowAdd',
   'toField',
   'dbConstraint',
+  'parentLink',
   'relatedName',
   'relatedQueryName',
   'through',

@@ -2,7 +2,7 @@ import { getConnection } from '../db/connections';
 import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import { ProtectedError, RestrictedError } from '../errors';
 import { deleteByKeysSql, updateColumnByKeysSql } from '../sql/writes';
-import type { Model } from './base';
+import { freshState, type Model } from './base';
 import { ForeignKey, describeInstance } from './fields/related';
 import { prepareValue } from './persistence';
 import { sendPostDelete, sendPreDelete } from './signals';
@@ -49,11 +49,14 @@ class Collector {
   private readonly restrictedBy: Array<{ object: Model; field: ForeignKey }> = [];
 
   collect(model: ModelClass, objects: readonly Model[]): void {
-    let known = this.toDelete.get(model);
-    if (!known) this.toDelete.set(model, (known = new Map()));
-    const fresh = objects.filter((object) => !known!.has(object.pk));
+    const known = this.entry(model);
+    const fresh = objects.filter((object) => !known.has(object.pk));
     if (!fresh.length) return;
     for (const object of fresh) known.set(object.pk, object);
+    // A multi-table child's rows take their parents' rows along (Django's collector, keep_parents=False);
+    // what refers to a parent is collected from there.
+    const parent = model._meta.parentModel;
+    if (parent) this.collect(parent, fresh.map((object) => asParentInstance(object, parent)));
 
     for (const relation of model._meta.reverseRelations()) {
       const field = relation.field;
@@ -84,6 +87,20 @@ class Collector {
         }
       }
     }
+  }
+
+  /**
+   * The objects to delete of `model`. A parent's entry is made before its child's: rows are deleted in the
+   * reverse order of the entries, so a child's row goes before the parent row it links to.
+   */
+  private entry(model: ModelClass): Map<unknown, Model> {
+    let known = this.toDelete.get(model);
+    if (!known) {
+      const parent = model._meta.parentModel;
+      if (parent) this.entry(parent);
+      this.toDelete.set(model, (known = new Map()));
+    }
+    return known;
   }
 
   /** PROTECT always refuses; RESTRICT refuses unless the referencing object is itself being deleted. */
@@ -151,6 +168,16 @@ class Collector {
     }
     return [total, counts];
   }
+}
+
+/** The parent's part of a multi-table child instance, as an instance of the parent (for its signals and relations). */
+function asParentInstance(child: Model, parent: ModelClass): Model {
+  const instance = Object.create(parent.prototype) as Model;
+  instance._state = freshState(false);
+  const source = child as unknown as Record<string, unknown>;
+  const target = instance as unknown as Record<string, unknown>;
+  for (const field of parent._meta.concreteFields) target[field.attname] = source[field.attname];
+  return instance;
 }
 
 function fetchReferencing(model: ModelClass, field: ForeignKey, keys: unknown[]): Model[] {

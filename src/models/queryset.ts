@@ -7,7 +7,7 @@ import { collectAndDelete, type DeleteResult } from './deletion';
 import type { Field } from './fields/base';
 import { ForeignKey } from './fields/related';
 import { bulkInsert, prepareValue, undefinedValueError } from './persistence';
-import type { ModelClass } from './types';
+import type { ModelClass, PkValue } from './types';
 import { asyncExecutor, type QueryOptions } from './async-bridge';
 import type { BaseOperations } from '../db/backends/base/operations';
 import { currentOperations } from '../sql/backend';
@@ -585,6 +585,11 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
   }
 
   bulkCreate(objects: ReadonlyArray<T & Model>, options: { batchSize?: number; ignoreConflicts?: boolean } = {}): T[] {
+    const parent = this.model._meta.parentModel;
+    if (parent) {
+      // As Django: the rows of several tables would need the keys of rows that a batch insert does not report.
+      throw new NotSupportedError(`${this.call('bulkCreate')}: can't bulk create a multi-table inherited model (${this.label} extends ${parent._meta.label}); save() each instance.`);
+    }
     const connection = this.connection('bulkCreate');
     for (const object of objects) {
       if (!(object instanceof this.model)) {
@@ -762,6 +767,9 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     const meta = this.model._meta;
     const entries = Object.entries(values as Lookups);
     if (!entries.length) return 0;
+    if (meta.parentModel && entries.some(([name]) => meta.getField(name).model._meta.concreteModel !== meta.concreteModel)) {
+      return this.updateTables(entries, call);
+    }
     const assignments = entries.map(([name, value]) => {
       const field = meta.getField(name);
       if (field.manyToMany) throw new FieldError(`${call}: cannot update the many-to-many field '${name}'; use its manager.`);
@@ -774,6 +782,33 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     const changed = connection.run(sql, params).changes;
     this.resultCache = null;
     return changed;
+  }
+
+  /**
+   * update() of a multi-table child naming fields of its parents' tables (Django's related updates): each
+   * table's columns are updated in the rows whose keys the query matches, in one transaction. Returns the
+   * number of rows matched.
+   */
+  private updateTables(entries: Array<[string, unknown]>, call: string): number {
+    const meta = this.model._meta;
+    const byTable = new Map<ModelClass, Lookups>();
+    for (const [name, value] of entries) {
+      const field = meta.getField(name);
+      if (field.manyToMany) throw new FieldError(`${call}: cannot update the many-to-many field '${name}'; use its manager.`);
+      const table = field.model._meta.concreteModel;
+      byTable.set(table, { ...byTable.get(table), [name]: value });
+    }
+    const connection = this.connection('update');
+    const matched = connection.atomic(() => {
+      // The keys first: an update of one table must not change which rows a condition on it matches for the next.
+      const keys = this.chain('update', []).orderBy().valuesList('pk', { flat: true }).eval() as PkValue[];
+      for (const [table, values] of byTable) {
+        for (let i = 0; i < keys.length; i += 900) table.objects.filter({ pk__in: keys.slice(i, i + 900) }).update(values as never);
+      }
+      return keys.length;
+    });
+    this.resultCache = null;
+    return matched;
   }
 
   /** Deletes the matching rows (and what their on-delete rules take along); returns `[total, { Model: n }]`. */

@@ -1,6 +1,7 @@
 import type { Field } from './fields/base';
 import type { ForeignKey, ManyToManyField } from './fields/related';
-import type { InstanceOf, ModelClass } from './types';
+import type { FieldMap, InstanceOf, ModelClass } from './types';
+import type { ModelMeta } from './options';
 import type { ManyRelatedManager } from './related-managers';
 import type { Manager } from './manager';
 import type { Model } from './base';
@@ -76,8 +77,17 @@ export type { ModelClass };
  * names itself once, in its heritage: `class Memo extends Model.typed<Memo>()`, or for async models
  * `class Pizza extends AsyncMixin<Pizza>(Model)`. `Extra` is what a mixin adds to instances.
  */
-export type TypedModelClass<Self, Base extends abstract new (...args: any[]) => any, Extra = {}> = Omit<Base, 'objects' | 'prototype'> & {
+export type TypedModelClass<Self, Base extends abstract new (...args: any[]) => any, Extra = {}> = Omit<Base, 'objects' | 'prototype' | 'fields' | 'meta'> & {
+  // A subclass of a concrete model (multi-table inheritance, a proxy) declares fields and meta of its own.
+  fields: FieldMap;
+  meta?: ModelMeta;
   readonly objects: Manager<Self>;
-  readonly prototype: InstanceType<Base> & Extra;
-  new (values?: CreateValues<Self>): InstanceType<Base> & Extra;
+  readonly prototype: InheritedInstance<InstanceType<Base>> & Extra;
+  new (values?: CreateValues<Self>): InheritedInstance<InstanceType<Base>> & Extra;
 };
+
+/**
+ * A typed model's instance as the base of a child (multi-table or proxy): without its phantom field map and
+ * key type, which the child's own `FieldsOf` declares (a declaration merge needs them identical).
+ */
+type InheritedInstance<I> = '~fields' extends keyof I ? Omit<I, '~fields' | '~pk'> : I;
