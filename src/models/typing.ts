@@ -75,9 +75,13 @@ export type { ModelClass };
  * The static side of a model class typed for its instances `Self`: `objects` is a `Manager<Self>` and the
  * constructor takes `Self`'s field values. TypeScript has no `this` type for static members, so a class
  * names itself once, in its heritage: `class Memo extends Model.typed<Memo>()`, or for async models
- * `class Pizza extends AsyncMixin<Pizza>(Model)`. `Extra` is what a mixin adds to instances.
+ * `class Pizza extends AsyncMixin<Pizza>(Model)`. `Extra` is what a mixin adds to instances, `Replaced` the
+ * statics it types anew for `Self` (a child of a typed model would otherwise keep its parent's).
  */
-export type TypedModelClass<Self, Base extends abstract new (...args: any[]) => any, Extra = {}> = Omit<Base, 'objects' | 'prototype' | 'fields' | 'meta'> & {
+export type TypedModelClass<Self, Base extends abstract new (...args: any[]) => any, Extra = {}, Replaced extends PropertyKey = never> = Omit<
+  Base,
+  'objects' | 'prototype' | 'fields' | 'meta' | Replaced
+> & {
   // A subclass of a concrete model (multi-table inheritance, a proxy) declares fields and meta of its own.
   fields: FieldMap;
   meta?: ModelMeta;

@@ -277,11 +277,13 @@ export class GrandParent extends AsyncMixin<GrandParent>(Model) {
     lastName: new CharField({ maxLength: 80 }),
   };
   static override meta: ModelMeta = { ordering: ['firstName'] };
+  declare parent: Parent;
 }
 export interface GrandParent extends FieldsOf<typeof GrandParent.fields> {}
 
 export class Parent extends AsyncMixin<Parent, typeof GrandParent>(GrandParent) {
   static override fields = { parentNote: new CharField({ maxLength: 80, default: '' }) };
+  declare child: Child;
 }
 export interface Parent extends FieldsOf<typeof GrandParent.fields & typeof Parent.fields> {}
 

@@ -119,7 +119,7 @@ describe('proxy_models.tests.ProxyModelTests', () => {
 
   test('proxy_models.tests.ProxyModelTests.test_new_fields', () => {
     class NoNewFields extends Person {
-      static override fields = { newfield: new CharField({ maxLength: 5 }) };
+      static override fields = { newfield: new CharField({ maxLength: 5 }) } as never;
       static override meta: ModelMeta = { proxy: true, apps: new Apps('a test of its own') };
     }
     expect(() => NoNewFields._meta).toThrow(/Proxy model 'NoNewFields' declares fields \(newfield\)/);
