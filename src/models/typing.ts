@@ -82,7 +82,7 @@ export type TypedModelClass<Self, Base extends abstract new (...args: any[]) => 
   Base,
   'objects' | 'prototype' | 'fields' | 'meta' | Replaced
 > & {
-  // A subclass of a concrete model (multi-table inheritance, a proxy) declares fields and meta of its own.
+  // A subclass (multi-table inheritance, a proxy, a child of an abstract base) declares fields and meta of its own.
   fields: FieldMap;
   meta?: ModelMeta;
   readonly objects: Manager<Self>;
