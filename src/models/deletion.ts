@@ -2,7 +2,7 @@ import { getConnection } from '../db/connections';
 import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import { ProtectedError, RestrictedError } from '../errors';
 import { deleteByKeysSql, updateColumnByKeysSql } from '../sql/writes';
-import { freshState, type Model } from './base';
+import type { Model } from './base';
 import { ForeignKey, describeInstance } from './fields/related';
 import { prepareValue } from './persistence';
 import { sendPostDelete, sendPreDelete } from './signals';
@@ -63,7 +63,7 @@ class Collector {
     // A multi-table child's rows take their parents' rows along (Django's collector, keep_parents=False);
     // what refers to a parent is collected from there.
     const parent = model._meta.parentModel;
-    if (parent) this.collect(parent, fresh.map((object) => asParentInstance(object, parent)));
+    if (parent) this.collect(parent, fresh.map((object) => parent._meta.asInstance(object)));
 
     for (const relation of model._meta.reverseRelations()) {
       const field = relation.field;
@@ -182,16 +182,6 @@ class Collector {
     }
     return [total, counts];
   }
-}
-
-/** The parent's part of a multi-table child instance, as an instance of the parent (for its signals and relations). */
-function asParentInstance(child: Model, parent: ModelClass): Model {
-  const instance = Object.create(parent.prototype) as Model;
-  instance._state = freshState(false);
-  const source = child as unknown as Record<string, unknown>;
-  const target = instance as unknown as Record<string, unknown>;
-  for (const field of parent._meta.concreteFields) target[field.attname] = source[field.attname];
-  return instance;
 }
 
 function fetchReferencing(model: ModelClass, field: ForeignKey, keys: unknown[]): Model[] {

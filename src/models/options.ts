@@ -1,5 +1,5 @@
 import { FieldError, ImproperlyConfigured } from '../errors';
-import { concreteAncestor, isConcreteModel, Model } from './base';
+import { concreteAncestor, freshState, isConcreteModel, Model } from './base';
 import { CASCADE } from './deletion-rules';
 import { Field, lowerFirst, toSnakeCase } from './fields/base';
 import { ForeignKey, ManyToManyField, OneToOneField } from './fields/related';
@@ -186,6 +186,16 @@ export class Options {
   private index(field: Field): void {
     this.byName.set(field.name, field);
     if (field.attname !== field.name) this.byName.set(field.attname, field);
+  }
+
+  /** The part of an instance of a multi-table child that is this (parent) model's row, as an instance of this model. */
+  asInstance(child: Model): Model {
+    const instance = Object.create(this.model.prototype) as Model;
+    instance._state = freshState(false);
+    const source = child as unknown as Record<string, unknown>;
+    const target = instance as unknown as Record<string, unknown>;
+    for (const field of this.concreteFields) target[field.attname] = source[field.attname];
+    return instance;
   }
 
   /** The concrete models whose tables hold this model's rows, from the root of its multi-table chain down to its own. */
