@@ -236,7 +236,8 @@ export class Model {
     const self = this as unknown as Record<string, unknown>;
     for (const field of meta.concreteFields) {
       if (exclude.has(field.name)) continue;
-      if (field.autoIncrement && (self[field.attname] === null || self[field.attname] === undefined)) continue;
+      // A new row's automatic key, and a parent link (it takes the parent's key at save), as Django's ForeignKey.validate.
+      if ((field.autoIncrement || isParentLinkField(field)) && (self[field.attname] === null || self[field.attname] === undefined)) continue;
       let value = self[field.attname];
       if (value instanceof Expression) continue;
       // Django's clean_fields: a blank-allowed field with an empty value is not validated (autoNow stamps come at save).
@@ -336,6 +337,10 @@ function modelErrors(model: Function): { doesNotExist: any; multiple: any } {
 export function concreteAncestor(model: Function): ModelClass | null {
   for (let cls = Object.getPrototypeOf(model); cls && cls !== Model; cls = Object.getPrototypeOf(cls)) if (isConcreteModel(cls)) return cls;
   return null;
+}
+
+function isParentLinkField(field: Field): boolean {
+  return field instanceof ForeignKey && Boolean(field.relationOptions.parentLink);
 }
 
 /** Converts a constructor value when it can; anything else is kept for save()/fullClean() to report. */
@@ -470,7 +475,9 @@ function uniquenessErrors(instance: Model, exclude: Set<string>): ErrorDict {
     const lookup: Record<string, unknown> = {};
     if (fields.some((field) => self[field.attname] === null || self[field.attname] === undefined)) continue;
     for (const field of fields) lookup[field.attname] = self[field.attname];
-    let queryset = model.objects.filter(lookup);
+    // A field inherited from a multi-table parent is unique among the parent's rows (Django checks on the parent class).
+    const owner = fields.length === 1 ? (fields[0]!.model as ModelClass)._meta.concreteModel : model;
+    let queryset = owner.objects.filter(lookup);
     if (!instance._state.adding && instance.pk != null) queryset = queryset.exclude({ pk: instance.pk });
     if (queryset.exists()) {
       const names = fields.map((field) => capitalize(field.options.verboseName ?? field.name));

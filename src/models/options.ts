@@ -222,11 +222,7 @@ export class Options {
   /** The names usable in lookups: fields, `pk`, and reverse query names. */
   fieldNames(): string[] {
     const names = this.fields.map((field) => field.name);
-    for (let meta: Options | null = this; meta; meta = meta.parentModel?._meta ?? null) {
-      for (const relation of meta.reverseRelations()) {
-        if (!relation.queryName.endsWith('+') && (meta === this || !isParentLink(relation.field))) names.push(relation.queryName);
-      }
-    }
+    for (const relation of this.inheritedReverseRelations()) if (!relation.queryName.endsWith('+')) names.push(relation.queryName);
     return [...new Set(names)].sort();
   }
 
@@ -271,10 +267,15 @@ export class Options {
    * Django, a parent's links to its other children are not inherited (a Restaurant has no `supplier`).
    */
   findReverseRelation(queryName: string): ReverseRelation | undefined {
-    const own = this.reverseRelations().find((relation) => relation.queryName === queryName);
-    if (own) return own;
-    const inherited = this.parentModel?._meta.findReverseRelation(queryName);
-    return inherited && !isParentLink(inherited.field) ? inherited : undefined;
+    return this.inheritedReverseRelations().find((relation) => relation.queryName === queryName);
+  }
+
+  /** This model's reverse relations, then those of its multi-table parents but their links to their other children. */
+  inheritedReverseRelations(): ReverseRelation[] {
+    const own = this.reverseRelations();
+    const parent = this.parentModel?._meta;
+    if (!parent) return own;
+    return [...own, ...parent.inheritedReverseRelations().filter((relation) => !isParentLink(relation.field))];
   }
 
   /** The intermediate model of a many-to-many field declared on this model, with its two keys. */

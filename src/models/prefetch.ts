@@ -71,13 +71,13 @@ function prefetchOne(instances: Model[], name: string, queryset: QuerySet<any, a
   const field = meta.findField(name);
   if (field instanceof ForeignKey && name === field.name) return prefetchForward(instances, field, queryset, toAttr);
   if (field instanceof ManyToManyField) return prefetchMany(instances, field, false, name, queryset, toAttr);
-  const relation = meta.reverseRelations().find((candidate) => candidate.accessorName === name);
+  const relation = meta.inheritedReverseRelations().find((candidate) => candidate.accessorName === name);
   if (relation?.field instanceof ManyToManyField) return prefetchMany(instances, relation.field, true, name, queryset, toAttr);
   if (relation?.field instanceof ForeignKey) return prefetchReverse(instances, relation.field, name, relation.multiple, queryset, toAttr);
   const choices = [
     ...meta.foreignKeys.map((fk) => fk.name),
     ...meta.manyToMany.map((m2m) => m2m.name),
-    ...meta.reverseRelations().map((r) => r.accessorName).filter((n): n is string => Boolean(n)),
+    ...meta.inheritedReverseRelations().map((r) => r.accessorName).filter((n): n is string => Boolean(n)),
   ];
   throw new FieldError(`prefetchRelated(): '${name}' is not a relation of ${meta.label}. Choices are: ${choices.join(', ') || '(none)'}.`);
 }

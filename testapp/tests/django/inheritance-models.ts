@@ -8,6 +8,7 @@ import {
   BooleanField,
   CASCADE,
   CharField,
+  EmailField,
   ForeignKey,
   IntegerField,
   ManyToManyField,
@@ -275,6 +276,7 @@ export class GrandParent extends AsyncMixin<GrandParent>(Model) {
   static override fields = {
     firstName: new CharField({ maxLength: 80 }),
     lastName: new CharField({ maxLength: 80 }),
+    email: new EmailField({ unique: true, null: true }),
   };
   static override meta: ModelMeta = { ordering: ['firstName'] };
   declare parent: Parent;

@@ -389,6 +389,46 @@ describe('multi-table inheritance, threadorm', () => {
   });
 });
 
+describe('multi-table inheritance, the rest of the queryset API', () => {
+  test('prefetchRelated() follows a relation the child inherits from its parent', () => {
+    const restaurant = Restaurant.objects.create({ name: 'R', address: 'a', rating: 1 });
+    Restaurant.objects.create({ name: 'S', address: 'b', rating: 2 });
+    ParkingLot.objects.create({ name: 'L', address: 'c', mainSite: restaurant });
+    const restaurants = Restaurant.objects.prefetchRelated('lot' as never).eval();
+    expect(captureQueries(() => restaurants.map((item) => [item.name, names(item.lot.all())])).length).toBe(0);
+    expect(restaurants.map((item) => [item.name, names(item.lot.all())])).toEqual([['S', []], ['R', ['L']]]);
+  });
+
+  test('only() and defer() name parent fields; a deferred one loads on first read', () => {
+    Restaurant.objects.create({ name: 'R', address: 'a', rating: 1 });
+    const [deferred] = Restaurant.objects.defer('address', 'rating').eval();
+    expect(captureQueries(() => deferred!.name).length).toBe(0);
+    expect(deferred!.address).toBe('a');
+    const [only] = Restaurant.objects.only('name').eval();
+    expect([only!.name, only!.address, only!.rating]).toEqual(['R', 'a', 1]);
+  });
+
+  test('getOrCreate() and updateOrCreate() on a child write both tables', () => {
+    const [made, created] = Restaurant.objects.getOrCreate({ name: 'N' }, { defaults: { address: 'z' } });
+    expect([made.address, created, Place.objects.filter({ name: 'N' }).count()]).toEqual(['z', true, 1]);
+    const [updated, again] = Restaurant.objects.updateOrCreate({ name: 'N' }, { defaults: { address: 'zz', rating: 9 } });
+    expect([updated.rating, again, Place.objects.get({ name: 'N' }).address]).toEqual([9, false, 'zz']);
+  });
+
+  test('fullClean() of a new child passes its unset parent link, and checks an inherited unique field among the parents', () => {
+    Parent.objects.create({ firstName: 'P', lastName: 'Q', email: 'taken@example.com' });
+    new Child({ firstName: 'A', lastName: 'B', email: 'free@example.com', parentNote: 'n', toy: 't' }).fullClean();
+    expect(() => new Child({ firstName: 'A', lastName: 'B', email: 'taken@example.com', parentNote: 'n', toy: 't' }).fullClean()).toThrow(/email: Child with this Email already exists/);
+  });
+
+  test('values() with no names lists the parents\' columns first', () => {
+    ItalianRestaurant.objects.create({ name: 'I', address: 'b', rating: 2, servesGnocchi: true });
+    expect(Object.keys(ItalianRestaurant.objects.values().first()!)).toEqual([
+      'id', 'name', 'address', 'placePtrId', 'rating', 'servesHotDogs', 'servesPizza', 'chefId', 'restaurantPtrId', 'servesGnocchi',
+    ]);
+  });
+});
+
 describe('multi-table inheritance through the worker pool', () => {
   test('Child.aobjects reads, filters, orders and writes every table of the chain as the sync API does', async () => {
     const child = await Child.aobjects.create({ firstName: 'Ann', lastName: 'Lee', parentNote: 'note', toy: 'kite' });
