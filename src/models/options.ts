@@ -69,7 +69,7 @@ export class Options {
   readonly verboseName: string;
   readonly dbTable: string;
   readonly fields: Field[] = [];
-  /** Fields stored in columns of this table, primary key first. */
+  /** Fields with a column: a multi-table child lists its parents' before its own (their columns are in their tables: localConcreteFields). */
   readonly concreteFields: Field[] = [];
   readonly manyToMany: ManyToManyField[] = [];
   readonly foreignKeys: ForeignKey[] = [];

@@ -699,7 +699,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
   }
 
   private edge(method: string, fields: string[], latest: boolean): T {
-    const names = fields.length ? fields : [this.model.meta?.getLatestBy ?? []].flat();
+    const names = fields.length ? fields : [this.model._meta.getLatestBy ?? []].flat();
     if (!names.length) throw new TypeError(`${this.call(method)} needs field names (or meta.getLatestBy).`);
     if (this.query.isSliced) throw new TypeError(`${this.call(method)}: cannot change a query once a slice has been taken.`);
     const ordering = names.map((name) => (latest ? (name.startsWith('-') ? name.slice(1) : `-${name}`) : name));

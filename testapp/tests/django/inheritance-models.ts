@@ -32,7 +32,7 @@ export class CommonInfo extends Model {
     name: new CharField({ maxLength: 50 }),
     age: new PositiveIntegerField(),
   };
-  static override meta: ModelMeta = { abstract: true, ordering: ['name'] };
+  static override meta: ModelMeta = { abstract: true, ordering: ['name'], getLatestBy: 'age' };
 
   override toString(): string {
     return `${this.constructor.name} ${(this as unknown as { name: string }).name}`;

@@ -43,6 +43,9 @@ describe('model_inheritance.tests.ModelInheritanceTests', () => {
     // The children inherit the meta of their abstract parent (if they don't specify their own).
     expect(Worker.objects.values('name').eval()).toEqual([{ name: 'Barney' }, { name: 'Fred' }]);
     expect(Worker._meta.ordering).toEqual(['name']);
+    // getLatestBy passes the same way, also to Student, whose own meta sets other keys.
+    expect(Worker.objects.latest().name).toBe('Fred');
+    expect(Student._meta.getLatestBy).toBe('age');
     // Student's own ordering ([]) overrides it.
     expect(Student._meta.ordering).toEqual([]);
     // The abstract CommonInfo cannot be used as a model: no manager, no instance, no table.
