@@ -613,6 +613,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
       if (!(object instanceof this.model)) throw new TypeError(`${this.call('bulkUpdate')} takes ${this.label} instances; got ${describe(object)}.`);
       if (object.pk === null || object.pk === undefined) throw new TypeError(`${this.call('bulkUpdate')}: every object needs a primary key.`);
     }
+    if (targets.some((field) => !meta.localConcreteFields.includes(field))) return this.bulkUpdateTables(objects, targets, options);
     const batchSize = options.batchSize ?? Math.max(1, Math.min(BULK_UPDATE_BATCH, Math.floor(MAX_SQL_VARIABLES / (targets.length + 1))));
     if (!Number.isInteger(batchSize) || batchSize <= 0 || (targets.length + 1) * batchSize > MAX_SQL_VARIABLES) {
       throw new TypeError(
@@ -782,6 +783,23 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     const changed = connection.run(sql, params).changes;
     this.resultCache = null;
     return changed;
+  }
+
+  /**
+   * bulkUpdate() of a multi-table child naming fields of its parents' tables: each table's fields are updated by
+   * that table's model (the keys are the same along the chain), in one transaction. Returns the rows matched.
+   */
+  private bulkUpdateTables(objects: ReadonlyArray<T & Model>, targets: Field[], options: { batchSize?: number }): number {
+    const byTable = new Map<ModelClass, string[]>();
+    for (const field of targets) {
+      const table = field.model._meta.concreteModel;
+      byTable.set(table, [...(byTable.get(table) ?? []), field.name]);
+    }
+    return this.connection('bulkUpdate').atomic(() => {
+      let matched = 0;
+      for (const [table, names] of byTable) matched = table.objects.bulkUpdate(objects as never, names as never, options);
+      return matched;
+    });
   }
 
   /**

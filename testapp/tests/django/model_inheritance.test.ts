@@ -424,6 +424,17 @@ describe('multi-table inheritance, the rest of the queryset API', () => {
     expect(() => new Child({ firstName: 'A', lastName: 'B', email: 'taken@example.com', parentNote: 'n', toy: 't' }).fullClean()).toThrow(/email: Child with this Email already exists/);
   });
 
+  test('bulkUpdate() of a child naming fields of several tables updates each table', () => {
+    const a = ItalianRestaurant.objects.create({ name: 'A', address: 'a', rating: 1 });
+    const b = ItalianRestaurant.objects.create({ name: 'B', address: 'b', rating: 2 });
+    a.name = 'A2';
+    a.rating = 10;
+    a.servesGnocchi = true;
+    b.name = 'B2';
+    expect(ItalianRestaurant.objects.bulkUpdate([a, b], ['name', 'rating', 'servesGnocchi'])).toBe(2);
+    expect(ItalianRestaurant.objects.orderBy('name').valuesList('name', 'rating', 'servesGnocchi').eval()).toEqual([['A2', 10, true], ['B2', 2, false]]);
+  });
+
   test('values() with no names lists the parents\' columns first', () => {
     ItalianRestaurant.objects.create({ name: 'I', address: 'b', rating: 2, servesGnocchi: true });
     expect(Object.keys(ItalianRestaurant.objects.values().first()!)).toEqual([
