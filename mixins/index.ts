@@ -40,7 +40,7 @@ export interface AsyncModelStatics<T = any> {
 type AnyModelClass = abstract new (...args: any[]) => Model;
 
 /** An async model class typed for its instances `Self` (see `TypedModelClass`). */
-export type AsyncModelClass<Self, Base extends AnyModelClass> = TypedModelClass<Self, Base, AsyncModelInstance> & AsyncModelStatics<Self>;
+export type AsyncModelClass<Self, Base extends AnyModelClass> = TypedModelClass<Self, Base, AsyncModelInstance, 'aobjects'> & AsyncModelStatics<Self>;
 
 /**
  * Without a type argument: `AsyncMixin(Memo)` over a typed model class keeps its instance type; a plain

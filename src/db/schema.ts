@@ -6,14 +6,14 @@ import type { DatabaseConnection } from './backends/base/connection';
 import { configuredBackend, DEFAULT_DB_ALIAS, getConnection } from './connections';
 import { allowMigrate } from './routers';
 
-/** Every registered model, after following relations (which registers targets and M2M tables). */
+/** Every registered model with a table of its own (not a proxy), after following relations (which registers targets and M2M tables). */
 export function schemaModels(): ModelClass[] {
   let count = -1;
   while (count !== allModels().length) {
     count = allModels().length;
     for (const model of allModels()) model._meta.resolveRelations();
   }
-  return allModels();
+  return allModels().filter((model) => !model._meta.proxy);
 }
 
 /** CREATE TABLE / INDEX IF NOT EXISTS statements for every registered model and M2M table, in the configured backend's SQL. */
@@ -79,7 +79,7 @@ function checkExistingTables(connection: DatabaseConnection, models: readonly Mo
     const meta = model._meta;
     const existing = introspection.columns(meta.dbTable).map((column) => column.name);
     if (!existing.length) continue;
-    const expected = meta.concreteFields.map((field) => field.column);
+    const expected = meta.localConcreteFields.map((field) => field.column);
     const missing = expected.filter((column) => !existing.includes(column));
     const extra = existing.filter((column) => !expected.includes(column));
     if (!missing.length && !extra.length) continue;

@@ -41,6 +41,7 @@ const KEPT_OPTIONS = [
   'autoNowAdd',
   'toField',
   'dbConstraint',
+  'parentLink',
   'relatedName',
   'relatedQueryName',
   'through',
@@ -154,9 +155,13 @@ function sameOption(value: unknown, implied: unknown, key: string): boolean {
 }
 
 /** A relation target or through model as a label: a migration's `byLabel()`, `'self'`, or a live thunk's model. */
+/** The label a relation points at in a migration: a proxy has no state there, so a key to it is a key to its concrete model. */
 function targetLabel(target: ModelThunk<unknown> | 'self', field: Field, where: string): string {
   const label = labelOf(target);
-  if (label !== null) return label;
+  if (label !== null) {
+    const named = field.model?._meta.apps.findModel(label);
+    return named && named._meta.proxy ? named._meta.concreteModel._meta.label : label;
+  }
   if (target === 'self') {
     if (!field.model) throw new MigrationError(`${where}: 'self' names the model that declares the field; in a migration write byLabel('Model').`);
     return field.model._meta.label;
@@ -165,7 +170,7 @@ function targetLabel(target: ModelThunk<unknown> | 'self', field: Field, where: 
   if (typeof model !== 'function' || !(model.prototype instanceof Model)) {
     throw new MigrationError(`${where}: the relation thunk did not return a model class.`);
   }
-  return (model as ModelClass)._meta.label;
+  return (model as ModelClass)._meta.concreteModel._meta.label;
 }
 
 function ordered(options: Record<string, unknown>): Record<string, unknown> {

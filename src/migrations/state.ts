@@ -77,7 +77,7 @@ export class ModelState {
       uniqueTogether: meta.uniqueTogether.length ? meta.uniqueTogether.map((set) => [...set]) : undefined,
       indexes: meta.indexes.length ? meta.indexes.map((index) => namedIndex(meta.dbTable, index)) : undefined,
     };
-    const fields = meta.fields.map((field) => {
+    const fields = meta.fields.filter((field) => field.model === model).map((field) => {
       const where = `${meta.label}.${field.name}`;
       const spec = deconstruct(field, where);
       // A default must be writable into a migration file: found out here, where the field can be named.
@@ -137,7 +137,8 @@ export class ProjectState {
       count = apps.allModels().length;
       for (const model of apps.allModels()) model._meta.resolveRelations();
     }
-    const models = apps.allModels().filter((model) => !model._meta.autoCreated);
+    // A proxy has no table, so migrations leave it out; a multi-table child is its own table with its parent link.
+    const models = apps.allModels().filter((model) => !model._meta.autoCreated && !model._meta.proxy);
     return new ProjectState(models.map((model) => ModelState.fromModel(model)));
   }
 

@@ -127,8 +127,9 @@ export class Model {
    * This class, typed for the model `Self` that extends it: `class Memo extends Model.typed<Memo>()` makes
    * `Memo.objects` a `Manager<Memo>` and `new Memo({...})` check its field values. At run time it is `Model`.
    */
-  static typed<Self>(): TypedModelClass<Self, typeof Model> {
-    return this as unknown as TypedModelClass<Self, typeof Model>;
+  static typed<Self, Base extends abstract new (...args: any[]) => any = typeof Model>(): TypedModelClass<Self, Base> {
+    // `Place.typed<Restaurant, typeof Place>()` is Place itself: the base of a multi-table child or a proxy.
+    return this as unknown as TypedModelClass<Self, Base>;
   }
 
   /** Everything derived from the class: fields, columns, relations, table. */
@@ -136,7 +137,11 @@ export class Model {
     let meta = metaCache.get(this);
     if (!meta) {
       if (this === Model || isAbstract(this)) {
-        throw new FieldError(`${this.name} is ${this === Model ? 'the model base class' : 'abstract'} and has no table.`);
+        throw new FieldError(
+          this === Model
+            ? 'Model is the model base class and has no table.'
+            : `${this.name} is abstract and has no table: it cannot be instantiated, queried or saved; use a concrete subclass.`,
+        );
       }
       meta = new Options(this as ModelClass);
       metaCache.set(this, meta);
@@ -212,8 +217,8 @@ export class Model {
     const fields = options.updateFields ? updateFieldsFor(meta, options.updateFields) : meta.concreteFields;
     if (options.updateFields && fields.length === 0) return;
     usingDatabase(using, () => {
-      if (!sendsSaveSignals(model)) writeRow(this, connection, fields, options);
-      else saveWithSignals(this, options.updateFields, connection, () => writeRow(this, connection, fields, options));
+      if (!sendsSaveSignals(model)) writeRows(this, connection, fields, options);
+      else saveWithSignals(this, options.updateFields, connection, () => writeRows(this, connection, fields, options));
     });
     this._state.db = using;
   }
@@ -227,7 +232,8 @@ export class Model {
     }
     const using = options.using ?? scopedAlias() ?? dbForWrite(model, { instance: this });
     const result = collectAndDelete(model, [this], `${meta.label}.delete()`, this, using);
-    this.pk = null;
+    // Every table's key goes: the parents' rows of a multi-table child are deleted too.
+    for (const table of meta.tableChain) (this as unknown as Record<string, unknown>)[table._meta.pk.attname] = null;
     this._state.adding = true;
     return result;
   }
@@ -256,7 +262,8 @@ export class Model {
     const self = this as unknown as Record<string, unknown>;
     for (const field of meta.concreteFields) {
       if (exclude.has(field.name)) continue;
-      if (field.autoIncrement && (self[field.attname] === null || self[field.attname] === undefined)) continue;
+      // A new row's automatic key, and a parent link (it takes the parent's key at save), as Django's ForeignKey.validate.
+      if ((field.autoIncrement || isParentLinkField(field)) && (self[field.attname] === null || self[field.attname] === undefined)) continue;
       let value = self[field.attname];
       if (value instanceof Expression) continue;
       // Django's clean_fields: a blank-allowed field with an empty value is not validated (autoNow stamps come at save).
@@ -339,13 +346,27 @@ function modelErrors(model: Function): { doesNotExist: any; multiple: any } {
   let classes = errorClassCache.get(model);
   if (!classes) {
     const label = (model as ModelClass)._meta.label;
-    const doesNotExist = { DoesNotExist: class extends ObjectDoesNotExist {} }.DoesNotExist;
-    const multiple = { MultipleObjectsReturned: class extends MultipleObjectsReturnedBase {} }.MultipleObjectsReturned;
+    // As Django: a child's (or a proxy's) errors are its parent's too, so `except Place.DoesNotExist` catches a Restaurant's.
+    const parent = concreteAncestor(model);
+    const baseNotFound: typeof ObjectDoesNotExist = parent ? parent.DoesNotExist : ObjectDoesNotExist;
+    const baseMultiple: typeof MultipleObjectsReturnedBase = parent ? parent.MultipleObjectsReturned : MultipleObjectsReturnedBase;
+    const doesNotExist = { DoesNotExist: class extends baseNotFound {} }.DoesNotExist;
+    const multiple = { MultipleObjectsReturned: class extends baseMultiple {} }.MultipleObjectsReturned;
     for (const cls of [doesNotExist, multiple]) Object.defineProperty(cls, 'modelLabel', { value: label });
     classes = { doesNotExist, multiple };
     errorClassCache.set(model, classes);
   }
   return classes;
+}
+
+/** The nearest concrete model class `model` extends (a multi-table parent, or what a proxy stands for), if any. */
+export function concreteAncestor(model: Function): ModelClass | null {
+  for (let cls = Object.getPrototypeOf(model); cls && cls !== Model; cls = Object.getPrototypeOf(cls)) if (isConcreteModel(cls)) return cls;
+  return null;
+}
+
+function isParentLinkField(field: Field): boolean {
+  return field instanceof ForeignKey && Boolean(field.relationOptions.parentLink);
 }
 
 /** Converts a constructor value when it can; anything else is kept for save()/fullClean() to report. */
@@ -366,27 +387,58 @@ function updateFieldsFor(meta: Options, names: readonly string[]): Field[] {
   });
 }
 
-/** The INSERT or UPDATE of save(); returns whether it inserted. */
-function writeRow(instance: Model, connection: Connection, fields: readonly Field[], options: SaveOptions): boolean {
+/**
+ * The writes of save(): one row, or for a multi-table child one row per table of its chain, parents first and
+ * in one transaction, each parent link taking its parent's key (Django's save_parents then save_table). A
+ * table none of whose fields `updateFields` names is left alone.
+ */
+function writeRows(instance: Model, connection: Connection, fields: readonly Field[], options: SaveOptions): boolean {
   const meta = (instance.constructor as ModelClass)._meta;
+  const chain = meta.tableChain;
+  if (chain.length === 1) {
+    const inserted = writeRow(instance, chain[0]!._meta, connection, fields, options, instance._state.adding);
+    instance._state.adding = false;
+    return inserted;
+  }
+  const record = instance as unknown as Record<string, unknown>;
+  // A key given only on a link (`placePtrId`) is the parent's key too.
+  for (const model of [...chain].reverse()) {
+    const link = model._meta.parentLink;
+    if (link && record[link.targetField.attname] == null && record[link.attname] != null) record[link.targetField.attname] = record[link.attname];
+  }
   const adding = instance._state.adding;
-  const pk = instance.pk;
+  const inserted = connection.atomic(() => {
+    let parentInserted = false;
+    for (const model of chain) {
+      const table = model._meta;
+      const link = table.parentLink;
+      if (link) record[link.attname] = record[link.targetField.attname];
+      const own = fields.filter((field) => table.localConcreteFields.includes(field));
+      if (options.updateFields && !own.length) continue;
+      // A new parent row means a new child row: no UPDATE is tried first (Django's force_insert=parent_inserted).
+      parentInserted = writeRow(instance, table, connection, own, parentInserted ? { ...options, forceInsert: true } : options, adding);
+    }
+    return parentInserted;
+  });
+  instance._state.adding = false;
+  return inserted;
+}
+
+/** The INSERT or UPDATE of one table's row in save(); returns whether it inserted. */
+function writeRow(instance: Model, meta: Options, connection: Connection, fields: readonly Field[], options: SaveOptions, adding: boolean): boolean {
+  const pk = (instance as unknown as Record<string, unknown>)[meta.pk.attname];
   const pkHasDefault = meta.pk.hasDefault || meta.pk.autoIncrement;
   const tryUpdate = !options.forceInsert && pk !== null && pk !== undefined && !(adding && pkHasDefault && !options.forceUpdate);
   if (tryUpdate) {
-    const changed = updateRow(connection, instance, fields.filter((field) => field !== meta.pk), adding);
-    if (changed > 0) {
-      instance._state.adding = false;
-      return false;
-    }
+    const changed = updateRow(connection, instance, fields.filter((field) => field !== meta.pk), adding, meta);
+    if (changed > 0) return false;
     if (options.forceUpdate || options.updateFields) {
       throw new ObjectDoesNotExistOnSave(`${meta.label}.save(): ${options.forceUpdate ? 'forceUpdate' : 'updateFields'} did not affect any row (pk=${String(pk)}).`);
     }
   } else if (options.forceUpdate || (options.updateFields && adding)) {
     throw new TypeError(`${meta.label}.save(): cannot ${options.forceUpdate ? 'force an update' : 'use updateFields'} on an instance without a primary key.`);
   }
-  insertRow(connection, instance);
-  instance._state.adding = false;
+  insertRow(connection, instance, false, meta);
   return true;
 }
 
@@ -449,7 +501,9 @@ function uniquenessErrors(instance: Model, exclude: Set<string>): ErrorDict {
     const lookup: Record<string, unknown> = {};
     if (fields.some((field) => self[field.attname] === null || self[field.attname] === undefined)) continue;
     for (const field of fields) lookup[field.attname] = self[field.attname];
-    let queryset = model.objects.filter(lookup);
+    // A field inherited from a multi-table parent is unique among the parent's rows (Django checks on the parent class).
+    const owner = fields.length === 1 ? (fields[0]!.model as ModelClass)._meta.concreteModel : model;
+    let queryset = owner.objects.filter(lookup);
     if (!instance._state.adding && instance.pk != null) queryset = queryset.exclude({ pk: instance.pk });
     if (queryset.exists()) {
       const names = fields.map((field) => capitalize(field.options.verboseName ?? field.name));

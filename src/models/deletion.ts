@@ -47,16 +47,26 @@ interface FieldUpdate {
 class Collector {
   /** Objects to delete per model, in the order models were reached. */
   private readonly toDelete = new Map<ModelClass, Map<unknown, Model>>();
+  /** Keys collected per table (concrete model). */
+  private readonly collectedRows = new Map<ModelClass, Set<unknown>>();
   private readonly updates: FieldUpdate[] = [];
   private readonly protectedBy: Array<{ object: Model; field: ForeignKey }> = [];
   private readonly restrictedBy: Array<{ object: Model; field: ForeignKey }> = [];
 
   collect(model: ModelClass, objects: readonly Model[]): void {
-    let known = this.toDelete.get(model);
-    if (!known) this.toDelete.set(model, (known = new Map()));
-    const fresh = objects.filter((object) => !known!.has(object.pk));
+    const known = this.entry(model);
+    // A row is collected once, whichever class reached it (a proxy and its concrete model share rows).
+    const seen = this.rowsOf(model);
+    const fresh = objects.filter((object) => !seen.has(object.pk));
     if (!fresh.length) return;
-    for (const object of fresh) known.set(object.pk, object);
+    for (const object of fresh) {
+      known.set(object.pk, object);
+      seen.add(object.pk);
+    }
+    // A multi-table child's rows take their parents' rows along (Django's collector, keep_parents=False);
+    // what refers to a parent is collected from there.
+    const parent = model._meta.parentModel;
+    if (parent) this.collect(parent, fresh.map((object) => parent._meta.asInstance(object)));
 
     for (const relation of model._meta.reverseRelations()) {
       const field = relation.field;
@@ -89,6 +99,27 @@ class Collector {
     }
   }
 
+  private rowsOf(model: ModelClass): Set<unknown> {
+    const table = model._meta.concreteModel;
+    let rows = this.collectedRows.get(table);
+    if (!rows) this.collectedRows.set(table, (rows = new Set()));
+    return rows;
+  }
+
+  /**
+   * The objects to delete of `model`. A parent's entry is made before its child's: rows are deleted in the
+   * reverse order of the entries, so a child's row goes before the parent row it links to.
+   */
+  private entry(model: ModelClass): Map<unknown, Model> {
+    let known = this.toDelete.get(model);
+    if (!known) {
+      const parent = model._meta.parentModel;
+      if (parent) this.entry(parent);
+      this.toDelete.set(model, (known = new Map()));
+    }
+    return known;
+  }
+
   /** PROTECT always refuses; RESTRICT refuses unless the referencing object is itself being deleted. */
   check(): void {
     if (this.protectedBy.length) {
@@ -101,7 +132,7 @@ class Collector {
         this.protectedBy.map(({ object }) => object),
       );
     }
-    const restricted = this.restrictedBy.filter(({ object }) => !this.toDelete.get(object.constructor as ModelClass)?.has(object.pk));
+    const restricted = this.restrictedBy.filter(({ object }) => !this.rowsOf(object.constructor as ModelClass).has(object.pk));
     if (restricted.length) {
       const target = restricted[0]!.field.relatedModel._meta.label;
       const fields = [...new Set(restricted.map(({ field }) => field.label))].join(', ');
@@ -119,8 +150,8 @@ class Collector {
     for (const [model, objects] of deletionOrder) sendPreDelete(model, objects.values(), origin);
     for (const update of this.updates) {
       const meta = update.model._meta;
-      const deleting = this.toDelete.get(update.model);
-      const pks = update.objects.map((object) => object.pk).filter((pk) => !deleting?.has(pk));
+      const deleting = this.rowsOf(update.model);
+      const pks = update.objects.map((object) => object.pk).filter((pk) => !deleting.has(pk));
       const value = prepareValue(update.field, update.value, meta.label);
       for (let i = 0; i < pks.length; i += BATCH) {
         const batch = pks.slice(i, i + BATCH);

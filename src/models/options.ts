@@ -1,8 +1,8 @@
 import { FieldError, ImproperlyConfigured } from '../errors';
-import { Model } from './base';
+import { concreteAncestor, freshState, isConcreteModel, Model } from './base';
 import { CASCADE } from './deletion-rules';
 import { Field, lowerFirst, toSnakeCase } from './fields/base';
-import { ForeignKey, ManyToManyField } from './fields/related';
+import { ForeignKey, ManyToManyField, OneToOneField } from './fields/related';
 import { AutoField } from './fields/scalar';
 import { projectApps, type Apps } from './registry';
 import type { ModelClass } from './types';
@@ -21,8 +21,10 @@ export interface ModelMeta {
   ordering?: readonly string[];
   uniqueTogether?: ReadonlyArray<readonly string[]>;
   indexes?: ReadonlyArray<IndexSpec | readonly string[]>;
-  /** An abstract model has no table; concrete subclasses inherit its fields. */
+  /** An abstract model has no table; concrete subclasses inherit its fields and its meta (never `abstract`). */
   abstract?: boolean;
+  /** A proxy model shares its concrete parent's table and fields; it has its own class, ordering and methods. */
+  proxy?: boolean;
   verboseName?: string;
   /** Default field(s) for latest() / earliest(). */
   getLatestBy?: string | readonly string[];
@@ -67,7 +69,7 @@ export class Options {
   readonly verboseName: string;
   readonly dbTable: string;
   readonly fields: Field[] = [];
-  /** Fields stored in columns of this table, primary key first. */
+  /** Fields with a column: a multi-table child lists its parents' before its own (their columns are in their tables: localConcreteFields). */
   readonly concreteFields: Field[] = [];
   readonly manyToMany: ManyToManyField[] = [];
   readonly foreignKeys: ForeignKey[] = [];
@@ -81,19 +83,57 @@ export class Options {
   private reverseCache: { version: number; relations: ReverseRelation[] } | null = null;
   private readonly throughCache = new Map<ManyToManyField, ThroughKeys>();
 
+  /** The model whose table holds this model's own columns: itself, or the concrete model a proxy stands for. */
+  readonly concreteModel: ModelClass;
+  readonly proxy: boolean;
+  /** Multi-table inheritance: the concrete parent model and the one-to-one key (`placePtr`) that links to it. */
+  readonly parentModel: ModelClass | null;
+  readonly parentLink: ForeignKey | null;
+  /** Fields with a column in this model's own table (`concreteFields` adds those of the parents' tables), primary key first. */
+  readonly localConcreteFields: Field[] = [];
+  readonly getLatestBy: string | readonly string[] | undefined;
+
   constructor(readonly model: ModelClass) {
-    const meta: ModelMeta = Object.prototype.hasOwnProperty.call(model, 'meta') ? (model.meta ?? {}) : {};
-    this.label = meta.label ?? model.name;
+    const parent = concreteAncestor(model);
+    const own: ModelMeta = Object.prototype.hasOwnProperty.call(model, 'meta') ? (model.meta ?? {}) : {};
+    const meta = inheritedMeta(model, own, parent);
+    this.label = own.label ?? model.name;
     if (!this.label) throw new ImproperlyConfigured('A model class needs a name (or meta.label).');
-    this.apps = meta.apps ?? projectApps;
-    this.dbTable = meta.dbTable ?? toSnakeCase(this.label);
-    this.verboseName = meta.verboseName ?? toSnakeCase(this.label).replace(/_+/g, ' ');
-    this.autoCreated = meta.autoCreated ?? false;
+    this.proxy = own.proxy ?? false;
+    const parentMeta = parent ? parent._meta : null;
+    this.apps = own.apps ?? parentMeta?.apps ?? projectApps;
+    this.verboseName = own.verboseName ?? toSnakeCase(this.label).replace(/_+/g, ' ');
+    this.autoCreated = own.autoCreated ?? false;
     this.ordering = meta.ordering ?? [];
+    this.getLatestBy = meta.getLatestBy;
+    this.hasSafeIntegerColumns = false;
+    const declared = collectFields(model);
+    if (this.proxy) {
+      if (!parentMeta) throw new ImproperlyConfigured(`Proxy model '${this.label}' has no concrete model base class to stand for.`);
+      if (Object.keys(declared).length) {
+        throw new ImproperlyConfigured(`Proxy model '${this.label}' declares fields (${Object.keys(declared).join(', ')}); a proxy shares the fields of ${parentMeta.label}.`);
+      }
+      this.concreteModel = parentMeta.concreteModel;
+      this.dbTable = parentMeta.dbTable;
+      this.pk = parentMeta.pk;
+      this.parentModel = parentMeta.parentModel;
+      this.parentLink = parentMeta.parentLink;
+      this.uniqueTogether = parentMeta.uniqueTogether;
+      this.indexes = [];
+      this.fields.push(...parentMeta.fields);
+      this.concreteFields.push(...parentMeta.concreteFields);
+      this.localConcreteFields.push(...parentMeta.localConcreteFields);
+      this.manyToMany.push(...parentMeta.manyToMany);
+      this.foreignKeys.push(...parentMeta.foreignKeys);
+      for (const field of this.fields) this.index(field);
+      this.apps.register(model, this.label);
+      return;
+    }
+    this.concreteModel = model;
+    this.dbTable = own.dbTable ?? toSnakeCase(this.label);
     this.uniqueTogether = meta.uniqueTogether ?? [];
     this.indexes = (meta.indexes ?? []).map((spec) => (isIndexSpec(spec) ? spec : { fields: spec }));
 
-    const declared = collectFields(model);
     for (const [name, field] of Object.entries(declared)) {
       if (!(field instanceof Field)) {
         throw new ImproperlyConfigured(`${this.label}.${name} is not a field instance (did you forget 'new'?).`);
@@ -101,33 +141,68 @@ export class Options {
       if (field.model && field.model !== model) {
         throw new ImproperlyConfigured(`${this.label}.${name}: a field instance cannot be shared by two models.`);
       }
+      const clash = parentMeta?.findField(name);
+      if (clash && clash.name === name) {
+        throw new ImproperlyConfigured(`${this.label}.${name} clashes with the field '${name}' it inherits from ${clash.model.name}; a multi-table child cannot override its parent's fields.`);
+      }
     }
-    let pk = Object.values(declared).find((field) => field.primaryKey);
     const all: Array<[string, Field]> = Object.entries(declared);
+    this.parentModel = parent;
+    this.parentLink = parent ? parentLinkOf(this.label, parent, all) : null;
+    let pk = all.find(([, field]) => field.primaryKey)?.[1];
     if (!pk) {
-      if ('id' in declared) throw new ImproperlyConfigured(`${this.label}.id is declared but is not a primary key; set primaryKey: true.`);
+      if ('id' in declared && !parent) throw new ImproperlyConfigured(`${this.label}.id is declared but is not a primary key; set primaryKey: true.`);
       pk = new AutoField();
       all.unshift(['id', pk]);
     }
-    if (Object.values(declared).filter((field) => field.primaryKey).length > 1) {
+    if (all.filter(([, field]) => field.primaryKey).length > 1) {
       throw new ImproperlyConfigured(`${this.label} declares more than one primary key.`);
     }
     this.pk = pk;
+    if (parentMeta) {
+      // As Django: a child has its parents' fields first, then its own; they stay the parents' fields (their `model`).
+      this.fields.push(...parentMeta.fields);
+      this.concreteFields.push(...parentMeta.concreteFields);
+      this.manyToMany.push(...parentMeta.manyToMany);
+      this.foreignKeys.push(...parentMeta.foreignKeys);
+      for (const field of parentMeta.fields) this.index(field);
+    }
     for (const [name, field] of all) {
       if (name === 'pk' || name.includes('__')) {
         throw new ImproperlyConfigured(`${this.label}: '${name}' cannot be a field name ('pk' is reserved and names cannot contain '__').`);
       }
       field.contribute(model, name);
       this.fields.push(field);
-      this.byName.set(name, field);
-      if (field.attname !== name) this.byName.set(field.attname, field);
+      this.index(field);
       if (field instanceof ManyToManyField) this.manyToMany.push(field);
-      else this.concreteFields.push(field);
+      else this.localConcreteFields.push(field);
       if (field instanceof ForeignKey) this.foreignKeys.push(field);
     }
-    this.concreteFields.sort((a, b) => (a === pk ? -1 : b === pk ? 1 : 0));
-    this.hasSafeIntegerColumns = false;
+    this.localConcreteFields.sort((a, b) => (a === pk ? -1 : b === pk ? 1 : 0));
+    this.concreteFields.push(...this.localConcreteFields);
     this.apps.register(model, this.label);
+  }
+
+  private index(field: Field): void {
+    this.byName.set(field.name, field);
+    if (field.attname !== field.name) this.byName.set(field.attname, field);
+  }
+
+  /** The part of an instance of a multi-table child that is this (parent) model's row, as an instance of this model. */
+  asInstance(child: Model): Model {
+    const instance = Object.create(this.model.prototype) as Model;
+    instance._state = freshState(false);
+    const source = child as unknown as Record<string, unknown>;
+    const target = instance as unknown as Record<string, unknown>;
+    for (const field of this.concreteFields) target[field.attname] = source[field.attname];
+    return instance;
+  }
+
+  /** The concrete models whose tables hold this model's rows, from the root of its multi-table chain down to its own. */
+  get tableChain(): ModelClass[] {
+    const chain: ModelClass[] = [];
+    for (let meta: Options | null = this.concreteModel._meta; meta; meta = meta.parentModel?._meta ?? null) chain.unshift(meta.model);
+    return chain;
   }
 
   /** The field by name or attname (`box` or `boxId`), or by `pk`. */
@@ -147,19 +222,23 @@ export class Options {
   /** The names usable in lookups: fields, `pk`, and reverse query names. */
   fieldNames(): string[] {
     const names = this.fields.map((field) => field.name);
-    for (const relation of this.reverseRelations()) if (!relation.queryName.endsWith('+')) names.push(relation.queryName);
+    for (const relation of this.inheritedReverseRelations()) if (!relation.queryName.endsWith('+')) names.push(relation.queryName);
     return [...new Set(names)].sort();
   }
 
   /** Relations that other models (including auto-created M2M tables) declare towards this one. */
   reverseRelations(): ReverseRelation[] {
+    if (this.proxy) return this.concreteModel._meta.reverseRelations();
     const version = this.apps.version;
     if (this.reverseCache?.version === version) return this.reverseCache.relations;
     const relations: ReverseRelation[] = [];
     for (const other of this.apps.allModels()) {
       const meta = other._meta;
+      // A proxy repeats its concrete model's fields, and a child its parents': each relation is counted where it is declared.
+      if (meta.proxy) continue;
       for (const field of meta.foreignKeys) {
-        if (field.relatedModel !== this.model) continue;
+        // A key to a proxy is a key to its concrete model's rows (the link of a multi-table child of a proxy, too).
+        if (field.model !== other || (field.relatedModel !== this.model && field.relatedModel._meta.concreteModel !== this.model)) continue;
         relations.push({
           field,
           relatedModel: other,
@@ -169,7 +248,7 @@ export class Options {
         });
       }
       for (const field of meta.manyToMany) {
-        if (field.relatedModel !== this.model || field.symmetrical) continue;
+        if (field.relatedModel !== this.model || field.symmetrical || field.model !== other) continue;
         relations.push({
           field,
           relatedModel: other,
@@ -183,12 +262,26 @@ export class Options {
     return relations;
   }
 
+  /**
+   * A reverse relation by query name, this model's own or one it inherits from a multi-table parent. As in
+   * Django, a parent's links to its other children are not inherited (a Restaurant has no `supplier`).
+   */
   findReverseRelation(queryName: string): ReverseRelation | undefined {
-    return this.reverseRelations().find((relation) => relation.queryName === queryName);
+    return this.inheritedReverseRelations().find((relation) => relation.queryName === queryName);
+  }
+
+  /** This model's reverse relations, then those of its multi-table parents but their links to their other children. */
+  inheritedReverseRelations(): ReverseRelation[] {
+    const own = this.reverseRelations();
+    const parent = this.parentModel?._meta;
+    if (!parent) return own;
+    return [...own, ...parent.inheritedReverseRelations().filter((relation) => !isParentLink(relation.field))];
   }
 
   /** The intermediate model of a many-to-many field declared on this model, with its two keys. */
   through(field: ManyToManyField): ThroughKeys {
+    // An inherited many-to-many keeps the intermediate table of the model that declares it.
+    if (field.model !== this.model) return field.model._meta.through(field);
     let keys = this.throughCache.get(field);
     if (!keys) {
       const through = field.throughThunk ? field.throughThunk() : createThroughModel(this.model, field);
@@ -208,21 +301,84 @@ export class Options {
   }
 }
 
+function isParentLink(field: Field): boolean {
+  return field instanceof ForeignKey && Boolean(field.relationOptions.parentLink);
+}
+
 function isIndexSpec(spec: IndexSpec | readonly string[]): spec is IndexSpec {
   return !Array.isArray(spec);
 }
 
-/** Own fields, after the fields of abstract ancestors. */
+/** Abstract classes between `model` and its concrete parent (or Model), nearest first: they lend their fields and meta. */
+function abstractAncestors(model: ModelClass): ModelClass[] {
+  const ancestors: ModelClass[] = [];
+  for (let cls = Object.getPrototypeOf(model); cls && cls !== Model && cls.prototype && !isConcreteModel(cls); cls = Object.getPrototypeOf(cls)) {
+    if (Object.prototype.hasOwnProperty.call(cls, 'meta') && cls.meta?.abstract) ancestors.push(cls as ModelClass);
+  }
+  return ancestors;
+}
+
+/** Meta options that pass from abstract bases to their children, key by key (a child's own value wins). */
+const FROM_ABSTRACT = ['ordering', 'getLatestBy', 'uniqueTogether', 'indexes'] as const;
+/** Those that pass from a concrete parent to a multi-table child or a proxy, as in Django. */
+const FROM_CONCRETE = ['ordering', 'getLatestBy'] as const;
+
+/**
+ * `meta` with what the model inherits: Django copies an abstract base's Meta into its children (never
+ * `abstract` itself), and a concrete parent's ordering and getLatestBy into a child that sets none.
+ */
+function inheritedMeta(model: ModelClass, own: ModelMeta, parent: ModelClass | null): ModelMeta {
+  const meta: Record<string, unknown> = { ...own };
+  for (const base of abstractAncestors(model)) {
+    for (const key of FROM_ABSTRACT) if (meta[key] === undefined && base.meta?.[key] !== undefined) meta[key] = base.meta[key];
+  }
+  if (parent) {
+    const parentMeta = parent._meta;
+    const inherited = { ordering: parentMeta.ordering.length ? parentMeta.ordering : undefined, getLatestBy: parentMeta.getLatestBy };
+    for (const key of FROM_CONCRETE) if (meta[key] === undefined && inherited[key] !== undefined) meta[key] = inherited[key];
+  }
+  return meta as ModelMeta;
+}
+
+/**
+ * The one-to-one from a multi-table child to its parent: a declared `parentLink: true` field, else an automatic
+ * `<parent>Ptr` (column `<parent>_ptr_id`), the child's primary key, cascading as Django's.
+ */
+function parentLinkOf(label: string, parent: ModelClass, fields: Array<[string, Field]>): ForeignKey {
+  const declared = fields.filter(([, field]) => field instanceof OneToOneField && field.relationOptions.parentLink);
+  if (declared.length > 1) throw new ImproperlyConfigured(`${label} declares more than one parentLink field (${declared.map(([name]) => name).join(', ')}).`);
+  if (declared.length) {
+    const [name, field] = declared[0]! as [string, OneToOneField];
+    if (field.relatedModel !== parent) {
+      throw new ImproperlyConfigured(`${label}.${name}: a parentLink must point at the parent model ${parent.name}, not ${field.relatedModel.name}.`);
+    }
+    if (!field.primaryKey && !fields.some(([, other]) => other.primaryKey)) {
+      throw new ImproperlyConfigured(`${label}.${name}: the parentLink of a model without another primary key must be its primary key; set primaryKey: true.`);
+    }
+    return field;
+  }
+  const name = `${lowerFirst(parent.name)}Ptr`;
+  if (fields.some(([other]) => other === name)) {
+    throw new ImproperlyConfigured(`${label}.${name} clashes with the automatic link to its parent ${parent.name}; declare it with parentLink: true, or rename it.`);
+  }
+  const link = new OneToOneField(() => parent, { onDelete: CASCADE, primaryKey: true, parentLink: true });
+  fields.unshift([name, link]);
+  return link;
+}
+
+/**
+ * Own fields, after the fields of abstract ancestors (up to the concrete parent, whose fields are its own).
+ * A child may override an abstract base's field, or remove it by naming it with `null` (as Django's `= None`).
+ */
 function collectFields(model: ModelClass): Record<string, Field> {
-  const chain: ModelClass[] = [];
-  for (let cls: any = model; cls && cls.prototype; cls = Object.getPrototypeOf(cls)) chain.unshift(cls);
+  const chain = [...abstractAncestors(model).reverse(), model];
   const fields: Record<string, Field> = {};
   for (const cls of chain) {
     if (!Object.prototype.hasOwnProperty.call(cls, 'fields')) continue;
     const isAncestor = cls !== model;
-    if (isAncestor && !(Object.prototype.hasOwnProperty.call(cls, 'meta') && cls.meta?.abstract)) continue;
-    for (const [name, field] of Object.entries(cls.fields as Record<string, Field>)) {
-      fields[name] = isAncestor ? cloneField(field) : field;
+    for (const [name, field] of Object.entries(cls.fields as Record<string, Field | null>)) {
+      if (field === null) delete fields[name];
+      else fields[name] = isAncestor ? cloneField(field) : field;
     }
   }
   return fields;

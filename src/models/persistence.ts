@@ -9,7 +9,7 @@ import { FieldValueError } from '../values';
 import type { Model } from './base';
 import type { Field } from './fields/base';
 import type { Options } from './options';
-import type { ModelClass } from './types';
+import type { ModelClass, PkValue } from './types';
 
 /**
  * Writing instances: the value checks every write makes (type, length, digits), and running the INSERT /
@@ -77,30 +77,34 @@ function runInsert(connection: Connection, plan: InsertPlan, params: SqlValue[])
   return result.changes > 0 ? connection.backend.operations.insertedKey(result) : NOT_INSERTED;
 }
 
-export function insertRow(connection: Connection, instance: Model, orIgnore = false): boolean {
-  const meta = (instance.constructor as ModelClass)._meta;
+/**
+ * INSERT of the row of `meta`'s table for `instance` (the instance's own model, or one table of a multi-table
+ * chain); a new automatic key is set on the instance.
+ */
+export function insertRow(connection: Connection, instance: Model, orIgnore = false, meta: Options = (instance.constructor as ModelClass)._meta): boolean {
   const { plan, params } = insertValues(connection, meta, instance, orIgnore);
   const key = runInsert(connection, plan, params);
   if (key === NOT_INSERTED) return false;
-  if (meta.pk.autoIncrement && (instance.pk === null || instance.pk === undefined)) {
-    instance.pk = meta.pk.fromDb(key);
+  const record = instance as unknown as Record<string, unknown>;
+  if (meta.pk.autoIncrement && (record[meta.pk.attname] === null || record[meta.pk.attname] === undefined)) {
+    record[meta.pk.attname] = meta.pk.fromDb(key);
   }
   return true;
 }
 
-/** UPDATE of one row by primary key; returns the number of rows changed (0 when the row is gone). */
-export function updateRow(connection: Connection, instance: Model, fields: readonly Field[], adding: boolean): number {
-  const model = instance.constructor as ModelClass;
-  const meta = model._meta;
+/** UPDATE of one row of `meta`'s table by primary key; returns the number of rows changed (0 when the row is gone). */
+export function updateRow(connection: Connection, instance: Model, fields: readonly Field[], adding: boolean, meta: Options = (instance.constructor as ModelClass)._meta): number {
+  const model = meta.model;
   const record = instance as unknown as Record<string, unknown>;
+  const pk = record[meta.pk.attname] as PkValue;
   const values: Array<[Field, unknown]> = fields.map((field) => [field, field.preSave(record, adding)]);
-  if (!values.length) return model.objects.filter({ pk: instance.pk }).exists() ? 1 : 0;
+  if (!values.length) return model.objects.filter({ pk }).exists() ? 1 : 0;
   if (values.some(([, value]) => value instanceof Expression)) {
-    return model.objects.filter({ pk: instance.pk }).update(Object.fromEntries(values.map(([field, value]) => [field.attname, value])));
+    return model.objects.filter({ pk }).update(Object.fromEntries(values.map(([field, value]) => [field.attname, value])));
   }
   const sql = updateByKeySql(connection.backend.operations, meta.dbTable, values.map(([field]) => field.column), meta.pk.column);
   const params = values.map(([field, value]) => prepareValue(field, value, meta.label));
-  params.push(prepareValue(meta.pk, instance.pk, meta.label));
+  params.push(prepareValue(meta.pk, pk, meta.label));
   return connection.run(sql, params).changes;
 }
 

@@ -90,7 +90,7 @@ export function relatedLoad(instances: Model[], name: string, queryset?: QuerySe
   const field = meta.findField(name);
   if (field instanceof ForeignKey && name === field.name) return forwardLoad(instances, field, baseQueryset(field.relatedModel, queryset, mode), toAttr);
   if (field instanceof ManyToManyField) return manyLoad(instances, field, false, name, baseQueryset(field.relatedModel, queryset, mode), toAttr);
-  const relation = meta.reverseRelations().find((candidate) => candidate.accessorName === name);
+  const relation = meta.inheritedReverseRelations().find((candidate) => candidate.accessorName === name);
   if (relation?.field instanceof ManyToManyField) return manyLoad(instances, relation.field, true, name, baseQueryset(relation.relatedModel, queryset, mode), toAttr);
   if (relation?.field instanceof ForeignKey) {
     return reverseLoad(instances, relation.field, name, relation.multiple, baseQueryset(relation.relatedModel, queryset, mode), toAttr);
@@ -98,7 +98,7 @@ export function relatedLoad(instances: Model[], name: string, queryset?: QuerySe
   const choices = [
     ...meta.foreignKeys.map((fk) => fk.name),
     ...meta.manyToMany.map((m2m) => m2m.name),
-    ...meta.reverseRelations().map((r) => r.accessorName).filter((n): n is string => Boolean(n)),
+    ...meta.inheritedReverseRelations().map((r) => r.accessorName).filter((n): n is string => Boolean(n)),
   ];
   throw new FieldError(`prefetchRelated(): '${name}' is not a relation of ${meta.label}. Choices are: ${choices.join(', ') || '(none)'}.`);
 }

@@ -8,7 +8,7 @@ import { collectAndDelete, type DeleteResult } from './deletion';
 import type { Field } from './fields/base';
 import { ForeignKey } from './fields/related';
 import { bulkInsert, MAX_SQL_VARIABLES, prepareValue, undefinedValueError } from './persistence';
-import type { ModelClass } from './types';
+import type { ModelClass, PkValue } from './types';
 import { asyncExecutor, type QueryOptions } from './async-bridge';
 import type { BaseOperations } from '../db/backends/base/operations';
 import { currentOperations } from '../sql/backend';
@@ -662,6 +662,11 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
   }
 
   bulkCreate(objects: ReadonlyArray<T & Model>, options: { batchSize?: number; ignoreConflicts?: boolean } = {}): T[] {
+    const parent = this.model._meta.parentModel;
+    if (parent) {
+      // As Django: the rows of several tables would need the keys of rows that a batch insert does not report.
+      throw new NotSupportedError(`${this.call('bulkCreate')}: can't bulk create a multi-table inherited model (${this.label} extends ${parent._meta.label}); save() each instance.`);
+    }
     const connection = this.connection('bulkCreate');
     for (const object of objects) {
       if (!(object instanceof this.model)) {
@@ -685,6 +690,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
       if (!(object instanceof this.model)) throw new TypeError(`${this.call('bulkUpdate')} takes ${this.label} instances; got ${describe(object)}.`);
       if (object.pk === null || object.pk === undefined) throw new TypeError(`${this.call('bulkUpdate')}: every object needs a primary key.`);
     }
+    if (targets.some((field) => !meta.localConcreteFields.includes(field))) return this.bulkUpdateTables(objects, targets, options);
     const batchSize = options.batchSize ?? Math.max(1, Math.min(BULK_UPDATE_BATCH, Math.floor(MAX_SQL_VARIABLES / (targets.length + 1))));
     if (!Number.isInteger(batchSize) || batchSize <= 0 || (targets.length + 1) * batchSize > MAX_SQL_VARIABLES) {
       throw new TypeError(
@@ -783,7 +789,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
   }
 
   private edge(method: string, fields: string[], latest: boolean): T {
-    const names = fields.length ? fields : [this.model.meta?.getLatestBy ?? []].flat();
+    const names = fields.length ? fields : [this.model._meta.getLatestBy ?? []].flat();
     if (!names.length) throw new TypeError(`${this.call(method)} needs field names (or meta.getLatestBy).`);
     if (this.query.isSliced) throw new TypeError(`${this.call(method)}: cannot change a query once a slice has been taken.`);
     const ordering = names.map((name) => (latest ? (name.startsWith('-') ? name.slice(1) : `-${name}`) : name));
@@ -851,6 +857,9 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     const meta = this.model._meta;
     const entries = Object.entries(values as Lookups);
     if (!entries.length) return 0;
+    if (meta.parentModel && entries.some(([name]) => meta.getField(name).model._meta.concreteModel !== meta.concreteModel)) {
+      return this.updateTables(entries, call);
+    }
     const assignments = entries.map(([name, value]) => {
       const field = meta.getField(name);
       if (field.manyToMany) throw new FieldError(`${call}: cannot update the many-to-many field '${name}'; use its manager.`);
@@ -863,6 +872,50 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     const changed = connection.run(sql, params).changes;
     this.resultCache = null;
     return changed;
+  }
+
+  /**
+   * bulkUpdate() of a multi-table child naming fields of its parents' tables: each table's fields are updated by
+   * that table's model (the keys are the same along the chain), in one transaction. Returns the rows matched.
+   */
+  private bulkUpdateTables(objects: ReadonlyArray<T & Model>, targets: Field[], options: { batchSize?: number }): number {
+    const byTable = new Map<ModelClass, string[]>();
+    for (const field of targets) {
+      const table = field.model._meta.concreteModel;
+      byTable.set(table, [...(byTable.get(table) ?? []), field.name]);
+    }
+    return this.connection('bulkUpdate').atomic(() => {
+      let matched = 0;
+      for (const [table, names] of byTable) matched = table.objects.bulkUpdate(objects as never, names as never, options);
+      return matched;
+    });
+  }
+
+  /**
+   * update() of a multi-table child naming fields of its parents' tables (Django's related updates): each
+   * table's columns are updated in the rows whose keys the query matches, in one transaction. Returns the
+   * number of rows matched.
+   */
+  private updateTables(entries: Array<[string, unknown]>, call: string): number {
+    const meta = this.model._meta;
+    const byTable = new Map<ModelClass, Lookups>();
+    for (const [name, value] of entries) {
+      const field = meta.getField(name);
+      if (field.manyToMany) throw new FieldError(`${call}: cannot update the many-to-many field '${name}'; use its manager.`);
+      const table = field.model._meta.concreteModel;
+      byTable.set(table, { ...byTable.get(table), [name]: value });
+    }
+    const connection = this.connection('update');
+    const matched = connection.atomic(() => {
+      // The keys first: an update of one table must not change which rows a condition on it matches for the next.
+      const keys = this.chain('update', []).orderBy().valuesList('pk', { flat: true }).eval() as PkValue[];
+      for (const [table, values] of byTable) {
+        for (let i = 0; i < keys.length; i += 900) table.objects.filter({ pk__in: keys.slice(i, i + 900) }).update(values as never);
+      }
+      return keys.length;
+    });
+    this.resultCache = null;
+    return matched;
   }
 
   /** Deletes the matching rows (and what their on-delete rules take along); returns `[total, { Model: n }]`. */

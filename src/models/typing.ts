@@ -1,6 +1,7 @@
 import type { Field } from './fields/base';
 import type { ForeignKey, ManyToManyField } from './fields/related';
-import type { InstanceOf, ModelClass } from './types';
+import type { FieldMap, InstanceOf, ModelClass } from './types';
+import type { ModelMeta } from './options';
 import type { ManyRelatedManager } from './related-managers';
 import type { Manager } from './manager';
 import type { Model } from './base';
@@ -74,10 +75,23 @@ export type { ModelClass };
  * The static side of a model class typed for its instances `Self`: `objects` is a `Manager<Self>` and the
  * constructor takes `Self`'s field values. TypeScript has no `this` type for static members, so a class
  * names itself once, in its heritage: `class Memo extends Model.typed<Memo>()`, or for async models
- * `class Pizza extends AsyncMixin<Pizza>(Model)`. `Extra` is what a mixin adds to instances.
+ * `class Pizza extends AsyncMixin<Pizza>(Model)`. `Extra` is what a mixin adds to instances, `Replaced` the
+ * statics it types anew for `Self` (a child of a typed model would otherwise keep its parent's).
  */
-export type TypedModelClass<Self, Base extends abstract new (...args: any[]) => any, Extra = {}> = Omit<Base, 'objects' | 'prototype'> & {
+export type TypedModelClass<Self, Base extends abstract new (...args: any[]) => any, Extra = {}, Replaced extends PropertyKey = never> = Omit<
+  Base,
+  'objects' | 'prototype' | 'fields' | 'meta' | Replaced
+> & {
+  // A subclass (multi-table inheritance, a proxy, a child of an abstract base) declares fields and meta of its own.
+  fields: FieldMap;
+  meta?: ModelMeta;
   readonly objects: Manager<Self>;
-  readonly prototype: InstanceType<Base> & Extra;
-  new (values?: CreateValues<Self>): InstanceType<Base> & Extra;
+  readonly prototype: InheritedInstance<InstanceType<Base>> & Extra;
+  new (values?: CreateValues<Self>): InheritedInstance<InstanceType<Base>> & Extra;
 };
+
+/**
+ * A typed model's instance as the base of a child (multi-table or proxy): without its phantom field map and
+ * key type, which the child's own `FieldsOf` declares (a declaration merge needs them identical).
+ */
+type InheritedInstance<I> = '~fields' extends keyof I ? Omit<I, '~fields' | '~pk'> : I;

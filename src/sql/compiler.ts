@@ -206,17 +206,18 @@ export class Compiler {
     for (const field of meta.concreteFields) {
       if (deferred.has(field.name)) continue;
       plan.fields.push(field);
-      plan.converters.push(add(new Col(alias, field), field));
+      plan.converters.push(add(new Col(this.query.fieldAlias(alias, meta, field), field), field));
     }
     if (!related || depth > 8) return plan;
     const paths: RelatedTree = related === true ? this.nonNullForeignKeys(model) : related;
     for (const [name, subtree] of Object.entries(paths)) {
       const field = asForeignKey(meta.findField(name));
       if (field && name === field.name) {
+        const fieldAlias = this.query.fieldAlias(alias, meta, field);
         const joinAlias = this.query.join(
           {
-            parentAlias: alias, parentColumn: field.column, model: field.relatedModel, column: field.targetField.column,
-            type: field.null || this.aliasIsOuter(alias) ? 'LEFT' : 'INNER', multiValued: false, key: `${alias}.${field.name}`,
+            parentAlias: fieldAlias, parentColumn: field.column, model: field.relatedModel, column: field.targetField.column,
+            type: field.null || this.aliasIsOuter(fieldAlias) ? 'LEFT' : 'INNER', multiValued: false, key: `${fieldAlias}.${field.name}`,
           },
           new Set(),
         );
@@ -227,10 +228,11 @@ export class Compiler {
       const relation = meta.findReverseRelation(name);
       const reverseKey = relation && !relation.multiple ? asForeignKey(relation.field) : null;
       if (relation && reverseKey) {
+        const holderAlias = this.query.ancestorAlias(alias, meta, reverseKey.relatedModel);
         const joinAlias = this.query.join(
           {
-            parentAlias: alias, parentColumn: reverseKey.targetField.column, model: relation.relatedModel, column: reverseKey.column,
-            type: 'LEFT', multiValued: false, key: `${alias}.${relation.queryName}`,
+            parentAlias: holderAlias, parentColumn: reverseKey.targetField.column, model: relation.relatedModel, column: reverseKey.column,
+            type: 'LEFT', multiValued: false, key: `${holderAlias}.${relation.queryName}`,
           },
           new Set(),
         );
@@ -244,7 +246,8 @@ export class Compiler {
   }
 
   private nonNullForeignKeys(model: ModelClass): RelatedTree {
-    return Object.fromEntries(model._meta.foreignKeys.filter((field) => !field.null).map((field) => [field.name, {}]));
+    // A parent link is not followed: the parent's fields are selected as the child's own.
+    return Object.fromEntries(model._meta.foreignKeys.filter((field) => !field.null && !field.relationOptions.parentLink).map((field) => [field.name, {}]));
   }
 
   private aliasIsOuter(alias: string): boolean {

@@ -44,8 +44,9 @@ export function modelSelect(model: ModelClass, ops: BaseOperations): ModelSelect
 export function equalityPlan(model: ModelClass, keys: readonly string[], limit: number, ops: BaseOperations): EqualityPlan | null {
   return cachedPlan(ops, model._meta, `get:${keys.join('\u0000')}`, () => {
     const meta = model._meta;
+    // Only columns of the model's own table: an inherited field is read through a join (the general path).
     const fields = keys.map((key) => (key.includes('__') ? undefined : meta.findField(key)));
-    if (!keys.length || !fields.every((field): field is Field => field !== undefined && !field.manyToMany)) return null;
+    if (!keys.length || !fields.every((field): field is Field => field !== undefined && meta.localConcreteFields.includes(field))) return null;
     const select = modelSelect(model, ops);
     const where = fields.map((field) => `${select.alias}.${ops.quoteName(field.column)} = ${ops.placeholder()}`).join(' AND ');
     const sql = [`${select.sql} WHERE ${where}`, ...ops.limitOffset(0, limit)].join(' ');
@@ -66,7 +67,7 @@ const INSERT_SHAPES = ['insert', 'insert:key', 'insert:ignore', 'insert:key:igno
 
 export function insertPlan(meta: Options, withAutoKey: boolean, ignoreConflicts: boolean, ops: BaseOperations): InsertPlan {
   return cachedPlan(ops, meta, INSERT_SHAPES[(withAutoKey ? 1 : 0) + (ignoreConflicts ? 2 : 0)]!, () => {
-    const fields = meta.concreteFields.filter((field) => withAutoKey || !field.autoIncrement);
+    const fields = meta.localConcreteFields.filter((field) => withAutoKey || !field.autoIncrement);
     const returnsKey = meta.pk.autoIncrement && !withAutoKey && ops.insertKeyReport === 'returning';
     const sql = ops.insertSql(meta.dbTable, fields.map((field) => field.column), { ignoreConflicts, ...(returnsKey ? { returning: meta.pk.column } : {}) });
     return { fields, sql, returnsKey };

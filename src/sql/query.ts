@@ -353,6 +353,10 @@ export class Query {
       const name = parts[index]!;
       const next = parts[index + 1];
       const field = meta.findField(name);
+      if (field && field.model._meta.concreteModel !== meta.concreteModel) {
+        alias = this.ancestorAlias(alias, meta, field.model);
+        meta = field.model._meta;
+      }
       const found = asForeignKey(field);
       if (found && name === found.name) {
         const target = found.relatedModel._meta;
@@ -413,6 +417,11 @@ export class Query {
         break;
       }
       const relation = meta.findReverseRelation(name);
+      const holder = relation && (relation.field as ForeignKey).relatedModel;
+      if (holder && holder._meta.concreteModel !== meta.concreteModel) {
+        alias = this.ancestorAlias(alias, meta, holder);
+        meta = holder._meta;
+      }
       if (!relation) {
         const where = index === 0 ? meta.label : `${meta.label} (reached through '${parts.slice(0, index).join('__')}')`;
         const annotations = index === 0 && this.annotations.size ? `; annotations: ${[...this.annotations.keys()].join(', ')}` : '';
@@ -494,6 +503,31 @@ export class Query {
         type: 'LEFT', multiValued: relation.multiple, key: `${alias}.${relation.queryName}`,
       }, reusable),
     };
+  }
+
+  /**
+   * The alias of the table that holds the columns of `ancestor` (a multi-table parent of `meta`'s model),
+   * joining from `alias` up the parent links: an inherited field reads as if local. The joins are those of
+   * a path through the links (`placePtr__name`), so the two share them; under an outer join they stay outer.
+   */
+  ancestorAlias(alias: string, meta: Options, ancestor: ModelClass): string {
+    const target = ancestor._meta.concreteModel;
+    for (let current = meta; current.concreteModel !== target; ) {
+      const link = current.parentLink;
+      if (!link) throw new FieldError(`${ancestor._meta.label} is not a parent model of ${meta.label}.`);
+      const outer = this.joins.some((join) => join.alias === alias && join.type === 'LEFT');
+      alias = this.join({
+        parentAlias: alias, parentColumn: link.column, model: link.relatedModel, column: link.targetField.column,
+        type: outer ? 'LEFT' : 'INNER', multiValued: false, key: `${alias}.${link.name}`,
+      }, null);
+      current = link.relatedModel._meta;
+    }
+    return alias;
+  }
+
+  /** The alias of the table that holds `field`'s column, for a model `meta` at `alias` (see ancestorAlias). */
+  fieldAlias(alias: string, meta: Options, field: Field): string {
+    return field.model === meta.model || field.model._meta.concreteModel === meta.concreteModel ? alias : this.ancestorAlias(alias, meta, field.model);
   }
 
   /**

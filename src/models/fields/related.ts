@@ -3,6 +3,7 @@ import type { Model } from '../base';
 import type { OnDelete } from '../deletion-rules';
 import type { InstanceOf, ModelClass } from '../types';
 import type { QNode } from '../../sql/where';
+import { ImproperlyConfigured } from '../../errors';
 import { describeInstance, FieldValueError } from '../../values';
 import { Field, interpolate, lowerFirst, type FieldOptions } from './base';
 
@@ -64,6 +65,23 @@ function checkTarget(to: unknown, className: string): void {
 }
 
 
+/**
+ * `relatedName: 'attached%(class)sSet'` on a field of an abstract base: each concrete child gets its own reverse
+ * name. Django lowercases the class name; in camel case `%(class)s` is the class name as it is inside a name
+ * (`attachedCommentSet`) and with a lower first letter at its start (`%(class)sSet` → `commentSet`). There are
+ * no app labels, so Django's `%(app_label)s` is refused.
+ */
+function expandRelatedName(name: string | undefined, field: Field): string | undefined {
+  if (name === undefined || !name.includes('%(')) return name;
+  const className = field.model.name;
+  const expanded = name.replace(/%\(class\)s/g, (_, offset: number) => (offset === 0 ? lowerFirst(className) : className));
+  const left = /%\((\w*)\)s/.exec(expanded);
+  if (left) {
+    throw new ImproperlyConfigured(`${field.label}: relatedName '${name}' uses '%(${left[1]})s'; the only placeholder is '%(class)s' (the model's class name in lower camel case).`);
+  }
+  return expanded;
+}
+
 export interface ForeignKeyOptions<N extends boolean> extends Omit<FieldOptions<any, N>, 'choices'> {
   onDelete: OnDelete;
   /** Name of the reverse accessor on the target (`'+'` for none). Default: `<model>Set`. */
@@ -74,6 +92,8 @@ export interface ForeignKeyOptions<N extends boolean> extends Omit<FieldOptions<
   toField?: string;
   /** Create a FOREIGN KEY constraint. Default: true. */
   dbConstraint?: boolean;
+  /** On a OneToOneField to the parent model: the link of multi-table inheritance (instead of the automatic `<parent>Ptr`). */
+  parentLink?: boolean;
   /**
    * Django's `limit_choices_to`: the target rows this key may point at, as lookups or a `Q` (or a function
    * returning either, called at each check). `fullClean()` reports a key outside them.
@@ -128,19 +148,19 @@ export class ForeignKey<M = ModelClass, N extends boolean = false> extends Field
   }
 
   get relatedName(): string | undefined {
-    return this.relationOptions.relatedName;
+    return expandRelatedName(this.relationOptions.relatedName, this);
   }
 
   /** The reverse accessor on the target (`pizzaSet`, or `pizza` for one-to-one), or null when hidden by `'+'`. */
   get accessorName(): string | null {
-    const relatedName = this.relationOptions.relatedName;
+    const relatedName = this.relatedName;
     if (relatedName?.endsWith('+')) return null;
     return relatedName ?? (this.oneToOne ? lowerFirst(this.model.name) : `${lowerFirst(this.model.name)}Set`);
   }
 
   /** The name reverse lookups use from the target (`Box.objects.filter({ pizza__name: ... })`). */
   get relatedQueryName(): string {
-    return this.relationOptions.relatedQueryName ?? this.relationOptions.relatedName ?? lowerFirst(this.model.name);
+    return expandRelatedName(this.relationOptions.relatedQueryName, this) ?? this.relatedName ?? lowerFirst(this.model.name);
   }
 
   /** Accepts an instance of the target model, or a raw key; returns the raw key. */
@@ -263,13 +283,13 @@ export class ManyToManyField<M = ModelClass> extends Field<unknown, false> {
 
   get accessorName(): string | null {
     if (this.symmetrical) return null;
-    const relatedName = this.m2mOptions.relatedName;
+    const relatedName = expandRelatedName(this.m2mOptions.relatedName, this);
     if (relatedName?.endsWith('+')) return null;
     return relatedName ?? `${lowerFirst(this.model.name)}Set`;
   }
 
   get relatedQueryName(): string {
-    return this.m2mOptions.relatedQueryName ?? this.m2mOptions.relatedName ?? lowerFirst(this.model.name);
+    return expandRelatedName(this.m2mOptions.relatedQueryName ?? this.m2mOptions.relatedName, this) ?? lowerFirst(this.model.name);
   }
 
   get throughThunk(): ModelThunk | undefined {

@@ -171,7 +171,7 @@ export class BaseSchemaEditor implements SchemaEditor {
   /** `ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY` of each foreign key, for backends that add them after the tables. */
   protected foreignKeyStatements(model: ModelClass): string[] {
     const meta = model._meta;
-    return meta.concreteFields.filter(hasConstraint).map((field) => {
+    return meta.localConcreteFields.filter(hasConstraint).map((field) => {
       const target = field.relatedModel._meta.dbTable;
       const name = `${meta.dbTable}_${field.column}_fk_${target}_${field.targetField.column}`.slice(0, 63);
       return (
@@ -184,7 +184,7 @@ export class BaseSchemaEditor implements SchemaEditor {
   /** A model's table as SQL pieces; `without` leaves a field out, `uniqueTogether` replaces the model's sets. */
   protected tableOf(model: ModelClass, changes: { without?: Field; uniqueTogether?: ReadonlyArray<readonly string[]> } = {}): TableDefinition {
     const meta = model._meta;
-    const fields = meta.concreteFields.filter((field) => field !== changes.without);
+    const fields = meta.localConcreteFields.filter((field) => field !== changes.without);
     const uses = (names: readonly string[]) => !changes.without || !names.some((name) => meta.getField(name.replace(/^-/, '')) === changes.without);
     const constraints = (changes.uniqueTogether ?? meta.uniqueTogether)
       .filter(uses)
