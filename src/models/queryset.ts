@@ -20,6 +20,7 @@ import { asyncMethodsOn, installAsyncMethods, type AsyncMethod, type AsyncQueryS
 import { hydrateFlatRows, hydrateRows, rowBuilder } from './hydrate';
 import { normalizePrefetch, prefetchRelatedObjects, type PrefetchSpec } from './prefetch';
 import { Query, type RelatedTree } from '../sql/query';
+import { combineQueries } from '../sql/combine';
 import { CompiledSql } from '../sql/sql-text';
 import type {
   AllValuesRow,
@@ -37,7 +38,7 @@ import type {
   ValuesRow,
   ValuesTuple,
 } from './typed';
-import { QNode } from '../sql/where';
+import { emptyWhere, QNode } from '../sql/where';
 
 /**
  * A lookups object as the run-time sees it: `{ name__startswith: 'M', box: obj }`. Typed querysets check each
@@ -393,7 +394,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     return this.chain('and', [other], (query) => {
       if (other.query.empty) query.empty = true;
       if (query.empty) return;
-      query.where = { kind: 'node', connector: 'AND', negated: false, children: [query.where, this.mergeable(other, query, 'and')] };
+      this.combineWith(other, query, 'AND', 'and');
     });
   }
 
@@ -404,22 +405,32 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
       if (other.query.empty) return;
       if (query.empty) {
         query.empty = false;
-        query.where = { kind: 'node', connector: 'AND', negated: false, children: [this.mergeable(other, query, 'or')] };
+        query.where = emptyWhere();
+        this.combineWith(other, query, 'AND', 'or');
         return;
       }
-      query.where = { kind: 'node', connector: 'OR', negated: false, children: [query.where, this.mergeable(other, query, 'or')] };
+      this.combineWith(other, query, 'OR', 'or');
     });
   }
 
-  private mergeable(other: QuerySet<T, any>, query: Query, method: string) {
+  /**
+   * Joins the other queryset's joins and conditions into `query` (Django's Query.combine). Grouped queries
+   * (an aggregate annotation decides which rows match) are combined as `pk IN (the other query)` instead.
+   */
+  private combineWith(other: QuerySet<T, any>, query: Query, connector: 'AND' | 'OR', method: string): void {
     if (!(other instanceof QuerySet) || other.model !== this.model) {
       throw new TypeError(`${this.call(method)} takes a queryset of ${this.label}.`);
     }
     if (other.query.isSliced || query.isSliced) throw new TypeError(`${this.call(method)}: cannot combine sliced querysets.`);
-    const rhs = other.query.resolveAsSubquery(query);
-    rhs.shape = { kind: 'values', names: ['pk'] };
-    rhs.ordering = [];
-    return new InLookup(new Col(query.baseAlias, this.model._meta.pk), rhs, false);
+    if (query.hasAggregateAnnotations || other.query.hasAggregateAnnotations || other.query.combinator || query.combinator) {
+      const rhs = other.query.resolveAsSubquery(query);
+      rhs.shape = { kind: 'values', names: ['pk'] };
+      rhs.ordering = [];
+      const condition = new InLookup(new Col(query.baseAlias, this.model._meta.pk), rhs, false);
+      query.where = { kind: 'node', connector, negated: false, children: [query.where, condition] };
+      return;
+    }
+    combineQueries(query, other.query, connector);
   }
 
   selectForUpdate(): QuerySet<T, R, A> {
