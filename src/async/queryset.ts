@@ -82,8 +82,8 @@ export class AsyncQuerySet<T = Model, R = T, A = {}> implements PromiseLike<R[]>
   reverse(): AsyncQuerySet<T, R, A> {
     return this.wrap(this.sync.reverse());
   }
-  distinct(...fields: string[]): AsyncQuerySet<T, R, A> {
-    return this.wrap(this.sync.distinct(...fields));
+  distinct<N extends string = never>(...fields: Array<CheckedPath<T, N, A>>): AsyncQuerySet<T, R, A> {
+    return this.wrap(this.unchecked.distinct(...(fields as string[])));
   }
   values(): AsyncQuerySet<T, AllValuesRow<T, A>, A>;
   values<N extends string>(...names: Array<CheckedPath<T, N, A>>): AsyncQuerySet<T, ValuesRow<T, N, A>, A>;

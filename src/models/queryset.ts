@@ -1,4 +1,4 @@
-import { getConnection } from '../db/connections';
+import { configuredBackend, getConnection } from '../db/connections';
 import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import type { SqlValue } from '../db/backends/base/types';
 import { FieldError, IntegrityError, NotSupportedError, ObjectDoesNotExist } from '../errors';
@@ -211,10 +211,23 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     });
   }
 
-  distinct(...fields: string[]): QuerySet<T, R, A> {
+  /**
+   * `distinct()`: no two rows alike. `distinct('name', ...)`: one row per distinct value of those fields, the
+   * first in the queryset's ordering, which must start with them (SELECT DISTINCT ON; PostgreSQL only).
+   */
+  distinct<N extends string = never>(...fields: Array<CheckedPath<T, N, A>>): QuerySet<T, R, A> {
     return this.chain('distinct', fields, (query) => {
-      if (fields.length) throw new NotSupportedError(`${this.call('distinct')}: DISTINCT ON fields is not supported by SQLite.`);
+      const call = this.call('distinct');
+      if (query.isSliced) throw new TypeError(`${call}: cannot create distinct fields once a slice has been taken.`);
+      if (fields.length) {
+        if (!configuredBackend().features.canDistinctOnFields) {
+          throw new NotSupportedError(`${call}: DISTINCT ON fields is not supported by this database backend (${configuredBackend().vendor}).`);
+        }
+        // Checked now, resolved when compiled (after the filters, whose joins it reuses), as orderBy() names are.
+        for (const name of fields) query.clone().resolveRef(name, call);
+      }
       query.distinct = true;
+      query.distinctFields = [...fields];
     });
   }
 
@@ -422,6 +435,9 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
       throw new TypeError(`${this.call(method)} takes a queryset of ${this.label}.`);
     }
     if (other.query.isSliced || query.isSliced) throw new TypeError(`${this.call(method)}: cannot combine sliced querysets.`);
+    if (query.distinctFields.join() !== other.query.distinctFields.join()) {
+      throw new TypeError(`${this.call(method)}: cannot combine queries with different distinct fields.`);
+    }
     if (query.hasAggregateAnnotations || other.query.hasAggregateAnnotations || other.query.combinator || query.combinator) {
       const rhs = other.query.resolveAsSubquery(query);
       rhs.shape = { kind: 'values', names: ['pk'] };

@@ -100,6 +100,8 @@ export class Query {
   ordering: Array<string | OrderBy> | null = null;
   orderingReversed = false;
   distinct = false;
+  /** `distinct('name', ...)`: one row per distinct value of these (DISTINCT ON, where the backend has it). */
+  distinctFields: readonly string[] = [];
   low = 0;
   high: number | null = null;
   shape: ResultShape = { kind: 'models' };
@@ -302,8 +304,9 @@ export class Query {
       }
       const keyField = resolved.relatedKeyField;
       query.shape = { kind: 'values', names: [keyField && keyField !== query.meta.pk ? keyField.name : 'pk'] };
-      // A sliced subquery keeps its ordering: it decides which rows the LIMIT takes.
-      if (!query.isSliced) query.ordering = [];
+      // A sliced subquery keeps its ordering: it decides which rows the LIMIT takes; so does distinct('f'),
+      // where it decides which row of each group stays.
+      if (!query.isSliced && !query.distinctFields.length) query.ordering = [];
     }
     return query;
   }

@@ -70,6 +70,12 @@ export abstract class BaseOperations {
   readonly trueCondition: string = 'TRUE';
   readonly falseCondition: string = 'FALSE';
 
+  /** The DISTINCT of a SELECT; `fields` (compiled expressions) only where `features.canDistinctOnFields`. */
+  distinctSql(fields: readonly string[]): string {
+    if (fields.length) throw new NotSupportedError('DISTINCT ON fields is not supported by this database backend.');
+    return 'DISTINCT';
+  }
+
   /** `ORDER BY ?`: a random order. */
   randomOrder(): string {
     return 'RANDOM()';

@@ -44,6 +44,10 @@ export class PostgresqlOperations extends BaseOperations {
     return `CAST(${this.placeholder()} AS ${columnType})`;
   }
 
+  override distinctSql(fields: readonly string[]): string {
+    return fields.length ? `DISTINCT ON (${fields.join(', ')})` : 'DISTINCT';
+  }
+
   // ------------------------------------------------------------------ decimals (native numeric)
 
   /** ROUND(numeric, places): a float operand (FloatField arithmetic) is made numeric first. */
