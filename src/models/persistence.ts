@@ -6,7 +6,7 @@ import { insertPlan, type InsertPlan } from '../sql/plans';
 import { updateByKeySql } from '../sql/writes';
 import { FieldValueError } from '../values';
 import type { Model } from './base';
-import type { Field } from './fields/base';
+import { Field } from './fields/base';
 import type { Options } from './options';
 import type { ModelClass } from './types';
 
@@ -41,6 +41,20 @@ export function prepareValue(field: Field, value: unknown, label: string): SqlVa
   } catch (error) {
     if (error instanceof FieldValueError) throw new ValidationError({ [field.name]: [field.valueErrorMessage(error)] }, { model: label });
     throw error;
+  }
+}
+
+/**
+ * After a write, the instance holds what was stored: a decimal assigned as `'2.345'` reads `'2.34'`, rounded as
+ * the column does (fields that store a value other than the one assigned override Field.storedValue).
+ */
+function keepStoredValues(instance: Model, fields: readonly Field[]): void {
+  const record = instance as unknown as Record<string, unknown>;
+  for (const field of fields) {
+    if (field.storedValue === Field.prototype.storedValue) continue;
+    const value = record[field.attname];
+    if (value === null || value === undefined || value instanceof Expression) continue;
+    record[field.attname] = field.storedValue(field.toValue(value) as never);
   }
 }
 
@@ -79,6 +93,7 @@ export function insertRow(connection: Connection, instance: Model, orIgnore = fa
   const { plan, params } = insertValues(connection, meta, instance, orIgnore);
   const key = runInsert(connection, plan, params);
   if (key === NOT_INSERTED) return false;
+  keepStoredValues(instance, plan.fields);
   if (meta.pk.autoIncrement && (instance.pk === null || instance.pk === undefined)) {
     instance.pk = meta.pk.fromDb(key);
   }
@@ -98,7 +113,9 @@ export function updateRow(connection: Connection, instance: Model, fields: reado
   const sql = updateByKeySql(connection.backend.operations, meta.dbTable, values.map(([field]) => field.column), meta.pk.column);
   const params = values.map(([field, value]) => prepareValue(field, value, meta.label));
   params.push(prepareValue(meta.pk, instance.pk, meta.label));
-  return connection.run(sql, params).changes;
+  const changes = connection.run(sql, params).changes;
+  if (changes) keepStoredValues(instance, fields);
+  return changes;
 }
 
 /** Inserts every object (the caller holds a transaction); sets primary keys as rows are written. */
@@ -118,6 +135,7 @@ export function bulkInsert(
     const { plan, params } = insertValues(connection, meta, object, orIgnore);
     const key = runInsert(connection, plan, params);
     if (key !== NOT_INSERTED) {
+      keepStoredValues(object, plan.fields);
       const record = object as unknown as Record<string, unknown>;
       if (pk.autoIncrement && (record[pk.attname] === null || record[pk.attname] === undefined)) record[pk.attname] = pk.fromDb(key);
       object._state.adding = false;
