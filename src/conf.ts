@@ -5,6 +5,7 @@ import { didYouMean } from './close-match';
 import { backendForDatabase } from './db/backends';
 import { setMainDatabase, type DatabaseSettings } from './db/connections';
 import { setDebug } from './db/observers';
+import { canonicalTimeZone } from './db/time-zones';
 import { isEntryScript } from './definition-site';
 import { ImproperlyConfigured } from './errors';
 import { requireModule } from './loader';
@@ -27,6 +28,11 @@ export interface ConfigureOptions {
   queryTimeoutMs?: number;
   /** Log every statement with its duration and thread (also: THREADORM_DEBUG=1). */
   debug?: boolean;
+  /**
+   * The IANA time zone (`'Europe/Paris'`) in which `__year`, `__date`, `__hour`…, `dates()` and `datetimes()`
+   * take datetimes, as Django's TIME_ZONE. Datetimes are stored in UTC whatever it is. Default 'UTC'.
+   */
+  timeZone?: string;
 }
 
 /** The configuration in force, as workers receive it. */
@@ -43,7 +49,7 @@ export interface Settings extends DatabaseSettings {
 }
 
 /** Every key configure() understands; anything else is a typo or an option from a later version. */
-const OPTION_NAMES: ReadonlyArray<keyof ConfigureOptions> = ['database', 'models', 'workers', 'mainThread', 'queryTimeoutMs', 'debug'];
+const OPTION_NAMES: ReadonlyArray<keyof ConfigureOptions> = ['database', 'models', 'workers', 'mainThread', 'queryTimeoutMs', 'debug', 'timeZone'];
 
 let settings: Settings | null = null;
 let temporaryDirectory: string | null = null;
@@ -129,6 +135,10 @@ function validate(options: ConfigureOptions): Settings {
   if (typeof queryTimeoutMs !== 'number' || queryTimeoutMs < 0) {
     throw new ImproperlyConfigured(`configure(): queryTimeoutMs must be a number of milliseconds (0 for none).`);
   }
+  const timeZone = canonicalTimeZone(options.timeZone ?? 'UTC');
+  if (!timeZone) {
+    throw new ImproperlyConfigured(`configure(): timeZone must be an IANA time zone name such as 'UTC' or 'Europe/Paris'; got ${JSON.stringify(options.timeZone)}.`);
+  }
   const models = [...(options.models ?? [])].map((path) => {
     if (typeof path !== 'string') throw new ImproperlyConfigured('configure(): models takes module paths (use require.resolve).');
     const absolute = isAbsolute(path) ? path : resolve(path);
@@ -150,6 +160,7 @@ function validate(options: ConfigureOptions): Settings {
     mainThread,
     queryTimeoutMs,
     debug: options.debug ?? false,
+    timeZone,
   };
 }
 

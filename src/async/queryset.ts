@@ -11,7 +11,7 @@ import {
 import type { Expression, OrderBy } from '../sql/expressions';
 import type { PrefetchSpec } from '../models/prefetch';
 import type { Query } from '../sql/query';
-import { QuerySet, type CreateValues, type FilterArg, type FilterArgs, type ValuesListOptions } from '../models/queryset';
+import { QuerySet, type CreateValues, type DatetimesOptions, type FilterArg, type FilterArgs, type ValuesListOptions } from '../models/queryset';
 import type { AddOptions, RelatedManager } from '../models/related-managers';
 import type {
   AllValuesRow,
@@ -93,8 +93,13 @@ export class AsyncQuerySet<T = Model, R = T, A = {}> implements PromiseLike<R[]>
   dates(field: FieldName<T>, kind: 'year' | 'month' | 'week' | 'day', order: 'ASC' | 'DESC' = 'ASC'): AsyncQuerySet<T, string, A> {
     return this.wrap(this.sync.dates(field, kind, order));
   }
-  datetimes(field: FieldName<T>, kind: 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second', order: 'ASC' | 'DESC' = 'ASC'): AsyncQuerySet<T, Date, A> {
-    return this.wrap(this.sync.datetimes(field, kind, order));
+  datetimes(
+    field: FieldName<T>,
+    kind: 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second',
+    order: 'ASC' | 'DESC' | DatetimesOptions = 'ASC',
+    options: DatetimesOptions = {},
+  ): AsyncQuerySet<T, Date, A> {
+    return this.wrap(this.sync.datetimes(field, kind, order, options));
   }
   valuesList<const N extends readonly string[]>(...names: CheckedNames<T, N, A>): AsyncQuerySet<T, ValuesTuple<T, N, A>, A>;
   valuesList<N extends string = 'pk'>(...args: [...name: [CheckedPath<T, N, A>] | [], options: { flat: true }]): AsyncQuerySet<T, ValuesTuple<T, [N], A>[0], A>;

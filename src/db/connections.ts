@@ -14,6 +14,8 @@ import { backendByVendor, defaultBackend } from './backends';
 export interface DatabaseSettings extends ConnectionSettings {
   /** The backend's vendor (`sqlite`), which pool workers look the backend up by. */
   readonly backend: string;
+  /** The IANA time zone date parts and truncations of datetimes are taken in (configure({ timeZone })). */
+  readonly timeZone: string;
 }
 
 interface MainDatabase {
@@ -56,6 +58,11 @@ export function openConnection(settings: DatabaseSettings, options: ConnectionOp
 export function configuredBackend(): DatabaseBackend {
   if (provider) return provider().backend;
   return mainDatabase ? backendByVendor(mainDatabase.settings.backend) : defaultBackend;
+}
+
+/** The configured time zone ('UTC' before configure()), on the main thread and in pool workers alike. */
+export function currentTimeZone(): string {
+  return mainDatabase?.settings.timeZone ?? 'UTC';
 }
 
 /** Whether a sync call made here may touch the database (used by lazy related access). */

@@ -39,6 +39,7 @@ import type {
   ValuesTuple,
 } from './typed';
 import { emptyWhere, QNode } from '../sql/where';
+import { canonicalTimeZone } from '../db/time-zones';
 
 /**
  * A lookups object as the run-time sees it: `{ name__startswith: 'M', box: obj }`. Typed querysets check each
@@ -89,6 +90,11 @@ const BULK_UPDATE_BATCH = 100;
  * `T` is the model, `R` the row type (instances, `values()` objects, tuples) and `A` the annotations added so
  * far (their names become valid in filters, orderings and values).
  */
+/** `datetimes()` options: `tzinfo`, the IANA time zone to truncate in instead of the configured one. */
+export interface DatetimesOptions {
+  tzinfo?: string;
+}
+
 export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterable<R> {
   readonly model: ModelClass<T>;
   /** The recorded chain since the root, for replay in a worker. */
@@ -265,22 +271,41 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     return this.truncatedValues('dates', field, kind, order, ['year', 'month', 'week', 'day'], ['DateField', 'DateTimeField']) as QuerySet<T, string, A>;
   }
 
-  /** The distinct datetimes, truncated to `kind`, that a DateTimeField takes over the matching rows (Django's `datetimes()`). */
-  datetimes(field: FieldName<T>, kind: 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second', order: 'ASC' | 'DESC' = 'ASC'): QuerySet<T, Date, A> {
+  /**
+   * The distinct datetimes, truncated to `kind`, that a DateTimeField takes over the matching rows (Django's
+   * `datetimes()`), truncated on the wall clock of the configured time zone, or of `tzinfo` (an IANA name):
+   * `datetimes('created', 'day', 'ASC', { tzinfo: 'Asia/Tokyo' })`, or `datetimes('created', 'day', { tzinfo })`.
+   */
+  datetimes(
+    field: FieldName<T>,
+    kind: 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second',
+    order: 'ASC' | 'DESC' | DatetimesOptions = 'ASC',
+    options: DatetimesOptions = {},
+  ): QuerySet<T, Date, A> {
     const kinds = ['year', 'month', 'week', 'day', 'hour', 'minute', 'second'];
-    return this.truncatedValues('datetimes', field, kind, order, kinds, ['DateTimeField']) as QuerySet<T, Date, A>;
+    if (typeof order === 'object' && order !== null) [order, options] = ['ASC', order];
+    let timeZone: string | null = null;
+    if (options.tzinfo !== undefined) {
+      timeZone = canonicalTimeZone(options.tzinfo);
+      if (!timeZone) throw new TypeError(`${this.call('datetimes')}: tzinfo must be an IANA time zone name such as 'Europe/Paris'; got ${JSON.stringify(options.tzinfo)}.`);
+    }
+    return this.truncatedValues('datetimes', field, kind, order, kinds, ['DateTimeField'], timeZone) as QuerySet<T, Date, A>;
   }
 
-  private truncatedValues(method: 'dates' | 'datetimes', field: string, kind: string, order: string, kinds: string[], types: string[]): QuerySet<T, unknown, A> {
+  private truncatedValues(
+    method: 'dates' | 'datetimes', field: string, kind: string, order: string, kinds: string[], types: string[], timeZone: string | null = null,
+  ): QuerySet<T, unknown, A> {
     const call = this.call(method);
     if (!kinds.includes(kind)) throw new TypeError(`${call}: 'kind' must be one of ${kinds.map((k) => `'${k}'`).join(', ')}; got ${String(kind)}.`);
     if (order !== 'ASC' && order !== 'DESC') throw new TypeError(`${call}: 'order' must be either 'ASC' or 'DESC'; got ${String(order)}.`);
-    return this.chain<unknown>(method, [field, kind, order], (query) => {
+    const args = timeZone === null ? [field, kind, order] : [field, kind, order, { tzinfo: timeZone }];
+    return this.chain<unknown>(method, args, (query) => {
       const source = query.resolveRef(field, call);
       const type = source.outputField()?.internalType;
       if (!type || !types.includes(type)) throw new TypeError(`${call}: '${field}' is not a ${types.join(' or ')} of ${this.label}.`);
       const name = `${method === 'dates' ? 'date' : 'datetime'}field`;
-      query.addAnnotation(name, new TruncExpression(new FExpression(field), kind as TruncExpression['kind'], method === 'dates' ? 'date' : 'datetime'), true, call);
+      const truncated = new TruncExpression(new FExpression(field), kind as TruncExpression['kind'], method === 'dates' ? 'date' : 'datetime', timeZone);
+      query.addAnnotation(name, truncated, true, call);
       query.addFilter([{ [`${field}__isnull`]: false }], false, call);
       query.shape = { kind: 'valuesList', names: [name], flat: true, named: false };
       query.distinct = true;

@@ -6,7 +6,7 @@ import type { ForeignKey } from '../models/fields/related';
 import type { DecimalField } from '../models/fields/scalar';
 import type { FieldSetter } from '../models/hydrate';
 import type { ModelClass } from '../models/types';
-import { currentOperations } from './backend';
+import { currentOperations, currentTimeZone } from './backend';
 import {
   Aggregate,
   AnnotationRef,
@@ -71,6 +71,8 @@ export class Compiler {
   private readonly vendorMethod: string;
   /** A subquery or a part of a union: its columns are fixed by the enclosing statement. */
   isSubquery = false;
+  /** The time zone date parts and truncations of datetimes are taken in (configure({ timeZone })). */
+  readonly timeZone = currentTimeZone();
 
   constructor(
     private readonly query: Query,
