@@ -51,6 +51,7 @@ configure({
   workers: 2,                              // reader threads (default: cores); writes use one writer lane
   mainThread: 'allow',                     // 'forbid': sync database calls on the main thread throw
   queryTimeoutMs: 30_000,                  // default limit for async queries (0 = none)
+  timeZone: 'UTC',                         // IANA zone that __year, __date, dates(), datetimes()… read datetimes in
 });
 createSchema();                            // or `await acreateSchema()` under mainThread: 'forbid'
 
@@ -64,6 +65,8 @@ Price.objects.filter({ amount__gt: F('amount').sub(1) }).update({ amount: F('amo
 Box.objects.annotate({ pizzas: Count('pizza') }).values('name', 'pizzas').eval();   // { name: string; pizzas: number }[]
 Pizza.objects.aggregate({ total: Sum('price__amount') });   // { total: '19.00' }: decimals stay exact strings
 const [topping, created] = Topping.objects.getOrCreate({ name: 'ham' });
+
+Pizza.objects.distinct('box').orderBy('box', 'name');   // the first pizza of each box, by name
 
 Pizza.objects.selectRelated('box', 'price').get({ name: 'Margherita' }).box;   // one query
 Pizza.objects.prefetchRelated('toppings').eval();                              // two queries
