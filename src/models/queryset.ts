@@ -442,8 +442,11 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
       // An empty side adds no rows (Django returns the other queryset).
       if (other.query.empty) return;
       if (query.empty) {
+        // The other side's rows, with its distinct: an empty queryset combines with any.
         query.empty = false;
         query.where = emptyWhere();
+        query.distinct = other.query.distinct;
+        query.distinctFields = other.query.distinctFields;
         this.combineWith(other, query, 'AND', 'or');
         return;
       }
@@ -460,6 +463,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
       throw new TypeError(`${this.call(method)} takes a queryset of ${this.label}.`);
     }
     if (other.query.isSliced || query.isSliced) throw new TypeError(`${this.call(method)}: cannot combine sliced querysets.`);
+    if (query.distinct !== other.query.distinct) throw new TypeError(`${this.call(method)}: cannot combine a unique query with a non-unique query.`);
     if (query.distinctFields.join() !== other.query.distinctFields.join()) {
       throw new TypeError(`${this.call(method)}: cannot combine queries with different distinct fields.`);
     }

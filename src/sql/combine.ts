@@ -1,4 +1,4 @@
-import { Col, Expression } from './expressions';
+import { Col, Expression, type OrderBy } from './expressions';
 import { Query, type Join } from './query';
 import { mapWhere, type WhereNode } from './where';
 
@@ -34,6 +34,11 @@ export function combineQueries(lhs: Query, rhs: Query, connector: 'AND' | 'OR'):
   if (connector === 'OR') promoteOneSidedJoins(lhs, innerOnLeft, innerOnRight);
   const where = relabelWhere(rhs.where, renamed);
   lhs.where = { kind: 'node', connector, negated: false, children: [lhs.where, where] };
+  // The right side's ordering, unless it has none (Django's rule).
+  if (rhs.ordering?.length) {
+    lhs.ordering = rhs.ordering.map((item) => (typeof item === 'string' ? item : (relabelExpression(item, renamed) as OrderBy)));
+    lhs.orderingReversed = rhs.orderingReversed;
+  }
 }
 
 /** Joins that are INNER on one side of an OR only, and every join hanging from a LEFT join, become LEFT. */

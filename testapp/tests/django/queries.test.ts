@@ -228,10 +228,35 @@ describe('queries.tests: join reuse when querysets are combined', () => {
     expect(names(Report.objects.filter({ creator__extra__info: 'e1' }).or(Report.objects.filter({ creator__isnull: true }))).sort()).toEqual(['r1', 'r3', 'r4']);
   });
 
+  test('queries.tests.Queries1Tests: a unique query combines only with a unique one (Django: TypeError)', () => {
+    expect(() => QAuthor.objects.distinct().or(QAuthor.objects.all())).toThrow('cannot combine a unique query with a non-unique query');
+    expect(() => QAuthor.objects.all().and(QAuthor.objects.distinct())).toThrow(TypeError);
+    expect(names(QAuthor.objects.distinct().filter({ report__name: 'r1' }).or(QAuthor.objects.distinct().filter({ report__name: 'r4' })))).toEqual(['a1']);
+    // An empty side takes the other as it is.
+    expect(names(QAuthor.objects.none().or(QAuthor.objects.filter({ report__isnull: false }).distinct()))).toEqual(['a1', 'a3']);
+  });
+
   test('the right side of an OR may carry a subquery and an exclude()', () => {
     const combined = QAuthor.objects
       .filter({ report__name: 'r2' })
       .or(QAuthor.objects.exclude({ report__name__in: ['r1', 'r2'] }).filter({ extra__in: ExtraInfo.objects.filter({ info: 'e1' }) }));
     expect(names(combined).sort()).toEqual(['a2', 'a3']);
+  });
+});
+
+describe('queries.tests: the ordering of combined querysets', () => {
+  beforeAll(() => {
+    emptyTables();
+    for (const [value, info] of [[1, 'b'], [2, 'a'], [3, 'c']] as const) ExtraInfo.objects.create({ info, value });
+  });
+  const infos = (rows: Iterable<ExtraInfo>) => [...rows].map((row) => row.info);
+
+  test("the right side's ordering wins, unless it has none (Django's Query.combine)", () => {
+    const byValue = ExtraInfo.objects.filter({ value__lt: 3 }).orderBy('-value');
+    expect(infos(byValue.or(ExtraInfo.objects.filter({ value: 3 }).orderBy('value')))).toEqual(['b', 'a', 'c']);
+    expect(infos(byValue.or(ExtraInfo.objects.filter({ value: 3 })))).toEqual(['c', 'a', 'b']);
+    expect(infos(ExtraInfo.objects.filter({ value: 3 }).or(byValue))).toEqual(['c', 'a', 'b']);
+    // Default ordering (ExtraInfo: info) on both sides.
+    expect(infos(ExtraInfo.objects.filter({ value: 3 }).or(ExtraInfo.objects.filter({ value: 1 })))).toEqual(['b', 'c']);
   });
 });
