@@ -18,7 +18,7 @@ import {
 } from './expressions';
 import { OPERAND } from './lookups/builtin';
 import { cachedPlan } from './plan-cache';
-import { registerSelectCompiler, type Join, type Query, type RelatedTree } from './query';
+import { registerSelectCompiler, reverseJoinKey, type Join, type Query, type RelatedTree } from './query';
 import { CompiledSql } from './sql-text';
 import { whereContainsAggregate, type Condition, type WhereNode } from './where';
 
@@ -224,7 +224,7 @@ export class Compiler {
         const joinAlias = this.query.join(
           {
             parentAlias: alias, parentColumn: reverseKey.targetField.column, model: relation.relatedModel, column: reverseKey.column,
-            type: 'LEFT', multiValued: false, key: `${alias}.${relation.queryName}`,
+            type: 'LEFT', multiValued: false, key: reverseJoinKey(alias, reverseKey),
           },
           new Set(),
         );
