@@ -6,6 +6,7 @@ import { backendByVendor, backendForDatabase } from './db/backends';
 import { DEFAULT_DB_ALIAS, setMainDatabase, type DatabaseSettings } from './db/connections';
 import { checkRouters, describeRouters, rebuildRouters, setRouters, type DatabaseRouter, type RouterDescription } from './db/routers';
 import { setDebug } from './db/observers';
+import { canonicalTimeZone } from './db/time-zones';
 import { isEntryScript } from './definition-site';
 import { ImproperlyConfigured } from './errors';
 import { requireModule } from './loader';
@@ -41,6 +42,11 @@ export interface ConfigureOptions {
   queryTimeoutMs?: number;
   /** Log every statement with its duration and thread (also: THREADORM_DEBUG=1). */
   debug?: boolean;
+  /**
+   * The IANA time zone (`'Europe/Paris'`) in which `__year`, `__date`, `__hour`…, `dates()` and `datetimes()`
+   * take datetimes, as Django's TIME_ZONE. Datetimes are stored in UTC whatever it is. Default 'UTC'.
+   */
+  timeZone?: string;
 }
 
 /** One database alias of the configuration. */
@@ -69,7 +75,7 @@ export interface Settings extends AliasSettings {
 }
 
 /** Every key configure() understands; anything else is a typo or an option from a later version. */
-const OPTION_NAMES: ReadonlyArray<keyof ConfigureOptions> = ['database', 'databases', 'routers', 'models', 'workers', 'writers', 'mainThread', 'queryTimeoutMs', 'debug'];
+const OPTION_NAMES: ReadonlyArray<keyof ConfigureOptions> = ['database', 'databases', 'routers', 'models', 'workers', 'writers', 'mainThread', 'queryTimeoutMs', 'debug', 'timeZone'];
 
 let settings: Settings | null = null;
 let temporaryDirectory: string | null = null;
@@ -149,7 +155,11 @@ function validate(options: ConfigureOptions): Settings {
       );
     }
   }
-  const databases = resolveDatabases(options);
+  const timeZone = canonicalTimeZone(options.timeZone ?? 'UTC');
+  if (!timeZone) {
+    throw new ImproperlyConfigured(`configure(): timeZone must be an IANA time zone name such as 'UTC' or 'Europe/Paris'; got ${JSON.stringify(options.timeZone)}.`);
+  }
+  const databases = resolveDatabases(options, timeZone);
   const workers = options.workers ?? Math.max(cpus().length, 1);
   if (!Number.isInteger(workers) || workers < 1) throw new ImproperlyConfigured(`configure(): workers must be a positive integer; got ${options.workers}.`);
   assignWriters(options.writers, databases);
@@ -161,6 +171,7 @@ function validate(options: ConfigureOptions): Settings {
   if (typeof queryTimeoutMs !== 'number' || queryTimeoutMs < 0) {
     throw new ImproperlyConfigured(`configure(): queryTimeoutMs must be a number of milliseconds (0 for none).`);
   }
+
   const models = [...(options.models ?? [])].map((path) => {
     if (typeof path !== 'string') throw new ImproperlyConfigured('configure(): models takes module paths (use require.resolve).');
     const absolute = isAbsolute(path) ? path : resolve(path);
@@ -185,7 +196,7 @@ function validate(options: ConfigureOptions): Settings {
 }
 
 /** `database`, or each alias of `databases`, with its backend and what its connections open. */
-function resolveDatabases(options: ConfigureOptions): Record<string, AliasSettings> {
+function resolveDatabases(options: ConfigureOptions, timeZone: string): Record<string, AliasSettings> {
   if (options.database !== undefined && options.databases !== undefined) {
     throw new ImproperlyConfigured("configure(): give either database or databases, not both; with databases the default database is databases.default.");
   }
@@ -216,7 +227,7 @@ function resolveDatabases(options: ConfigureOptions): Record<string, AliasSettin
     }
     const backend = backendForDatabase(database);
     const { databasePath, ephemeral } = backend.resolveDatabase(database);
-    databases[alias] = { database, backend: backend.vendor, databasePath, ephemeral, writers: 1 };
+    databases[alias] = { database, backend: backend.vendor, databasePath, ephemeral, timeZone, writers: 1 };
   }
   return databases;
 }

@@ -69,6 +69,7 @@ export class QAuthor extends AsyncMixin<QAuthor>(Model) {
     extra: new ForeignKey(() => ExtraInfo, { onDelete: CASCADE }),
   };
   static meta = { ordering: ['name'] };
+  declare reportSet: ReverseManyToOneManager<Report>;
 }
 export interface QAuthor extends FieldsOf<typeof QAuthor.fields> {}
 

@@ -10,7 +10,7 @@ import {
 import type { Expression, OrderBy } from '../sql/expressions';
 import type { PrefetchSpec } from '../models/prefetch';
 import type { Query } from '../sql/query';
-import { QuerySet, type CreateValues, type FilterArg, type FilterArgs, type ValuesListOptions } from '../models/queryset';
+import { QuerySet, type CreateValues, type DatetimesOptions, type FilterArg, type FilterArgs, type ValuesListOptions } from '../models/queryset';
 import type { AddOptions, RelatedManager } from '../models/related-managers';
 import type { Manager } from '../models/manager';
 import type {
@@ -80,8 +80,8 @@ export class AsyncQuerySet<T = Model, R = T, A = {}> implements PromiseLike<R[]>
   reverse(): AsyncQuerySet<T, R, A> {
     return this.wrap(this.sync.reverse());
   }
-  distinct(...fields: string[]): AsyncQuerySet<T, R, A> {
-    return this.wrap(this.sync.distinct(...fields));
+  distinct<N extends string = never>(...fields: Array<CheckedPath<T, N, A>>): AsyncQuerySet<T, R, A> {
+    return this.wrap(this.unchecked.distinct(...(fields as string[])));
   }
   values(): AsyncQuerySet<T, AllValuesRow<T, A>, A>;
   values<N extends string>(...names: Array<CheckedPath<T, N, A>>): AsyncQuerySet<T, ValuesRow<T, N, A>, A>;
@@ -91,8 +91,13 @@ export class AsyncQuerySet<T = Model, R = T, A = {}> implements PromiseLike<R[]>
   dates(field: FieldName<T>, kind: 'year' | 'month' | 'week' | 'day', order: 'ASC' | 'DESC' = 'ASC'): AsyncQuerySet<T, string, A> {
     return this.wrap(this.sync.dates(field, kind, order));
   }
-  datetimes(field: FieldName<T>, kind: 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second', order: 'ASC' | 'DESC' = 'ASC'): AsyncQuerySet<T, Date, A> {
-    return this.wrap(this.sync.datetimes(field, kind, order));
+  datetimes(
+    field: FieldName<T>,
+    kind: 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second',
+    order: 'ASC' | 'DESC' | DatetimesOptions = 'ASC',
+    options: DatetimesOptions = {},
+  ): AsyncQuerySet<T, Date, A> {
+    return this.wrap(this.sync.datetimes(field, kind, order, options));
   }
   valuesList<const N extends readonly string[]>(...names: CheckedNames<T, N, A>): AsyncQuerySet<T, ValuesTuple<T, N, A>, A>;
   valuesList<N extends string = 'pk'>(...args: [...name: [CheckedPath<T, N, A>] | [], options: { flat: true }]): AsyncQuerySet<T, ValuesTuple<T, [N], A>[0], A>;

@@ -18,6 +18,8 @@ export const DEFAULT_DB_ALIAS = 'default';
 export interface DatabaseSettings extends ConnectionSettings {
   /** The backend's vendor (`sqlite`), which pool workers look the backend up by. */
   readonly backend: string;
+  /** The IANA time zone date parts and truncations of datetimes are taken in (configure({ timeZone })). */
+  readonly timeZone: string;
 }
 
 interface MainDatabase {
@@ -122,6 +124,11 @@ export function openConnection(settings: DatabaseSettings, options: ConnectionOp
 export function configuredBackend(alias: string = activeAlias()): DatabaseBackend {
   const settings = mainDatabase?.databases[alias];
   return settings ? backendByVendor(settings.backend) : defaultBackend;
+}
+
+/** The configured time zone ('UTC' before configure()), on the main thread and in pool workers alike. */
+export function currentTimeZone(): string {
+  return mainDatabase?.databases[DEFAULT_DB_ALIAS]?.timeZone ?? 'UTC';
 }
 
 /** Whether a sync call made here may touch the database (used by lazy related access). */

@@ -7,7 +7,7 @@ import { bulkInsertPlan, insertPlan, type InsertPlan } from '../sql/plans';
 import { updateByKeySql } from '../sql/writes';
 import { FieldValueError } from '../values';
 import type { Model } from './base';
-import type { Field } from './fields/base';
+import { Field } from './fields/base';
 import type { Options } from './options';
 import type { ModelClass, PkValue } from './types';
 
@@ -42,6 +42,20 @@ export function prepareValue(field: Field, value: unknown, label: string): SqlVa
   } catch (error) {
     if (error instanceof FieldValueError) throw new ValidationError({ [field.name]: [field.valueErrorMessage(error)] }, { model: label });
     throw error;
+  }
+}
+
+/**
+ * After a write, the instance holds what was stored: a decimal assigned as `'2.345'` reads `'2.34'`, rounded as
+ * the column does (fields that store a value other than the one assigned override Field.storedValue).
+ */
+function keepStoredValues(instance: Model, fields: readonly Field[]): void {
+  const record = instance as unknown as Record<string, unknown>;
+  for (const field of fields) {
+    if (field.storedValue === Field.prototype.storedValue) continue;
+    const value = record[field.attname];
+    if (value === null || value === undefined || value instanceof Expression) continue;
+    record[field.attname] = field.storedValue(field.toValue(value) as never);
   }
 }
 
@@ -85,6 +99,7 @@ export function insertRow(connection: Connection, instance: Model, orIgnore = fa
   const { plan, params } = insertValues(connection, meta, instance, orIgnore);
   const key = runInsert(connection, plan, params);
   if (key === NOT_INSERTED) return false;
+  keepStoredValues(instance, plan.fields);
   const record = instance as unknown as Record<string, unknown>;
   if (meta.pk.autoIncrement && (record[meta.pk.attname] === null || record[meta.pk.attname] === undefined)) {
     record[meta.pk.attname] = meta.pk.fromDb(key);
@@ -105,7 +120,9 @@ export function updateRow(connection: Connection, instance: Model, fields: reado
   const sql = updateByKeySql(connection.backend.operations, meta.dbTable, values.map(([field]) => field.column), meta.pk.column);
   const params = values.map(([field, value]) => prepareValue(field, value, meta.label));
   params.push(prepareValue(meta.pk, pk, meta.label));
-  return connection.run(sql, params).changes;
+  const changes = connection.run(sql, params).changes;
+  if (changes) keepStoredValues(instance, fields);
+  return changes;
 }
 
 /** SQLite's limit on parameters in one statement (SQLITE_MAX_VARIABLE_NUMBER, 32766 since 3.32; PostgreSQL's is higher). */
@@ -156,8 +173,10 @@ export function bulkInsert(
     }
   }
   const alias = activeAlias();
+  const stored = meta.concreteFields.filter((field) => field.storedValue !== Field.prototype.storedValue);
   for (let i = 0; i < objects.length; i++) {
     if (!written.inserted[i]) continue;
+    if (stored.length) keepStoredValues(objects[i]!, stored);
     if (written.keys[i] !== undefined) (objects[i] as unknown as Record<string, unknown>)[pk.attname] = pk.fromDb(written.keys[i]);
     objects[i]!._state.adding = false;
     objects[i]!._state.db = alias;

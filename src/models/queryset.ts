@@ -22,6 +22,7 @@ import { hydrateFlatRows, hydrateRows, rowBuilder } from './hydrate';
 import { normalizePrefetch, prefetchRelatedObjects, type PrefetchSpec } from './prefetch';
 import { applyFetchMode, FETCH_ONE, FetchMode } from './fetch-modes';
 import { Query, type RelatedTree } from '../sql/query';
+import { combineQueries } from '../sql/combine';
 import { CompiledSql } from '../sql/sql-text';
 import type {
   AllValuesRow,
@@ -39,7 +40,8 @@ import type {
   ValuesRow,
   ValuesTuple,
 } from './typed';
-import { QNode } from '../sql/where';
+import { emptyWhere, QNode } from '../sql/where';
+import { canonicalTimeZone } from '../db/time-zones';
 
 /**
  * A lookups object as the run-time sees it: `{ name__startswith: 'M', box: obj }`. Typed querysets check each
@@ -88,6 +90,11 @@ const BULK_UPDATE_BATCH = 100;
  * `T` is the model, `R` the row type (instances, `values()` objects, tuples) and `A` the annotations added so
  * far (their names become valid in filters, orderings and values).
  */
+/** `datetimes()` options: `tzinfo`, the IANA time zone to truncate in instead of the configured one. */
+export interface DatetimesOptions {
+  tzinfo?: string;
+}
+
 export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterable<R> {
   readonly model: ModelClass<T>;
   /** The recorded chain since the root, for replay in a worker. */
@@ -216,10 +223,23 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     });
   }
 
-  distinct(...fields: string[]): QuerySet<T, R, A> {
+  /**
+   * `distinct()`: no two rows alike. `distinct('name', ...)`: one row per distinct value of those fields, the
+   * first in the queryset's ordering, which must start with them (SELECT DISTINCT ON; PostgreSQL only).
+   */
+  distinct<N extends string = never>(...fields: Array<CheckedPath<T, N, A>>): QuerySet<T, R, A> {
     return this.chain('distinct', fields, (query) => {
-      if (fields.length) throw new NotSupportedError(`${this.call('distinct')}: DISTINCT ON fields is not supported by SQLite.`);
+      const call = this.call('distinct');
+      if (query.isSliced) throw new TypeError(`${call}: cannot create distinct fields once a slice has been taken.`);
+      if (fields.length) {
+        if (!configuredBackend().features.canDistinctOnFields) {
+          throw new NotSupportedError(`${call}: DISTINCT ON fields is not supported by this database backend (${configuredBackend().vendor}).`);
+        }
+        // Checked now, resolved when compiled (after the filters, whose joins it reuses), as orderBy() names are.
+        for (const name of fields) query.clone().resolveRef(name, call);
+      }
       query.distinct = true;
+      query.distinctFields = [...fields];
     });
   }
 
@@ -257,22 +277,41 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     return this.truncatedValues('dates', field, kind, order, ['year', 'month', 'week', 'day'], ['DateField', 'DateTimeField']) as QuerySet<T, string, A>;
   }
 
-  /** The distinct datetimes, truncated to `kind`, that a DateTimeField takes over the matching rows (Django's `datetimes()`). */
-  datetimes(field: FieldName<T>, kind: 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second', order: 'ASC' | 'DESC' = 'ASC'): QuerySet<T, Date, A> {
+  /**
+   * The distinct datetimes, truncated to `kind`, that a DateTimeField takes over the matching rows (Django's
+   * `datetimes()`), truncated on the wall clock of the configured time zone, or of `tzinfo` (an IANA name):
+   * `datetimes('created', 'day', 'ASC', { tzinfo: 'Asia/Tokyo' })`, or `datetimes('created', 'day', { tzinfo })`.
+   */
+  datetimes(
+    field: FieldName<T>,
+    kind: 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second',
+    order: 'ASC' | 'DESC' | DatetimesOptions = 'ASC',
+    options: DatetimesOptions = {},
+  ): QuerySet<T, Date, A> {
     const kinds = ['year', 'month', 'week', 'day', 'hour', 'minute', 'second'];
-    return this.truncatedValues('datetimes', field, kind, order, kinds, ['DateTimeField']) as QuerySet<T, Date, A>;
+    if (typeof order === 'object' && order !== null) [order, options] = ['ASC', order];
+    let timeZone: string | null = null;
+    if (options.tzinfo !== undefined) {
+      timeZone = canonicalTimeZone(options.tzinfo);
+      if (!timeZone) throw new TypeError(`${this.call('datetimes')}: tzinfo must be an IANA time zone name such as 'Europe/Paris'; got ${JSON.stringify(options.tzinfo)}.`);
+    }
+    return this.truncatedValues('datetimes', field, kind, order, kinds, ['DateTimeField'], timeZone) as QuerySet<T, Date, A>;
   }
 
-  private truncatedValues(method: 'dates' | 'datetimes', field: string, kind: string, order: string, kinds: string[], types: string[]): QuerySet<T, unknown, A> {
+  private truncatedValues(
+    method: 'dates' | 'datetimes', field: string, kind: string, order: string, kinds: string[], types: string[], timeZone: string | null = null,
+  ): QuerySet<T, unknown, A> {
     const call = this.call(method);
     if (!kinds.includes(kind)) throw new TypeError(`${call}: 'kind' must be one of ${kinds.map((k) => `'${k}'`).join(', ')}; got ${String(kind)}.`);
     if (order !== 'ASC' && order !== 'DESC') throw new TypeError(`${call}: 'order' must be either 'ASC' or 'DESC'; got ${String(order)}.`);
-    return this.chain<unknown>(method, [field, kind, order], (query) => {
+    const args = timeZone === null ? [field, kind, order] : [field, kind, order, { tzinfo: timeZone }];
+    return this.chain<unknown>(method, args, (query) => {
       const source = query.resolveRef(field, call);
       const type = source.outputField()?.internalType;
       if (!type || !types.includes(type)) throw new TypeError(`${call}: '${field}' is not a ${types.join(' or ')} of ${this.label}.`);
       const name = `${method === 'dates' ? 'date' : 'datetime'}field`;
-      query.addAnnotation(name, new TruncExpression(new FExpression(field), kind as TruncExpression['kind'], method === 'dates' ? 'date' : 'datetime'), true, call);
+      const truncated = new TruncExpression(new FExpression(field), kind as TruncExpression['kind'], method === 'dates' ? 'date' : 'datetime', timeZone);
+      query.addAnnotation(name, truncated, true, call);
       query.addFilter([{ [`${field}__isnull`]: false }], false, call);
       query.shape = { kind: 'valuesList', names: [name], flat: true, named: false };
       query.distinct = true;
@@ -460,7 +499,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     return this.chain('and', [other], (query) => {
       if (other.query.empty) query.empty = true;
       if (query.empty) return;
-      query.where = { kind: 'node', connector: 'AND', negated: false, children: [query.where, this.mergeable(other, query, 'and')] };
+      this.combineWith(other, query, 'AND', 'and');
     });
   }
 
@@ -470,23 +509,40 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
       // An empty side adds no rows (Django returns the other queryset).
       if (other.query.empty) return;
       if (query.empty) {
+        // The other side's rows, with its distinct: an empty queryset combines with any.
         query.empty = false;
-        query.where = { kind: 'node', connector: 'AND', negated: false, children: [this.mergeable(other, query, 'or')] };
+        query.where = emptyWhere();
+        query.distinct = other.query.distinct;
+        query.distinctFields = other.query.distinctFields;
+        this.combineWith(other, query, 'AND', 'or');
         return;
       }
-      query.where = { kind: 'node', connector: 'OR', negated: false, children: [query.where, this.mergeable(other, query, 'or')] };
+      this.combineWith(other, query, 'OR', 'or');
     });
   }
 
-  private mergeable(other: QuerySet<T, any>, query: Query, method: string) {
+  /**
+   * Joins the other queryset's joins and conditions into `query` (Django's Query.combine). Grouped queries
+   * (an aggregate annotation decides which rows match) are combined as `pk IN (the other query)` instead.
+   */
+  private combineWith(other: QuerySet<T, any>, query: Query, connector: 'AND' | 'OR', method: string): void {
     if (!(other instanceof QuerySet) || other.model !== this.model) {
       throw new TypeError(`${this.call(method)} takes a queryset of ${this.label}.`);
     }
     if (other.query.isSliced || query.isSliced) throw new TypeError(`${this.call(method)}: cannot combine sliced querysets.`);
-    const rhs = other.query.resolveAsSubquery(query);
-    rhs.shape = { kind: 'values', names: ['pk'] };
-    rhs.ordering = [];
-    return new InLookup(new Col(query.baseAlias, this.model._meta.pk), rhs, false);
+    if (query.distinct !== other.query.distinct) throw new TypeError(`${this.call(method)}: cannot combine a unique query with a non-unique query.`);
+    if (query.distinctFields.join() !== other.query.distinctFields.join()) {
+      throw new TypeError(`${this.call(method)}: cannot combine queries with different distinct fields.`);
+    }
+    if (query.hasAggregateAnnotations || other.query.hasAggregateAnnotations || other.query.combinator || query.combinator) {
+      const rhs = other.query.resolveAsSubquery(query);
+      rhs.shape = { kind: 'values', names: ['pk'] };
+      rhs.ordering = [];
+      const condition = new InLookup(new Col(query.baseAlias, this.model._meta.pk), rhs, false);
+      query.where = { kind: 'node', connector, negated: false, children: [query.where, condition] };
+      return;
+    }
+    combineQueries(query, other.query, connector);
   }
 
   selectForUpdate(): QuerySet<T, R, A> {

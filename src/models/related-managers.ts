@@ -9,7 +9,10 @@ import { sendM2MChanged, type M2MAction } from './signals';
 import type { ModelClass, PkValue } from './types';
 import { deleteLinksSql } from '../sql/writes';
 import { asyncMethodsOn, installAsyncMethods, type AsyncRelatedManagerMethods, type AsyncTwins } from './async-methods';
-import { Query } from '../sql/query';
+import { Col } from '../sql/expressions';
+import { ExactLookup } from '../sql/lookups/builtin';
+import { Query, reverseJoinKey } from '../sql/query';
+import { andWhere } from '../sql/where';
 import { QuerySet, routeMethods, type CreateValues, type Lookups, type QuerySetRoot } from './queryset';
 import type { CheckedLookups, Defaults } from './typed';
 
@@ -60,6 +63,8 @@ export abstract class RelatedManager<T extends Model = Model, Q extends string =
   override all(): QuerySet<T, T> {
     const cached = this.instance._state.prefetched[this.accessor];
     const queryset = super.all();
+    // Django's all() on a related manager is its own queryset: a filter() after it is still the sticky one.
+    queryset.query.stickyJoins = this.query.stickyJoins;
     return cached ? queryset.withResultCache(cached as T[]) : queryset;
   }
 
@@ -270,10 +275,25 @@ export class ManyRelatedManager<T extends Model = Model, Q extends string = neve
     return (this.instance as unknown as Record<string, unknown>)[this.sourceKey.targetField.attname];
   }
 
+  /**
+   * The target rows joined to their intermediate rows, as Django's core filter: a pair linked twice lists its
+   * target twice, and `orderBy('clubmembership__dateJoined')` or the next filter() on the intermediate model
+   * reuses this join (it speaks of this instance's links) instead of joining the intermediate table again.
+   */
   protected override baseQuery(): Query {
     const query = new Query(this.model);
-    const linked = this.through.objects.filter({ [this.sourceKey.attname]: this.sourceValue }).valuesList(this.targetKey.attname, { flat: true });
-    query.addFilter([{ [`${this.targetKey.targetField.name}__in`]: linked }], false, this.call('all'));
+    const through = query.join(
+      {
+        parentAlias: query.baseAlias, parentColumn: this.targetKey.targetField.column, model: this.through, column: this.targetKey.column,
+        type: 'INNER', multiValued: true, key: reverseJoinKey(query.baseAlias, this.targetKey),
+      },
+      null,
+    );
+    query.where = andWhere(query.where, {
+      kind: 'node', connector: 'AND', negated: false,
+      children: [new ExactLookup(new Col(through, this.sourceKey), this.sourceKey.lookupValue(this.sourceValue), false)],
+    });
+    query.stickyJoins = new Set([through]);
     return query;
   }
 

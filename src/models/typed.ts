@@ -101,9 +101,11 @@ type OrderingLookup = 'gt' | 'gte' | 'lt' | 'lte';
 
 type DateTransform = 'year' | 'month' | 'day' | 'quarter' | 'week' | 'iso_year' | 'week_day' | 'iso_week_day';
 type TimeTransform = 'hour' | 'minute' | 'second';
+/** What a transform's value is compared with: a date, a time of day (`'HH:MM[:SS]'`), or a number (a part). */
+type TransformValue<Transform> = Transform extends 'date' ? string | Date : Transform extends 'time' ? string : number;
 type TransformsOf<F> =
   InternalType<F> extends 'DateTimeField'
-    ? 'date' | DateTransform | TimeTransform
+    ? 'date' | 'time' | DateTransform | TimeTransform
     : InternalType<F> extends 'DateField'
       ? DateTransform
       : InternalType<F> extends 'TimeField'
@@ -136,9 +138,9 @@ type ScalarLookup<V, Lookup extends string, Name extends string, Transforms exte
               ? OrExpression<string>
               : KeyError<`'${Lookup}' needs a text field; '${Name}' is not one`>
             : Lookup extends `${infer Transform extends Transforms}__${infer Rest}`
-              ? ScalarLookup<Transform extends 'date' ? string | Date : number, Rest, `${Name}__${Transform}`>
+              ? ScalarLookup<TransformValue<Transform>, Rest, `${Name}__${Transform}`>
               : Lookup extends Transforms
-                ? OrExpression<Lookup extends 'date' ? string | Date : number>
+                ? OrExpression<TransformValue<Lookup>>
                 : Lookup extends keyof RegisteredLookups
                   ? RegisteredLookups[Lookup]
                   : KeyError<`'${Lookup}' is not a lookup of '${Name}'`>;

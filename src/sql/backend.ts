@@ -8,3 +8,6 @@ import { configuredBackend } from '../db/connections';
 export function currentOperations(): BaseOperations {
   return configuredBackend().operations;
 }
+
+/** The time zone statements compiled here take datetimes' parts in (configure({ timeZone })). */
+export { currentTimeZone } from '../db/connections';

@@ -6,7 +6,7 @@ import type { ForeignKey } from '../models/fields/related';
 import type { DecimalField } from '../models/fields/scalar';
 import type { FieldSetter } from '../models/hydrate';
 import type { ModelClass } from '../models/types';
-import { currentOperations } from './backend';
+import { currentOperations, currentTimeZone } from './backend';
 import {
   Aggregate,
   AnnotationRef,
@@ -18,7 +18,7 @@ import {
 } from './expressions';
 import { OPERAND } from './lookups/builtin';
 import { cachedPlan } from './plan-cache';
-import { registerSelectCompiler, type Join, type Query, type RelatedTree } from './query';
+import { registerSelectCompiler, reverseJoinKey, type Join, type Query, type RelatedTree } from './query';
 import { CompiledSql } from './sql-text';
 import { whereContainsAggregate, type Condition, type WhereNode } from './where';
 
@@ -71,6 +71,8 @@ export class Compiler {
   private readonly vendorMethod: string;
   /** A subquery or a part of a union: its columns are fixed by the enclosing statement. */
   isSubquery = false;
+  /** The time zone date parts and truncations of datetimes are taken in (configure({ timeZone })). */
+  readonly timeZone = currentTimeZone();
 
   constructor(
     private readonly query: Query,
@@ -108,13 +110,15 @@ export class Compiler {
     if (query.combinator) return this.compileCombined();
     const { columns, params: selectParams, plan } = this.selectColumns();
     const ordering = this.orderingClauses();
-    if (query.distinct && !this.isSubquery) this.selectOrderingColumns(columns, selectParams);
+    const distinct = query.distinct ? this.distinctClause() : null;
+    // DISTINCT ON compares its own expressions only: the ordering columns need not be selected.
+    if (query.distinct && !query.distinctFields.length && !this.isSubquery) this.selectOrderingColumns(columns, selectParams);
     // Before FROM: resolving GROUP BY names may still add joins.
     const groupBy = this.groupBy();
     const from = this.fromClause();
     const { where, having } = this.splitWhere();
-    const parts = [`SELECT ${query.distinct ? 'DISTINCT ' : ''}${columns.join(', ')}`, `FROM ${from.sql}`];
-    const params = [...selectParams, ...from.params];
+    const parts = [`SELECT ${distinct ? `${distinct[0]} ` : ''}${columns.join(', ')}`, `FROM ${from.sql}`];
+    const params = [...(distinct?.[1] ?? []), ...selectParams, ...from.params];
     if (query.empty) parts.push(`WHERE ${this.ops.falseCondition}`);
     else if (where) {
       parts.push(`WHERE ${where[0]}`);
@@ -232,7 +236,7 @@ export class Compiler {
         const joinAlias = this.query.join(
           {
             parentAlias: holderAlias, parentColumn: reverseKey.targetField.column, model: relation.relatedModel, column: reverseKey.column,
-            type: 'LEFT', multiValued: false, key: `${holderAlias}.${relation.queryName}`,
+            type: 'LEFT', multiValued: false, key: reverseJoinKey(holderAlias, reverseKey),
           },
           new Set(),
         );
@@ -330,6 +334,28 @@ export class Compiler {
       columns.push(`${sql} AS ${this.ops.quoteName(`__orderbycol${columns.length}`)}`);
       params.push(...itemParams);
     }
+  }
+
+  /**
+   * `DISTINCT`, or `DISTINCT ON (…)` for distinct('name', ...). Which row of each group is kept is decided by
+   * the ordering, so it must start with the distinct fields (PostgreSQL's rule, checked here with a message
+   * that names them).
+   */
+  private distinctClause(): Compiled {
+    const query = this.query;
+    const names = query.distinctFields;
+    if (!names.length) return [this.ops.distinctSql([]), []];
+    const call = `distinct(${names.map((name) => `'${name}'`).join(', ')})`;
+    if (query.hasAggregateAnnotations) throw new NotSupportedError(`${call}: annotate() with an aggregate and distinct(fields) is not implemented.`);
+    const compiled = names.map((name) => query.resolveRef(name, call).compile(this));
+    const fields = compiled.map(([sql]) => sql);
+    const leading = this.orderingItems().slice(0, fields.length);
+    const stray = leading.find((item) => item === '?' || !fields.includes(item.expression.compile(this)[0]));
+    if (stray !== undefined) {
+      const ordering = query.ordering === null ? `the default ordering of ${query.meta.label} (${query.meta.ordering.join(', ')})` : 'orderBy()';
+      throw new FieldError(`${call}: the ordering must start with the distinct fields, so that it decides which row of each group is kept; ${ordering} does not. Call orderBy(${names.map((name) => `'${name}'`).join(', ')}, ...) first.`);
+    }
+    return [this.ops.distinctSql(fields), compiled.flatMap(([, params]) => params)];
   }
 
   private orderingClauses(): { sql: string[]; params: SqlValue[] } {
@@ -431,6 +457,7 @@ export class Compiler {
   compileAggregate(aggregates: Array<[string, Expression]>): { sql: string; params: SqlValue[]; converters: Converter[] } {
     const query = this.query;
     const needsSubquery = query.distinct || query.isSliced || query.combinator !== null || query.hasAggregateAnnotations;
+    if (query.distinctFields.length) throw new NotSupportedError('aggregate() over distinct(fields) is not implemented.');
     for (const [alias, expression] of aggregates) {
       if (!expression.containsAggregate) throw new TypeError(`aggregate(): '${alias}' is not an aggregate expression.`);
     }

@@ -769,17 +769,22 @@ export class TruncExpression extends Expression {
     readonly kind: 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second',
     /** 'date': the result is a date; 'datetime': a datetime described by the source's field. */
     readonly to: 'date' | 'datetime',
+    /** The IANA zone a datetime is truncated in (Django's tzinfo); null: the configured one. */
+    readonly timeZone: string | null = null,
   ) {
     super();
   }
   resolve(query: Query): TruncExpression {
-    return new TruncExpression(this.source.resolve(query), this.kind, this.to);
+    return new TruncExpression(this.source.resolve(query), this.kind, this.to, this.timeZone);
   }
   compile(compiler: Compiler): Compiled {
     const [sql, params] = this.source.compile(compiler);
     const ops = compiler.ops;
-    if (this.to === 'datetime') return [ops.datetimeTrunc(this.kind, sql), params];
-    return [ops.dateTrunc(this.kind as 'year' | 'month' | 'week' | 'day', sql), params];
+    const timeZone = this.timeZone ?? compiler.timeZone;
+    if (this.to === 'datetime') return [ops.datetimeTrunc(this.kind, sql, timeZone), params];
+    // A datetime's date is the one its time zone shows.
+    const date = this.source.outputField()?.internalType === 'DateTimeField' ? ops.datetimeCastDate(sql, timeZone) : sql;
+    return [ops.dateTrunc(this.kind as 'year' | 'month' | 'week' | 'day', date), params];
   }
   override outputField(): Field | null {
     return this.to === 'date' ? outputFields().date : this.source.outputField();

@@ -100,6 +100,8 @@ export class Query {
   ordering: Array<string | OrderBy> | null = null;
   orderingReversed = false;
   distinct = false;
+  /** `distinct('name', ...)`: one row per distinct value of these (DISTINCT ON, where the backend has it). */
+  distinctFields: readonly string[] = [];
   low = 0;
   high: number | null = null;
   shape: ResultShape = { kind: 'models' };
@@ -113,6 +115,13 @@ export class Query {
   empty = false;
   /** Set on subqueries, so OuterRef resolves against the enclosing query. */
   outerQuery: Query | null = null;
+  /**
+   * Multi-valued joins that the filter() chained next may reuse, as if its conditions were written in the same
+   * call: a related manager's own condition (Django's `_next_is_sticky()`), so `club.members.filter(
+   * clubmembership__inviteReason: 'x')` speaks of this club's membership rows. Lasts for one chained step.
+   */
+  stickyJoins: ReadonlySet<string> | null = null;
+  private joinsStuckByParent: ReadonlySet<string> | null = null;
 
   constructor(readonly model: ModelClass) {
     this.meta = model._meta;
@@ -135,6 +144,8 @@ export class Query {
     copy.ordering = this.ordering && [...this.ordering];
     copy.deferred = this.deferred && new Set(this.deferred);
     copy.only = this.only && new Set(this.only);
+    copy.joinsStuckByParent = this.stickyJoins;
+    copy.stickyJoins = null;
     return copy;
   }
 
@@ -155,7 +166,7 @@ export class Query {
     return this.buildFilterNodeFromArgs([spec], false, call, null);
   }
 
-  private buildFilterNodeFromArgs(args: unknown[], negate: boolean, call: string, reusable: Set<string> | null = new Set()): WhereNode {
+  private buildFilterNodeFromArgs(args: unknown[], negate: boolean, call: string, reusable: Set<string> | null = new Set(this.joinsStuckByParent)): WhereNode {
     const context: ResolveContext = { reusable, negated: negate };
     const children: Array<WhereNode | Condition> = [];
     for (const arg of args) {
@@ -293,8 +304,9 @@ export class Query {
       }
       const keyField = resolved.relatedKeyField;
       query.shape = { kind: 'values', names: [keyField && keyField !== query.meta.pk ? keyField.name : 'pk'] };
-      // A sliced subquery keeps its ordering: it decides which rows the LIMIT takes.
-      if (!query.isSliced) query.ordering = [];
+      // A sliced subquery keeps its ordering: it decides which rows the LIMIT takes; so does distinct('f'),
+      // where it decides which row of each group stays.
+      if (!query.isSliced && !query.distinctFields.length) query.ordering = [];
     }
     return query;
   }
@@ -386,7 +398,7 @@ export class Query {
         const targetMeta = m2m.relatedModel._meta;
         const throughAlias = this.join({
           parentAlias: alias, parentColumn: meta.pk.column, model: through, column: source.column,
-          type: 'LEFT', multiValued: true, key: `${alias}.${m2m.name}`,
+          type: 'LEFT', multiValued: true, key: reverseJoinKey(alias, source),
         }, reusable);
         multiValued = true;
         nullable = true;
@@ -486,7 +498,7 @@ export class Query {
       const { through, source, target } = relation.relatedModel._meta.through(field as ManyToManyField);
       const throughAlias = this.join({
         parentAlias: alias, parentColumn: target.targetField.column, model: through, column: target.column,
-        type: 'LEFT', multiValued: true, key: `${alias}.${relation.queryName}`,
+        type: 'LEFT', multiValued: true, key: reverseJoinKey(alias, target),
       }, reusable);
       return {
         alias: this.join({
@@ -500,7 +512,7 @@ export class Query {
     return {
       alias: this.join({
         parentAlias: alias, parentColumn: fk.targetField.column, model: relation.relatedModel, column: fk.column,
-        type: 'LEFT', multiValued: relation.multiple, key: `${alias}.${relation.queryName}`,
+        type: 'LEFT', multiValued: relation.multiple, key: reverseJoinKey(alias, fk),
       }, reusable),
     };
   }
@@ -537,9 +549,12 @@ export class Query {
    * reuse any join already there, so `filter(pizza__x).annotate(Count('pizza'))` counts the filtered rows.
    */
   join(spec: Omit<Join, 'alias' | 'table'>, reusable: Set<string> | null): string {
-    const existing = this.joins.find(
-      (join) => join.key === spec.key && (!join.multiValued || reusable === null || reusable.has(join.alias)),
-    );
+    // The most recent candidate, as Django's: `filter(friends__age: 35).filter(friends__age: 29)` then
+    // `F('friends__name')` reads the rows of the second filter.
+    let existing: Join | undefined;
+    for (const join of this.joins) {
+      if (join.key === spec.key && (!join.multiValued || reusable === null || reusable.has(join.alias))) existing = join;
+    }
     if (existing) {
       if (existing.type === 'INNER' && spec.type === 'LEFT') {
         this.joins = this.joins.map((join) => (join === existing ? { ...join, type: 'LEFT' } : join));
@@ -631,6 +646,14 @@ function rebindExpression(expression: Expression, rename: (alias: string) => str
     else copy[key] = value;
   }
   return copy as unknown as Expression;
+}
+
+/**
+ * The reuse key of a join that follows `fk` backwards (from the row it points at to the rows holding it). The
+ * same step reached by two names (a reverse relation to the through model, and the M2M through it) is one key.
+ */
+export function reverseJoinKey(parentAlias: string, fk: ForeignKey): string {
+  return `${parentAlias}.<${fk.model._meta.label}.${fk.name}`;
 }
 
 /** " in 'box__nmae'" when the failing name is part of a longer key; nothing when it is the whole key. */

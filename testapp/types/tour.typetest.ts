@@ -53,6 +53,7 @@ configure({
   writers: 1,                              // writer threads: 1 on SQLite (more is refused), default 2 on PostgreSQL
   mainThread: 'allow',                     // 'forbid': sync database calls on the main thread throw
   queryTimeoutMs: 30_000,                  // default limit for async queries (0 = none)
+  timeZone: 'UTC',                         // IANA zone that __year, __date, dates(), datetimes()… read datetimes in
 });
 createSchema();                            // or `await acreateSchema()` under mainThread: 'forbid'
 
@@ -66,6 +67,8 @@ Price.objects.filter({ amount__gt: F('amount').sub(1) }).update({ amount: F('amo
 Box.objects.annotate({ pizzas: Count('pizza') }).values('name', 'pizzas').eval();   // { name: string; pizzas: number }[]
 Pizza.objects.aggregate({ total: Sum('price__amount') });   // { total: '19.00' }: decimals stay exact strings
 const [topping, created] = Topping.objects.getOrCreate({ name: 'ham' });
+
+Pizza.objects.distinct('box').orderBy('box', 'name');   // the first pizza of each box, by name
 
 Pizza.objects.selectRelated('box', 'price').get({ name: 'Margherita' }).box;   // one query
 Pizza.objects.prefetchRelated('toppings').eval();                              // two queries

@@ -232,7 +232,7 @@ export abstract class Field<T = any, N extends boolean = boolean, P extends bool
     if (this.choices && !this.isEmpty(value) && !this.choices.some(([choice]) => choice !== null && sameValue(choice, value))) {
       errors.push(this.errorMessage('invalid_choice', `Value ${JSON.stringify(value)} is not a valid choice.`, { value }));
     }
-    errors.push(...this.checkValue(value));
+    errors.push(...this.validationChecks(value));
     for (const validator of this.validators) {
       try {
         const message = validator(value);
@@ -255,6 +255,16 @@ export abstract class Field<T = any, N extends boolean = boolean, P extends bool
   /** Checks the database itself would make (length, digits); run by fullClean and by every save. */
   checkValue(_value: T): string[] {
     return [];
+  }
+
+  /** The checks fullClean() makes of a value: the database's, unless the field is stricter than its column. */
+  protected validationChecks(value: T): string[] {
+    return this.checkValue(value);
+  }
+
+  /** The value an instance holds once it is saved: what was written (a decimal rounded to its places). */
+  storedValue(value: T): T {
+    return value;
   }
 
   protected isEmpty(value: unknown): boolean {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlValue } from '../../db/backends/base/types';
-import { countDigits, formatDecimal, parseDecimal, rescale } from '../../db/decimal';
+import { countDigits, formatDecimal, parseDecimal, rescale, type ScaledDecimal } from '../../db/decimal';
 import { KeyTransform, keyTransform, plainSqlValue, type TransformClass } from '../../sql/expressions';
 import { JSON_FIELD_LOOKUPS, KEY_TRANSFORM_LOOKUPS } from '../../sql/lookups/json';
 import { registerLookup } from '../../sql/lookups/registry';
@@ -154,23 +154,76 @@ export class DecimalField<N extends boolean = false> extends Field<string, N> {
     this.decimalPlaces = options.decimalPlaces;
   }
 
-  /** Normalises to the field's number of places, rounding half-even as a NUMERIC column would. */
+  /**
+   * The exact decimal written, as Django's to_python: `'2.345'` stays `'2.345'`, so that fullClean() can say it
+   * has too many places; saving rounds it (toDb). A number is read by its shortest decimal form, to maxDigits
+   * significant digits (Django's context for floats).
+   */
   override toValue(value: unknown): string {
     const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : typeof value === 'bigint' ? value.toString() : value;
     const parsed = typeof text === 'string' ? parseDecimal(text) : null;
     if (!parsed) throw new FieldValueError(`${describe(value)} value must be a decimal number.`, 'invalid', { value });
-    return formatDecimal(rescale(parsed, this.decimalPlaces));
+    return formatDecimal(typeof value === 'number' ? this.toSignificantDigits(parsed) : parsed);
   }
 
+  private toSignificantDigits(value: ScaledDecimal): ScaledDecimal {
+    const digits = (value.units < 0n ? -value.units : value.units).toString().length;
+    const scale = value.scale - Math.max(digits - this.maxDigits, 0);
+    return scale >= 0 ? rescale(value, scale) : value;
+  }
+
+  /** The value as stored: rounded half-even to decimalPlaces, as a NUMERIC column rounds. */
+  quantize(value: string): string {
+    const parsed = parseDecimal(value);
+    return parsed ? formatDecimal(rescale(parsed, this.decimalPlaces)) : value;
+  }
+
+  override toDb(value: string): SqlValue {
+    return this.quantize(value);
+  }
+
+  override storedValue(value: string): string {
+    return this.quantize(value);
+  }
+
+  /** What the column refuses: more whole digits than it holds, once rounded to its places (save and fullClean). */
   override checkValue(value: string): string[] {
     const parsed = parseDecimal(value);
     if (!parsed) return [this.errorMessage('invalid', 'Enter a number.', { value })];
-    const { whole } = countDigits(parsed);
+    const { whole } = countDigits(rescale(parsed, this.decimalPlaces));
     const maxWhole = this.maxDigits - this.decimalPlaces;
-    if (whole > maxWhole) {
-      return [this.errorMessage('max_whole_digits', `Ensure that there are no more than ${maxWhole} digits before the decimal point.`, { max: maxWhole, value })];
-    }
+    if (whole > maxWhole) return [this.maxWholeDigitsMessage(value)];
     return [];
+  }
+
+  /**
+   * Django's DecimalValidator, for fullClean(): the value as written may have no more digits, places, or whole
+   * digits than the field declares (`'2.345'` in two places is refused here, rounded by save()).
+   */
+  protected override validationChecks(value: string): string[] {
+    const parsed = parseDecimal(value);
+    if (!parsed) return [this.errorMessage('invalid', 'Enter a number.', { value })];
+    const significant = (parsed.units < 0n ? -parsed.units : parsed.units).toString();
+    // As Python's Decimal counts them: '0.01' has two digits (both places), '0' one, '1.50' three.
+    const decimals = parsed.scale;
+    const digits = significant === '0' ? Math.max(decimals, 1) : Math.max(significant.length, decimals);
+    const whole = digits - decimals;
+    const plural = (count: number, one: string, many: string) => (count === 1 ? one : many);
+    if (digits > this.maxDigits) {
+      const max = this.maxDigits;
+      return [this.errorMessage('max_digits', `Ensure that there are no more than ${max} ${plural(max, 'digit', 'digits')} in total.`, { max, value })];
+    }
+    if (decimals > this.decimalPlaces) {
+      const max = this.decimalPlaces;
+      return [this.errorMessage('max_decimal_places', `Ensure that there are no more than ${max} ${plural(max, 'decimal place', 'decimal places')}.`, { max, value })];
+    }
+    if (whole > this.maxDigits - this.decimalPlaces) return [this.maxWholeDigitsMessage(value)];
+    return [];
+  }
+
+  private maxWholeDigitsMessage(value: string): string {
+    const max = this.maxDigits - this.decimalPlaces;
+    return this.errorMessage('max_whole_digits', `Ensure that there are no more than ${max} ${max === 1 ? 'digit' : 'digits'} before the decimal point.`, { max, value });
   }
 
   /** Stored values are normalised text already; computed ones (REAL from F() arithmetic) get the field's places. */

@@ -15,7 +15,7 @@ export abstract class Extract extends Transform {
     const [sql, params] = this.source.compile(compiler);
     switch (this.source.outputField()?.internalType) {
       case 'DateTimeField':
-        return [ops.datetimeExtract(this.part, sql), params];
+        return [ops.datetimeExtract(this.part, sql, compiler.timeZone), params];
       case 'TimeField':
         return [ops.timeExtract(this.part as TimePart, sql), params];
       default:
@@ -79,7 +79,7 @@ export class TruncDate extends Transform {
   static override readonly lookupName = 'date';
   asSql(compiler: Compiler, ops: BaseOperations): Compiled {
     const [sql, params] = this.source.compile(compiler);
-    return [ops.datetimeCastDate(sql), params];
+    return [ops.datetimeCastDate(sql, compiler.timeZone), params];
   }
   override outputField(): Field {
     return outputFields().date;
@@ -91,7 +91,7 @@ export class TruncTime extends Transform {
   static override readonly lookupName = 'time';
   asSql(compiler: Compiler, ops: BaseOperations): Compiled {
     const [sql, params] = this.source.compile(compiler);
-    return [ops.datetimeCastTime(sql), params];
+    return [ops.datetimeCastTime(sql, compiler.timeZone), params];
   }
   override outputField(): Field {
     return outputFields().time;

@@ -6,7 +6,7 @@
 import { captureQueries, FieldError, Manager, QuerySet } from '../../../src';
 import { inlineParameters } from '../../../src/sql/sql-text';
 import { Item } from '../../inventory';
-import { Box, Pizza } from '../../models';
+import { Box, Pizza, Price } from '../../models';
 import { clearTables, useDatabase } from './helpers';
 import { sqliteOnlyTest } from '../test-database';
 
@@ -129,5 +129,17 @@ describe('bulkUpdate() batchSize', () => {
     const [item] = Item.objects.bulkCreate([new Item({ name: 'b' })]);
     expect(() => Item.objects.bulkUpdate([item!], ['quantity'], { batchSize: 0 })).toThrow(/batchSize must be a positive integer/);
     expect(() => Item.objects.bulkUpdate([item!], ['quantity'], { batchSize: 20_000 })).toThrow(/at most 16383/);
+  });
+});
+
+describe('joins shared by a filter and selectRelated over a reverse one-to-one', () => {
+  test('Price filtered on its pizza and selecting it joins the pizza table once', () => {
+    const queryset = Price.objects.filter({ pizza__name: 'Margherita' }).selectRelated('pizza');
+    expect(String(queryset.query).split('JOIN').length - 1).toBe(1);
+    const price = Price.objects.create({ amount: '9.50' });
+    Pizza.objects.create({ name: 'Margherita', price });
+    const [found] = queryset.eval();
+    expect(captureQueries(() => expect(found!.pizza.name).toBe('Margherita'))).toHaveLength(0);
+    clearTables(Pizza, Price);
   });
 });

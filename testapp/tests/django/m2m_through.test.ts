@@ -5,14 +5,11 @@
  *
  * Not ported:
  * - test_get_on_intermediate_model: it checks a __str__.
- * - test_order_by_relational_field_through_model, the custom_members / CustomMembership cases and
+ * - The custom_members / CustomMembership cases and
  *   test_custom_related_name_doesnt_conflict_with_fky_related_name: the db_column / related_name variants they
  *   cover are tested with testapp/relations.ts.
  * - test_reverse_inherited_m2m_with_through_fields_list_hashable: no model inheritance of that kind.
  * - M2mThroughToFieldsTests.test_choices: get_choices() is for forms.
- * - The `[jim, jim]` of test_remove_on_m2m_with_intermediate_model_multiple: a related manager selects the
- *   target rows whose key is among the links (`pk IN (subquery)`), so a pair linked twice lists once; the
- *   removal the test is about is ported.
  */
 import { IntegrityError, ImproperlyConfigured, ForeignKey, ManyToManyField, Model, CASCADE } from '../../../src';
 import {
@@ -446,5 +443,54 @@ describe('intermediate models checked as Django checks them', () => {
       };
     }
     expect(metaError(Boss).message).toMatch(/^Boss.reports: the intermediate model Line has more than two foreign keys to Boss \(a, b, c\), which is ambiguous/);
+  });
+});
+
+describe('m2m_through.tests: the related manager joins the intermediate rows', () => {
+  let bob: Guest, jim: Guest, jane: Guest, rock: Club, roll: Club;
+  beforeEach(() => {
+    emptyTables();
+    [bob, jim, jane] = ['Bob', 'Jim', 'Jane'].map((name) => Guest.objects.create({ name })) as [Guest, Guest, Guest];
+    [rock, roll] = ['Rock', 'Roll'].map((name) => Club.objects.create({ name })) as [Club, Club];
+  });
+  const day = (n: number) => new Date(Date.UTC(2020, 0, n));
+
+  test('m2m_through.tests.M2mThroughTests.test_remove_on_m2m_with_intermediate_model_multiple (a pair linked twice lists twice)', () => {
+    ClubMembership.objects.create({ person: jim, group: rock, inviteReason: '1' });
+    ClubMembership.objects.create({ person: jim, group: rock, inviteReason: '2' });
+    expect(names(rock.members.all())).toEqual(['Jim', 'Jim']);
+    expect(names(jim.clubSet.all())).toEqual(['Rock', 'Rock']);
+    expect(rock.members.count()).toBe(2);
+    // Prefetching gives the same list.
+    const [prefetched] = Club.objects.filter({ pk: rock.pk }).prefetchRelated('members').eval();
+    expect(names(prefetched!.members.all())).toEqual(['Jim', 'Jim']);
+    rock.members.remove(jim);
+    expect(names(rock.members.all())).toEqual([]);
+  });
+
+  test('m2m_through.tests.M2mThroughTests.test_order_by_relational_field_through_model', () => {
+    ClubMembership.objects.create({ person: jim, group: rock, dateJoined: day(1) });
+    ClubMembership.objects.create({ person: bob, group: rock, dateJoined: day(2) });
+    ClubMembership.objects.create({ person: jane, group: roll, dateJoined: day(1) });
+    ClubMembership.objects.create({ person: jim, group: roll, dateJoined: day(2) });
+    // Ordering through the intermediate model reuses the manager's join: each member once, by this club's date.
+    expect(names(rock.members.orderBy('clubMembership__dateJoined'))).toEqual(['Jim', 'Bob']);
+    expect(names(roll.members.orderBy('clubMembership__dateJoined'))).toEqual(['Jane', 'Jim']);
+    expect(names(roll.members.orderBy('-clubMembership__dateJoined'))).toEqual(['Jim', 'Jane']);
+    expect(names(jim.clubSet.orderBy('-clubMembership__dateJoined'))).toEqual(['Roll', 'Rock']);
+    const sql = roll.members.orderBy('clubMembership__dateJoined').query.toString();
+    expect(sql.split('JOIN').length - 1).toBe(1);
+  });
+
+  test("the filter() chained on the manager speaks of the manager's own intermediate rows (Django's sticky filter)", () => {
+    ClubMembership.objects.create({ person: jim, group: rock, inviteReason: 'drums' });
+    ClubMembership.objects.create({ person: jim, group: roll, inviteReason: 'bass' });
+    ClubMembership.objects.create({ person: bob, group: rock, inviteReason: 'bass' });
+    // Jim plays bass in Roll, not in Rock: only Bob joined Rock for bass.
+    expect(names(rock.members.filter({ clubMembership__inviteReason: 'bass' }))).toEqual(['Bob']);
+    expect(names(roll.members.filter({ clubMembership__inviteReason: 'bass' }))).toEqual(['Jim']);
+    expect(names(rock.members.all().filter({ clubMembership__inviteReason: 'bass' }))).toEqual(['Bob']);
+    // A later filter() call is free to look at any of the member's intermediate rows, as in Django.
+    expect(names(rock.members.filter({ name__in: ['Bob', 'Jim'] }).filter({ clubMembership__inviteReason: 'bass' }))).toEqual(['Bob', 'Jim']);
   });
 });

@@ -2,7 +2,7 @@
  * Port of the cases of Django's tests/queries/tests.py about ordering through relations, empty sets, slices
  * and comparisons of integers with fractions, on the models of testapp/semantics.ts.
  */
-import { captureQueries, FieldError } from '../../../src';
+import { captureQueries, FieldError, Q } from '../../../src';
 import { ExtraInfo, LoopX, LoopZ, NumberRow, OrdArticle, QAuthor, Report } from '../../semantics';
 import { emptyTables } from './setup';
 import { useSemanticsDatabase } from './semantics-setup';
@@ -162,5 +162,101 @@ describe('queries.tests.Queries1Tests (dates)', () => {
     expect(() => OrdArticle.objects.dates('headline' as never, 'day')).toThrow(/'headline' is not a DateField or DateTimeField/);
     expect(() => OrdArticle.objects.dates('pubDate', 'hour' as never)).toThrow(/'kind' must be one of/);
     expect(() => OrdArticle.objects.dates('pubDate', 'day', 'UP' as never)).toThrow(/'order' must be either 'ASC' or 'DESC'/);
+  });
+});
+
+describe('queries.tests: join reuse when querysets are combined', () => {
+  let a1: QAuthor, a3: QAuthor;
+  beforeAll(() => {
+    emptyTables();
+    const e1 = ExtraInfo.objects.create({ info: 'e1', value: 42 });
+    const e2 = ExtraInfo.objects.create({ info: 'e2', value: 41 });
+    a1 = QAuthor.objects.create({ name: 'a1', num: 1001, extra: e1 });
+    QAuthor.objects.create({ name: 'a2', num: 2002, extra: e1 });
+    a3 = QAuthor.objects.create({ name: 'a3', num: 3003, extra: e2 });
+    QAuthor.objects.create({ name: 'a4', num: 4004, extra: e2 });
+    Report.objects.create({ name: 'r1', creator: a1 });
+    Report.objects.create({ name: 'r2', creator: a3 });
+    Report.objects.create({ name: 'r3' });
+    // test_combine_join_reuse's own row.
+    Report.objects.create({ name: 'r4', creator: a1 });
+  });
+  const joinCount = (sql: string) => sql.split('JOIN').length - 1;
+
+  test('queries.tests.Queries1Tests.test_combine_join_reuse', () => {
+    const q1 = QAuthor.objects.filter({ report__name: 'r5' });
+    const q2 = QAuthor.objects.filter({ report__name: 'r4' }).filter({ report__name: 'r1' });
+    const combined = q1.or(q2);
+    // q1's join stands for q2's first one; q2's second filter() keeps a join of its own.
+    expect(joinCount(combined.query.toString())).toBe(2);
+    expect(names(combined)).toEqual(['a1']);
+  });
+
+  test('queries.tests.Queries1Tests.test_combine_or_filter_reuse', () => {
+    const combined = QAuthor.objects.filter({ name: 'a1' }).or(QAuthor.objects.filter({ name: 'a3' }));
+    expect(combined.get({ name: 'a1' }).pk).toBe(a1.pk);
+  });
+
+  test('an OR whose sides each join the reverse relation once shares that join, as one filter() would', () => {
+    const combined = QAuthor.objects.filter({ report__name: 'r1' }).or(QAuthor.objects.filter({ report__name: 'r4' }));
+    expect(joinCount(combined.query.toString())).toBe(1);
+    // a1 has both reports: with one join each of its rows is tested against both sides, so a1 comes back
+    // once per matching report, as in Django (and as filter(Q(report__name: 'r1').or(Q(report__name: 'r4')))).
+    expect(names(combined)).toEqual(['a1', 'a1']);
+    expect(combined.query.toString()).toBe(
+      QAuthor.objects.filter(Q({ report__name: 'r1' }).or(Q({ report__name: 'r4' }))).query.toString(),
+    );
+  });
+
+  test('AND of two querysets over a to-many relation joins it twice: two reports may match', () => {
+    const combined = QAuthor.objects.filter({ report__name: 'r1' }).and(QAuthor.objects.filter({ report__name: 'r4' }));
+    expect(joinCount(combined.query.toString())).toBe(2);
+    expect(names(combined)).toEqual(['a1']);
+    // The same as two filter() calls.
+    expect(names(QAuthor.objects.filter({ report__name: 'r1' }).filter({ report__name: 'r4' }))).toEqual(['a1']);
+  });
+
+  test('a join only one side of an OR needs becomes a LEFT join', () => {
+    // Report.creator is nullable; ExtraInfo through a non-null key is an INNER join on its own.
+    const onlyLeft = QAuthor.objects.filter({ extra__info: 'e1' }).or(QAuthor.objects.filter({ name: 'a3' }));
+    expect(onlyLeft.query.toString()).toMatch(/LEFT OUTER JOIN/);
+    expect(names(onlyLeft)).toEqual(['a1', 'a2', 'a3']);
+    const bothSides = QAuthor.objects.filter({ extra__info: 'e1' }).or(QAuthor.objects.filter({ extra__value: 41 }));
+    expect(bothSides.query.toString()).toMatch(/INNER JOIN/);
+    expect(names(bothSides)).toEqual(['a1', 'a2', 'a3', 'a4']);
+    // Django's test_ticket7204-style mix: the right side's own conditions keep their meaning.
+    expect(names(Report.objects.filter({ creator__extra__info: 'e1' }).or(Report.objects.filter({ creator__isnull: true }))).sort()).toEqual(['r1', 'r3', 'r4']);
+  });
+
+  test('queries.tests.Queries1Tests: a unique query combines only with a unique one (Django: TypeError)', () => {
+    expect(() => QAuthor.objects.distinct().or(QAuthor.objects.all())).toThrow('cannot combine a unique query with a non-unique query');
+    expect(() => QAuthor.objects.all().and(QAuthor.objects.distinct())).toThrow(TypeError);
+    expect(names(QAuthor.objects.distinct().filter({ report__name: 'r1' }).or(QAuthor.objects.distinct().filter({ report__name: 'r4' })))).toEqual(['a1']);
+    // An empty side takes the other as it is.
+    expect(names(QAuthor.objects.none().or(QAuthor.objects.filter({ report__isnull: false }).distinct()))).toEqual(['a1', 'a3']);
+  });
+
+  test('the right side of an OR may carry a subquery and an exclude()', () => {
+    const combined = QAuthor.objects
+      .filter({ report__name: 'r2' })
+      .or(QAuthor.objects.exclude({ report__name__in: ['r1', 'r2'] }).filter({ extra__in: ExtraInfo.objects.filter({ info: 'e1' }) }));
+    expect(names(combined).sort()).toEqual(['a2', 'a3']);
+  });
+});
+
+describe('queries.tests: the ordering of combined querysets', () => {
+  beforeAll(() => {
+    emptyTables();
+    for (const [value, info] of [[1, 'b'], [2, 'a'], [3, 'c']] as const) ExtraInfo.objects.create({ info, value });
+  });
+  const infos = (rows: Iterable<ExtraInfo>) => [...rows].map((row) => row.info);
+
+  test("the right side's ordering wins, unless it has none (Django's Query.combine)", () => {
+    const byValue = ExtraInfo.objects.filter({ value__lt: 3 }).orderBy('-value');
+    expect(infos(byValue.or(ExtraInfo.objects.filter({ value: 3 }).orderBy('value')))).toEqual(['b', 'a', 'c']);
+    expect(infos(byValue.or(ExtraInfo.objects.filter({ value: 3 })))).toEqual(['c', 'a', 'b']);
+    expect(infos(ExtraInfo.objects.filter({ value: 3 }).or(byValue))).toEqual(['c', 'a', 'b']);
+    // Default ordering (ExtraInfo: info) on both sides.
+    expect(infos(ExtraInfo.objects.filter({ value: 3 }).or(ExtraInfo.objects.filter({ value: 1 })))).toEqual(['b', 'c']);
   });
 });

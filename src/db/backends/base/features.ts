@@ -27,4 +27,6 @@ export interface DatabaseFeatures {
    * (SQLite has one write lock per database); Infinity means any connection may write.
    */
   readonly maxWriters: number;
+  /** `SELECT DISTINCT ON (…)`: one row per distinct value of some expressions (`distinct('name')`). */
+  readonly canDistinctOnFields: boolean;
 }

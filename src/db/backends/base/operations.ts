@@ -77,6 +77,12 @@ export abstract class BaseOperations {
   readonly trueCondition: string = 'TRUE';
   readonly falseCondition: string = 'FALSE';
 
+  /** The DISTINCT of a SELECT; `fields` (compiled expressions) only where `features.canDistinctOnFields`. */
+  distinctSql(fields: readonly string[]): string {
+    if (fields.length) throw new NotSupportedError('DISTINCT ON fields is not supported by this database backend.');
+    return 'DISTINCT';
+  }
+
   /** `ORDER BY ?`: a random order. */
   randomOrder(): string {
     return 'RANDOM()';
@@ -122,25 +128,31 @@ export abstract class BaseOperations {
 
   /** A part of a date, as an integer (`week_day`: 1 = Sunday ... 7 = Saturday, as Django). */
   abstract dateExtract(part: DatePart, sql: string): string;
-  /** A part of a datetime, as an integer. */
-  abstract datetimeExtract(part: DatePart | TimePart, sql: string): string;
+  /**
+   * A part of a datetime, as an integer, on the wall clock of `timeZone` (an IANA name, validated by
+   * configure(); datetimes are stored in UTC). So are the date, the time and the truncations below.
+   */
+  abstract datetimeExtract(part: DatePart | TimePart, sql: string, timeZone: string): string;
   /** A part of a time of day, as an integer. */
   abstract timeExtract(part: TimePart, sql: string): string;
-  /** The date of a datetime (`created__date`), comparable with DateField values. */
-  abstract datetimeCastDate(sql: string): string;
-  /** The time of a datetime (`created__time`), comparable with TimeField values. */
-  abstract datetimeCastTime(sql: string): string;
+  /** The date of a datetime (`created__date`) in `timeZone`, comparable with DateField values. */
+  abstract datetimeCastDate(sql: string, timeZone: string): string;
+  /** The time of a datetime (`created__time`) in `timeZone`, comparable with TimeField values. */
+  abstract datetimeCastTime(sql: string, timeZone: string): string;
 
   /**
-   * A date or datetime truncated to the start of its year, month, week (Monday) or day, as a date
-   * (`dates()`); `sql` is a DateField or DateTimeField value.
+   * A date truncated to the start of its year, month, week (Monday) or day, as a date (`dates()`); `sql` is a
+   * DateField value (a datetime's date comes from datetimeCastDate first).
    */
   dateTrunc(kind: DateTruncKind, _sql: string): string {
     throw new NotSupportedError(`dates(): truncating to a ${kind} is not implemented for ${this.vendor}.`);
   }
 
-  /** A datetime truncated to the start of its year ... second, as a datetime like the stored ones (`datetimes()`). */
-  datetimeTrunc(kind: DateTruncKind | TimeTruncKind, _sql: string): string {
+  /**
+   * A datetime truncated to the start of its year ... second on the wall clock of `timeZone`, as a datetime
+   * like the stored ones (`datetimes()`): Paris midnight is 23:00 UTC.
+   */
+  datetimeTrunc(kind: DateTruncKind | TimeTruncKind, _sql: string, _timeZone: string): string {
     throw new NotSupportedError(`datetimes(): truncating to a ${kind} is not implemented for ${this.vendor}.`);
   }
 

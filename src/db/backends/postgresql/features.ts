@@ -14,4 +14,5 @@ export const postgresqlFeatures: DatabaseFeatures = {
   canInterruptStatements: true,
   // Row locks, not a database lock: any connection may write.
   maxWriters: Infinity,
+  canDistinctOnFields: true,
 };

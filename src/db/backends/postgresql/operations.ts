@@ -44,6 +44,10 @@ export class PostgresqlOperations extends BaseOperations {
     return `CAST(${this.placeholder()} AS ${columnType})`;
   }
 
+  override distinctSql(fields: readonly string[]): string {
+    return fields.length ? `DISTINCT ON (${fields.join(', ')})` : 'DISTINCT';
+  }
+
   // ------------------------------------------------------------------ decimals (native numeric)
 
   /** ROUND(numeric, places): a float operand (FloatField arithmetic) is made numeric first. */
@@ -64,31 +68,45 @@ export class PostgresqlOperations extends BaseOperations {
     return `CAST(EXTRACT(${EXTRACT_FIELDS[part]} FROM ${sql}) AS integer)`;
   }
 
-  datetimeExtract(part: DatePart | TimePart, sql: string): string {
+  datetimeExtract(part: DatePart | TimePart, sql: string, timeZone: string): string {
+    return this.extract(part, this.atTimeZone(sql, timeZone));
+  }
+
+  timeExtract(part: TimePart, sql: string): string {
+    return this.extract(part, sql);
+  }
+
+  private extract(part: DatePart | TimePart, sql: string): string {
     // SECOND has the fraction: whole seconds as on SQLite.
     if (part === 'second') return `CAST(FLOOR(EXTRACT(SECOND FROM ${sql})) AS integer)`;
     return part === 'hour' || part === 'minute' ? `CAST(EXTRACT(${EXTRACT_FIELDS[part]} FROM ${sql}) AS integer)` : this.dateExtract(part, sql);
   }
 
-  timeExtract(part: TimePart, sql: string): string {
-    return this.datetimeExtract(part, sql);
+  /**
+   * A timestamptz as the wall-clock timestamp of `timeZone`. The session runs in UTC, as datetimes are
+   * stored, so UTC needs no conversion.
+   */
+  private atTimeZone(sql: string, timeZone: string): string {
+    return timeZone === 'UTC' ? sql : `(${sql} AT TIME ZONE ${this.literal(timeZone)})`;
   }
 
-  datetimeCastDate(sql: string): string {
-    return `CAST(${sql} AS date)`;
+  datetimeCastDate(sql: string, timeZone: string): string {
+    return `CAST(${this.atTimeZone(sql, timeZone)} AS date)`;
   }
 
-  /** date_trunc's weeks start on Monday, as Django's do; the session runs in UTC, as datetimes are stored. */
+  /** date_trunc's weeks start on Monday, as Django's do. */
   override dateTrunc(kind: DateTruncKind, sql: string): string {
     return `CAST(date_trunc('${kind}', ${sql}) AS date)`;
   }
 
-  override datetimeTrunc(kind: DateTruncKind | TimeTruncKind, sql: string): string {
-    return `date_trunc('${kind}', ${sql})`;
+  /** Truncated on the zone's wall clock, then read back as an instant of that zone. */
+  override datetimeTrunc(kind: DateTruncKind | TimeTruncKind, sql: string, timeZone: string): string {
+    if (timeZone === 'UTC') return `date_trunc('${kind}', ${sql})`;
+    return `(date_trunc('${kind}', ${this.atTimeZone(sql, timeZone)}) AT TIME ZONE ${this.literal(timeZone)})`;
   }
 
-  datetimeCastTime(sql: string): string {
-    return `CAST(${sql} AS time)`;
+  datetimeCastTime(sql: string, timeZone: string): string {
+    return `CAST(${this.atTimeZone(sql, timeZone)} AS time)`;
   }
 
   // ------------------------------------------------------------------ JSON (jsonb)

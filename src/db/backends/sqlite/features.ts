@@ -15,4 +15,5 @@ export const sqliteFeatures: DatabaseFeatures = {
   canInterruptStatements: false,
   // One write lock per database file.
   maxWriters: 1,
+  canDistinctOnFields: false,
 };

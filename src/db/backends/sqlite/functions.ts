@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sqlJsonContains } from './json-containment';
+import { fromWallClock, toWallClock } from '../../time-zones';
 import { addDecimals, compareDecimals, divideRoundHalfEven, formatDecimal, parseDecimal, rescale, type ScaledDecimal } from '../../decimal';
 
 /**
@@ -41,6 +42,14 @@ export function registerFunctions(db: BetterSqlite3.Database): void {
   // JSONField contains / contained_by: SQLite has no JSON containment operator.
   db.function('threadorm_json_contains', { deterministic: true }, sqlJsonContains);
   db.function('threadorm_json_contained_by', { deterministic: true }, (value: unknown, container: unknown) => sqlJsonContains(container, value));
+
+  // Datetimes in the configured time zone (configure({ timeZone })): its wall clock, and back to stored UTC text.
+  db.function('threadorm_datetime_wall_clock', { deterministic: true }, (value: unknown, zone: unknown) =>
+    value === null ? null : toWallClock(String(value), String(zone)),
+  );
+  db.function('threadorm_datetime_from_wall_clock', { deterministic: true }, (value: unknown, zone: unknown) =>
+    value === null ? null : fromWallClock(String(value), String(zone)),
+  );
 
   const parse = (value: unknown): ScaledDecimal | null =>
     value === null || value === undefined ? null : parseDecimal(String(value));

@@ -77,7 +77,8 @@ export class SqliteOperations extends BaseOperations {
     }
   }
 
-  datetimeExtract(part: DatePart | TimePart, sql: string): string {
+  datetimeExtract(part: DatePart | TimePart, utcSql: string, timeZone: string): string {
+    const sql = this.wallClock(utcSql, timeZone);
     switch (part) {
       case 'hour':
         return substrInteger(sql, 12, 2);
@@ -116,27 +117,45 @@ export class SqliteOperations extends BaseOperations {
     }
   }
 
-  /** The stored form of a DateTimeField (`toISOString()`, UTC) with the smaller parts zeroed. */
-  override datetimeTrunc(kind: DateTruncKind | TimeTruncKind, sql: string): string {
+  /**
+   * The stored form of a DateTimeField (`toISOString()`, UTC) with the smaller parts zeroed on the wall clock of
+   * `timeZone`: truncated there, then turned back into the stored UTC form.
+   */
+  override datetimeTrunc(kind: DateTruncKind | TimeTruncKind, utcSql: string, timeZone: string): string {
+    const sql = this.wallClock(utcSql, timeZone);
+    let truncated: string;
     switch (kind) {
       case 'hour':
-        return `(substr(${sql}, 1, 13) || ':00:00.000Z')`;
+        truncated = `(substr(${sql}, 1, 13) || ':00:00.000Z')`;
+        break;
       case 'minute':
-        return `(substr(${sql}, 1, 16) || ':00.000Z')`;
+        truncated = `(substr(${sql}, 1, 16) || ':00.000Z')`;
+        break;
       case 'second':
-        return `(substr(${sql}, 1, 19) || '.000Z')`;
+        truncated = `(substr(${sql}, 1, 19) || '.000Z')`;
+        break;
       default:
-        return `(${this.dateTrunc(kind, sql)} || 'T00:00:00.000Z')`;
+        truncated = `(${this.dateTrunc(kind, sql)} || 'T00:00:00.000Z')`;
     }
+    return timeZone === 'UTC' ? truncated : `threadorm_datetime_from_wall_clock(${truncated}, ${this.literal(timeZone)})`;
   }
 
-  datetimeCastDate(sql: string): string {
-    return `substr(${sql}, 1, 10)`;
+  datetimeCastDate(sql: string, timeZone: string): string {
+    return `substr(${this.wallClock(sql, timeZone)}, 1, 10)`;
   }
 
   /** `'08:05:00'`, or `'08:05:00.250000'` with a fraction, so it compares with TimeField values and `'HH:MM[:SS]'` strings. */
-  datetimeCastTime(sql: string): string {
+  datetimeCastTime(utcSql: string, timeZone: string): string {
+    const sql = this.wallClock(utcSql, timeZone);
     return `(CASE substr(${sql}, 20, 4) WHEN '.000' THEN substr(${sql}, 12, 8) ELSE substr(${sql}, 12, 12) || '000' END)`;
+  }
+
+  /**
+   * A stored datetime as ISO text of the wall clock of `timeZone` (same positions as the stored form, so the
+   * substr() parts above read it alike); UTC is the stored text itself.
+   */
+  private wallClock(sql: string, timeZone: string): string {
+    return timeZone === 'UTC' ? sql : `threadorm_datetime_wall_clock(${sql}, ${this.literal(timeZone)})`;
   }
 
   // ------------------------------------------------------------------ JSON (the json1 functions)
