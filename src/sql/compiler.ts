@@ -69,6 +69,8 @@ const vendorMethods = new Map<string, string>();
 export class Compiler {
   private safeIntegers = false;
   private readonly vendorMethod: string;
+  /** The table alias of each selectRelated path this statement joined, for selectForUpdate({ of }). */
+  private readonly relatedAliases = new Map<string, string>();
   /** A subquery or a part of a union: its columns are fixed by the enclosing statement. */
   isSubquery = false;
 
@@ -123,6 +125,7 @@ export class Compiler {
       params.push(...ordering.params);
     }
     parts.push(...this.limitClause());
+    if (query.lock && !this.isSubquery) parts.push(this.lockClause());
     return { sql: parts.join(' '), params, plan, safeIntegers: this.safeIntegers };
   }
 
@@ -189,6 +192,7 @@ export class Compiler {
     add: (expression: Expression, field: Field | null) => Converter,
     columns: string[],
     depth: number,
+    path = '',
   ): ModelPlan {
     const meta = model._meta;
     const deferred = depth === 0 ? this.deferredNames() : new Set<string>();
@@ -211,7 +215,9 @@ export class Compiler {
           new Set(),
         );
         const nested = related === true ? true : subtree;
-        plan.related.push({ name, reverse: false, plan: this.modelPlan(field.relatedModel, joinAlias, Object.keys(subtree).length || related === true ? nested : null, add, columns, depth + 1) });
+        const relatedPath = path ? `${path}__${name}` : name;
+        this.relatedAliases.set(relatedPath, joinAlias);
+        plan.related.push({ name, reverse: false, plan: this.modelPlan(field.relatedModel, joinAlias, Object.keys(subtree).length || related === true ? nested : null, add, columns, depth + 1, relatedPath) });
         continue;
       }
       const relation = meta.findReverseRelation(name);
@@ -224,7 +230,9 @@ export class Compiler {
           },
           new Set(),
         );
-        plan.related.push({ name: relation.accessorName ?? name, reverse: true, plan: this.modelPlan(relation.relatedModel, joinAlias, Object.keys(subtree).length ? subtree : null, add, columns, depth + 1) });
+        const relatedPath = path ? `${path}__${name}` : name;
+        this.relatedAliases.set(relatedPath, joinAlias);
+        plan.related.push({ name: relation.accessorName ?? name, reverse: true, plan: this.modelPlan(relation.relatedModel, joinAlias, Object.keys(subtree).length ? subtree : null, add, columns, depth + 1, relatedPath) });
         continue;
       }
       const choices = [...meta.foreignKeys.map((fk) => fk.name), ...meta.reverseRelations().filter((r) => !r.multiple).map((r) => r.queryName)];
@@ -341,6 +349,20 @@ export class Compiler {
     const query = this.query;
     const ordering = query.ordering ?? (query.shape.kind !== 'models' && query.hasAggregateAnnotations ? [] : query.meta.ordering);
     return ordering.flatMap<OrderBy | '?'>((item) => (item === '?' ? ['?' as const] : typeof item === 'string' ? resolveOrderNames(query, item) : [item]));
+  }
+
+  /** `FOR UPDATE …` of selectForUpdate(); `of` names 'self' and the selectRelated paths this statement joined. */
+  private lockClause(): string {
+    const lock = this.query.lock!;
+    const choices = ['self', ...this.relatedAliases.keys()];
+    const invalid = lock.of.filter((name) => name !== 'self' && !this.relatedAliases.has(name));
+    if (invalid.length) {
+      throw new FieldError(
+        `selectForUpdate(): invalid name(s) in of: ${invalid.map((name) => `'${name}'`).join(', ')}. Only 'self' and relations followed with selectRelated() are allowed. Choices are: ${choices.join(', ')}.`,
+      );
+    }
+    const of = [...new Set(lock.of.map((name) => (name === 'self' ? this.query.baseAlias : this.relatedAliases.get(name)!)))];
+    return this.ops.forUpdateSql({ ...lock, of });
   }
 
   private limitClause(): string[] {

@@ -81,6 +81,16 @@ export abstract class BaseOperations {
     return low ? [`OFFSET ${low}`] : [];
   }
 
+  /**
+   * The row-locking clause that ends a SELECT (Django's for_update_sql); `of` holds table aliases. Only asked
+   * of a backend whose features declare row locks (and the options used).
+   */
+  forUpdateSql(lock: { nowait: boolean; skipLocked: boolean; noKey: boolean; of: readonly string[] }): string {
+    const strength = lock.noKey ? 'FOR NO KEY UPDATE' : 'FOR UPDATE';
+    const of = lock.of.length ? ` OF ${lock.of.join(', ')}` : '';
+    return `${strength}${of}${lock.nowait ? ' NOWAIT' : lock.skipLocked ? ' SKIP LOCKED' : ''}`;
+  }
+
   // ------------------------------------------------------------------ numbers and exact decimals
 
   /**
