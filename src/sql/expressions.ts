@@ -118,7 +118,7 @@ export class ValueExpression extends Expression {
     return this;
   }
   compile(compiler: Compiler): Compiled {
-    return [compiler.ops.placeholder(), [toSqlValue(this.value, this.field)]];
+    return [compiler.ops.valuePlaceholder(this.value === null ? null : this.outputField()), [toSqlValue(this.value, this.field)]];
   }
   override outputField(): Field | null {
     return this.field ?? inferField(this.value);
@@ -316,7 +316,7 @@ class ConcatExpression extends Func {
   }
   override compile(compiler: Compiler): Compiled {
     const parts = this.args.map((arg) => arg.compile(compiler));
-    return [`(${parts.map(([sql]) => `COALESCE(${sql}, '')`).join(' || ')})`, parts.flatMap(([, params]) => params)];
+    return [`(${parts.map(([sql]) => `COALESCE(${compiler.ops.textOperand(sql)}, '')`).join(' || ')})`, parts.flatMap(([, params]) => params)];
   }
 }
 

@@ -137,7 +137,8 @@ describe('filtering and ordering', () => {
 
   test('distinct() removes duplicate rows', () => {
     expect(Item.objects.values('tag').orderBy('tag').eval()).toHaveLength(6);
-    expect(Item.objects.values('tag').distinct().orderBy('tag').eval()).toEqual([{ tag: null }, { tag: 'black' }, { tag: 'red' }, { tag: 'yellow' }]);
+    // Where NULL sorts differs between databases (first on SQLite, last on PostgreSQL), as in Django: say it.
+    expect(Item.objects.values('tag').distinct().orderBy(F('tag').asc({ nullsFirst: true })).eval()).toEqual([{ tag: null }, { tag: 'black' }, { tag: 'red' }, { tag: 'yellow' }]);
     expect(Item.objects.valuesList('quantity', { flat: true }).distinct().orderBy('quantity').eval()).toEqual([1, 2, 3, 4, 5]);
     expect(Item.objects.valuesList('quantity', { flat: true }).distinct().count()).toBe(5);
   });

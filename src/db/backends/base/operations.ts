@@ -53,6 +53,20 @@ export abstract class BaseOperations {
     return this.placeholder();
   }
 
+  /**
+   * The marker of a value the query supplies (`Value(1)`, a `When` result) described by `field`: a backend whose
+   * parameters carry no type casts it to the field's type, so that a value alone (`CASE … THEN ?`, a selected
+   * constant) is not taken for text.
+   */
+  valuePlaceholder(_field: Field | null): string {
+    return this.placeholder();
+  }
+
+  /** An operand of text concatenation (Concat): a backend that concatenates only text converts it here. */
+  textOperand(sql: string): string {
+    return sql;
+  }
+
   /** `n` parameter markers separated by commas, for `IN (...)` and `VALUES (...)`. */
   placeholders(count: number): string {
     return Array.from({ length: count }, () => this.placeholder()).join(', ');

@@ -7,6 +7,7 @@ import {
   type TimePart,
   type TimeTruncKind,
 } from '../base/operations';
+import type { Field } from '../../../models/fields/base';
 import type { RunResult, SqlValue } from '../base/types';
 
 /** EXTRACT's field for each of Django's part names. */
@@ -22,6 +23,28 @@ const EXTRACT_FIELDS: Readonly<Record<DatePart | TimePart, string>> = {
   hour: 'HOUR',
   minute: 'MINUTE',
   second: 'SECOND',
+};
+
+/**
+ * The type a value of each internal type is cast to where nothing else types it. Text is left to PostgreSQL,
+ * whose untyped literal adapts to what it meets (a text column, a varchar, a CASE of strings).
+ */
+const VALUE_CASTS: Readonly<Record<string, string>> = {
+  AutoField: 'bigint',
+  BigAutoField: 'bigint',
+  IntegerField: 'bigint',
+  SmallIntegerField: 'bigint',
+  PositiveIntegerField: 'bigint',
+  PositiveSmallIntegerField: 'bigint',
+  PositiveBigIntegerField: 'bigint',
+  BigIntegerField: 'bigint',
+  DurationField: 'bigint',
+  FloatField: 'double precision',
+  DecimalField: 'numeric',
+  BooleanField: 'boolean',
+  DateField: 'date',
+  DateTimeField: 'timestamp with time zone',
+  TimeField: 'time',
 };
 
 /**
@@ -42,6 +65,17 @@ export class PostgresqlOperations extends BaseOperations {
   /** Parameters are sent untyped, and a VALUES column of them would be text. */
   override typedPlaceholder(columnType: string): string {
     return `CAST(${this.placeholder()} AS ${columnType})`;
+  }
+
+  /** A typed value: integers as bigint (a JavaScript integer may exceed integer's range), and so on. */
+  override valuePlaceholder(field: Field | null): string {
+    const type = field ? VALUE_CASTS[field.internalType] : undefined;
+    return type ? `CAST(${this.placeholder()} AS ${type})` : this.placeholder();
+  }
+
+  /** `||` takes text on both sides here, where SQLite converts any value (Django's ConcatPair casts too). */
+  override textOperand(sql: string): string {
+    return `CAST(${sql} AS text)`;
   }
 
   // ------------------------------------------------------------------ decimals (native numeric)
