@@ -58,7 +58,13 @@ export function loadConfig(file: string): LoadedConfig {
   }
   const root = dirname(file);
   const { migrations = 'migrations', ...options } = config;
-  const database = options.database === ':memory:' || isAbsolute(options.database) ? options.database : resolve(root, options.database);
+  // A file is relative to the configuration's folder; a URL (`postgresql://…`) names a server, as it is.
+  const database = options.database === ':memory:' || isAbsolute(options.database) || isDatabaseUrl(options.database) ? options.database : resolve(root, options.database);
   const models = Array.isArray(options.models) ? options.models.map((path) => (typeof path === 'string' ? resolve(root, path) : path)) : options.models;
   return { file, configure: { ...options, database, models }, migrations: resolve(root, migrations) };
+}
+
+/** `scheme://…`: a database server's URL, not a file (the backends choose by the same test). */
+export function isDatabaseUrl(database: string): boolean {
+  return /^[a-z][a-z0-9+.-]+:\/\//i.test(database);
 }

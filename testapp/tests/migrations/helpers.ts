@@ -210,6 +210,20 @@ export class ScratchProject {
     );
   }
 
+  /** Each foreign key of the table: its column, the table and column it refers to. */
+  foreignKeys(table: string): Array<{ from: string; table: string; to: string }> {
+    if (this.pgName) {
+      return this.all(
+        `SELECT a.attname AS "from", CAST(c.confrelid AS regclass)::text AS "table", b.attname AS "to"
+           FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+           JOIN pg_attribute b ON b.attrelid = c.confrelid AND b.attnum = c.confkey[1]
+          WHERE c.contype = 'f' AND c.conrelid = CAST(? AS regclass) ORDER BY 1`,
+        `"${table}"`,
+      ).map((row) => ({ from: row.from as string, table: String(row.table).replace(/^"|"$/g, ''), to: row.to as string }));
+    }
+    return this.all('SELECT "from", "table", "to" FROM pragma_foreign_key_list(?) ORDER BY "from"', table) as Array<{ from: string; table: string; to: string }>;
+  }
+
   applied(): string[] {
     if (!this.tables().includes('threadorm_migrations')) return [];
     return this.all('SELECT name FROM threadorm_migrations ORDER BY id').map((row) => row.name as string);
