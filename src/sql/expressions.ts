@@ -590,9 +590,9 @@ export class KeyTransform extends Transform {
   }
   asSql(compiler: Compiler, ops: BaseOperations): Compiled {
     const [sql, params] = this.source.compile(compiler);
-    const path = ops.placeholder();
+    const [path, pathParams] = ops.jsonPathOperand(this.keys);
     const text = this.mode === 'json' ? ops.jsonKeyJson(sql, path) : this.mode === 'type' ? ops.jsonKeyType(sql, path) : ops.jsonKeyValue(sql, path);
-    return [text, [...params, ops.jsonPath(this.keys)]];
+    return [text, [...params, ...pathParams]];
   }
   override outputField(): Field | null {
     return null;

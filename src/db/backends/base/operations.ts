@@ -67,6 +67,19 @@ export abstract class BaseOperations {
     return sql;
   }
 
+  /** A JSON path of `keys` as an operand: a parameter holding jsonPath(keys) (a backend may write it in instead). */
+  jsonPathOperand(keys: readonly string[]): [sql: string, params: SqlValue[]] {
+    return [this.placeholder(), [this.jsonPath(keys)]];
+  }
+
+  /**
+   * `key = value` compared as JSON (`rhs` holds the value's JSON text), or null where a key reads as a typed SQL
+   * value that compares as it is (SQLite reads a key as its own SQL value).
+   */
+  jsonKeyExact(_sql: string, _path: string, _rhs: string): string | null {
+    return null;
+  }
+
   /** `n` parameter markers separated by commas, for `IN (...)` and `VALUES (...)`. */
   placeholders(count: number): string {
     return Array.from({ length: count }, () => this.placeholder()).join(', ');

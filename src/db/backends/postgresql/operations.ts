@@ -132,6 +132,18 @@ export class PostgresqlOperations extends BaseOperations {
     return `{${keys.map((key) => `"${key.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
   }
 
+  /**
+   * The path is written into the statement as a quoted literal: the same key selected and grouped by is then the
+   * same expression, which GROUP BY requires (two parameters are two values to PostgreSQL).
+   */
+  override jsonPathOperand(keys: readonly string[]): [sql: string, params: SqlValue[]] {
+    return [`'${this.jsonPath(keys).replace(/'/g, "''")}'`, []];
+  }
+
+  override jsonKeyExact(sql: string, path: string, rhs: string): string {
+    return `(${sql} #> CAST(${path} AS text[])) = CAST(${rhs} AS jsonb)`;
+  }
+
   jsonKeyValue(sql: string, path: string): string {
     return `(${sql} #>> CAST(${path} AS text[]))`;
   }
