@@ -60,7 +60,28 @@ function formatErrorDict(errors: ErrorDict): string {
     .join('; ');
 }
 
-export class IntegrityError extends ThreadormError {
+/**
+ * An error the database reported (Django's DatabaseError); its subclasses say what kind, so code can catch
+ * a lock that was not granted (OperationalError) apart from a broken constraint (IntegrityError).
+ */
+export class DatabaseError extends ThreadormError {
+  static override readonly kind: string = 'DatabaseError';
+}
+
+/** A value the database cannot hold or compute (out of range, division by zero). */
+export class DataError extends DatabaseError {
+  static override readonly kind: string = 'DataError';
+}
+
+/**
+ * The database could not do it now, through no fault of the statement: a row lock not granted at once
+ * (`selectForUpdate({ nowait: true })`), a deadlock, a serialization failure, a lost connection.
+ */
+export class OperationalError extends DatabaseError {
+  static override readonly kind: string = 'OperationalError';
+}
+
+export class IntegrityError extends DatabaseError {
   static override readonly kind: string = 'IntegrityError';
 }
 
@@ -119,7 +140,8 @@ export class TransactionManagementError extends ThreadormError {
   static override readonly kind: string = 'TransactionManagementError';
 }
 
-export class NotSupportedError extends ThreadormError {
+/** The database (or its backend here) cannot do what was asked. */
+export class NotSupportedError extends DatabaseError {
   static override readonly kind: string = 'NotSupportedError';
 }
 
@@ -141,6 +163,9 @@ export const errorClasses: Record<string, new (message: string) => ThreadormErro
     ObjectDoesNotExist,
     MultipleObjectsReturned,
     ValidationError,
+    DatabaseError,
+    DataError,
+    OperationalError,
     IntegrityError,
     ProtectedError,
     RestrictedError,

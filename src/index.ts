@@ -73,7 +73,7 @@ export {
   type ModelSignalArgs,
 } from './models/signals';
 
-export { QuerySet, type CreateValues, type FilterArg, type Lookups } from './models/queryset';
+export { QuerySet, type CreateValues, type FilterArg, type Lookups, type SelectForUpdateOptions } from './models/queryset';
 export { Manager } from './models/manager';
 export { RelatedManager, ReverseManyToOneManager, ManyRelatedManager } from './models/related-managers';
 export { Prefetch, PrefetchSpec } from './models/prefetch';

@@ -10,7 +10,7 @@ import {
 import type { Expression, OrderBy } from '../sql/expressions';
 import type { PrefetchSpec } from '../models/prefetch';
 import type { Query } from '../sql/query';
-import { QuerySet, type CreateValues, type DatetimesOptions, type FilterArg, type FilterArgs, type ValuesListOptions } from '../models/queryset';
+import { QuerySet, type CreateValues, type DatetimesOptions, type FilterArg, type FilterArgs, type SelectForUpdateOptions, type ValuesListOptions } from '../models/queryset';
 import type { AddOptions, RelatedManager } from '../models/related-managers';
 import type { Manager } from '../models/manager';
 import type {
@@ -151,8 +151,9 @@ export class AsyncQuerySet<T = Model, R = T, A = {}> implements PromiseLike<R[]>
   or(other: QuerySet<T, any, any> | AsyncQuerySet<T, any, any>): AsyncQuerySet<T, R, A> {
     return this.wrap(this.sync.or(unwrap(other)));
   }
-  selectForUpdate(): AsyncQuerySet<T, R, A> {
-    return this.wrap(this.sync.selectForUpdate());
+  /** Locks the rows it reads until the transaction ends: inside aatomic(), which runs it on the pinned writer. */
+  selectForUpdate<N extends string = never>(options: SelectForUpdateOptions<'self' | CheckedRelationPath<T, N>> = {}): AsyncQuerySet<T, R, A> {
+    return this.wrap(this.unchecked.selectForUpdate(options));
   }
 
   // ------------------------------------------------------------------ evaluation (in a worker)

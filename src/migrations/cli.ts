@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { didYouMean } from '../close-match';
 import { close, configure } from '../conf';
 import { ImproperlyConfigured, ThreadormError } from '../errors';
-import { loadConfig, findConfig } from './config';
+import { findConfig, isDatabaseUrl, loadConfig } from './config';
 import { migrate, showMigrations, sqlMigrate } from './executor';
 import { withOwnThreadorm } from './loader';
 import { makeMigrations } from './makemigrations';
@@ -154,9 +154,9 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
       }
       // makemigrations and sqlmigrate read the migration files and the models only, never the database; a
       // database that does not exist yet has nothing applied, and showmigrations does not create it.
-      const needsDatabase = parsed.command === 'migrate' || (parsed.command === 'showmigrations' && existsSync(database));
+      const needsDatabase = parsed.command === 'migrate' || (parsed.command === 'showmigrations' && (isDatabaseUrl(database) || existsSync(database)));
       // migrate creates the database, so it creates the database's folder too (SQLite creates only the file).
-      if (parsed.command === 'migrate' && database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
+      if (parsed.command === 'migrate' && database !== ':memory:' && !isDatabaseUrl(database)) mkdirSync(dirname(database), { recursive: true });
       // The commands are synchronous and this process serves nothing else: the main thread may use the database.
       const used = needsDatabase ? database : ':memory:';
       // A command works on one database: the configuration's others stand in as empty ones it never touches.

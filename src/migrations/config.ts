@@ -68,3 +68,8 @@ export function loadConfig(file: string): LoadedConfig {
   const models = Array.isArray(options.models) ? options.models.map((path) => (typeof path === 'string' ? resolve(root, path) : path)) : options.models;
   return { file, configure: { ...options, ...databaseOptions, models }, migrations: resolve(root, migrations) };
 }
+
+/** `scheme://…`: a database server's URL, not a file (the backends choose by the same test). */
+export function isDatabaseUrl(database: string): boolean {
+  return /^[a-z][a-z0-9+.-]+:\/\//i.test(database);
+}

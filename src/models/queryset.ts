@@ -2,7 +2,7 @@ import { configuredBackend, databaseAliases, DEFAULT_DB_ALIAS, getConnection, sc
 import { dbForRead, dbForWrite, type RouterHints } from '../db/routers';
 import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import type { SqlValue } from '../db/backends/base/types';
-import { FieldError, IntegrityError, NotSupportedError, ObjectDoesNotExist } from '../errors';
+import { FieldError, IntegrityError, NotSupportedError, ObjectDoesNotExist, TransactionManagementError } from '../errors';
 import type { Model } from './base';
 import { collectAndDelete, type DeleteResult } from './deletion';
 import type { Field } from './fields/base';
@@ -21,7 +21,7 @@ import { asyncMethodsOn, installAsyncMethods, type AsyncMethod, type AsyncQueryS
 import { hydrateFlatRows, hydrateRows, rowBuilder } from './hydrate';
 import { normalizePrefetch, prefetchRelatedObjects, type PrefetchSpec } from './prefetch';
 import { applyFetchMode, FETCH_ONE, FetchMode } from './fetch-modes';
-import { Query, type RelatedTree } from '../sql/query';
+import { Query, type RelatedTree, type RowLock } from '../sql/query';
 import { combineQueries } from '../sql/combine';
 import { CompiledSql } from '../sql/sql-text';
 import type {
@@ -415,12 +415,12 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     return this.dbFor(false);
   }
 
-  /** The database a read (`write` false) or a write of this queryset goes to. */
+  /** The database a read (`write` false) or a write of this queryset goes to; a locking read is a write (Django's `_for_write`). */
   dbFor(write: boolean): string {
     if (this.dbAlias !== null) return this.dbAlias;
     const scoped = scopedAlias();
     if (scoped !== null) return scoped;
-    return write ? dbForWrite(this.model, this.hints) : dbForRead(this.model, this.hints);
+    return write || this.query.lock ? dbForWrite(this.model, this.hints) : dbForRead(this.model, this.hints);
   }
 
   /** Router hints: a related manager's instance, plus any given by withHints(). */
@@ -545,10 +545,29 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     combineQueries(query, other.query, connector);
   }
 
-  selectForUpdate(): QuerySet<T, R, A> {
-    throw new NotSupportedError(
-      `${this.call('selectForUpdate')}: SQLite has no row locks. Writes are already serialised (one writer); wrap the read and the write in atomic() to make them one transaction.`,
-    );
+  /**
+   * Locks the rows the query selects until the transaction ends (`SELECT … FOR UPDATE`, Django's
+   * select_for_update). Checked when the query runs: it needs a backend with row locks and an open transaction.
+   */
+  selectForUpdate<N extends string = never>(options: SelectForUpdateOptions<'self' | CheckedRelationPath<T, N>> = {}): QuerySet<T, R, A> {
+    const call = this.call('selectForUpdate');
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new TypeError(`${call} takes an options object ({ nowait, skipLocked, of, noKey }); got ${describe(options)}.`);
+    }
+    for (const key of Object.keys(options)) {
+      if (!SELECT_FOR_UPDATE_OPTIONS.includes(key)) throw new TypeError(`${call}: unknown option '${key}'; the options are ${SELECT_FOR_UPDATE_OPTIONS.join(', ')}.`);
+    }
+    const { nowait = false, skipLocked = false, noKey = false, of = [] } = options;
+    for (const [name, value] of Object.entries({ nowait, skipLocked, noKey })) {
+      if (typeof value !== 'boolean') throw new TypeError(`${call}: ${name} must be true or false; got ${describe(value)}.`);
+    }
+    if (!Array.isArray(of) || of.some((name) => typeof name !== 'string')) {
+      throw new TypeError(`${call}: of must be an array of relation paths ('self' for ${this.label} itself); got ${describe(of)}.`);
+    }
+    if (nowait && skipLocked) throw new TypeError(`${call}: the nowait option cannot be used with skipLocked.`);
+    return this.chain('selectForUpdate', [options], (query) => {
+      query.lock = { nowait, skipLocked, noKey, of: [...(of as readonly string[])] };
+    });
   }
 
   // ------------------------------------------------------------------ evaluation
@@ -567,6 +586,13 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     return getConnection(this.call(method));
   }
 
+  /** The connection a SELECT of this queryset runs on; a locking one (selectForUpdate) is checked there first. */
+  private readConnection(call: string, alias?: string): Connection {
+    const connection = getConnection(call, alias);
+    if (this.query.lock) checkRowLock(connection, this.query.lock, call);
+    return connection;
+  }
+
   /** The backend operations this queryset's SQL is compiled for: those of its database's backend. */
   protected get ops(): BaseOperations {
     return this.dbAlias !== null ? configuredBackend(this.dbAlias).operations : currentOperations();
@@ -575,7 +601,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
   protected fetchAll(call: string): R[] {
     const compiled = Compiler.select(this.query, this.ops);
     if (this.query.empty && !this.query.combinator) return [];
-    const rows = getConnection(call).selectRows(compiled.sql, compiled.params, compiled.safeIntegers);
+    const rows = this.readConnection(call).selectRows(compiled.sql, compiled.params, compiled.safeIntegers);
     const results = this.withFetchMode(hydrateRows(compiled.plan, rows) as R[], compiled.plan);
     if (this.prefetchSpecs.length && compiled.plan.kind === 'models') {
       prefetchRelatedObjects(results as unknown as Model[], this.prefetchSpecs);
@@ -590,7 +616,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
   evalRows(): unknown[][] {
     const compiled = Compiler.select(this.query, this.ops);
     if (this.query.empty && !this.query.combinator) return [];
-    return getConnection(this.call('eval')).selectRows(compiled.sql, compiled.params, compiled.safeIntegers);
+    return this.readConnection(this.call('eval')).selectRows(compiled.sql, compiled.params, compiled.safeIntegers);
   }
 
   /** Builds results from rows fetched elsewhere by evalRows(), sent as one flat array (codec.unpackRows); compiles no SQL. */
@@ -811,7 +837,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     // A generator runs between the caller's steps, outside any scope set around this call: it keeps its alias itself.
     const alias = this.dbFor(false);
     const compiled = usingDatabase(alias, () => Compiler.select(this.query, this.ops));
-    const connection = getConnection(this.call('iterator'), alias);
+    const connection = this.readConnection(this.call('iterator'), alias);
     let chunk: unknown[][] = [];
     const flush = (): R[] =>
       usingDatabase(alias, () => {
@@ -894,7 +920,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
       query.distinct = false;
     }
     const { sql, params } = new Compiler(query, this.ops).compileExists();
-    return this.connection('exists').selectRows(sql, params).length > 0;
+    return this.readConnection(this.call('exists')).selectRows(sql, params).length > 0;
   }
 
   contains(object: T): boolean {
@@ -1102,6 +1128,42 @@ type NamedRow<T, N extends readonly string[], A> = ValuesRow<T, N[number], A>;
 
 
 /** Values that are objects yet compare as plain values: instances (by key), dates and buffers. */
+/** The options of selectForUpdate(); `of` names 'self' and selectRelated paths. */
+export interface SelectForUpdateOptions<Of extends string = string> {
+  /** Fail at once (OperationalError) instead of waiting for a row locked elsewhere. */
+  nowait?: boolean;
+  /** Leave out the rows locked elsewhere instead of waiting for them. */
+  skipLocked?: boolean;
+  /** Lock only these tables of the join: 'self' and relation paths followed with selectRelated(). */
+  of?: readonly Of[];
+  /** The weaker `FOR NO KEY UPDATE`, which lets other transactions insert rows referring to the locked ones. */
+  noKey?: boolean;
+}
+
+const SELECT_FOR_UPDATE_OPTIONS: readonly string[] = ['nowait', 'skipLocked', 'of', 'noKey'];
+
+/**
+ * A locking read needs row locks (and each option used) from the backend, and a transaction for the locks to
+ * last in (Django raises the same TransactionManagementError): outside one they would end with the statement.
+ */
+function checkRowLock(connection: Connection, lock: RowLock, call: string): void {
+  const { features, displayName } = connection.backend;
+  if (!features.hasSelectForUpdate) {
+    const serialised = features.maxWriters === 1 ? ' Writes are already serialised (one writer); wrap the read and the write in atomic() to make them one transaction.' : '';
+    throw new NotSupportedError(`${call}: ${displayName} has no row locks.${serialised}`);
+  }
+  const unsupported = [
+    lock.nowait && !features.hasSelectForUpdateNowait && 'nowait',
+    lock.skipLocked && !features.hasSelectForUpdateSkipLocked && 'skipLocked',
+    lock.of.length && !features.hasSelectForUpdateOf && 'of',
+    lock.noKey && !features.hasSelectForNoKeyUpdate && 'noKey',
+  ].filter(Boolean);
+  if (unsupported.length) throw new NotSupportedError(`${call}: ${displayName} does not support the option(s) ${unsupported.join(', ')}.`);
+  if (!connection.inAtomicBlock) {
+    throw new TransactionManagementError(`${call}: selectForUpdate cannot be used outside of a transaction; run the query inside atomic() (aatomic() for aobjects).`);
+  }
+}
+
 function isPlainValueObject(value: object): boolean {
   return value instanceof Date || Buffer.isBuffer(value) || ('_state' in value && typeof (value.constructor as ModelClass)._meta === 'object');
 }

@@ -54,6 +54,21 @@ export interface CompiledSelect {
 
 const numberFromBigint = (raw: unknown): unknown => (typeof raw === 'bigint' ? Number(raw) : raw);
 
+/** The internal types whose values are JavaScript numbers. */
+const NUMBER_TYPES = new Set(['AutoField', 'IntegerField', 'SmallIntegerField', 'PositiveIntegerField', 'PositiveSmallIntegerField', 'FloatField']);
+const numberFromNumeric = (raw: unknown): unknown => (typeof raw === 'string' || typeof raw === 'bigint' ? Number(raw) : raw);
+
+/**
+ * How a computed value (annotation, aggregate) is read as its output field. A number field's value may arrive
+ * as exact numeric text where the backend computes in numeric (PostgreSQL's SUM of integers, integer times
+ * decimal): it becomes a number, as Django's convert_value makes it an int or a float.
+ */
+function expressionConverter(field: Field | null): Converter {
+  const converter = field ? field.converter() : null;
+  if (converter || !field) return converter;
+  return NUMBER_TYPES.has(field.internalType) ? numberFromNumeric : null;
+}
+
 /** A node of the tree that renders itself (lookups, transforms), optionally its own way per backend (`asSqlite`). */
 export interface SqlNode {
   asSql(compiler: Compiler, ops: BaseOperations): Compiled;
@@ -69,6 +84,8 @@ const vendorMethods = new Map<string, string>();
 export class Compiler {
   private safeIntegers = false;
   private readonly vendorMethod: string;
+  /** The table alias of each selectRelated path this statement joined, for selectForUpdate({ of }). */
+  private readonly relatedAliases = new Map<string, string>();
   /** A subquery or a part of a union: its columns are fixed by the enclosing statement. */
   isSubquery = false;
   /** The time zone date parts and truncations of datetimes are taken in (configure({ timeZone })). */
@@ -137,6 +154,7 @@ export class Compiler {
       params.push(...ordering.params);
     }
     parts.push(...this.limitClause());
+    if (query.lock && !this.isSubquery) parts.push(this.lockClause());
     return { sql: parts.join(' '), params, plan, safeIntegers: this.safeIntegers };
   }
 
@@ -150,7 +168,8 @@ export class Compiler {
       columns.push(alias === undefined ? sql : `${sql} AS ${this.ops.quoteName(alias)}`);
       params.push(...expressionParams);
       if (field?.needsSafeIntegers) this.safeIntegers = true;
-      return field ? field.converter() : null;
+      if (expression instanceof Col) return field ? field.converter() : null;
+      return expressionConverter(field);
     };
     if (query.shape.kind === 'models') {
       const plan = this.modelPlan(query.model, query.baseAlias, query.selectRelated, add, columns, 0);
@@ -203,6 +222,7 @@ export class Compiler {
     add: (expression: Expression, field: Field | null) => Converter,
     columns: string[],
     depth: number,
+    path = '',
   ): ModelPlan {
     const meta = model._meta;
     const deferred = depth === 0 ? this.deferredNames() : new Set<string>();
@@ -226,7 +246,9 @@ export class Compiler {
           new Set(),
         );
         const nested = related === true ? true : subtree;
-        plan.related.push({ name, reverse: false, plan: this.modelPlan(field.relatedModel, joinAlias, Object.keys(subtree).length || related === true ? nested : null, add, columns, depth + 1) });
+        const relatedPath = path ? `${path}__${name}` : name;
+        this.relatedAliases.set(relatedPath, joinAlias);
+        plan.related.push({ name, reverse: false, plan: this.modelPlan(field.relatedModel, joinAlias, Object.keys(subtree).length || related === true ? nested : null, add, columns, depth + 1, relatedPath) });
         continue;
       }
       const relation = meta.findReverseRelation(name);
@@ -240,7 +262,9 @@ export class Compiler {
           },
           new Set(),
         );
-        plan.related.push({ name: relation.accessorName ?? name, reverse: true, plan: this.modelPlan(relation.relatedModel, joinAlias, Object.keys(subtree).length ? subtree : null, add, columns, depth + 1) });
+        const relatedPath = path ? `${path}__${name}` : name;
+        this.relatedAliases.set(relatedPath, joinAlias);
+        plan.related.push({ name: relation.accessorName ?? name, reverse: true, plan: this.modelPlan(relation.relatedModel, joinAlias, Object.keys(subtree).length ? subtree : null, add, columns, depth + 1, relatedPath) });
         continue;
       }
       const choices = [...meta.foreignKeys.map((fk) => fk.name), ...meta.reverseRelations().filter((r) => !r.multiple).map((r) => r.queryName)];
@@ -308,15 +332,27 @@ export class Compiler {
     if (!query.hasAggregateAnnotations) return null;
     const expressions: Expression[] = [];
     if (query.shape.kind === 'models') {
+      // The key of each selected model: its other columns depend on it, which PostgreSQL requires of a joined
+      // table's columns too (selectRelated), not only of the main table's.
       expressions.push(new Col(query.baseAlias, query.meta.pk));
+      for (const alias of this.relatedAliases.values()) {
+        const join = query.joins.find((candidate) => candidate.alias === alias);
+        if (join) expressions.push(new Col(alias, join.model._meta.pk));
+      }
     } else {
       for (const name of new Set([...(query.groupBy ?? []), ...this.shapeNames()])) {
         const expression = this.valueExpression(name);
         if (!expression.containsAggregate) expressions.push(expression);
       }
     }
+    // What the rows are ordered by is grouped by too (as Django does): PostgreSQL refuses to order groups by a
+    // column they are not grouped by (ordering by a foreign key orders by the related model's own ordering).
+    for (const item of this.orderingItems()) {
+      if (item !== '?' && !item.expression.containsAggregate) expressions.push(item.expression);
+    }
     if (!expressions.length) return null;
-    const compiled = expressions.map((expression) => expression.compile(this));
+    const seen = new Set<string>();
+    const compiled = expressions.map((expression) => expression.compile(this)).filter(([sql]) => !seen.has(sql) && Boolean(seen.add(sql)));
     return [compiled.map(([sql]) => sql).join(', '), compiled.flatMap(([, params]) => params)];
   }
 
@@ -380,6 +416,20 @@ export class Compiler {
     const query = this.query;
     const ordering = query.ordering ?? (query.shape.kind !== 'models' && query.hasAggregateAnnotations ? [] : query.meta.ordering);
     return ordering.flatMap<OrderBy | '?'>((item) => (item === '?' ? ['?' as const] : typeof item === 'string' ? resolveOrderNames(query, item) : [item]));
+  }
+
+  /** `FOR UPDATE …` of selectForUpdate(); `of` names 'self' and the selectRelated paths this statement joined. */
+  private lockClause(): string {
+    const lock = this.query.lock!;
+    const choices = ['self', ...this.relatedAliases.keys()];
+    const invalid = lock.of.filter((name) => name !== 'self' && !this.relatedAliases.has(name));
+    if (invalid.length) {
+      throw new FieldError(
+        `selectForUpdate(): invalid name(s) in of: ${invalid.map((name) => `'${name}'`).join(', ')}. Only 'self' and relations followed with selectRelated() are allowed. Choices are: ${choices.join(', ')}.`,
+      );
+    }
+    const of = [...new Set(lock.of.map((name) => (name === 'self' ? this.query.baseAlias : this.relatedAliases.get(name)!)))];
+    return this.ops.forUpdateSql({ ...lock, of });
   }
 
   private limitClause(): string[] {
@@ -464,11 +514,7 @@ export class Compiler {
     if (needsSubquery) return this.compileAggregateOverSubquery(aggregates);
     const resolved = aggregates.map(([alias, expression]) => [alias, expression.resolve(query)] as const);
     const compiled = resolved.map(([, expression]) => expression.compile(this));
-    const converters = resolved.map(([, expression]) => {
-      const field = expression.outputField();
-      const converter = field?.converter() ?? null;
-      return converter ?? (this.safeIntegers ? numberFromBigint : null);
-    });
+    const converters = resolved.map(([, expression]) => expressionConverter(expression.outputField()) ?? (this.safeIntegers ? numberFromBigint : null));
     const from = this.fromClause();
     const { where } = this.splitWhere();
     const sql = `SELECT ${compiled.map(([sql]) => sql).join(', ')} FROM ${from.sql}${this.whereClause(where)}`;
@@ -497,7 +543,7 @@ export class Compiler {
     });
     const { sql: innerSql, params: innerParams } = Compiler.select(withoutUnneededOrdering(inner), this.ops);
     const compiled = outer.map((expression) => expression.compile(this));
-    const converters = outer.map((expression) => expression.outputField()?.converter() ?? null);
+    const converters = outer.map((expression) => expressionConverter(expression.outputField()));
     return {
       sql: `SELECT ${compiled.map(([sql]) => sql).join(', ')} FROM (${innerSql}) AS aggregated`,
       params: [...compiled.flatMap(([, params]) => params), ...innerParams],

@@ -118,7 +118,7 @@ export class ValueExpression extends Expression {
     return this;
   }
   compile(compiler: Compiler): Compiled {
-    return [compiler.ops.placeholder(), [toSqlValue(this.value, this.field)]];
+    return [compiler.ops.valuePlaceholder(this.value === null ? null : this.outputField()), [toSqlValue(this.value, this.field)]];
   }
   override outputField(): Field | null {
     return this.field ?? inferField(this.value);
@@ -316,7 +316,7 @@ class ConcatExpression extends Func {
   }
   override compile(compiler: Compiler): Compiled {
     const parts = this.args.map((arg) => arg.compile(compiler));
-    return [`(${parts.map(([sql]) => `COALESCE(${sql}, '')`).join(' || ')})`, parts.flatMap(([, params]) => params)];
+    return [`(${parts.map(([sql]) => `COALESCE(${compiler.ops.textOperand(sql)}, '')`).join(' || ')})`, parts.flatMap(([, params]) => params)];
   }
 }
 
@@ -590,9 +590,9 @@ export class KeyTransform extends Transform {
   }
   asSql(compiler: Compiler, ops: BaseOperations): Compiled {
     const [sql, params] = this.source.compile(compiler);
-    const path = ops.placeholder();
+    const [path, pathParams] = ops.jsonPathOperand(this.keys);
     const text = this.mode === 'json' ? ops.jsonKeyJson(sql, path) : this.mode === 'type' ? ops.jsonKeyType(sql, path) : ops.jsonKeyValue(sql, path);
-    return [text, [...params, ops.jsonPath(this.keys)]];
+    return [text, [...params, ...pathParams]];
   }
   override outputField(): Field | null {
     return null;

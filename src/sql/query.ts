@@ -57,6 +57,14 @@ export interface Combinator {
   queries: Query[];
 }
 
+/** selectForUpdate(): the rows a SELECT locks, and how (`of`: 'self' and selectRelated paths). */
+export interface RowLock {
+  nowait: boolean;
+  skipLocked: boolean;
+  noKey: boolean;
+  of: readonly string[];
+}
+
 /** selectRelated paths as a tree: `{ box: {}, price: { currency: {} } }`. */
 export type RelatedTree = { [name: string]: RelatedTree };
 
@@ -112,6 +120,8 @@ export class Query {
   deferred: Set<string> | null = null;
   only: Set<string> | null = null;
   combinator: Combinator | null = null;
+  /** selectForUpdate(): FOR UPDATE on the outermost SELECT. */
+  lock: RowLock | null = null;
   empty = false;
   /** Set on subqueries, so OuterRef resolves against the enclosing query. */
   outerQuery: Query | null = null;

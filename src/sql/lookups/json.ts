@@ -130,6 +130,9 @@ export class KeyIsJsonNullLookup extends Lookup {
   static override readonly lookupName = 'exact';
 
   static override build(lhs: Expression, value: unknown, context: LookupContext): Lookup {
+    if (lhs instanceof KeyTransform && value !== null && isPlainValue(value, context) && isJsonScalar(value)) {
+      return new KeyExactLookup(lhs, value, context.nullable);
+    }
     if (value !== null || !(lhs instanceof KeyTransform)) return ExactLookup.build(lhs, value, context);
     return new KeyIsJsonNullLookup(lhs.withMode('type'), null, context.nullable);
   }
@@ -138,6 +141,28 @@ export class KeyIsJsonNullLookup extends Lookup {
     const [lhs, params] = this.lhs.compile(compiler);
     return [`${lhs} = ${ops.placeholder()}`, [...params, ops.jsonNullType]];
   }
+}
+
+/**
+ * `data__size: 1`: the key holds that JSON value, so the number 1 is not the string "1" (Django compares jsonb on
+ * PostgreSQL). A backend that reads a key as a typed SQL value compares that (operations.jsonKeyExact).
+ */
+export class KeyExactLookup extends Lookup {
+  static override readonly lookupName = 'exact';
+
+  asSql(compiler: Compiler, ops: BaseOperations): Compiled {
+    const key = this.lhs as KeyTransform;
+    const [source, sourceParams] = key.source.compile(compiler);
+    const [path, pathParams] = ops.jsonPathOperand(key.keys);
+    const asJson = ops.jsonKeyExact(source, path, ops.placeholder());
+    if (asJson) return [asJson, [...sourceParams, ...pathParams, JSON.stringify(this.rhs)]];
+    const [lhs, lhsParams] = key.compile(compiler);
+    return [`${lhs} = ${ops.placeholder()}`, [...lhsParams, this.rhs as SqlValue]];
+  }
+}
+
+function isJsonScalar(value: unknown): boolean {
+  return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean';
 }
 
 /** `data__owner__isnull: true`: the key is missing (a key holding JSON null is present). */

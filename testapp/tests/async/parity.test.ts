@@ -152,7 +152,7 @@ const readCases: Case[] = [
   { name: 'inBulk(ids)', method: 'inBulk', args: () => [[1, 3, 99]] },
   { name: 'inBulk(fieldName)', model: Topping, method: 'inBulk', args: () => [['ham', 'olive'], { fieldName: 'name' }] },
   { name: 'explain()', method: 'explain', chain: (q) => q.filter({ name: 'Hawaii' }) },
-  { name: 'raw()', method: 'raw', args: () => ['SELECT * FROM "Pizza" WHERE "name" LIKE ? ORDER BY "id"', ['%a%']], noTwin: true },
+  { name: 'raw()', method: 'raw', args: () => [`SELECT * FROM "${Pizza._meta.dbTable}" WHERE "name" LIKE ? ORDER BY "id"`, ['%a%']], noTwin: true },
   // errors raised while chaining or evaluating
   { name: 'unknown field (FieldError)', chain: (q) => q.filter({ colour: 'red' }), method: 'eval' },
   { name: 'unknown lookup (FieldError)', chain: (q) => q.filter({ name__sounds: 'x' }), method: 'count' },

@@ -323,6 +323,10 @@ test('every error class of API.md section 7 is exported from the root', () => {
   expect(new threadorm.ProtectedError('x')).toBeInstanceOf(IntegrityError);
   expect(new threadorm.RestrictedError('x')).toBeInstanceOf(IntegrityError);
   expect(new ImproperlyConfigured('x')).toBeInstanceOf(Error);
+  // Django's hierarchy: what the database reports is a DatabaseError of some kind.
+  for (const name of ['IntegrityError', 'OperationalError', 'DataError', 'NotSupportedError'] as const) {
+    expect([name, new threadorm[name]('x') instanceof threadorm.DatabaseError]).toEqual([name, true]);
+  }
 });
 
 describe('error messages name the call', () => {

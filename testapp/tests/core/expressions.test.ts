@@ -310,7 +310,7 @@ describe('aggregates', () => {
   });
 
   test('annotate + values() groups by the values', () => {
-    const rows = Item.objects.values('tag').annotate({ n: Count('id'), total: Sum('quantity'), money: Sum('price') }).orderBy('tag').eval();
+    const rows = Item.objects.values('tag').annotate({ n: Count('id'), total: Sum('quantity'), money: Sum('price') }).orderBy(F('tag').asc({ nullsFirst: true })).eval();
     expect(rows).toEqual([
       { tag: null, n: 1, total: 2, money: '2.20' },
       { tag: 'blue', n: 1, total: 3, money: '3.30' },

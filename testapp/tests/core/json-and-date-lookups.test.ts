@@ -4,7 +4,7 @@
  * by structure (not by text), keys at any depth; `time`, `iso_year`, `iso_week_day`, `quarter`, `week`
  * at year boundaries, where ISO weeks and calendar years disagree.
  */
-import { FieldError, type JsonValue, type Lookups } from '../../../src';
+import { Count, FieldError, type JsonValue, type Lookups } from '../../../src';
 import { jsonContains } from '../../../src/db/backends/sqlite/json-containment';
 import { Item } from '../../inventory';
 import { clearTables, useDatabase } from './helpers';
@@ -121,6 +121,19 @@ describe('JSONField key transforms: JSON null is not a missing key', () => {
     // @ts-expect-error: the compiler refuses this on purpose; the test checks the run-time error too
     expect(() => Item.objects.filter({ name__has_key: 'x' })).toThrow(/unsupported lookup 'has_key' in 'name__has_key'/);
     expect(() => Item.objects.filter({ data__has_keys: 'size' })).toThrow(/has_keys lookup takes an array of keys/);
+  });
+});
+
+describe('JSONField keys compared and grouped by', () => {
+  test('a key compares as JSON: the number 1 is not the string "1"', () => {
+    expect(names({ data__size: 1 })).toEqual(['ann']);
+    expect(names({ data__size: '1' })).toEqual(['dee']);
+  });
+
+  test('GROUP BY a key alone: values(key).annotate()', () => {
+    const rows = Item.objects.values('data__owner__name').annotate({ n: Count('id') }).eval();
+    const groups = rows.map((row) => [(row as Record<string, unknown>).data__owner__name ?? null, row.n]);
+    expect(groups.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([['Ann', 1], ['Bob', 1], ['Cid', 1], [null, 3]]);
   });
 });
 

@@ -98,7 +98,7 @@ describe('expressions_case.tests.CaseExpressionTests', () => {
 describe('ExpressionWrapper and Func', () => {
   test('ExpressionWrapper gives an expression its output field; Func calls an SQL function by name', () => {
     const qs = CaseTestModel.objects
-      .annotate({ half: ExpressionWrapper(F('integer').div(2), new FloatField()), distance: new Func('ABS', [F('integer').sub(F('integer2'))]) })
+      .annotate({ half: ExpressionWrapper(F('integer').div(Value(2, new FloatField())), new FloatField()), distance: new Func('ABS', [F('integer').sub(F('integer2'))]) })
       .orderBy('pk');
     const rows = qs.valuesList('half', 'distance').eval();
     expect(rows[0]).toEqual([0.5, 0]);

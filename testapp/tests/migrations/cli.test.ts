@@ -27,7 +27,7 @@ const MODELS_V2 = MODELS_V1.replace('CharField, ForeignKey', 'CharField, Foreign
 
 function setUpProject(project: ScratchProject, models: string): void {
   writeFileSync(join(project.directory, 'package.json'), '{ "name": "shop", "private": true }\n');
-  writeFileSync(join(project.directory, 'threadorm.config.ts'), "export default { database: 'data/shop.sqlite3', models: ['./models.ts'] };\n");
+  writeFileSync(join(project.directory, 'threadorm.config.ts'), `export default { database: ${JSON.stringify(project.configDatabase)}, models: ['./models.ts'] };\n`);
   writeFileSync(join(project.directory, 'models.ts'), models);
 }
 

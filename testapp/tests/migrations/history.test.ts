@@ -270,7 +270,7 @@ test('the migrated schema is the schema createSchema() makes for the final model
     for (const table of tables) {
       expect({ table, shape: project.shape(table) }).toEqual({ table, shape: fresh.shape(table) });
       expect({ table, indexes: project.indexes(table) }).toEqual({ table, indexes: fresh.indexes(table) });
-      const keys = (db: ScratchProject) => db.all('SELECT "from", "table", "to" FROM pragma_foreign_key_list(?) ORDER BY "from"', table);
+      const keys = (db: ScratchProject) => db.foreignKeys(table);
       expect({ table, keys: keys(project) }).toEqual({ table, keys: keys(fresh) });
     }
   } finally {

@@ -178,7 +178,7 @@ test.each([[['models', 'inventory', 'asyncmodels']], [['relations']], [['parity'
   for (const table of tables) {
     expect({ table, shape: migrated.shape(table) }).toEqual({ table, shape: created.shape(table) });
     expect({ table, indexes: migrated.indexes(table) }).toEqual({ table, indexes: created.indexes(table) });
-    const keys = (db: ScratchProject) => db.all('SELECT "from", "table", "to" FROM pragma_foreign_key_list(?) ORDER BY "from"', table);
+    const keys = (db: ScratchProject) => db.foreignKeys(table);
     expect({ table, keys: keys(migrated) }).toEqual({ table, keys: keys(created) });
   }
 });

@@ -129,6 +129,13 @@ describe('ReadReplicaRouter', () => {
     expect(Person.objects.filter({ name: 'in the transaction' }).count()).toBe(0); // the replica never got it
   });
 
+  test('a locking read (selectForUpdate) goes where writes go, not to a replica', () => {
+    // multiple_database: Django's select_for_update marks the queryset for write (router.db_for_write).
+    expect(Person.objects.all().db).toBe('replica');
+    expect(Person.objects.selectForUpdate().db).toBe('default');
+    expect(Person.objects.filter({ name: 'x' }).selectForUpdate({ skipLocked: true }).db).toBe('default');
+  });
+
   test('relations between default and its replicas are allowed', () => {
     const owner = Person.objects.get({ name: 'only on the replica' });
     expect(() => new Pet({ name: 'Rex', owner })).not.toThrow();

@@ -9,6 +9,14 @@ export interface DatabaseFeatures {
   readonly canReturnRowsFromBulkInsert: boolean;
   /** `SELECT … FOR UPDATE` locks rows (selectForUpdate). */
   readonly hasSelectForUpdate: boolean;
+  /** `FOR UPDATE NOWAIT`: a row locked elsewhere fails the query at once (selectForUpdate({ nowait })). */
+  readonly hasSelectForUpdateNowait: boolean;
+  /** `FOR UPDATE SKIP LOCKED`: rows locked elsewhere are left out (selectForUpdate({ skipLocked })). */
+  readonly hasSelectForUpdateSkipLocked: boolean;
+  /** `FOR UPDATE OF t`: only the named tables of a join are locked (selectForUpdate({ of })). */
+  readonly hasSelectForUpdateOf: boolean;
+  /** `FOR NO KEY UPDATE`: a weaker lock that lets other transactions insert rows referencing the locked ones. */
+  readonly hasSelectForNoKeyUpdate: boolean;
   /** CREATE / ALTER / DROP run inside a transaction and roll back with it (the schema editor's `atomic`). */
   readonly supportsTransactionalDdl: boolean;
   /** Nested atomic blocks are savepoints, so an inner failure leaves the outer work intact. */

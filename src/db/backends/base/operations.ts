@@ -60,6 +60,33 @@ export abstract class BaseOperations {
     return this.placeholder();
   }
 
+  /**
+   * The marker of a value the query supplies (`Value(1)`, a `When` result) described by `field`: a backend whose
+   * parameters carry no type casts it to the field's type, so that a value alone (`CASE … THEN ?`, a selected
+   * constant) is not taken for text.
+   */
+  valuePlaceholder(_field: Field | null): string {
+    return this.placeholder();
+  }
+
+  /** An operand of text concatenation (Concat): a backend that concatenates only text converts it here. */
+  textOperand(sql: string): string {
+    return sql;
+  }
+
+  /** A JSON path of `keys` as an operand: a parameter holding jsonPath(keys) (a backend may write it in instead). */
+  jsonPathOperand(keys: readonly string[]): [sql: string, params: SqlValue[]] {
+    return [this.placeholder(), [this.jsonPath(keys)]];
+  }
+
+  /**
+   * `key = value` compared as JSON (`rhs` holds the value's JSON text), or null where a key reads as a typed SQL
+   * value that compares as it is (SQLite reads a key as its own SQL value).
+   */
+  jsonKeyExact(_sql: string, _path: string, _rhs: string): string | null {
+    return null;
+  }
+
   /** `n` parameter markers separated by commas, for `IN (...)` and `VALUES (...)`. */
   placeholders(count: number): string {
     return Array.from({ length: count }, () => this.placeholder()).join(', ');
@@ -92,6 +119,16 @@ export abstract class BaseOperations {
   limitOffset(low: number, high: number | null): string[] {
     if (high !== null) return [`LIMIT ${Math.max(high - low, 0)}`, ...(low ? [`OFFSET ${low}`] : [])];
     return low ? [`OFFSET ${low}`] : [];
+  }
+
+  /**
+   * The row-locking clause that ends a SELECT (Django's for_update_sql); `of` holds table aliases. Only asked
+   * of a backend whose features declare row locks (and the options used).
+   */
+  forUpdateSql(lock: { nowait: boolean; skipLocked: boolean; noKey: boolean; of: readonly string[] }): string {
+    const strength = lock.noKey ? 'FOR NO KEY UPDATE' : 'FOR UPDATE';
+    const of = lock.of.length ? ` OF ${lock.of.join(', ')}` : '';
+    return `${strength}${of}${lock.nowait ? ' NOWAIT' : lock.skipLocked ? ' SKIP LOCKED' : ''}`;
   }
 
   // ------------------------------------------------------------------ numbers and exact decimals

@@ -1,7 +1,7 @@
 import { ImproperlyConfigured } from '../../../errors';
 import { DatabaseBackend } from '../base/backend';
 import type { DatabaseConnection } from '../base/connection';
-import { BaseSchemaEditor, type SchemaEditor, type SchemaEditorOptions } from '../base/schema';
+import type { SchemaEditor, SchemaEditorOptions } from '../base/schema';
 import type { ConnectionOptions, ConnectionSettings } from '../base/types';
 import { PostgresqlConnection } from './connection';
 import { postgresqlDataTypeCheckConstraints, postgresqlDataTypes, postgresqlDataTypeSuffixes } from './data-types';
@@ -9,6 +9,7 @@ import { cancel, driverUnavailableReason } from './driver';
 import { postgresqlFeatures } from './features';
 import { PostgresqlIntrospection } from './introspection';
 import { postgresqlOperations } from './operations';
+import { PostgresqlSchemaEditor } from './schema';
 import './errors';
 
 /** SQLSTATE query_canceled. */
@@ -49,9 +50,9 @@ export class PostgresqlBackend extends DatabaseBackend {
     return new PostgresqlIntrospection(connection);
   }
 
-  /** The shared editor: tables, indexes and renames; changing a column is not written for PostgreSQL yet. */
+  /** Columns altered in place, in one transaction holding the migration lock (./schema). */
   schemaEditor(connection: DatabaseConnection | null, options?: SchemaEditorOptions): SchemaEditor {
-    return new BaseSchemaEditor(this, connection, options);
+    return new PostgresqlSchemaEditor(this, connection, options);
   }
 
   /** libpq's cancel request (blocking for a connection round trip to the server); the statement fails with 57014. */

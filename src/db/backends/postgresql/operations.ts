@@ -7,6 +7,7 @@ import {
   type TimePart,
   type TimeTruncKind,
 } from '../base/operations';
+import type { Field } from '../../../models/fields/base';
 import type { RunResult, SqlValue } from '../base/types';
 
 /** EXTRACT's field for each of Django's part names. */
@@ -22,6 +23,28 @@ const EXTRACT_FIELDS: Readonly<Record<DatePart | TimePart, string>> = {
   hour: 'HOUR',
   minute: 'MINUTE',
   second: 'SECOND',
+};
+
+/**
+ * The type a value of each internal type is cast to where nothing else types it. Text is left to PostgreSQL,
+ * whose untyped literal adapts to what it meets (a text column, a varchar, a CASE of strings).
+ */
+const VALUE_CASTS: Readonly<Record<string, string>> = {
+  AutoField: 'bigint',
+  BigAutoField: 'bigint',
+  IntegerField: 'bigint',
+  SmallIntegerField: 'bigint',
+  PositiveIntegerField: 'bigint',
+  PositiveSmallIntegerField: 'bigint',
+  PositiveBigIntegerField: 'bigint',
+  BigIntegerField: 'bigint',
+  DurationField: 'bigint',
+  FloatField: 'double precision',
+  DecimalField: 'numeric',
+  BooleanField: 'boolean',
+  DateField: 'date',
+  DateTimeField: 'timestamp with time zone',
+  TimeField: 'time',
 };
 
 /**
@@ -46,6 +69,17 @@ export class PostgresqlOperations extends BaseOperations {
 
   override distinctSql(fields: readonly string[]): string {
     return fields.length ? `DISTINCT ON (${fields.join(', ')})` : 'DISTINCT';
+  }
+
+  /** A typed value: integers as bigint (a JavaScript integer may exceed integer's range), and so on. */
+  override valuePlaceholder(field: Field | null): string {
+    const type = field ? VALUE_CASTS[field.internalType] : undefined;
+    return type ? `CAST(${this.placeholder()} AS ${type})` : this.placeholder();
+  }
+
+  /** `||` takes text on both sides here, where SQLite converts any value (Django's ConcatPair casts too). */
+  override textOperand(sql: string): string {
+    return `CAST(${sql} AS text)`;
   }
 
   // ------------------------------------------------------------------ decimals (native numeric)
@@ -114,6 +148,18 @@ export class PostgresqlOperations extends BaseOperations {
   /** A text array literal: `['owner', '0']` → `{"owner","0"}` (`#>` reads '0' as an index in an array). */
   jsonPath(keys: readonly string[]): string {
     return `{${keys.map((key) => `"${key.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+  }
+
+  /**
+   * The path is written into the statement as a quoted literal: the same key selected and grouped by is then the
+   * same expression, which GROUP BY requires (two parameters are two values to PostgreSQL).
+   */
+  override jsonPathOperand(keys: readonly string[]): [sql: string, params: SqlValue[]] {
+    return [`'${this.jsonPath(keys).replace(/'/g, "''")}'`, []];
+  }
+
+  override jsonKeyExact(sql: string, path: string, rhs: string): string {
+    return `(${sql} #> CAST(${path} AS text[])) = CAST(${rhs} AS jsonb)`;
   }
 
   jsonKeyValue(sql: string, path: string): string {
