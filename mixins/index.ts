@@ -1,4 +1,4 @@
-import { AsyncManager, AsyncQuerySet, AsyncRelatedManager } from '../src/async/queryset';
+import { AsyncManager, AsyncQuerySet, AsyncRelatedManager, asyncManagerFor, asyncRelatedManagerFor, type AsyncCustomMethods, type AsyncManagerOf } from '../src/async/queryset';
 import { evaluateOnInstance } from '../src/async/executor';
 import { asyncMethodsOn, installAsyncMethods, type AsyncInstanceMethods, type AsyncTwins } from '../src/models/async-methods';
 import { Model, NOT_A_MODEL, isConcreteModel } from '../src/models/base';
@@ -11,7 +11,7 @@ import { RelatedManager } from '../src/models/related-managers';
 /** Related managers, told by their phantom members (cheaper to test than the whole class). */
 type RelatedManagerMark = ManagerOf<any, any>;
 
-export { AsyncManager, AsyncQuerySet, AsyncRelatedManager };
+export { AsyncManager, AsyncQuerySet, AsyncRelatedManager, type AsyncManagerOf };
 
 /** `obj.a.<relation>`: forward relations as promises of instances, to-many relations as async managers. */
 export type AsyncRelations<T> = {
@@ -20,7 +20,7 @@ export type AsyncRelations<T> = {
     any,
     infer Keys
   >
-    ? AsyncRelatedManager<M, Keys>
+    ? AsyncRelatedManager<M, Keys> & AsyncCustomMethods<Omit<T[K], keyof RelatedManager<any, any, any>>>
     : Promise<T[K]>;
 };
 
@@ -78,7 +78,11 @@ function install(target: AnyModelClass): void {
     get(this: ModelClass) {
       let manager = managers.get(this);
       // Chaining runs on the sync manager here: its errors should name the call written, Pizza.aobjects.filter().
-      if (!manager) managers.set(this, (manager = new AsyncManager(this.objects.named(`${this._meta.label}.aobjects`))));
+      // Reading _meta first binds a manager the model declares (`static objects = PizzaQuerySet.asManager()`).
+      if (!manager) {
+        const label = this._meta.label;
+        managers.set(this, (manager = asyncManagerFor(this.objects.named(`${label}.aobjects`))));
+      }
       return manager;
     },
   });
@@ -122,9 +126,8 @@ function asyncRelation(instance: Model, name: string): unknown {
     const cached = instance._state.related[name];
     if (key === null || key === undefined) return Promise.resolve(cached ?? null);
     if (cached && (cached as unknown as Record<string, unknown>)[field.targetField.attname] === key) return Promise.resolve(cached);
-    const target = field.relatedModel as ModelClass & { aobjects?: AsyncManager<any> };
-    const manager = target.aobjects ?? new AsyncManager(target.objects);
-    return manager.get({ [field.targetField.name]: key }).then((related: Model) => {
+    // As the sync descriptor: through the base manager, which a narrowed default manager cannot hide rows from.
+    return new AsyncManager(field.relatedModel._baseManager).get({ [field.targetField.name]: key }).then((related: Model) => {
       instance._state.related[name] = related;
       return related;
     });
@@ -136,12 +139,12 @@ function asyncRelation(instance: Model, name: string): unknown {
     if (cached === null) return Promise.reject(new relatedModel.DoesNotExist(`${meta.label} has no ${name}.`));
     if (cached) return Promise.resolve(cached);
     const key = record[relation.field.targetField.attname];
-    return new AsyncManager(relatedModel.objects).get({ [relation.field.name]: key }).then((related: Model) => {
+    return new AsyncManager(relatedModel._baseManager).get({ [relation.field.name]: key }).then((related: Model) => {
       instance._state.related[name] = related;
       return related;
     });
   }
   const manager = record[name];
-  if (manager instanceof RelatedManager) return new AsyncRelatedManager(manager);
+  if (manager instanceof RelatedManager) return asyncRelatedManagerFor(manager);
   throw new TypeError(`${meta.label} has no relation '${name}' (obj.a.<relation> works for foreign keys, one-to-one and many-to-many relations and their reverse accessors).`);
 }

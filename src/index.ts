@@ -72,8 +72,8 @@ export {
   type ModelSignalArgs,
 } from './models/signals';
 
-export { QuerySet, type CreateValues, type FilterArg, type Lookups } from './models/queryset';
-export { Manager } from './models/manager';
+export { QuerySet, type CreateValues, type FilterArg, type Lookups, type ManagerOf } from './models/queryset';
+export { Manager, type CustomMethods, type QuerySetClass } from './models/manager';
 export { RelatedManager, ReverseManyToOneManager, ManyRelatedManager } from './models/related-managers';
 export { Prefetch, PrefetchSpec } from './models/prefetch';
 export { Q, QNode } from './sql/where';

@@ -9,7 +9,7 @@ import {
 } from '../errors';
 import { Expression } from '../sql/expressions';
 import type { Manager } from './manager';
-import { managerFor } from './manager';
+import { baseManager, bindManagers, managerFor } from './manager';
 import { collectAndDelete, type DeleteResult } from './deletion';
 import { installAccessors } from './descriptors';
 import { Field, FieldValueError } from './fields/base';
@@ -122,8 +122,17 @@ export class Model {
       meta = new Options(this as ModelClass);
       metaCache.set(this, meta);
       installAccessors(this as ModelClass);
+      bindManagers(this as ModelClass);
     }
     return meta;
+  }
+
+  /**
+   * Every row, whatever the declared managers narrow (Django's `_base_manager`): saving, refreshing,
+   * deleting and following relations use it.
+   */
+  static get _baseManager(): Manager<any> {
+    return baseManager(this as ModelClass);
   }
 
   /** `Pizza.DoesNotExist`, a subclass of ObjectDoesNotExist of this model's own. */
@@ -212,7 +221,7 @@ export class Model {
   refreshFromDb(options: { fields?: readonly string[] } = {}): void {
     const model = this.constructor as ModelClass;
     const meta = model._meta;
-    const fresh = model.objects.filter({ pk: this.pk }).first();
+    const fresh = model._baseManager.filter({ pk: this.pk }).first();
     if (!fresh) throw new model.DoesNotExist(`${meta.label} matching query does not exist (pk=${String(this.pk)}).`);
     copyFieldValues(fresh, this, options.fields ? options.fields.map((name) => meta.getField(name)) : meta.concreteFields);
     if (!options.fields) this._state.prefetched = {};

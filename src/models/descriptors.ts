@@ -1,6 +1,8 @@
 import { maySyncQuery } from '../db/connections';
 import { UnprefetchedRelatedModelAccessError } from '../errors';
 import { ManyRelatedManager, ReverseManyToOneManager } from './related-managers';
+import { withCustomMethods } from './custom-methods';
+import type { QuerySet } from './queryset';
 import type { Model } from './base';
 import { lowerFirst } from './fields/base';
 import { ForeignKey, ManyToManyField, describeInstance } from './fields/related';
@@ -73,7 +75,7 @@ function forwardDescriptor(field: ForeignKey): PropertyDescriptor {
       const targetAttname = field.targetField.attname;
       if (cached && (cached as unknown as Record<string, unknown>)[targetAttname] === key) return cached;
       if (!maySyncQuery()) throw unprefetched(field.model, name);
-      const related = field.relatedModel.objects.get({ [field.targetField.name]: key });
+      const related = field.relatedModel._baseManager.get({ [field.targetField.name]: key });
       this._state.related[name] = related;
       return related;
     },
@@ -115,7 +117,7 @@ function reverseOneToOneDescriptor(field: ForeignKey, accessor: string): Propert
       const key = this[field.targetField.attname];
       if (key === null || key === undefined) throw new model.DoesNotExist(`${this.constructor.name} has no ${accessor} (it is unsaved).`);
       if (!maySyncQuery()) throw unprefetched(this.constructor as ModelClass, accessor);
-      const found = model.objects.get({ [field.name]: key });
+      const found = model._baseManager.get({ [field.name]: key });
       this._state.related[accessor] = found;
       return found;
     },
@@ -132,7 +134,7 @@ function reverseOneToOneDescriptor(field: ForeignKey, accessor: string): Propert
 function managerDescriptor(name: string, create: (instance: Model) => unknown): PropertyDescriptor {
   return {
     get(this: Model) {
-      return (this._state.managers[name] ??= create(this));
+      return (this._state.managers[name] ??= withCustomMethods(create(this) as QuerySet<any, any, any>));
     },
     set() {
       throw new TypeError(`Direct assignment to '${name}' is prohibited; use ${name}.set() instead.`);

@@ -9,6 +9,7 @@ import { deleteLinksSql } from '../sql/writes';
 import { asyncMethodsOn, installAsyncMethods, type AsyncRelatedManagerMethods, type AsyncTwins } from './async-methods';
 import { Query } from '../sql/query';
 import { QuerySet, type CreateValues, type Lookups, type QuerySetRoot } from './queryset';
+import { defaultQuerysetClass } from './custom-methods';
 import type { CheckedLookups, Defaults } from './typed';
 
 export interface AddOptions {
@@ -38,6 +39,11 @@ export abstract class RelatedManager<T extends Model = Model, Q extends string =
 
   override get root(): QuerySetRoot {
     return { kind: 'related', instance: this.instance, accessor: this.accessor };
+  }
+
+  /** Chains continue in the queryset class of the related model's default manager, as in Django. */
+  protected override get chainPrototype(): object {
+    return defaultQuerysetClass(this.model).prototype as object;
   }
 
   protected override get callName(): string {
@@ -173,7 +179,7 @@ export class ReverseManyToOneManager<T extends Model = Model, Q extends string =
           throw new TypeError(`${this.call('add')}: ${describeInstance(object)} isn't saved; use { bulk: false } or save it first.`);
         }
       }
-      this.model.objects.filter({ pk__in: instances.map((object) => object.pk) }).update({ [this.field.name]: key });
+      this.model._baseManager.filter({ pk__in: instances.map((object) => object.pk) }).update({ [this.field.name]: key });
       for (const object of instances) (object as unknown as Record<string, unknown>)[this.field.name] = this.instance;
     });
   }
@@ -195,14 +201,14 @@ export class ReverseManyToOneManager<T extends Model = Model, Q extends string =
       }
     }
     this.invalidatePrefetch();
-    this.model.objects.filter({ pk__in: instances.map((object) => object.pk), [this.field.name]: key }).update({ [this.field.name]: null });
+    this.model._baseManager.filter({ pk__in: instances.map((object) => object.pk), [this.field.name]: key }).update({ [this.field.name]: null });
     for (const object of instances) (object as unknown as Record<string, unknown>)[this.field.name] = null;
   }
 
   clear(): void {
     this.assertNullable('clear');
     this.invalidatePrefetch();
-    this.model.objects.filter({ [this.field.name]: this.key }).update({ [this.field.name]: null });
+    this.model._baseManager.filter({ [this.field.name]: this.key }).update({ [this.field.name]: null });
   }
 
   /** Makes the related set exactly `objects` (for a non-nullable key, only adds). */
