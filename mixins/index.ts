@@ -27,6 +27,11 @@ export type AsyncRelations<T> = {
 /** What AsyncMixin adds to instances: `asave()`, `adelete()`, `arefreshFromDb()` (from the async method table) and `a`. */
 export interface AsyncModelInstance extends AsyncTwins<AsyncInstanceMethods> {
   readonly a: AsyncRelations<this>;
+  // Declared as methods (the table's twins are properties), so a model may override them:
+  // `override async asave(options) { ...; await super.asave(options); }`.
+  asave(...args: Parameters<AsyncInstanceMethods['save']>): ReturnType<AsyncInstanceMethods['save']>;
+  adelete(...args: Parameters<AsyncInstanceMethods['delete']>): ReturnType<AsyncInstanceMethods['delete']>;
+  arefreshFromDb(...args: Parameters<AsyncInstanceMethods['refreshFromDb']>): ReturnType<AsyncInstanceMethods['refreshFromDb']>;
 }
 
 /** What AsyncMixin adds to the class: `aobjects`. */

@@ -2,7 +2,7 @@ import { getSettings, onClose } from '../conf';
 import { openConnection } from '../db/connections';
 import type { Model } from '../models/base';
 import { setAsyncExecutor, type QueryOptions } from '../models/async-bridge';
-import type { AsyncMethod } from '../models/async-methods';
+import { ASYNC_METHODS, isInstalledAsyncMethod, type AsyncMethod } from '../models/async-methods';
 import type { QuerySet } from '../models/queryset';
 import { migrationsDirectory, type MigrateOptions, type MigrateResult } from '../migrations/executor';
 import { setSyncFunctionExecutor } from '../sync';
@@ -57,11 +57,43 @@ const NO_OPTIONS: QueryOptions = {};
  */
 export function evaluate(queryset: QuerySet<any, any>, method: AsyncMethod, args: readonly unknown[]): Promise<unknown> {
   const [plain, options] = splitQueryOptions(args, method.options);
+  const here = answerHere(queryset, method, plain);
+  if (here) return here;
   if (method.fastPath === 'keyedGet' && plain.length === 1) {
     const keyed = keyedGetOf(queryset, plain[0]);
     if (keyed) return poolFor(keyed).get(keyed, options, currentBlock(), currentCapture());
   }
   return evaluateInWorker(queryset, method, plain, options);
+}
+
+/** The evaluations the sync core answers without a query, answered on this thread (see the sync methods). */
+const ANSWERED_FROM_RESULTS = new Set(['eval', 'count', 'exists', 'contains', 'at']);
+
+/**
+ * A call that needs no worker, answered here as the sync API answers it: `aggregate()` with no aggregates is
+ * `{}` (Django runs no query), and an evaluated queryset counts, tests and indexes its own rows. `create()`
+ * on a model whose `asave()` is overridden saves through that `asave()`, as Django's `acreate()` does.
+ */
+function answerHere(queryset: QuerySet<any, any>, method: AsyncMethod, plain: readonly unknown[]): Promise<unknown> | null {
+  try {
+    if (method === ASYNC_METHODS.aggregate && !Object.keys((plain[0] as object | undefined) ?? {}).length) return Promise.resolve({});
+    if (queryset.isEvaluated && ANSWERED_FROM_RESULTS.has(method.name)) {
+      return Promise.resolve((queryset as unknown as Record<string, (...a: unknown[]) => unknown>)[method.name]!(...plain));
+    }
+    if (method === ASYNC_METHODS.create && queryset.root.kind === 'manager' && overridesAsave(queryset.model)) {
+      const instance = new (queryset.model as unknown as new (values: unknown) => Model & { asave(options: object): Promise<void> })(plain[0] ?? {});
+      return instance.asave({ forceInsert: true, ...((plain[1] as object | undefined) ?? {}) }).then(() => instance);
+    }
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return null;
+}
+
+/** Whether a model class (or a base of its own) defines `asave()` in place of the one AsyncMixin installs. */
+function overridesAsave(model: Function): boolean {
+  const asave = (model.prototype as { asave?: unknown }).asave;
+  return typeof asave === 'function' && !isInstalledAsyncMethod(asave);
 }
 
 async function evaluateInWorker(queryset: QuerySet<any, any>, method: AsyncMethod, plain: readonly unknown[], options: QueryOptions): Promise<unknown> {

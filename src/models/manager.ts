@@ -108,6 +108,9 @@ export class Manager<T = Model> extends QuerySet<T, T> {
     return bound;
   }
 
+  /** A manager is shared by every caller: it keeps no results (each call runs on a fresh base queryset). */
+  override keepResults(): void {}
+
   /** Instances from hand-written SQL with `?` placeholders; columns map to fields by column name. */
   raw(sql: string, params: readonly unknown[] = []): T[] {
     const meta = this.boundModel._meta;
@@ -146,7 +149,7 @@ export class Manager<T = Model> extends QuerySet<T, T> {
  * chaining and evaluation methods, their async twins, iteration. What stays the manager's own: how it is
  * named and rooted, and the helpers those methods use on whatever queryset they run on.
  */
-const MANAGER_OWN = new Set(['constructor', 'named', 'rootedAt', 'recordedAs', 'chain', 'call', 'connection', 'runAsync', 'withResultCache', 'withQuery']);
+const MANAGER_OWN = new Set(['constructor', 'keepResults', 'named', 'rootedAt', 'recordedAs', 'chain', 'call', 'connection', 'runAsync', 'withResultCache', 'withQuery']);
 for (const key of Reflect.ownKeys(QuerySet.prototype)) {
   if (typeof key === 'string' && MANAGER_OWN.has(key)) continue;
   if (Object.prototype.hasOwnProperty.call(Manager.prototype, key)) continue;

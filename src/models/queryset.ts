@@ -874,6 +874,20 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     return new CompiledSql(sql, params, this.ops);
   }
 
+  /**
+   * Keeps rows fetched for this queryset in a worker (`await qs.aeval()`) as its result cache, as eval() and
+   * Django's async iteration do: its later counts, `exists()` and `at()` answer from them. Managers, which
+   * are shared, keep none.
+   */
+  keepResults(results: R[]): void {
+    this.resultCache = results;
+  }
+
+  /** Whether this queryset's rows are at hand (evaluated, or prefetched), so that counting them runs no query. */
+  get isEvaluated(): boolean {
+    return this.resultCache !== null;
+  }
+
   /** Pre-set results (a prefetch cache), as Django's `_result_cache`. */
   withResultCache(results: R[]): this {
     const clone = Object.create(Object.getPrototypeOf(this)) as this;
@@ -903,7 +917,8 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
 
   protected runAsync(method: AsyncMethod, args: readonly unknown[]): Promise<unknown> {
     try {
-      return asyncExecutor(this.call(method.twinName)).evaluate(this, method, args);
+      const result = asyncExecutor(this.call(method.twinName)).evaluate(this, method, args);
+      return method.name === 'eval' ? result.then((rows) => (this.keepResults([...(rows as R[])]), rows)) : result;
     } catch (error) {
       return Promise.reject(error);
     }

@@ -58,6 +58,9 @@ export abstract class RelatedManager<T extends Model = Model, Q extends string =
     return pk;
   }
 
+  /** A related manager is shared by every use of `instance.<relation>`: it keeps no results of its own. */
+  override keepResults(): void {}
+
   /** Uses the prefetchRelated cache when present. */
   override all(): QuerySet<T, T> {
     const cached = this.instance._state.prefetched[this.accessor];
