@@ -183,3 +183,47 @@ describe('custom_pk.tests.CustomPKTests', () => {
     await expect(Employee.aobjects.create({ firstName: 'Tom', lastName: 'Smith' })).rejects.toBeInstanceOf(IntegrityError);
   });
 });
+
+describe('declared keys through every write path', () => {
+  beforeEach(() => emptyTables());
+
+  test('save() of a new object whose key exists updates that row, as Django (UPDATE, then INSERT)', async () => {
+    Employee.objects.create({ employeeCode: 7, firstName: 'Ann', lastName: 'Lee' });
+    new Employee({ employeeCode: 7, firstName: 'Anna', lastName: 'Lee' }).save();
+    expect(Employee.objects.count()).toBe(1);
+    expect(Employee.objects.get({ pk: 7 }).firstName).toBe('Anna');
+    await new Employee({ employeeCode: 7, firstName: 'Annie', lastName: 'Lee' }).asave();
+    await new Employee({ employeeCode: 8, firstName: 'Bo', lastName: 'Lee' }).asave();
+    expect(Employee.objects.orderBy('pk').valuesList('firstName', { flat: true }).eval()).toEqual(['Annie', 'Bo']);
+  });
+
+  test('bulk writes with declared keys', async () => {
+    const made = Employee.objects.bulkCreate([1, 2].map((code) => new Employee({ employeeCode: code, firstName: `E${code}`, lastName: 'X' })));
+    expect(made.map((e) => e.pk)).toEqual([1, 2]);
+    const sent = await Employee.aobjects.bulkCreate([3, 4].map((code) => new Employee({ employeeCode: code, firstName: `E${code}`, lastName: 'X' })));
+    expect(sent.map((e) => e.pk)).toEqual([3, 4]);
+    const businesses = await Business.aobjects.bulkCreate([new Business({ name: 'A' }), new Business({ name: 'B' })]);
+    expect(businesses.map((b) => b.pk)).toEqual(['A', 'B']);
+    for (const e of sent) e.lastName = 'Y';
+    expect(await Employee.aobjects.bulkUpdate(sent, ['lastName'])).toBe(2);
+    expect(await Employee.aobjects.filter({ lastName: 'Y' }).valuesList('pk', { flat: true }).orderBy('pk')).toEqual([3, 4]);
+    expect(await Bar.aobjects.bulkCreate([new Bar(), new Bar()]).then((bars) => bars.every((bar) => /^[a-z]{10}$/.test(bar.pk)))).toBe(true);
+  });
+
+  test('refresh, delete and many-to-many writes with text keys', async () => {
+    const sears = await Business.aobjects.create({ name: 'Sears' });
+    const dan = await Employee.aobjects.create({ employeeCode: 123, firstName: 'Dan', lastName: 'Jones' });
+    const fran = await Employee.aobjects.create({ employeeCode: 456, firstName: 'Fran', lastName: 'Bones' });
+    await sears.a.employees.add(dan, 456);
+    expect(await sears.a.employees.valuesList('pk', { flat: true })).toEqual([456, 123]);
+    await expect(sears.a.employees.add(999)).rejects.toBeInstanceOf(IntegrityError);
+    await fran.a.businessSet.remove(sears);
+    expect(await sears.a.employees.count()).toBe(1);
+    Business.objects.filter({ pk: 'Sears' }).update({ name: 'Sears' });
+    await sears.arefreshFromDb();
+    expect(sears.name).toBe('Sears');
+    expect(await sears.adelete()).toEqual([2, { Business: 1, Business_employees: 1 }]);
+    expect(await dan.adelete()).toEqual([1, { Employee: 1 }]);
+    expect(await Employee.aobjects.count()).toBe(1);
+  });
+});
