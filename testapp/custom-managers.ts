@@ -13,6 +13,10 @@ export class PersonQuerySet extends QuerySet<Person> {
   byFirstName(name: string) {
     return this.filter({ firstName: name });
   }
+  /** Typed `this`, so that custom methods chain after it on the sync side too. */
+  byLastName(name: string): this {
+    return this.filter({ lastName: name }) as this;
+  }
   /** Chains through another custom method. */
   funByFirstName(name: string) {
     return (this.funPeople() as PersonQuerySet).byFirstName(name);

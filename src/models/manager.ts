@@ -64,7 +64,9 @@ export class Manager<T = Model> extends QuerySet<T, T> {
 
   /** getQueryset(), as the start of a chain rooted at this manager (what a worker rebuilds by calling it). */
   getBaseQueryset(): QuerySet<T, T> {
-    return this.getQueryset().rootedAt(this.root, this.callName);
+    const queryset = this.getQueryset();
+    // The built-in getQueryset() roots its queryset already; an override's steps are rebuilt by calling it.
+    return this.getQueryset === Manager.prototype.getQueryset ? queryset : queryset.rootedAt(this.root, this.callName);
   }
 
   override get root(): QuerySetRoot {

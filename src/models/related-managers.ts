@@ -68,12 +68,13 @@ export abstract class RelatedManager<T extends Model = Model, Q extends string =
     return cached ? queryset.withResultCache(cached as T[]) : queryset;
   }
 
+  /** The related rows: the prefetched ones, else fetched afresh (the manager is shared, so it keeps no results). */
   override eval(): T[] {
     if (!this.steps.length) {
       const cached = this.instance._state.prefetched[this.accessor];
       if (cached) return [...(cached as T[])];
     }
-    return super.eval();
+    return this.fetchAll(this.call('eval'));
   }
 
   /** The prefetched rows as an evaluated queryset, when this manager itself (not a chain on it) has them. */

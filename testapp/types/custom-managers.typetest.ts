@@ -13,6 +13,9 @@ export async function customManagerTypes(person: Person): Promise<void> {
   exact<Person[]>()(Person.objects.getFunPeople().eval());
   exact<number>()(Person.objects.countFun());
   Person.customQuerysetManager.byFirstName('Bugs');
+  exact<Person[]>()(Person.objects.byLastName('Bunny').funPeople().eval());
+  // @ts-expect-error after a built-in call the sync chain is typed as a plain queryset
+  Person.objects.byLastName('Bunny').filter({ firstName: 'Bugs' }).funPeople();
   // @ts-expect-error a manager-only method is not on the queryset-made manager
   Person.customQuerysetManager.getFunPeople();
   // @ts-expect-error private methods are not copied to managers

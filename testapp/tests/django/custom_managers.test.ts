@@ -75,6 +75,11 @@ describe('sync managers (custom_managers.tests.CustomManagerTests)', () => {
     Person.objects.create({ firstName: 'Daffy', funPerson: true });
     expect(Person.funPeople.eval()).toHaveLength(2);
     expect([...Person.objects]).toHaveLength(3);
+    // A related manager is shared by every `bugs.books` too.
+    expect(bugs.books.eval()).toHaveLength(2);
+    Book.objects.create({ title: 'A third', author: bugs });
+    expect(bugs.books.count()).toBe(3);
+    expect(bugs.books.eval()).toHaveLength(3);
   });
 
   test('related managers use the default manager\'s queryset class (test_related_manager)', () => {
