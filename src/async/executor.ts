@@ -57,7 +57,7 @@ const NO_OPTIONS: QueryOptions = {};
  */
 export function evaluate(queryset: QuerySet<any, any>, method: AsyncMethod, args: readonly unknown[]): Promise<unknown> {
   const [plain, options] = splitQueryOptions(args, method.options);
-  const here = answerHere(queryset, method, plain);
+  const here = answerHere(queryset, method, plain, options);
   if (here) return here;
   if (method.fastPath === 'keyedGet' && plain.length === 1) {
     const keyed = keyedGetOf(queryset, plain[0]);
@@ -74,7 +74,7 @@ const ANSWERED_FROM_RESULTS = new Set(['eval', 'count', 'exists', 'contains', 'a
  * `{}` (Django runs no query), and an evaluated queryset counts, tests and indexes its own rows. `create()`
  * on a model whose `asave()` is overridden saves through that `asave()`, as Django's `acreate()` does.
  */
-function answerHere(queryset: QuerySet<any, any>, method: AsyncMethod, plain: readonly unknown[]): Promise<unknown> | null {
+function answerHere(queryset: QuerySet<any, any>, method: AsyncMethod, plain: readonly unknown[], options: QueryOptions): Promise<unknown> | null {
   try {
     if (method === ASYNC_METHODS.aggregate && !Object.keys((plain[0] as object | undefined) ?? {}).length) return Promise.resolve({});
     if (queryset.isEvaluated && ANSWERED_FROM_RESULTS.has(method.name)) {
@@ -82,7 +82,7 @@ function answerHere(queryset: QuerySet<any, any>, method: AsyncMethod, plain: re
     }
     if (method === ASYNC_METHODS.create && queryset.root.kind === 'manager' && overridesAsave(queryset.model)) {
       const instance = new (queryset.model as unknown as new (values: unknown) => Model & { asave(options: object): Promise<void> })(plain[0] ?? {});
-      return instance.asave({ forceInsert: true, ...((plain[1] as object | undefined) ?? {}) }).then(() => instance);
+      return instance.asave({ ...options, forceInsert: true }).then(() => instance);
     }
   } catch (error) {
     return Promise.reject(error);

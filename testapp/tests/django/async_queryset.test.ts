@@ -3,7 +3,7 @@
  * `a`-prefixed twins on `Model.objects` querysets, and the same calls on `Model.aobjects`. The aiterator
  * cases live in async_iterator.test.ts.
  */
-import { captureQueries, Sum } from '../../../src';
+import { captureQueries, QueryCancelled, Sum } from '../../../src';
 import { Pool } from '../../../src/async/pool';
 import { IncrementASaveModel, RelatedModel, SimpleModel } from '../../async-ports';
 import { useAsyncPortsDatabase } from './async-ports-setup';
@@ -87,6 +87,9 @@ test('acreate runs the increment logic of asave()', async () => {
   expect(obj.field).toBe(5);
   expect((await IncrementASaveModel.aobjects.get({ pk: obj.pk })).field).toBe(5);
   expect((await IncrementASaveModel.aobjects.create({ field: 10 })).field).toBe(11);
+  // Its options reach asave(): an aborted signal cancels the create.
+  await expect(IncrementASaveModel.aobjects.create({ field: 20 }, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(QueryCancelled);
+  expect(await IncrementASaveModel.aobjects.filter({ field: 21 }).exists()).toBe(false);
 });
 
 // async.test_async_queryset.AsyncQuerySetTest.test_aget_or_create
