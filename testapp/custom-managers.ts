@@ -3,7 +3,7 @@
  * class made into a manager, a Manager subclass with its own methods built from a queryset class, and
  * managers whose getQueryset() narrows the rows.
  */
-import { BooleanField, CASCADE, CharField, ForeignKey, Manager, Model, QuerySet, type CustomMethods, type FieldsOf, type ReverseManyToOneManager } from '../src';
+import { BooleanField, CASCADE, CharField, ForeignKey, Manager, ManyToManyField, Model, QuerySet, type CustomMethods, type FieldsOf, type ReverseManyToOneManager } from '../src';
 import { AsyncMixin, type AsyncManagerOf } from '../mixins';
 
 export class PersonQuerySet extends QuerySet<Person> {
@@ -82,12 +82,32 @@ export class Book extends AsyncMixin<Book>(Model) {
     title: new CharField({ maxLength: 50 }),
     author: new ForeignKey(() => Person, { onDelete: CASCADE, relatedName: 'books' }),
     isPublished: new BooleanField({ default: false }),
+    funAuthors: new ManyToManyField(() => FunPerson, { relatedName: 'funBooks' }),
   };
+  declare funPeopleFavoriteBooks: ReverseManyToOneManager<FunPerson>;
   static meta = { ordering: ['title'] };
   static objects = BookQuerySet.asManager();
   declare static readonly aobjects: AsyncManagerOf<typeof Book.objects>;
 }
 export interface Book extends FieldsOf<typeof Book.fields> {}
+
+/** Django's FunPerson: its default manager shows fun people only, so do the related managers over it. */
+export class FunPersonManager extends Manager<FunPerson> {
+  override getQueryset() {
+    return super.getQueryset().filter({ funPerson: true });
+  }
+}
+
+export class FunPerson extends AsyncMixin<FunPerson>(Model) {
+  static fields = {
+    firstName: new CharField({ maxLength: 30 }),
+    funPerson: new BooleanField({ default: true }),
+    favoriteBook: new ForeignKey(() => Book, { onDelete: CASCADE, null: true, relatedName: 'funPeopleFavoriteBooks' }),
+  };
+  static meta = { ordering: ['firstName'] };
+  static objects = new FunPersonManager();
+}
+export interface FunPerson extends FieldsOf<typeof FunPerson.fields> {}
 
 /** A default manager that hides rows: saving, refreshing and following keys still see them (the base manager). */
 export class PublishedOnlyManager extends Manager<Article> {

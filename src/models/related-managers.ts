@@ -7,7 +7,7 @@ import { sendM2MChanged, type M2MAction } from './signals';
 import type { ModelClass, PkValue } from './types';
 import { deleteLinksSql } from '../sql/writes';
 import { asyncMethodsOn, installAsyncMethods, type AsyncRelatedManagerMethods, type AsyncTwins } from './async-methods';
-import { Query } from '../sql/query';
+import type { Query } from '../sql/query';
 import { QuerySet, type CreateValues, type Lookups, type QuerySetRoot } from './queryset';
 import { defaultQuerysetClass } from './custom-methods';
 import type { CheckedLookups, Defaults } from './typed';
@@ -117,6 +117,15 @@ export abstract class RelatedManager<T extends Model = Model, Q extends string =
     );
   }
 
+  /**
+   * The related model's default manager's query (its getQueryset()), which the relation's filter narrows
+   * further, as Django builds related managers on the default manager: a narrowing `objects` narrows
+   * `instance.<relation>` too. The relation's writes go through the base manager.
+   */
+  protected defaultQuery(): Query {
+    return this.model.objects.query.clone();
+  }
+
   protected invalidatePrefetch(): void {
     delete this.instance._state.prefetched[this.accessor];
   }
@@ -141,7 +150,7 @@ export class ReverseManyToOneManager<T extends Model = Model, Q extends string =
   }
 
   protected override baseQuery(): Query {
-    const query = new Query(this.model);
+    const query = this.defaultQuery();
     query.addFilter([{ [this.field.name]: this.key }], false, this.call('all'));
     return query;
   }
@@ -268,7 +277,7 @@ export class ManyRelatedManager<T extends Model = Model, Q extends string = neve
   }
 
   protected override baseQuery(): Query {
-    const query = new Query(this.model);
+    const query = this.defaultQuery();
     const linked = this.through.objects.filter({ [this.sourceKey.attname]: this.sourceValue }).valuesList(this.targetKey.attname, { flat: true });
     query.addFilter([{ [`${this.targetKey.targetField.name}__in`]: linked }], false, this.call('all'));
     return query;

@@ -6,7 +6,7 @@
 import { captureQueries, close, configure, createSchema, Manager, QuerySet } from '../../../src';
 import { encode } from '../../../src/async/codec';
 import { send } from '../../../src/async/executor';
-import { Article, Book, BookQuerySet, Comment, Person, PersonBaseManager, PersonQuerySet } from '../../custom-managers';
+import { Article, Book, BookQuerySet, Comment, FunPerson, Person, PersonBaseManager, PersonQuerySet } from '../../custom-managers';
 import { dropTestDatabase, testDatabase } from '../test-database';
 import { emptyTables } from './setup';
 
@@ -86,6 +86,23 @@ describe('sync managers (custom_managers.tests.CustomManagerTests)', () => {
     expect(bugs.books.published().eval().map((book) => book.title)).toEqual(['How to program']);
     expect(bugs.books.all()).toBeInstanceOf(BookQuerySet);
     expect(droopy.books.published().count()).toBe(0);
+  });
+
+  // custom_managers.tests.CustomManagerTests.test_fk_related_manager / test_m2m_related_manager
+  test('related managers are narrowed by their model\'s default manager', async () => {
+    const b1 = Book.objects.get({ title: 'How to program' });
+    const fun = FunPerson.objects.create({ firstName: 'Bugs', funPerson: true, favoriteBook: b1 });
+    const boring = FunPerson.objects.create({ firstName: 'Droopy', funPerson: false, favoriteBook: b1 });
+    expect(FunPerson._baseManager.filter({ favoriteBook: b1 }).count()).toBe(2);
+    expect(b1.funPeopleFavoriteBooks.all().eval().map((p) => p.firstName)).toEqual(['Bugs']);
+    expect(b1.funPeopleFavoriteBooks.count()).toBe(1);
+    expect(await b1.a.funPeopleFavoriteBooks.count()).toBe(1);
+    b1.funAuthors.add(fun, boring);
+    expect(b1.funAuthors.orderBy('firstName').eval().map((p) => p.firstName)).toEqual(['Bugs']);
+    expect(await b1.a.funAuthors.valuesList('firstName', { flat: true })).toEqual(['Bugs']);
+    expect(Book.objects.prefetchRelated('funAuthors').get({ pk: b1.pk }).funAuthors.eval().map((p) => p.firstName)).toEqual(['Bugs']);
+    // Following the key goes through the base manager: a boring person still has its book, and is found.
+    expect(FunPerson._baseManager.get({ pk: boring.pk }).favoriteBook!.title).toBe('How to program');
   });
 
   test('a narrowing default manager hides no row from save, refresh, delete or a foreign key (the base manager)', () => {
