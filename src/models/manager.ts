@@ -69,8 +69,11 @@ export class Manager<T = Model> extends QuerySet<T, T> {
     return this.getQueryset === Manager.prototype.getQueryset ? queryset : queryset.rootedAt(this.root, this.callName);
   }
 
+  /** The root, made once (every call on the manager starts a chain from it). */
+  private rootValue: QuerySetRoot | null = null;
+
   override get root(): QuerySetRoot {
-    return { kind: 'manager', model: this.boundModel, manager: this.attribute, plain: this.isPlain };
+    return (this.rootValue ??= { kind: 'manager', model: this.boundModel, manager: this.attribute, plain: this.isPlain });
   }
 
   /**
@@ -107,6 +110,7 @@ export class Manager<T = Model> extends QuerySet<T, T> {
     (bound as { model: ModelClass<T> }).model = model;
     bound.attribute = attribute;
     bound.origin = null;
+    bound.rootValue = null;
     return bound;
   }
 
