@@ -1,4 +1,4 @@
-import { AsyncManager, AsyncQuerySet, AsyncRelatedManager } from '../src/async/queryset';
+import { AsyncManager, AsyncQuerySet, AsyncRelatedManager, asyncManagerFor, asyncRelatedManagerFor, type AsyncCustomMethods, type AsyncManagerOf } from '../src/async/queryset';
 import { evaluateOnInstance } from '../src/async/executor';
 import { asyncMethodsOn, installAsyncMethods, type AsyncInstanceMethods, type AsyncTwins } from '../src/models/async-methods';
 import { Model, NOT_A_MODEL, isConcreteModel } from '../src/models/base';
@@ -14,7 +14,7 @@ import { loadForPeersAsync } from '../src/models/prefetch';
 /** Related managers, told by their phantom members (cheaper to test than the whole class). */
 type RelatedManagerMark = ManagerOf<any, any>;
 
-export { AsyncManager, AsyncQuerySet, AsyncRelatedManager };
+export { AsyncManager, AsyncQuerySet, AsyncRelatedManager, type AsyncManagerOf };
 
 /** `obj.a.<relation>`: forward relations as promises of instances, to-many relations as async managers. */
 export type AsyncRelations<T> = {
@@ -23,13 +23,18 @@ export type AsyncRelations<T> = {
     any,
     infer Keys
   >
-    ? AsyncRelatedManager<M, Keys>
+    ? AsyncRelatedManager<M, Keys> & AsyncCustomMethods<Omit<T[K], keyof RelatedManager<any, any, any>>>
     : Promise<T[K]>;
 };
 
 /** What AsyncMixin adds to instances: `asave()`, `adelete()`, `arefreshFromDb()` (from the async method table) and `a`. */
 export interface AsyncModelInstance extends AsyncTwins<AsyncInstanceMethods> {
   readonly a: AsyncRelations<this>;
+  // Declared as methods (the table's twins are properties), so a model may override them:
+  // `override async asave(options) { ...; await super.asave(options); }`.
+  asave(...args: Parameters<AsyncInstanceMethods['save']>): ReturnType<AsyncInstanceMethods['save']>;
+  adelete(...args: Parameters<AsyncInstanceMethods['delete']>): ReturnType<AsyncInstanceMethods['delete']>;
+  arefreshFromDb(...args: Parameters<AsyncInstanceMethods['refreshFromDb']>): ReturnType<AsyncInstanceMethods['refreshFromDb']>;
 }
 
 /** What AsyncMixin adds to the class: `aobjects`. */
@@ -81,7 +86,11 @@ function install(target: AnyModelClass): void {
     get(this: ModelClass) {
       let manager = managers.get(this);
       // Chaining runs on the sync manager here: its errors should name the call written, Pizza.aobjects.filter().
-      if (!manager) managers.set(this, (manager = new AsyncManager(this.objects.named(`${this._meta.label}.aobjects`))));
+      // Reading _meta first binds a manager the model declares (`static objects = PizzaQuerySet.asManager()`).
+      if (!manager) {
+        const label = this._meta.label;
+        managers.set(this, (manager = asyncManagerFor(this.objects.named(`${label}.aobjects`))));
+      }
       return manager;
     },
   });
@@ -128,9 +137,9 @@ function asyncRelation(instance: Model, name: string): unknown {
     const blocked = fetchBlocked(instance, name, 'relation');
     if (blocked) return Promise.reject(blocked);
     const fetchOne = () => {
-      const target = field.relatedModel as ModelClass & { aobjects?: AsyncManager<any> };
-      const manager = target.aobjects ?? new AsyncManager(target.objects);
-      return manager.get({ [field.targetField.name]: key }).then((related: Model) => {
+      const target = field.relatedModel;
+      // As the sync descriptor: through the base manager, which a narrowed default manager cannot hide rows from.
+      return new AsyncManager(target._baseManager).get({ [field.targetField.name]: key }).then((related: Model) => {
         inheritFetchMode(related, instance);
         instance._state.related[name] = related;
         return related;
@@ -152,7 +161,7 @@ function asyncRelation(instance: Model, name: string): unknown {
     if (blocked) return Promise.reject(blocked);
     const key = record[reverseField.targetField.attname];
     const fetchOne = () =>
-      new AsyncManager(relatedModel.objects).get({ [reverseField.name]: key }).then((related: Model) => {
+      new AsyncManager(relatedModel._baseManager).get({ [reverseField.name]: key }).then((related: Model) => {
         inheritFetchMode(related, instance);
         instance._state.related[name] = related;
         return related;
@@ -166,6 +175,6 @@ function asyncRelation(instance: Model, name: string): unknown {
     });
   }
   const manager = record[name];
-  if (manager instanceof RelatedManager) return new AsyncRelatedManager(manager);
+  if (manager instanceof RelatedManager) return asyncRelatedManagerFor(manager);
   throw new TypeError(`${meta.label} has no relation '${name}' (obj.a.<relation> works for foreign keys, one-to-one and many-to-many relations and their reverse accessors).`);
 }

@@ -73,8 +73,8 @@ export {
   type ModelSignalArgs,
 } from './models/signals';
 
-export { QuerySet, type CreateValues, type FilterArg, type Lookups, type SelectForUpdateOptions } from './models/queryset';
-export { Manager } from './models/manager';
+export { QuerySet, type CreateValues, type FilterArg, type Lookups, type ManagerOf, type SelectForUpdateOptions } from './models/queryset';
+export { Manager, type CustomMethods, type QuerySetClass } from './models/manager';
 export { RelatedManager, ReverseManyToOneManager, ManyRelatedManager } from './models/related-managers';
 export { Prefetch, PrefetchSpec } from './models/prefetch';
 export { FETCH_ONE, FETCH_PEERS, RAISE, FetchMode } from './models/fetch-modes';

@@ -13,6 +13,9 @@ import { FETCH_ONE, FetchMode, fetchModeNamed, PeerGroup } from '../models/fetch
 import { QuerySet, type ChainStep, type QuerySetRoot } from '../models/queryset';
 import { QNode } from '../sql/where';
 import { isChainMethod } from './methods';
+import { isCustomChainMethod } from '../models/custom-methods';
+import { boundManager } from '../models/manager';
+import { chainingOnly } from '../db/connections';
 
 /**
  * The one encoding for everything that crosses a thread: chain steps and their arguments (Q, F and other
@@ -406,27 +409,35 @@ export function mergeArguments(originals: unknown, returned: unknown): void {
 // ---------------------------------------------------------------- querysets
 
 function encodeRoot(root: QuerySetRoot): unknown {
-  if (root.kind === 'manager') return { kind: 'manager', label: root.model._meta.label };
+  if (root.kind === 'manager') return { kind: 'manager', label: root.model._meta.label, manager: root.manager };
   return { kind: 'related', instance: encodeInstance(root.instance), accessor: root.accessor };
 }
 
 function decodeRoot(encoded: unknown): QuerySet<any, any> {
-  const root = encoded as { kind: 'manager'; label: string } | { kind: 'related'; instance: Tagged & { $: 'model' }; accessor: string };
-  if (root.kind === 'manager') return getModel(root.label).objects;
+  const root = encoded as { kind: 'manager'; label: string; manager: string | null } | { kind: 'related'; instance: Tagged & { $: 'model' }; accessor: string };
+  if (root.kind === 'manager') return boundManager(getModel(root.label), root.manager);
   const instance = decodeInstance(root.instance) as unknown as Record<string, unknown>;
   const manager = instance[root.accessor];
   if (!(manager instanceof QuerySet)) throw new TypeError(`${root.instance.label}.${root.accessor} is not a related manager.`);
   return manager;
 }
 
-/** Rebuilds a queryset by replaying its chain on the root; a step that is no chaining call is refused first. */
+/**
+ * Rebuilds a queryset by replaying its chain on the root. Each step is checked before it runs: a built-in
+ * chaining call, or a custom method that the class of the queryset it is called on defines; anything else
+ * is refused. Custom methods run with queries refused (they only chain), and must return a queryset.
+ */
 export function replay(root: QuerySet<any, any>, steps: readonly ChainStep[]): QuerySet<any, any> {
-  for (const [method] of steps) {
-    if (!isChainMethod(method)) throw new TypeError(`Refused to replay '${String(method)}' in a queryset chain: it is not a chaining method.`);
-  }
   let queryset = root;
   for (const [method, args] of steps) {
-    queryset = (queryset as unknown as Record<string, (...args: unknown[]) => QuerySet<any, any>>)[method]!.apply(queryset, args as unknown[]);
+    const builtIn = isChainMethod(method);
+    if (!builtIn && !isCustomChainMethod(queryset, method)) {
+      throw new TypeError(`Refused to replay '${String(method)}' in a queryset chain: it is not a chaining method.`);
+    }
+    const step = (queryset as unknown as Record<string, (...args: unknown[]) => unknown>)[method]!;
+    const next = builtIn ? step.apply(queryset, args as unknown[]) : chainingOnly(queryset.call(method), () => step.apply(queryset, args as unknown[]));
+    if (!(next instanceof QuerySet)) throw new TypeError(`${queryset.call(method)} did not return a queryset, so it cannot be a step of a chain.`);
+    queryset = next;
   }
   return queryset;
 }

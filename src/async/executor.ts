@@ -4,7 +4,7 @@ import { dbForRead, dbForWrite } from '../db/routers';
 import type { Model } from '../models/base';
 import type { ModelClass } from '../models/types';
 import { setAsyncExecutor, type QueryOptions } from '../models/async-bridge';
-import { ASYNC_METHODS, type AsyncMethod } from '../models/async-methods';
+import { ASYNC_METHODS, isInstalledAsyncMethod, type AsyncMethod } from '../models/async-methods';
 import { FETCH_ONE } from '../models/fetch-modes';
 import type { QuerySet } from '../models/queryset';
 import { migrationsDirectory, type MigrateOptions, type MigrateResult } from '../migrations/executor';
@@ -71,6 +71,8 @@ export function evaluate(routed: QuerySet<any, any>, method: AsyncMethod, args: 
   // The database is chosen once, here: the worker runs the call there and this thread builds its rows as from there.
   const alias = routed.dbFor(method.writes);
   const queryset = routed.pinned(alias);
+  const here = answerHere(queryset, method, plain, options);
+  if (here) return here;
   if (method.fastPath === 'keyedGet' && plain.length === 1) {
     const keyed = usingDatabase(alias, () => keyedGetOf(queryset, plain[0]));
     if (keyed) {
@@ -80,6 +82,36 @@ export function evaluate(routed: QuerySet<any, any>, method: AsyncMethod, args: 
     }
   }
   return evaluateInWorker(queryset, alias, method, plain, options);
+}
+
+/** The evaluations the sync core answers without a query, answered on this thread (see the sync methods). */
+const ANSWERED_FROM_RESULTS = new Set(['eval', 'count', 'exists', 'contains', 'at']);
+
+/**
+ * A call that needs no worker, answered here as the sync API answers it: `aggregate()` with no aggregates is
+ * `{}` (Django runs no query), and an evaluated queryset counts, tests and indexes its own rows. `create()`
+ * on a model whose `asave()` is overridden saves through that `asave()`, as Django's `acreate()` does.
+ */
+function answerHere(queryset: QuerySet<any, any>, method: AsyncMethod, plain: readonly unknown[], options: QueryOptions): Promise<unknown> | null {
+  try {
+    if (method === ASYNC_METHODS.aggregate && !Object.keys((plain[0] as object | undefined) ?? {}).length) return Promise.resolve({});
+    if (queryset.isEvaluated && ANSWERED_FROM_RESULTS.has(method.name)) {
+      return Promise.resolve((queryset as unknown as Record<string, (...a: unknown[]) => unknown>)[method.name]!(...plain));
+    }
+    if (method === ASYNC_METHODS.create && queryset.root.kind === 'manager' && overridesAsave(queryset.model)) {
+      const instance = new (queryset.model as unknown as new (values: unknown) => Model & { asave(options: object): Promise<void> })(plain[0] ?? {});
+      return instance.asave({ ...options, forceInsert: true }).then(() => instance);
+    }
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return null;
+}
+
+/** Whether a model class (or a base of its own) defines `asave()` in place of the one AsyncMixin installs. */
+function overridesAsave(model: Function): boolean {
+  const asave = (model.prototype as { asave?: unknown }).asave;
+  return typeof asave === 'function' && !isInstalledAsyncMethod(asave);
 }
 
 async function evaluateInWorker(queryset: QuerySet<any, any>, alias: string, method: AsyncMethod, plain: readonly unknown[], options: QueryOptions): Promise<unknown> {

@@ -57,7 +57,8 @@ function keyedSelect(model: ModelClass, fieldName: string): KeyedSelect | null {
 
 /** The keyed get a call amounts to, or null when it is anything else. */
 export function keyedGetOf(queryset: QuerySet<any, any>, lookups: unknown): KeyedGet | null {
-  if (queryset.steps.length || queryset.root.kind !== 'manager') return null;
+  const root = queryset.root;
+  if (queryset.steps.length || root.kind !== 'manager' || !root.plain) return null;
   if (lookups === null || typeof lookups !== 'object' || Object.getPrototypeOf(lookups) !== Object.prototype) return null;
   let key: string | undefined;
   for (const name in lookups) {

@@ -52,8 +52,8 @@ export function permittedMethod(name: string, target: AsyncTarget, role: Role): 
 }
 
 /**
- * The chaining calls a worker replays to rebuild a queryset (the steps QuerySet records); any other step
- * name is refused before the chain is replayed.
+ * The built-in chaining calls a worker replays to rebuild a queryset (the steps QuerySet records); besides
+ * them, only the custom methods of the queryset's own class are replayed (models/custom-methods.ts).
  */
 const CHAIN_METHODS: ReadonlySet<string> = new Set([
   'all', 'filter', 'exclude', 'orderBy', 'reverse', 'distinct', 'values', 'valuesList', 'annotate', 'alias', 'selectRelated',

@@ -97,8 +97,31 @@ export function usingDatabase<T>(alias: string, fn: () => T): T {
   }
 }
 
+/** The call being chained while no query may run (see `chainingOnly`). */
+let chainingCall: string | null = null;
+
+/**
+ * Runs `fn`, a chaining call such as a custom queryset method, refusing any query it tries to run: a chain
+ * is built on this thread and evaluated in a worker, so a method that queries is no chaining step.
+ */
+export function chainingOnly<V>(call: string, fn: () => V): V {
+  const previous = chainingCall;
+  chainingCall = call;
+  try {
+    return fn();
+  } finally {
+    chainingCall = previous;
+  }
+}
+
 /** The connection for a sync call to `alias`; `call` names the call in errors (`Pizza.objects.get()`). */
 export function getConnection(call: string, alias: string = activeAlias()): DatabaseConnection {
+  if (chainingCall) {
+    throw new TypeError(
+      `${chainingCall} ran a query (${call}) while chaining: only custom methods that return a queryset chain on an async ` +
+        "queryset; for anything else write an async method (`async countVegetarian() { return this.vegetarian().acount(); }`).",
+    );
+  }
   if (provider) {
     if (mainDatabase && !mainDatabase.databases[alias]) throw unknownDatabase(alias, call);
     return provider.get(alias);

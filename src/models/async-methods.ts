@@ -139,8 +139,16 @@ export function installAsyncMethods<Self>(
       return run(this, method, args);
     };
     Object.defineProperty(fn, 'name', { value: property });
+    installed.add(fn);
     Object.defineProperty(prototype, property, { value: fn, configurable: true, writable: true });
   }
+}
+
+const installed = new WeakSet<Function>();
+
+/** Whether `fn` is one of the functions installAsyncMethods() made (and not a user's override of one). */
+export function isInstalledAsyncMethod(fn: Function): boolean {
+  return installed.has(fn);
 }
 
 // ------------------------------------------------------------------ signatures

@@ -10,7 +10,7 @@ import {
 } from '../errors';
 import { Expression } from '../sql/expressions';
 import type { Manager } from './manager';
-import { managerFor } from './manager';
+import { baseManager, bindManagers, managerFor } from './manager';
 import { collectAndDelete, type DeleteResult } from './deletion';
 import { installAccessors } from './descriptors';
 import { Field, FieldValueError } from './fields/base';
@@ -146,8 +146,17 @@ export class Model {
       meta = new Options(this as ModelClass);
       metaCache.set(this, meta);
       installAccessors(this as ModelClass);
+      bindManagers(this as ModelClass);
     }
     return meta;
+  }
+
+  /**
+   * Every row, whatever the declared managers narrow (Django's `_base_manager`): saving, refreshing,
+   * deleting and following relations use it.
+   */
+  static get _baseManager(): Manager<any> {
+    return baseManager(this as ModelClass);
   }
 
   /** `Pizza.DoesNotExist`, a subclass of ObjectDoesNotExist of this model's own. */
@@ -242,7 +251,7 @@ export class Model {
   refreshFromDb(options: { fields?: readonly string[]; using?: string } = {}): void {
     const model = this.constructor as ModelClass;
     const meta = model._meta;
-    const objects = options.using === undefined ? model.objects.withHints({ instance: this }) : model.objects.using(options.using);
+    const objects = options.using === undefined ? model._baseManager.withHints({ instance: this }) : model._baseManager.using(options.using);
     const fresh = objects.filter({ pk: this.pk }).first();
     if (!fresh) throw new model.DoesNotExist(`${meta.label} matching query does not exist (pk=${String(this.pk)}).`);
     copyFieldValues(fresh, this, options.fields ? options.fields.map((name) => meta.getField(name)) : meta.concreteFields);

@@ -190,7 +190,7 @@ class Collector {
 function fetchReferencing(model: ModelClass, field: ForeignKey, keys: unknown[]): Model[] {
   const found: Model[] = [];
   for (let i = 0; i < keys.length; i += BATCH) {
-    found.push(...model.objects.filter({ [`${field.attname}__in`]: keys.slice(i, i + BATCH) }).orderBy().eval());
+    found.push(...model._baseManager.filter({ [`${field.attname}__in`]: keys.slice(i, i + BATCH) }).orderBy().eval());
   }
   return found;
 }

@@ -2,6 +2,8 @@ import { maySyncQuery } from '../db/connections';
 import { allowRelation, dbForWrite } from '../db/routers';
 import { UnprefetchedRelatedModelAccessError, ValueError } from '../errors';
 import { ManyRelatedManager, ReverseManyToOneManager } from './related-managers';
+import { withCustomMethods } from './custom-methods';
+import type { QuerySet } from './queryset';
 import type { Model } from './base';
 import { lowerFirst } from './fields/base';
 import { ForeignKey, ManyToManyField, describeInstance } from './fields/related';
@@ -82,7 +84,7 @@ function forwardDescriptor(field: ForeignKey): PropertyDescriptor {
         prefetchRelatedObjects(peers, [new PrefetchSpec(name)]);
         if (forwardCacheHolds(this, field)) return this._state.related[name]!;
       }
-      const related = field.relatedModel.objects.withHints({ instance: this }).get({ [field.targetField.name]: key });
+      const related = field.relatedModel._baseManager.withHints({ instance: this }).get({ [field.targetField.name]: key });
       inheritFetchMode(related, this);
       this._state.related[name] = related;
       return related;
@@ -150,7 +152,7 @@ function reverseOneToOneDescriptor(field: ForeignKey, accessor: string): Propert
         if (loaded === null) throw new model.DoesNotExist(`${this.constructor.name} has no ${accessor}.`);
         if (loaded) return loaded;
       }
-      const found = model.objects.withHints({ instance: this }).get({ [field.name]: key });
+      const found = model._baseManager.withHints({ instance: this }).get({ [field.name]: key });
       inheritFetchMode(found, this);
       this._state.related[accessor] = found;
       return found;
@@ -188,7 +190,7 @@ export function reverseMissing(peer: Model, field: ForeignKey, accessor: string)
 function managerDescriptor(name: string, create: (instance: Model) => unknown): PropertyDescriptor {
   return {
     get(this: Model) {
-      return (this._state.managers[name] ??= create(this));
+      return (this._state.managers[name] ??= withCustomMethods(create(this) as QuerySet<any, any, any>));
     },
     set() {
       throw new TypeError(`Direct assignment to '${name}' is prohibited; use ${name}.set() instead.`);

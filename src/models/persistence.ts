@@ -113,9 +113,9 @@ export function updateRow(connection: Connection, instance: Model, fields: reado
   const record = instance as unknown as Record<string, unknown>;
   const pk = record[meta.pk.attname] as PkValue;
   const values: Array<[Field, unknown]> = fields.map((field) => [field, field.preSave(record, adding)]);
-  if (!values.length) return model.objects.filter({ pk }).exists() ? 1 : 0;
+  if (!values.length) return model._baseManager.filter({ pk }).exists() ? 1 : 0;
   if (values.some(([, value]) => value instanceof Expression)) {
-    return model.objects.filter({ pk }).update(Object.fromEntries(values.map(([field, value]) => [field.attname, value])));
+    return model._baseManager.filter({ pk }).update(Object.fromEntries(values.map(([field, value]) => [field.attname, value])));
   }
   const sql = updateByKeySql(connection.backend.operations, meta.dbTable, values.map(([field]) => field.column), meta.pk.column);
   const params = values.map(([field, value]) => prepareValue(field, value, meta.label));

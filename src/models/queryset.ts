@@ -42,6 +42,10 @@ import type {
 } from './typed';
 import { emptyWhere, QNode } from '../sql/where';
 import { canonicalTimeZone } from '../db/time-zones';
+import type { CustomMethods, Manager } from './manager';
+
+/** The manager `Q.asManager()` makes: a Manager of Q's model with Q's own methods. */
+export type ManagerOf<Q> = Manager<Q extends QuerySet<infer T, any, any> ? T : never> & CustomMethods<Q>;
 
 /**
  * A lookups object as the run-time sees it: `{ name__startswith: 'M', box: obj }`. Typed querysets check each
@@ -74,7 +78,11 @@ export type ChainStep = readonly [method: string, args: readonly unknown[]];
 
 /** Where a chain starts: a model's manager, or the related manager of one instance. */
 export type QuerySetRoot =
-  | { kind: 'manager'; model: ModelClass }
+  /**
+   * `manager` names the model's manager attribute (`objects`, or null for the base manager, which has no
+   * attribute); `plain` says that its base queryset is every row, so key lookups may take their fast paths.
+   */
+  | { kind: 'manager'; model: ModelClass; manager: string | null; plain: boolean }
   | { kind: 'related'; instance: Model; accessor: string };
 
 const MAX_GET_RESULTS = 21;
@@ -96,6 +104,11 @@ export interface DatetimesOptions {
 }
 
 export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterable<R> {
+  /**
+   * A manager whose querysets are this class, with its methods on the manager too (Django's
+   * `QuerySet.as_manager()`): `static objects = PizzaQuerySet.asManager()`. Defined in manager.ts.
+   */
+  declare static asManager: <Q extends QuerySet<any, any, any>>(this: new (model: ModelClass<any>) => Q) => ManagerOf<Q>;
   readonly model: ModelClass<T>;
   /** The recorded chain since the root, for replay in a worker. */
   steps: readonly ChainStep[] = [];
@@ -128,7 +141,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
 
   /** Where this chain starts; related managers override it. */
   get root(): QuerySetRoot {
-    return this.origin?.root ?? { kind: 'manager', model: this.model };
+    return this.origin?.root ?? { kind: 'manager', model: this.model, manager: null, plain: true };
   }
 
   protected get label(): string {
@@ -140,7 +153,8 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     return this.origin?.name ?? `${this.label}.objects`;
   }
 
-  protected call(method: string): string {
+  /** How errors name a call of `method` on this chain (`Pizza.aobjects.vegetarian()`). */
+  call(method: string): string {
     return `${this.callName}.${method}()`;
   }
 
@@ -155,6 +169,29 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     return clone;
   }
 
+  /**
+   * This queryset as the start of a chain: the base queryset a manager's `getQueryset()` returned, which a
+   * worker rebuilds by calling `getQueryset()` there, so the steps that made it are not sent.
+   */
+  rootedAt(root: QuerySetRoot, name: string): this {
+    const clone = Object.create(Object.getPrototypeOf(this)) as this;
+    Object.assign(clone, this);
+    clone.origin = { root, name };
+    clone.steps = [];
+    return clone;
+  }
+
+  /**
+   * This queryset, made by a custom method (`vegetarian()`) called on `previous`, recorded as that one call:
+   * a worker replays the method by name rather than the steps it took (see custom-methods.ts).
+   */
+  recordedAs(previous: QuerySet<any, any, any>, method: string, args: readonly unknown[]): this {
+    const clone = Object.create(Object.getPrototypeOf(this)) as this;
+    Object.assign(clone, this);
+    clone.steps = [...previous.steps, [method, args]];
+    return clone;
+  }
+
   /** This queryset without compile-time key checks, for internal calls with keys built at run time. */
   protected get unchecked(): QuerySet<any, R, A> {
     return this as unknown as QuerySet<any, R, A>;
@@ -163,11 +200,19 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
   // ------------------------------------------------------------------ chaining
 
   /**
-   * A new QuerySet with one more recorded step. Always a plain QuerySet, as Django's: a chain on a manager
-   * is no manager (no `raw()`, no `add()`), but it remembers the manager it started from.
+   * The class a chain continues in: this queryset's own (a user's QuerySet subclass stays one, as Django's
+   * `_clone()`); related managers continue in their model's queryset class.
+   */
+  protected get chainPrototype(): object {
+    return Object.getPrototypeOf(this) as object;
+  }
+
+  /**
+   * A new QuerySet with one more recorded step, of this queryset's class: a chain on a manager is no manager
+   * (no `raw()`, no `add()`), but it remembers the manager it started from.
    */
   protected chain<R2 = R, A2 = A>(method: string, args: readonly unknown[], mutate?: (query: Query) => void): QuerySet<T, R2, A2> {
-    const clone = Object.create(QuerySet.prototype) as QuerySet<T, R2, A2>;
+    const clone = Object.create(this.chainPrototype) as QuerySet<T, R2, A2>;
     Object.assign(clone, this);
     clone.origin = { root: this.root, name: this.callName };
     clone.resultCache = null;
@@ -653,7 +698,8 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
 
   get<const Args extends readonly unknown[]>(...args: FilterArgs<T, Args, A>): R {
     const call = this.call('get');
-    const fast = args.length === 1 && this.steps.length === 0 && this.root.kind === 'manager' ? this.fetchByEquality(args[0] as FilterArg, call) : null;
+    const root = this.root;
+    const fast = args.length === 1 && this.steps.length === 0 && root.kind === 'manager' && root.plain ? this.fetchByEquality(args[0] as FilterArg, call) : null;
     let results = fast as T[] | null;
     if (!results) {
       let queryset: QuerySet<T, R, A> = args.length ? this.filter(...(args as FilterArg[])) : this;
@@ -1052,6 +1098,20 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     return new CompiledSql(sql, params, this.ops);
   }
 
+  /**
+   * Keeps rows fetched for this queryset in a worker (`await qs.aeval()`) as its result cache, as eval() and
+   * Django's async iteration do: its later counts, `exists()` and `at()` answer from them. Managers, which
+   * are shared, keep none.
+   */
+  keepResults(results: R[]): void {
+    this.resultCache = results;
+  }
+
+  /** Whether this queryset's rows are at hand (evaluated, or prefetched), so that counting them runs no query. */
+  get isEvaluated(): boolean {
+    return this.resultCache !== null;
+  }
+
   /** Pre-set results (a prefetch cache), as Django's `_result_cache`. */
   withResultCache(results: R[]): this {
     const clone = Object.create(Object.getPrototypeOf(this)) as this;
@@ -1081,7 +1141,8 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
 
   protected runAsync(method: AsyncMethod, args: readonly unknown[]): Promise<unknown> {
     try {
-      return asyncExecutor(this.call(method.twinName)).evaluate(this, method, args);
+      const result = asyncExecutor(this.call(method.twinName)).evaluate(this, method, args);
+      return method.name === 'eval' ? result.then((rows) => (this.keepResults([...(rows as R[])]), rows)) : result;
     } catch (error) {
       return Promise.reject(error);
     }

@@ -14,6 +14,7 @@ import { ExactLookup } from '../sql/lookups/builtin';
 import { Query, reverseJoinKey } from '../sql/query';
 import { andWhere } from '../sql/where';
 import { QuerySet, routeMethods, type CreateValues, type Lookups, type QuerySetRoot } from './queryset';
+import { defaultQuerysetClass } from './custom-methods';
 import type { CheckedLookups, Defaults } from './typed';
 
 export interface AddOptions {
@@ -47,6 +48,11 @@ export abstract class RelatedManager<T extends Model = Model, Q extends string =
     return { kind: 'related', instance: this.instance, accessor: this.accessor };
   }
 
+  /** Chains continue in the queryset class of the related model's default manager, as in Django. */
+  protected override get chainPrototype(): object {
+    return defaultQuerysetClass(this.model).prototype as object;
+  }
+
   protected override get callName(): string {
     return `${(this.instance.constructor as ModelClass)._meta.label}.${this.accessor}`;
   }
@@ -59,6 +65,9 @@ export abstract class RelatedManager<T extends Model = Model, Q extends string =
     return pk;
   }
 
+  /** A related manager is shared by every use of `instance.<relation>`: it keeps no results of its own. */
+  override keepResults(): void {}
+
   /** Uses the prefetchRelated cache when present. */
   override all(): QuerySet<T, T> {
     const cached = this.instance._state.prefetched[this.accessor];
@@ -68,12 +77,13 @@ export abstract class RelatedManager<T extends Model = Model, Q extends string =
     return cached ? queryset.withResultCache(cached as T[]) : queryset;
   }
 
+  /** The related rows: the prefetched ones, else fetched afresh (the manager is shared, so it keeps no results). */
   override eval(): T[] {
     if (!this.steps.length) {
       const cached = this.instance._state.prefetched[this.accessor];
       if (cached) return [...(cached as T[])];
     }
-    return super.eval();
+    return this.fetchAll(this.call('eval'));
   }
 
   /** The prefetched rows as an evaluated queryset, when this manager itself (not a chain on it) has them. */
@@ -125,6 +135,15 @@ export abstract class RelatedManager<T extends Model = Model, Q extends string =
     );
   }
 
+  /**
+   * The related model's default manager's query (its getQueryset()), which the relation's filter narrows
+   * further, as Django builds related managers on the default manager: a narrowing `objects` narrows
+   * `instance.<relation>` too. The relation's writes go through the base manager.
+   */
+  protected defaultQuery(): Query {
+    return this.model.objects.query.clone();
+  }
+
   protected invalidatePrefetch(): void {
     delete this.instance._state.prefetched[this.accessor];
   }
@@ -149,7 +168,7 @@ export class ReverseManyToOneManager<T extends Model = Model, Q extends string =
   }
 
   protected override baseQuery(): Query {
-    const query = new Query(this.model);
+    const query = this.defaultQuery();
     query.addFilter([{ [this.field.name]: this.key }], false, this.call('all'));
     return query;
   }
@@ -191,7 +210,7 @@ export class ReverseManyToOneManager<T extends Model = Model, Q extends string =
           throw new TypeError(`${this.call('add')}: ${describeInstance(object)} isn't saved; use { bulk: false } or save it first.`);
         }
       }
-      this.model.objects.filter({ pk__in: instances.map((object) => object.pk) }).update({ [this.field.name]: key });
+      this.model._baseManager.filter({ pk__in: instances.map((object) => object.pk) }).update({ [this.field.name]: key });
       for (const object of instances) (object as unknown as Record<string, unknown>)[this.field.name] = this.instance;
     });
   }
@@ -213,14 +232,14 @@ export class ReverseManyToOneManager<T extends Model = Model, Q extends string =
       }
     }
     this.invalidatePrefetch();
-    this.model.objects.filter({ pk__in: instances.map((object) => object.pk), [this.field.name]: key }).update({ [this.field.name]: null });
+    this.model._baseManager.filter({ pk__in: instances.map((object) => object.pk), [this.field.name]: key }).update({ [this.field.name]: null });
     for (const object of instances) (object as unknown as Record<string, unknown>)[this.field.name] = null;
   }
 
   clear(): void {
     this.assertNullable('clear');
     this.invalidatePrefetch();
-    this.model.objects.filter({ [this.field.name]: this.key }).update({ [this.field.name]: null });
+    this.model._baseManager.filter({ [this.field.name]: this.key }).update({ [this.field.name]: null });
   }
 
   /** Makes the related set exactly `objects` (for a non-nullable key, only adds). */
@@ -281,7 +300,7 @@ export class ManyRelatedManager<T extends Model = Model, Q extends string = neve
    * reuses this join (it speaks of this instance's links) instead of joining the intermediate table again.
    */
   protected override baseQuery(): Query {
-    const query = new Query(this.model);
+    const query = this.defaultQuery();
     const through = query.join(
       {
         parentAlias: query.baseAlias, parentColumn: this.targetKey.targetField.column, model: this.through, column: this.targetKey.column,

@@ -206,7 +206,7 @@ export class ForeignKey<M = ModelClass, N extends boolean = false> extends Field
     if (errors.length || value === null || value === undefined) return errors;
     const target = this.relatedModel;
     const limit = this.limitChoices();
-    let candidates = target.objects.filter({ [this.targetField.name]: value });
+    let candidates = target._baseManager.filter({ [this.targetField.name]: value });
     if (limit) candidates = candidates.filter(limit as Record<string, unknown>);
     if (!candidates.exists()) {
       const meta = target._meta;
