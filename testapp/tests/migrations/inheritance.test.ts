@@ -5,6 +5,7 @@
  */
 import { close, configure, createSchema, makeMigrations, migrate } from '../../../src';
 import { ProjectState } from '../../../src/migrations/state';
+import { onPostgresql } from '../test-database';
 import { ScratchProject } from './helpers';
 
 const MODELS = [require.resolve('../django/inheritance-models')];
@@ -55,15 +56,13 @@ test('the migrated schema of inherited models is the one createSchema() makes, a
   expect(migrated.tables()).toEqual([...tables, 'threadorm_migrations'].sort());
   expect(tables).toContain('my_restaurant');
   expect(tables).not.toContain('my_person');
+  const [integer, boolean] = onPostgresql ? ['integer', 'boolean'] : ['INTEGER', 'bool'];
   expect(migrated.shape('my_restaurant')).toEqual({
-    place_ptr_id: 'INTEGER NOT NULL PK', rating: 'INTEGER', serves_hot_dogs: 'bool NOT NULL', serves_pizza: 'bool NOT NULL', chef_id: 'INTEGER',
+    place_ptr_id: `${integer} NOT NULL PK`, rating: integer, serves_hot_dogs: `${boolean} NOT NULL`, serves_pizza: `${boolean} NOT NULL`, chef_id: integer,
   });
   for (const table of tables) {
     expect({ table, shape: migrated.shape(table) }).toEqual({ table, shape: created.shape(table) });
-    const keys = (db: ScratchProject) => db.all('SELECT "from", "table", "to" FROM pragma_foreign_key_list(?) ORDER BY "from"', table);
-    expect({ table, keys: keys(migrated) }).toEqual({ table, keys: keys(created) });
+    expect({ table, keys: migrated.foreignKeys(table) }).toEqual({ table, keys: created.foreignKeys(table) });
   }
-  expect(migrated.all('SELECT "from", "table", "to" FROM pragma_foreign_key_list(?) ORDER BY "from"', 'italian_restaurant')).toEqual([
-    { from: 'restaurant_ptr_id', table: 'my_restaurant', to: 'place_ptr_id' },
-  ]);
+  expect(migrated.foreignKeys('italian_restaurant')).toEqual([{ from: 'restaurant_ptr_id', table: 'my_restaurant', to: 'place_ptr_id' }]);
 });
