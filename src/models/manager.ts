@@ -168,7 +168,8 @@ export class Manager<T = Model> extends QuerySet<T, T> {
  * chaining and evaluation methods, their async twins, iteration. What stays the manager's own: how it is
  * named and rooted, and the helpers those methods use on whatever queryset they run on.
  */
-const MANAGER_OWN = new Set(['constructor', 'keepResults', 'named', 'rootedAt', 'recordedAs', 'chain', 'call', 'connection', 'runAsync', 'withResultCache', 'withQuery']);
+// pinned() stays the manager's: a pinned manager (as a dbManager() copy) keeps its own methods for a worker's replay.
+const MANAGER_OWN = new Set(['constructor', 'keepResults', 'named', 'rootedAt', 'recordedAs', 'chain', 'call', 'connection', 'runAsync', 'withResultCache', 'withQuery', 'pinned']);
 for (const key of Reflect.ownKeys(QuerySet.prototype)) {
   if (typeof key === 'string' && MANAGER_OWN.has(key)) continue;
   if (Object.prototype.hasOwnProperty.call(Manager.prototype, key)) continue;
