@@ -4,6 +4,8 @@
  * time zone, each case after the Django behaviour it names.
  */
 import {
+  aatomic,
+  atomic,
   captureQueries,
   close,
   configure,
@@ -13,6 +15,7 @@ import {
   NotSupportedError,
   RAISE,
   ReadReplicaRouter,
+  TransactionManagementError,
   type CapturedQuery,
 } from '../../../src';
 import { City, Diner, DinerQuerySet, Dish, INTEGRATION_MODELS, ListedVenue, Review, Venue, Visit } from './models';
@@ -290,6 +293,50 @@ describe('writes of multi-table children and proxies on another database', () =>
     expect((await cielo.a.city)?.name).toBe('Rome-o');
     const parent = await Venue.aobjects.using('other').get({ name: 'Bruno-o' });
     expect((await parent.a.diner).rating).toBe(4);
+  });
+});
+
+const describePg = onPostgresql ? describe : describe.skip;
+
+describePg('selectForUpdate() of multi-table children on a second PostgreSQL database', () => {
+  beforeAll(async () => {
+    await reconfigure({ aliases: ['default', 'other'] });
+    seed('default', '');
+    seed('other', '-o');
+  });
+
+  const lockingSelects = (queries: CapturedQuery[]) => selects(queries).filter((query) => / FOR UPDATE/.test(query.sql));
+
+  // select_for_update.tests.SelectForUpdateTests.test_for_update_requires_transaction, per database
+  test('a transaction on one database does not let another lock rows', () => {
+    expect(() => atomic(() => Diner.objects.using('other').selectForUpdate().eval())).toThrow(TransactionManagementError);
+    const names = atomic(() => Diner.objects.using('other').pizzerias().selectForUpdate().valuesList('name', { flat: true }).eval(), { using: 'other' });
+    expect(names).toEqual(['Arco-o', 'Cielo-o']);
+  });
+
+  // select_for_update.tests.SelectForUpdateTests.test_for_update_sql_model_inheritance_generated_of
+  test("of: ['self'] locks the child table only; naming the parent link locks the parent's too", () => {
+    const own = atomic(() => captureQueries(() => Diner.objects.using('other').selectForUpdate({ of: ['self'] }).eval()), { using: 'other' });
+    expect(lockingSelects(own)[0]!.sql).toMatch(/ FOR UPDATE OF t0$/);
+    const both = atomic(() => captureQueries(() => Diner.objects.using('other').selectForUpdate({ of: ['self', 'venuePtr'] }).eval()), { using: 'other' });
+    expect(lockingSelects(both)[0]!.sql).toMatch(/ FOR UPDATE OF t0, t1$/);
+    expect(() => atomic(() => Diner.objects.using('other').selectForUpdate({ of: ['venue'] }).eval(), { using: 'other' })).toThrow(
+      /invalid name\(s\) in of: 'venue'\..*Choices are: self, venuePtr\./,
+    );
+  });
+
+  // select_for_update through aatomic on that database: the lock runs on its pinned writer
+  test('aobjects selectForUpdate() of a custom chain inside aatomic({ using })', async () => {
+    const captured = await captureQueries(() =>
+      aatomic(async () => {
+        const locked = await Diner.aobjects.using('other').pizzerias().selectForUpdate().eval();
+        expect(locked.map((diner) => diner.name)).toEqual(['Arco-o', 'Cielo-o']);
+        await Diner.aobjects.using('other').filter({ pk__in: locked.map((diner) => diner.pk) }).update({ rating: 7 });
+      }, { using: 'other' }),
+    );
+    const lock = lockingSelects(captured);
+    expect(lock.map(poolOf)).toEqual(['other']);
+    expect(Diner.objects.using('other').filter({ rating: 7 }).count()).toBe(2);
   });
 });
 
