@@ -31,6 +31,7 @@ export class Venue extends AsyncMixin<Venue>(Model) {
     name: new CharField({ maxLength: 50 }),
     address: new CharField({ maxLength: 80, default: '' }),
     city: new ForeignKey(() => City, { onDelete: SET_NULL, null: true }),
+    opened: new DateTimeField({ null: true }),
   };
   static override meta: ModelMeta = { ordering: ['name'] };
   declare diner: Diner;
