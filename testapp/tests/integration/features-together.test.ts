@@ -174,6 +174,24 @@ describe('two databases, no routers', () => {
     expect(diners.map((diner) => diner.city?.name)).toEqual(['Rome-o', 'Turin-o', 'Rome-o']);
   });
 
+  // Django 6.1 fetch modes: test_fetch_mode_fetch_peers_reverse (one_to_one), on the parent-to-child link
+  test('FETCH_PEERS from parents to their children: one query, DoesNotExist for a parent that is no child', () => {
+    const venues = Venue.objects.fetchMode(FETCH_PEERS).eval();
+    const read = captureQueries(() =>
+      venues.map((venue) => {
+        try {
+          return venue.diner.rating;
+        } catch (error) {
+          return error instanceof Diner.DoesNotExist ? 'none' : error;
+        }
+      }),
+    );
+    expect(selects(read)).toHaveLength(1);
+    expect(venues.map((venue) => (venue.name === 'Duomo' ? 'none' : venue.diner.rating))).toEqual([5, 4, 2, 'none']);
+    // join reuse: or() of two narrowed proxy querysets keeps both sides' narrowing
+    expect(ListedVenue.objects.filter({ name: 'Arco' }).or(ListedVenue.objects.filter({ name: 'Duomo' })).valuesList('name', { flat: true }).eval()).toEqual(['Arco']);
+  });
+
   // Django 6.1 fetch modes: RAISE on the reverse side of a one-to-one, here the parent link
   test('RAISE blocks a parent reaching its child (venue.diner) and the child reaching its parent link', async () => {
     const venue = Venue.objects.fetchMode(RAISE).get({ name: 'Arco' });
@@ -411,6 +429,16 @@ describe('a ReadReplicaRouter and fetch modes', () => {
     const pinned = Diner.objects.using('default').fetchMode(FETCH_PEERS).eval();
     expect(pinned.map((diner) => diner._state.db)).toEqual(['default', 'default', 'default']);
     expect(pinned.map((diner) => diner.city?.name)).toEqual(['Rome-r', 'Turin-r', 'Rome-r']);
+
+    // get_or_create.tests: the get of getOrCreate() / updateOrCreate() reads the database it would write to.
+    const [zeta, created] = await Diner.aobjects.getOrCreate({ name: 'Zeta' }, { defaults: { address: 'Via Z' } });
+    expect([created, zeta._state.db]).toEqual([true, 'default']);
+    const [again, createdAgain] = await Diner.aobjects.getOrCreate({ name: 'Zeta' });
+    expect([again.pk, createdAgain]).toEqual([zeta.pk, false]);
+    const [updated, createdByUpdate] = Diner.objects.updateOrCreate({ name: 'Zeta' }, { defaults: { rating: 8 } });
+    expect([updated.pk, createdByUpdate, updated.rating]).toEqual([zeta.pk, false, 8]);
+    expect(Diner.objects.using('default').filter({ name: 'Zeta' }).count()).toBe(1);
+    await zeta.adelete();
 
     const viaAsync = await Diner.aobjects.fetchMode(FETCH_PEERS).eval();
     const loads = await captureQueries(() => Promise.all(viaAsync.map((diner) => diner.a.city)));
