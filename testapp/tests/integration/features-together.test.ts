@@ -316,6 +316,27 @@ describe('writes of multi-table children and proxies on another database', () =>
     const parent = await Venue.aobjects.using('other').get({ name: 'Bruno-o' });
     expect((await parent.a.diner).rating).toBe(4);
   });
+
+  // model_inheritance: refresh, inBulk, reverse lookups and a parent's cascading delete, all on the second database
+  test('arefreshFromDb(), inBulk(), parent-to-child lookups and a parent delete of a child on another database', async () => {
+    const bruno = await Diner.aobjects.using('other').get({ name: 'Bruno-o' });
+    Diner.objects.using('other').filter({ pk: bruno.pk }).update({ address: 'Vicolo', rating: 1 });
+    await bruno.arefreshFromDb({ fields: ['address'] });
+    expect([bruno.address, bruno.rating]).toEqual(['Vicolo', 4]);
+    await bruno.arefreshFromDb();
+    expect(bruno.rating).toBe(1);
+    const byKey = await Diner.aobjects.using('other').inBulk([bruno.pk]);
+    expect(byKey.get(bruno.pk)?.name).toBe('Bruno-o');
+    expect(await Venue.aobjects.using('other').filter({ diner__rating__lte: 1 }).valuesList('name', { flat: true })).toEqual(['Bruno-o']);
+    expect(await Venue.aobjects.using('other').exclude({ diner__isnull: false }).filter({ name__endswith: '-o' }).valuesList('name', { flat: true })).toEqual(['Duomo-o']);
+    const parent = await Venue.aobjects.using('other').get({ pk: bruno.pk });
+    const [deleted, perModel] = await parent.adelete();
+    expect(deleted).toBe(3);
+    expect(perModel).toEqual({ Venue: 1, Diner: 1, Dish: 1 });
+    expect(await Diner.aobjects.using('other').filter({ pk: bruno.pk }).exists()).toBe(false);
+    expect(await Dish.aobjects.using('other').filter({ name: 'Risotto-o' }).exists()).toBe(false);
+    expect(await Dish.aobjects.filter({ name: 'Risotto' }).exists()).toBe(true);
+  });
 });
 
 const describePg = onPostgresql ? describe : describe.skip;
