@@ -48,8 +48,8 @@ function seed(alias: string, suffix: string): void {
   const rome = City.objects.using(alias).create({ name: `Rome${suffix}` });
   const turin = City.objects.using(alias).create({ name: `Turin${suffix}` });
   const diners = Diner.objects.dbManager(alias);
-  const a = diners.create({ name: `Arco${suffix}`, address: 'Via 1', city: rome, servesPizza: true, rating: 5 });
-  const b = diners.create({ name: `Bruno${suffix}`, address: 'Via 2', city: turin, servesPizza: false, rating: 4 });
+  const a = diners.create({ name: `Arco${suffix}`, address: `Via 1${suffix}`, city: rome, servesPizza: true, rating: 5 });
+  const b = diners.create({ name: `Bruno${suffix}`, address: `Via 2${suffix}`, city: turin, servesPizza: false, rating: 4 });
   const c = diners.create({ name: `Cielo${suffix}`, address: '', city: rome, servesPizza: true, rating: 2 });
   Venue.objects.using(alias).create({ name: `Duomo${suffix}`, address: '', city: null });
   for (const [diner, dish] of [[a, 'Margherita'], [a, 'Marinara'], [b, 'Risotto'], [c, 'Diavola']] as const) {
@@ -143,7 +143,7 @@ describe('two databases, no routers', () => {
   // multiple_database.tests.QueryTestCase.test_foreign_key_cross_database_protection: related rows come from the instance's database
   test('FETCH_PEERS on multi-table children of another database loads the peers there, sync', () => {
     const diners = Diner.objects.using('other').fetchMode(FETCH_PEERS).only('name').eval();
-    expect(diners.map((diner) => diner.address)).toEqual(['Via 1', 'Via 2', '']);
+    expect(diners.map((diner) => diner.address)).toEqual(['Via 1-o', 'Via 2-o', '']);
     expect(diners.map((diner) => diner.rating)).toEqual([5, 4, 2]);
     expect(diners.map((diner) => diner.city?.name)).toEqual(['Rome-o', 'Turin-o', 'Rome-o']);
     expect(diners.map((diner) => diner.city?._state.db)).toEqual(['other', 'other', 'other']);
@@ -162,6 +162,11 @@ describe('two databases, no routers', () => {
       expect(selects(read)).toHaveLength(1);
       const prefetched = captureQueries(() => Review.objects.orderBy('text').prefetchRelated('venue').eval().map((review) => review.venue.name));
       expect(selects(prefetched)).toHaveLength(2);
+      // A deferred field of proxy instances the default manager hides loads for all peers in one query too.
+      const all = ListedVenue._baseManager.fetchMode(FETCH_PEERS).only('name').eval();
+      const addresses = captureQueries(() => all.map((venue) => venue.address));
+      expect(all.map((venue) => venue.address)).toEqual(['Via 1', 'Via 2', '', '']);
+      expect(selects(addresses)).toHaveLength(1);
     } finally {
       Review.objects.all().delete();
     }
@@ -231,6 +236,18 @@ describe('two databases, no routers', () => {
     expect(viaAsync.every((city) => city._state.db === 'other' && city.pk != null)).toBe(true);
     expect(await City.aobjects.using('other').filter({ name__startswith: 'abulk ' }).count()).toBe(300);
     await City.aobjects.using('other').filter({ name__contains: 'bulk ' }).delete();
+
+    // bulk_update.tests.BulkUpdateTests.test_inherited_fields: a child's own and inherited fields, on that database
+    const diners = Diner.objects.using('other').filter({ name__in: ['Arco-o', 'Bruno-o'] }).eval();
+    for (const diner of diners) {
+      diner.address = `${diner.name} street`;
+      diner.rating += 10;
+    }
+    await Diner.aobjects.using('other').bulkUpdate(diners, ['address', 'rating']);
+    expect(Diner.objects.using('other').filter({ rating__gte: 10 }).valuesList('address', { flat: true }).eval()).toEqual(['Arco-o street', 'Bruno-o street']);
+    expect(Venue.objects.filter({ address__endswith: ' street' }).count()).toBe(0);
+    Diner.objects.using('other').bulkUpdate(diners.map((diner) => Object.assign(diner, { rating: diner.rating - 10 })), ['rating']);
+    expect(Diner.objects.using('other').filter({ rating__gte: 10 }).count()).toBe(0);
 
     expect(() => Diner.objects.using('other').bulkCreate([new Diner({ name: 'x' })])).toThrow(/can't bulk create a multi-table inherited model/);
     await expect(Diner.aobjects.using('other').bulkCreate([new Diner({ name: 'x' })])).rejects.toThrow(/can't bulk create a multi-table inherited model/);
