@@ -478,10 +478,31 @@ describe('a ReadReplicaRouter and fetch modes', () => {
     expect(Diner.objects.using('default').filter({ name: 'Zeta' }).count()).toBe(1);
     await zeta.adelete();
 
+    // A bulkCreate() is a write: to default, and its objects remember it.
+    const cities = await City.aobjects.bulkCreate([new City({ name: 'Routed 1' }), new City({ name: 'Routed 2' })]);
+    expect(cities.map((city) => city._state.db)).toEqual(['default', 'default']);
+    expect(City.objects.using('default').filter({ name__startswith: 'Routed' }).count()).toBe(2);
+    expect(City.objects.using('replica').filter({ name__startswith: 'Routed' }).count()).toBe(0);
+
     const viaAsync = await Diner.aobjects.fetchMode(FETCH_PEERS).eval();
     const loads = await captureQueries(() => Promise.all(viaAsync.map((diner) => diner.a.city)));
     expect(selects(loads).map(poolOf)).toEqual(['replica']);
     expect(viaAsync.map((diner) => diner.city?.name)).toEqual(['Rome-r', 'Turin-r', 'Rome-r']);
+  });
+});
+
+describePg('selectForUpdate() under a ReadReplicaRouter (PostgreSQL)', () => {
+  beforeAll(async () => {
+    await reconfigure({ aliases: ['default', 'replica'], routers: [new ReadReplicaRouter()] });
+    seed('default', '');
+    seed('replica', '-r');
+  });
+
+  // multiple_database.tests: a locking read is a write (Django's _for_write), so it goes to default
+  test('a locking read of multi-table children goes to the write database, sync and through aatomic()', async () => {
+    expect(atomic(() => Diner.objects.pizzerias().selectForUpdate().valuesList('name', { flat: true }).eval())).toEqual(['Arco', 'Cielo']);
+    const captured = await captureQueries(() => aatomic(async () => expect(await Diner.aobjects.pizzerias().selectForUpdate().valuesList('name', { flat: true })).toEqual(['Arco', 'Cielo'])));
+    expect(selects(captured).map(poolOf)).toEqual(['default']);
   });
 });
 
