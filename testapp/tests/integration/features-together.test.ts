@@ -193,7 +193,20 @@ describe('two databases, no routers', () => {
     );
     expect(selects(read)).toHaveLength(1);
     expect(venues.map((venue) => (venue.name === 'Duomo' ? 'none' : venue.diner.rating))).toEqual([5, 4, 2, 'none']);
-    // join reuse: or() of two narrowed proxy querysets keeps both sides' narrowing
+  });
+
+  // Django 6.1 fetch modes, await venue.a.diner: one worker call for every peer, on the peers' database
+  test('FETCH_PEERS from parents to their children through the pool, on another database', async () => {
+    const venues = await Venue.aobjects.using('other').fetchMode(FETCH_PEERS).filter({ name__endswith: '-o' }).eval();
+    const captured = await captureQueries(() =>
+      Promise.all(venues.map((venue) => venue.a.diner.then((diner) => diner.rating, (error: unknown) => (error instanceof Diner.DoesNotExist ? 'none' : error)))),
+    );
+    expect(await Promise.all(venues.map((venue) => venue.a.diner.then((diner) => diner.name, () => 'none')))).toEqual(['Arco-o', 'Bruno-o', 'Cielo-o', 'none']);
+    expect(selects(captured).map(poolOf)).toEqual(['other']);
+  });
+
+  // queries.tests: combining querysets of a manager whose getQueryset() narrows
+  test('or() of two narrowed proxy querysets keeps both sides narrowing', () => {
     expect(ListedVenue.objects.filter({ name: 'Arco' }).or(ListedVenue.objects.filter({ name: 'Duomo' })).valuesList('name', { flat: true }).eval()).toEqual(['Arco']);
   });
 
