@@ -22,8 +22,7 @@ export class Manager<T = Model> extends QuerySet<T, T> {
    * there, with `hints` for the routers. Its getQueryset() carries both.
    */
   dbManager(alias: string, hints: Record<string, unknown> = {}): this {
-    const pinned = QuerySet.prototype.pinned.call(this, alias) as this;
-    return QuerySet.prototype.withHints.call(pinned, hints) as this;
+    return this.pinned(alias).withHints(hints);
   }
 
   /** The class of the querysets this manager's calls run on (Django's `_queryset_class`). */
@@ -168,8 +167,9 @@ export class Manager<T = Model> extends QuerySet<T, T> {
  * chaining and evaluation methods, their async twins, iteration. What stays the manager's own: how it is
  * named and rooted, and the helpers those methods use on whatever queryset they run on.
  */
-// pinned() stays the manager's: a pinned manager (as a dbManager() copy) keeps its own methods for a worker's replay.
-const MANAGER_OWN = new Set(['constructor', 'keepResults', 'named', 'rootedAt', 'recordedAs', 'chain', 'call', 'connection', 'runAsync', 'withResultCache', 'withQuery', 'pinned']);
+// pinned() and withHints() copy the manager itself (a dbManager() copy, an async call pinned to its database), so
+// its own methods (raw(), custom ones) stay; getQueryset() hands the database and hints on.
+const MANAGER_OWN = new Set(['constructor', 'keepResults', 'named', 'rootedAt', 'recordedAs', 'chain', 'call', 'connection', 'runAsync', 'withResultCache', 'withQuery', 'pinned', 'withHints']);
 for (const key of Reflect.ownKeys(QuerySet.prototype)) {
   if (typeof key === 'string' && MANAGER_OWN.has(key)) continue;
   if (Object.prototype.hasOwnProperty.call(Manager.prototype, key)) continue;
