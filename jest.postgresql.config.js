@@ -11,6 +11,6 @@ const base = require('./jest.config.js');
 module.exports = {
   ...base,
   roots: ['<rootDir>/testapp'],
-  testMatch: ['<rootDir>/testapp/tests/{core,relations,django,async,multidb,migrations,postgresql,postgresql-driver}/**/*.test.ts'],
+  testMatch: ['<rootDir>/testapp/tests/{core,relations,django,async,multidb,migrations,postgresql,postgresql-driver,integration}/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/'],
 };

@@ -139,7 +139,8 @@ function asyncRelation(instance: Model, name: string): unknown {
     const fetchOne = () => {
       const target = field.relatedModel;
       // As the sync descriptor: through the base manager, which a narrowed default manager cannot hide rows from.
-      return new AsyncManager(target._baseManager).get({ [field.targetField.name]: key }).then((related: Model) => {
+      // The instance is the router hint: without a router's answer, the related row is read where the instance lives.
+      return new AsyncManager(target._baseManager.withHints({ instance })).get({ [field.targetField.name]: key }).then((related: Model) => {
         inheritFetchMode(related, instance);
         instance._state.related[name] = related;
         return related;
@@ -161,7 +162,7 @@ function asyncRelation(instance: Model, name: string): unknown {
     if (blocked) return Promise.reject(blocked);
     const key = record[reverseField.targetField.attname];
     const fetchOne = () =>
-      new AsyncManager(relatedModel._baseManager).get({ [reverseField.name]: key }).then((related: Model) => {
+      new AsyncManager(relatedModel._baseManager.withHints({ instance })).get({ [reverseField.name]: key }).then((related: Model) => {
         inheritFetchMode(related, instance);
         instance._state.related[name] = related;
         return related;

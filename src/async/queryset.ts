@@ -236,10 +236,13 @@ export type AsyncChain<T, R, A, C> = AsyncQuerySet<T, R, A, C> & AsyncCustomMeth
 
 /** `Model.aobjects`: also `raw()`, instances from hand-written SQL (`?` placeholders), run in a worker. */
 export class AsyncManager<T = Model, C = {}> extends AsyncQuerySet<T, T, {}, C> {
-  /** This manager on the database `alias` (Django's `db_manager()`), as `Model.objects.dbManager(alias)`. */
-  dbManager(alias: string, hints: Record<string, unknown> = {}): AsyncManager<T, C> {
+  /**
+   * This manager on the database `alias` (Django's `db_manager()`), as `Model.objects.dbManager(alias)`; it keeps
+   * the custom methods of `C` in its type, as it does at run time.
+   */
+  dbManager(alias: string, hints: Record<string, unknown> = {}): AsyncManagerWith<T, C> {
     const manager = (this.sync as unknown as Manager<T>).dbManager(alias, hints) as unknown as QuerySet<T, T>;
-    return new (asyncClassFor(manager, AsyncManager))(manager) as AsyncManager<T, C>;
+    return new (asyncClassFor(manager, AsyncManager))(manager) as AsyncManagerWith<T, C>;
   }
 
   static {
@@ -250,6 +253,9 @@ export class AsyncManager<T = Model, C = {}> extends AsyncQuerySet<T, T, {}, C> 
 }
 
 export interface AsyncManager<T = Model, C = {}> extends AsyncManagerMethods<T> {}
+
+/** An async manager typed with the custom methods of `C`, or a plain one when `C` has none. */
+type AsyncManagerWith<T, C> = keyof AsyncCustomMethods<C> extends never ? AsyncManager<T, C> : AsyncManager<T, C> & AsyncCustomMethods<C>;
 
 /** The async manager of a sync manager `M` (`Pizza.aobjects` for `Pizza.objects`), with M's custom methods. */
 export type AsyncManagerOf<M> = M extends Manager<infer T> ? AsyncManager<T, M> & AsyncCustomMethods<M> : never;

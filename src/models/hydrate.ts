@@ -138,11 +138,15 @@ function isDeferred(instance: Model, attname: string): boolean {
   return typeof Object.getOwnPropertyDescriptor(instance, attname)?.get === 'function';
 }
 
-/** FETCH_PEERS: one deferred field of many instances, one query per batch of keys. */
+/**
+ * FETCH_PEERS: one deferred field of many instances, one query per batch of keys. As refreshFromDb(): through
+ * the base manager (a narrowing default manager hides no peer), from the database the peers came from.
+ */
 function loadDeferred(peers: Model[], field: Field): void {
   const model = peers[0]!.constructor as typeof Model;
+  const rowsOf = (model._baseManager as QuerySet<any, any>).withHints({ instance: peers[0]! });
   for (const batch of inBatches(peers.map((peer) => peer.pk))) {
-    const rows = (model.objects as QuerySet<any, any>).filter({ pk__in: batch }).valuesList('pk', field.name).eval() as Array<[unknown, unknown]>;
+    const rows = rowsOf.filter({ pk__in: batch }).valuesList('pk', field.name).eval() as Array<[unknown, unknown]>;
     const values = new Map(rows);
     for (const peer of peers) {
       if (values.has(peer.pk)) (peer as unknown as Record<string, unknown>)[field.attname] = values.get(peer.pk);

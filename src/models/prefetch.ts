@@ -88,12 +88,14 @@ export function relatedLoad(instances: Model[], name: string, queryset?: QuerySe
   const meta = model._meta;
   const mode = instances[0]!._state.fetchMode;
   const field = meta.findField(name);
-  if (field instanceof ForeignKey && name === field.name) return forwardLoad(instances, field, baseQueryset(field.relatedModel, queryset, mode), toAttr);
-  if (field instanceof ManyToManyField) return manyLoad(instances, field, false, name, baseQueryset(field.relatedModel, queryset, mode), toAttr);
+  if (field instanceof ForeignKey && name === field.name) return forwardLoad(instances, field, baseQueryset(field.relatedModel, 'base', instances, queryset, mode), toAttr);
+  if (field instanceof ManyToManyField) return manyLoad(instances, field, false, name, baseQueryset(field.relatedModel, 'default', instances, queryset, mode), toAttr);
   const relation = meta.inheritedReverseRelations().find((candidate) => candidate.accessorName === name);
-  if (relation?.field instanceof ManyToManyField) return manyLoad(instances, relation.field, true, name, baseQueryset(relation.relatedModel, queryset, mode), toAttr);
+  if (relation?.field instanceof ManyToManyField) return manyLoad(instances, relation.field, true, name, baseQueryset(relation.relatedModel, 'default', instances, queryset, mode), toAttr);
   if (relation?.field instanceof ForeignKey) {
-    return reverseLoad(instances, relation.field, name, relation.multiple, baseQueryset(relation.relatedModel, queryset, mode), toAttr);
+    // A reverse one-to-one reads through the base manager, as its descriptor does; a reverse FK through the related manager's.
+    const manager = relation.multiple ? 'default' : 'base';
+    return reverseLoad(instances, relation.field, name, relation.multiple, baseQueryset(relation.relatedModel, manager, instances, queryset, mode), toAttr);
   }
   const choices = [
     ...meta.foreignKeys.map((fk) => fk.name),
@@ -103,12 +105,17 @@ export function relatedLoad(instances: Model[], name: string, queryset?: QuerySe
   throw new FieldError(`prefetchRelated(): '${name}' is not a relation of ${meta.label}. Choices are: ${choices.join(', ') || '(none)'}.`);
 }
 
-/** The queryset related objects load through; it gives them the fetch mode of the instances they load for, as Django does. */
-function baseQueryset(model: ModelClass, queryset: QuerySet<any, any> | undefined, mode: FetchMode): QuerySet<any, any> {
+/**
+ * The queryset related objects load through; it gives them the fetch mode of the instances they load for, as
+ * Django does. A forward key and a reverse one-to-one start from the base manager (as their descriptors do, so
+ * a narrowing default manager hides no row); the first instance is the router hint (Django's `_add_hints`), so
+ * without a router's answer the rows come from the database the instances came from.
+ */
+function baseQueryset(model: ModelClass, manager: 'base' | 'default', instances: Model[], queryset: QuerySet<any, any> | undefined, mode: FetchMode): QuerySet<any, any> {
   if (queryset && queryset.model !== model) {
     throw new TypeError(`Prefetch queryset is over ${queryset.model.name}; expected ${model.name}.`);
   }
-  const base = queryset ?? model.objects.all();
+  const base = (queryset ?? (manager === 'base' ? model._baseManager : model.objects).all()).withHints({ instance: instances[0]! });
   return mode !== FETCH_ONE && base.activeFetchMode === FETCH_ONE ? base.fetchMode(mode) : base;
 }
 

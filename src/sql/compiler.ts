@@ -418,18 +418,38 @@ export class Compiler {
     return ordering.flatMap<OrderBy | '?'>((item) => (item === '?' ? ['?' as const] : typeof item === 'string' ? resolveOrderNames(query, item) : [item]));
   }
 
-  /** `FOR UPDATE …` of selectForUpdate(); `of` names 'self' and the selectRelated paths this statement joined. */
+  /**
+   * `FOR UPDATE …` of selectForUpdate(); `of` names 'self', the parent links of a multi-table child
+   * (`placePtr`, `placePtr__grandPtr`: 'self' locks the child's own table only, as in Django) and the
+   * selectRelated paths this statement joined.
+   */
   private lockClause(): string {
     const lock = this.query.lock!;
-    const choices = ['self', ...this.relatedAliases.keys()];
-    const invalid = lock.of.filter((name) => name !== 'self' && !this.relatedAliases.has(name));
+    const lockable = new Map([['self', this.query.baseAlias], ...this.parentLinkAliases(), ...this.relatedAliases]);
+    const invalid = lock.of.filter((name) => !lockable.has(name));
     if (invalid.length) {
       throw new FieldError(
-        `selectForUpdate(): invalid name(s) in of: ${invalid.map((name) => `'${name}'`).join(', ')}. Only 'self' and relations followed with selectRelated() are allowed. Choices are: ${choices.join(', ')}.`,
+        `selectForUpdate(): invalid name(s) in of: ${invalid.map((name) => `'${name}'`).join(', ')}. Only 'self', parent links and relations followed with selectRelated() are allowed. Choices are: ${[...lockable.keys()].join(', ')}.`,
       );
     }
-    const of = [...new Set(lock.of.map((name) => (name === 'self' ? this.query.baseAlias : this.relatedAliases.get(name)!)))];
+    const of = [...new Set(lock.of.map((name) => lockable.get(name)!))];
     return this.ops.forUpdateSql({ ...lock, of });
+  }
+
+  /** The parent tables this statement joined for the base model's inherited fields, by parent link path. */
+  private parentLinkAliases(): Array<[string, string]> {
+    const found: Array<[string, string]> = [];
+    let alias = this.query.baseAlias;
+    let path: string[] = [];
+    for (let link = this.query.meta.parentLink; link; link = link.relatedModel._meta.parentLink) {
+      const key = `${alias}.${link.name}`;
+      const join = this.query.joins.find((candidate) => candidate.key === key);
+      if (!join) break;
+      path = [...path, link.name];
+      alias = join.alias;
+      found.push([path.join('__'), alias]);
+    }
+    return found;
   }
 
   private limitClause(): string[] {

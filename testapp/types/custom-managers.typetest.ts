@@ -34,6 +34,11 @@ export async function customManagerTypes(person: Person): Promise<void> {
   Person.aobjects.byFirstName(3);
   // @ts-expect-error lookups are still checked after a custom step
   Person.aobjects.funPeople().filter({ firstNme: 'x' });
+  // dbManager() keeps the custom methods, as on the sync side.
+  exact<Person[]>()(await Person.aobjects.dbManager('other').funPeople().byFirstName('Bugs').eval());
+  exact<Promise<number>>()(Person.aobjects.dbManager('other').acountFun());
+  // @ts-expect-error a custom method that returns no queryset is not on aobjects.dbManager() either
+  Person.aobjects.dbManager('other').countFun();
 
   // Related managers: the related model's queryset class.
   exact<Book[]>()(person.books.published().eval());

@@ -122,7 +122,7 @@ describePg('selectForUpdate() on PostgreSQL', () => {
   test('select_for_update.tests.SelectForUpdateTests.test_unrelated_of_argument_raises_error', () => {
     const run = () => atomic(() => Pizza.objects.selectRelated('box').selectForUpdate({ of: ['self', 'name' as 'box'] }).eval());
     expect(run).toThrow(FieldError);
-    expect(run).toThrow("invalid name(s) in of: 'name'. Only 'self' and relations followed with selectRelated() are allowed. Choices are: self, box.");
+    expect(run).toThrow("invalid name(s) in of: 'name'. Only 'self', parent links and relations followed with selectRelated() are allowed. Choices are: self, box.");
   });
 
   test('select_for_update.tests.SelectForUpdateTests.test_related_but_unselected_of_argument_raises_error', () => {
