@@ -1,7 +1,7 @@
-import { NotSupportedError } from '../../../errors';
+import { IntegrityError, NotSupportedError } from '../../../errors';
 import type { Field } from '../../../models/fields/base';
 import type { ForeignKey, ManyToManyField } from '../../../models/fields/related';
-import type { IndexSpec } from '../../../models/options';
+import type { IndexSpec, ThroughKeys } from '../../../models/options';
 import type { ModelClass } from '../../../models/types';
 import type { DatabaseBackend } from './backend';
 import type { DatabaseConnection } from './connection';
@@ -250,6 +250,47 @@ export class BaseSchemaEditor implements SchemaEditor {
     if (!this.options.collectSql) this.requireConnection().exec(sql);
   }
 
+  /**
+   * Refuses to make `field` NOT NULL while rows of `table` hold NULL in `column` (its column before the change),
+   * naming up to five of their keys. Nothing to check when the statements are only collected.
+   */
+  protected refuseNulls(model: ModelClass, table: string, column: string, field: Field): void {
+    if (this.options.collectSql || !this.connection) return;
+    const meta = model._meta;
+    const rows = this.connection.selectRows(`SELECT ${this.quote(meta.pk.column)} FROM ${this.quote(table)} WHERE ${this.quote(column)} IS NULL LIMIT 6`, []);
+    if (!rows.length) return;
+    const keys = rows.slice(0, 5).map((row) => String(row[0]));
+    throw new IntegrityError(
+      `Cannot make ${describeField(model, field)} non-null: rows with ${meta.pk.name} ${keys.join(', ')}${rows.length > 5 ? ', …' : ''} hold NULL ` +
+        'and the field has no default. Give it a default (makemigrations asks for a one-off default), or fill those rows first.',
+    );
+  }
+
+  /**
+   * The part of an AlterField between two many-to-manys that every backend shares: the refusals, and the
+   * rename of an automatic through table. Returns the old and new keys of an automatic through table whose
+   * columns the backend may still have to change; null when nothing is left to do (an explicit through model
+   * is a model of its own, migrated as such).
+   */
+  protected alterThroughTable(model: ModelClass, oldField: Field, newField: Field): { oldKeys: ThroughKeys; newKeys: ThroughKeys } | null {
+    if (!isManyToMany(oldField) || !isManyToMany(newField)) {
+      throw new NotSupportedError(
+        `${describeField(model, newField)}: a field cannot change between a many-to-many relation and a column; remove it and add a new field instead.`,
+      );
+    }
+    const oldKeys = oldField.model._meta.through(oldField);
+    const newKeys = newField.model._meta.through(newField);
+    if (oldKeys.through._meta.autoCreated !== newKeys.through._meta.autoCreated) {
+      throw new NotSupportedError(
+        `${describeField(model, newField)}: changing a many-to-many between an automatic and an explicit through model cannot be done by ` +
+          'AlterField. Create the through model, copy the rows with RunCode, then replace the field.',
+      );
+    }
+    if (!newKeys.through._meta.autoCreated) return null;
+    this.alterDbTable(newKeys.through, oldKeys.through._meta.dbTable, newKeys.through._meta.dbTable);
+    return { oldKeys, newKeys };
+  }
+
   protected requireConnection(): DatabaseConnection {
     if (!this.connection) throw new NotSupportedError('This schema editor only collects statements; it has no connection to read or write.');
     return this.connection;
@@ -298,4 +339,9 @@ function hasConstraint(field: Field): field is ForeignKey {
 /** A column of its own index: dbIndex on a field that is not unique already. */
 export function hasColumnIndex(field: Field): boolean {
   return field.dbIndex && !field.unique;
+}
+
+/** `Pizza.name`, as the editor's errors name a field. */
+export function describeField(model: ModelClass, field: Field): string {
+  return `${model._meta.label}.${field.name}`;
 }

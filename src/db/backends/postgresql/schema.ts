@@ -2,7 +2,7 @@ import { IntegrityError, NotSupportedError } from '../../../errors';
 import type { Field } from '../../../models/fields/base';
 import type { ForeignKey } from '../../../models/fields/related';
 import type { ModelClass } from '../../../models/types';
-import { BaseSchemaEditor, hasColumnIndex, isForeignKey, isManyToMany } from '../base/schema';
+import { BaseSchemaEditor, describeField, hasColumnIndex, isForeignKey, isManyToMany } from '../base/schema';
 
 /**
  * Every migrate of one database takes this advisory lock (for the length of a migration's transaction), so two
@@ -115,7 +115,7 @@ export class PostgresqlSchemaEditor extends BaseSchemaEditor {
     if (oldField.null && !newField.null) {
       const fill = newField.getDefault();
       if (fill !== null) this.run(`UPDATE ${this.quote(table)} SET ${column} = ${this.literal(newField, newField.toDb(fill))} WHERE ${column} IS NULL`);
-      else this.refuseNulls(model, table, newField);
+      else this.refuseNulls(model, table, newField.column, newField);
       alter(`ALTER COLUMN ${column} SET NOT NULL`);
     } else if (!oldField.null && newField.null) {
       alter(`ALTER COLUMN ${column} DROP NOT NULL`);
@@ -239,41 +239,12 @@ export class PostgresqlSchemaEditor extends BaseSchemaEditor {
     }
   }
 
-  private refuseNulls(model: ModelClass, table: string, field: Field): void {
-    if (!this.connection) return;
-    const meta = model._meta;
-    const rows = this.connection.selectRows(
-      `SELECT ${this.quote(meta.pk.column)} FROM ${this.quote(table)} WHERE ${this.quote(field.column)} IS NULL LIMIT 6`,
-      [],
-    );
-    if (!rows.length) return;
-    const keys = rows.slice(0, 5).map((row) => String(row[0]));
-    throw new IntegrityError(
-      `Cannot make ${describeField(model, field)} non-null: rows with ${meta.pk.name} ${keys.join(', ')}${rows.length > 5 ? ', …' : ''} hold NULL ` +
-        'and the field has no default. Give it a default (makemigrations asks for a one-off default), or fill those rows first.',
-    );
-  }
-
   private alterManyToMany(model: ModelClass, oldField: Field, newField: Field): void {
-    if (!isManyToMany(oldField) || !isManyToMany(newField)) {
-      throw new NotSupportedError(
-        `${describeField(model, newField)}: a field cannot change between a many-to-many relation and a column; remove it and add a new field instead.`,
-      );
-    }
-    const oldKeys = oldField.model._meta.through(oldField);
-    const newKeys = newField.model._meta.through(newField);
-    const oldThrough = oldKeys.through;
-    const newThrough = newKeys.through;
-    if (oldThrough._meta.autoCreated !== newThrough._meta.autoCreated) {
-      throw new NotSupportedError(
-        `${describeField(model, newField)}: changing a many-to-many between an automatic and an explicit through model cannot be done by ` +
-          'AlterField. Create the through model, copy the rows with RunCode, then replace the field.',
-      );
-    }
-    if (!newThrough._meta.autoCreated) return; // an explicit through model is a model of its own, migrated as such
-    this.alterDbTable(newThrough, oldThrough._meta.dbTable, newThrough._meta.dbTable);
+    const change = this.alterThroughTable(model, oldField, newField);
+    if (!change) return;
+    const { oldKeys, newKeys } = change;
     const renames = [[oldKeys.source.column, newKeys.source.column], [oldKeys.target.column, newKeys.target.column]].filter(([from, to]) => from !== to);
-    const table = this.quote(newThrough._meta.dbTable);
+    const table = this.quote(newKeys.through._meta.dbTable);
     // A relation to self may swap its two column names: each goes through a name of its own first.
     for (const [from] of renames) this.run(`ALTER TABLE ${table} RENAME COLUMN ${this.quote(from!)} TO ${this.quote(`${from}__renamed`)}`);
     for (const [from, to] of renames) this.run(`ALTER TABLE ${table} RENAME COLUMN ${this.quote(`${from}__renamed`)} TO ${this.quote(to!)}`);
@@ -301,10 +272,6 @@ function columnIndexName(table: string, field: Field): string {
 /** The name the base editor gives a foreign key it adds after the tables (foreignKeyStatements). */
 function foreignKeyName(table: string, field: ForeignKey): string {
   return `${table}_${field.column}_fk_${field.relatedModel._meta.dbTable}_${field.targetField.column}`.slice(0, 63);
-}
-
-function describeField(model: ModelClass, field: Field): string {
-  return `${model._meta.label}.${field.name}`;
 }
 
 function hasConstraint(field: Field): field is ForeignKey {

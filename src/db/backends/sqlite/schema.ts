@@ -2,7 +2,7 @@ import { IntegrityError, NotSupportedError } from '../../../errors';
 import type { Field } from '../../../models/fields/base';
 import type { ModelClass } from '../../../models/types';
 import type { DatabaseConnection } from '../base/connection';
-import { BaseSchemaEditor, hasColumnIndex, isManyToMany, type TableDefinition } from '../base/schema';
+import { BaseSchemaEditor, describeField, hasColumnIndex, isManyToMany, type TableDefinition } from '../base/schema';
 
 /**
  * The SQLite schema editor. SQLite's ALTER TABLE renames tables and columns and little else, so most field
@@ -98,7 +98,7 @@ export class SqliteSchemaEditor extends BaseSchemaEditor {
     let source = this.quote(oldField.column);
     if (oldField.null && !newField.null) {
       const fill = newField.getDefault();
-      if (fill === null) this.refuseNulls(model, oldField, newField);
+      if (fill === null) this.refuseNulls(model, model._meta.dbTable, oldField.column, newField);
       else source = `coalesce(${source}, ${quoteValue(newField.toDb(fill))})`;
     }
     const converted = valuesChange ? this.convertedValues(model, oldField, newField) : [];
@@ -254,39 +254,11 @@ export class SqliteSchemaEditor extends BaseSchemaEditor {
     return changed;
   }
 
-  private refuseNulls(model: ModelClass, oldField: Field, newField: Field): void {
-    if (this.options.collectSql) return;
-    const meta = model._meta;
-    const rows = this.requireConnection().selectRows(
-      `SELECT ${this.quote(meta.pk.column)} FROM ${this.quote(meta.dbTable)} WHERE ${this.quote(oldField.column)} IS NULL LIMIT 6`,
-      [],
-    );
-    if (!rows.length) return;
-    const keys = rows.slice(0, 5).map((row) => String(row[0]));
-    throw new IntegrityError(
-      `Cannot make ${describeField(model, newField)} non-null: rows with ${meta.pk.name} ${keys.join(', ')}${rows.length > 5 ? ', …' : ''} hold NULL ` +
-        'and the field has no default. Give it a default (makemigrations asks for a one-off default), or fill those rows first.',
-    );
-  }
-
   private alterManyToMany(model: ModelClass, oldField: Field, newField: Field): void {
-    if (!isManyToMany(oldField) || !isManyToMany(newField)) {
-      throw new NotSupportedError(
-        `${describeField(model, newField)}: a field cannot change between a many-to-many relation and a column; remove it and add a new field instead.`,
-      );
-    }
-    const oldKeys = oldField.model._meta.through(oldField);
-    const newKeys = newField.model._meta.through(newField);
-    const oldThrough = oldKeys.through;
+    const change = this.alterThroughTable(model, oldField, newField);
+    if (!change) return;
+    const { oldKeys, newKeys } = change;
     const newThrough = newKeys.through;
-    if (oldThrough._meta.autoCreated !== newThrough._meta.autoCreated) {
-      throw new NotSupportedError(
-        `${describeField(model, newField)}: changing a many-to-many between an automatic and an explicit through model cannot be done by ` +
-          'AlterField. Create the through model, copy the rows with RunCode, then replace the field.',
-      );
-    }
-    if (!newThrough._meta.autoCreated) return; // an explicit through model is a model of its own, migrated as such
-    this.alterDbTable(newThrough, oldThrough._meta.dbTable, newThrough._meta.dbTable);
     const keysChange =
       this.definition(oldKeys.source) !== this.definition(newKeys.source) || this.definition(oldKeys.target) !== this.definition(newKeys.target);
     if (!keysChange) return;
@@ -316,10 +288,6 @@ interface ConvertedColumn {
   column: string;
   pk: string;
   values: Array<[unknown, unknown]>;
-}
-
-function describeField(model: ModelClass, field: Field): string {
-  return `${model._meta.label}.${field.name}`;
 }
 
 /** A converted value equals the stored one (a number read as a bigint, a blob as a Uint8Array, count as equal). */
