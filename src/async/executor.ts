@@ -70,18 +70,18 @@ export function evaluate(routed: QuerySet<any, any>, method: AsyncMethod, args: 
   const [plain, options] = splitQueryOptions(args, method.options);
   // The database is chosen once, here: the worker runs the call there and this thread builds its rows as from there.
   const alias = routed.dbFor(method.writes);
-  const queryset = routed.pinned(alias);
-  const here = answerHere(queryset, method, plain, options);
+  const here = answerHere(routed, method, plain, options);
   if (here) return here;
   if (method.fastPath === 'keyedGet' && plain.length === 1) {
-    const keyed = usingDatabase(alias, () => keyedGetOf(queryset, plain[0]));
+    // A keyed get goes to the alias's pool as it is: the pinned copy below is for calls that travel as a chain.
+    const keyed = usingDatabase(alias, () => keyedGetOf(routed, plain[0]));
     if (keyed) {
       const found = poolFor(keyed, alias).get(keyed, options, currentBlock(alias), currentCapture());
       // Built by the pool outside any routed call, so marked as the default database's: mark the others'.
       return alias === DEFAULT_DB_ALIAS ? found : found.then((instance) => ((instance._state.db = alias), instance));
     }
   }
-  return evaluateInWorker(queryset, alias, method, plain, options);
+  return evaluateInWorker(routed.pinned(alias), alias, method, plain, options);
 }
 
 /** The evaluations the sync core answers without a query, answered on this thread (see the sync methods). */

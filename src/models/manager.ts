@@ -81,6 +81,18 @@ export class Manager<T = Model> extends QuerySet<T, T> {
     return this.getQueryset === Manager.prototype.getQueryset ? queryset : queryset.rootedAt(this.root, this.callName);
   }
 
+  /**
+   * The database a call on this manager goes to. The built-in getQueryset() hands this manager's database and
+   * hints on unchanged, so they answer here without building the base queryset (this runs for every async call).
+   */
+  override dbFor(write: boolean): string {
+    const querysetClass = (this.constructor as typeof Manager).querysetClass;
+    if (this.getQueryset !== Manager.prototype.getQueryset || querysetClass.prototype.dbFor !== QuerySet.prototype.dbFor) {
+      return this.getBaseQueryset().dbFor(write);
+    }
+    return super.dbFor(write);
+  }
+
   /** The root, made once (every call on the manager starts a chain from it). */
   private rootValue: QuerySetRoot | null = null;
 

@@ -465,7 +465,9 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     if (this.dbAlias !== null) return this.dbAlias;
     const scoped = scopedAlias();
     if (scoped !== null) return scoped;
-    return write || this.query.lock ? dbForWrite(this.model, this.hints) : dbForRead(this.model, this.hints);
+    // queryValue, not query: a lock is set by a chain step, so a queryset that has one has built its query, and
+    // this runs for every call (building a manager's base query here would cost every async call).
+    return write || this.queryValue?.lock ? dbForWrite(this.model, this.hints) : dbForRead(this.model, this.hints);
   }
 
   /** Router hints: a related manager's instance, plus any given by withHints(). */
