@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { Settings } from '../conf';
@@ -17,11 +18,11 @@ import { isFinalRollback, type Block, type Transaction } from './transaction-con
 import { WorkerGroup } from './workers';
 
 /**
- * A reader batch is split over several readers only when each part keeps at least this much work. A keyed
- * get counts 1 and any other call a whole part: a message each way costs a reader and this thread more than
- * a few dozen lookups, but less than almost any other query.
+ * A reader batch is cut into several tasks only when each keeps at least this much work. A keyed get counts
+ * 1 and any other call a whole task: a message each way costs a reader and this thread as much as a dozen
+ * lookups, but less than almost any other query.
  */
-const MIN_WORK_PER_TASK = 32;
+const MIN_WORK_PER_TASK = 16;
 
 /**
  * What both lanes share: the calls made in one event-loop turn are sent together (flush() runs once, after
@@ -63,7 +64,8 @@ interface ReaderChannel {
   readonly thread: Worker;
   /** What backend.interruptStatement() takes to stop the thread's statement; null where that cannot be done. */
   readonly interruptToken: number | null;
-  task: RunningTask | null;
+  /** Tasks sent and not answered yet, oldest first: the first is the one running (the reader answers in order). */
+  readonly tasks: RunningTask[];
   /** Set while a statement of its task is being interrupted: ends the thread if the task does not answer in time. */
   graceTimer: NodeJS.Timeout | null;
 }
@@ -75,6 +77,21 @@ interface ReaderChannel {
  */
 const INTERRUPT_GRACE_MS = 2_000;
 
+/**
+ * Tasks a reader may hold at once, for keyed gets. The ones behind the first wait in the reader's port, so the
+ * reader starts the next the moment it answers one, while this thread settles that one's callers: the two
+ * threads work at the same time instead of taking turns, and neither waits for the other to wake up. Only
+ * keyed gets (microseconds each) go behind others, so no read waits behind a slow one.
+ */
+const PIPELINE_DEPTH = 3;
+
+/**
+ * How many readers keyed gets are spread over: every get is built and settled on this thread, which needs a
+ * core of its own to keep up with one reader; a reader beyond the cores left costs a thread switch per task
+ * and gains nothing. The other readers stay free for the other reads.
+ */
+const GET_READERS = Math.max(1, availableParallelism() - 1);
+
 /** What a reader answers on its channel. */
 interface ChannelReply {
   results: CallResult[];
@@ -82,8 +99,8 @@ interface ChannelReply {
 
 /**
  * Readers: `workers` threads with read-only connections. The calls of one event-loop turn travel together,
- * spread over the free readers (at most one task per reader in flight; calls made while every reader is busy
- * wait and leave together as soon as one is free).
+ * spread over the free readers; calls made while every reader is busy wait and leave together as soon as one
+ * is free. Keyed gets queue behind each other on a reader (PIPELINE_DEPTH, GET_READERS).
  *
  * Batches go straight to a reader over a MessagePort the reader hands over when it is ready, rather than as
  * piscina tasks: that skips piscina's per-task bookkeeping and wake-up, which cost more on this thread than
@@ -93,7 +110,9 @@ interface ChannelReply {
  * cancelled or timed-out read has its statement stopped and the thread stays: the task answers, its other
  * reads are delivered (or queued again, if the interruption hit one of them) and the reader serves the next
  * task. Otherwise, or if the task does not answer within INTERRUPT_GRACE_MS, the thread is ended (piscina
- * starts another) and the task's other reads are queued again, which is safe because a read has no effect.
+ * starts another) and the reads it held are queued again, which is safe because a read has no effect.
+ * A task's time limit counts from when the reader starts it: for a task sent behind another, from the
+ * answer to that one.
  */
 class ReaderLane extends BatchingLane {
   private queue: PendingCall[] = [];
@@ -119,8 +138,8 @@ class ReaderLane extends BatchingLane {
   private attach(port: MessagePort, threadId: number, interruptToken: number | null): void {
     const thread = this.workers.workerThreads.find((candidate) => candidate.threadId === threadId);
     if (!thread) return port.close();
-    const channel: ReaderChannel = { port, thread, interruptToken, task: null, graceTimer: null };
-    port.on('message', (reply: ChannelReply) => this.finish(channel, reply.results, null));
+    const channel: ReaderChannel = { port, thread, interruptToken, tasks: [], graceTimer: null };
+    port.on('message', (reply: ChannelReply) => this.answered(channel, reply.results));
     port.unref();
     thread.once('exit', (code) => this.detach(channel, code));
     this.channels.push(channel);
@@ -131,7 +150,9 @@ class ReaderLane extends BatchingLane {
     const index = this.channels.indexOf(channel);
     if (index >= 0) this.channels.splice(index, 1);
     channel.port.close();
-    if (channel.task) this.finish(channel, null, new Error(`the thread exited with code ${code}`));
+    const error = new Error(`the thread exited with code ${code}`);
+    for (const task of channel.tasks.splice(0)) this.finish(channel, task, null, error);
+    this.afterFinish();
   }
 
   enqueue(call: PendingCall): void {
@@ -146,8 +167,8 @@ class ReaderLane extends BatchingLane {
 
   protected flush(): void {
     if (!this.queue.length) return;
-    const free = this.channels.filter((channel) => channel.task === null);
-    if (!free.length) return;
+    const slots = this.openSlots(this.queue.every(isLight));
+    if (!slots.length) return;
     const entries = coalesce(this.queue);
     this.queue = [];
     let calls = 0;
@@ -156,38 +177,82 @@ class ReaderLane extends BatchingLane {
       calls += entry.calls.length;
       work += entry.payload.kind === 'keyedGets' ? entry.calls.length : MIN_WORK_PER_TASK;
     }
-    const parts = Math.max(1, Math.min(free.length, calls, Math.floor(work / MIN_WORK_PER_TASK)));
-    if (parts === 1) return this.send(entries, free[0]!);
-    splitEntries(entries, calls, parts).forEach((part, index) => this.send(part, free[index]!));
+    const parts = Math.max(1, Math.min(slots.length, calls, Math.floor(work / MIN_WORK_PER_TASK)));
+    if (parts === 1) return this.send(entries, slots[0]!);
+    splitEntries(entries, calls, parts).forEach((part, index) => this.send(part, slots[index]!));
+  }
+
+  /**
+   * Where tasks can go now, one entry per task. Any batch may go to an idle reader. A batch of keyed gets goes
+   * behind the keyed gets readers hold, then to idle readers, on at most GET_READERS readers.
+   */
+  private openSlots(light: boolean): ReaderChannel[] {
+    const idle = this.channels.filter((channel) => !channel.tasks.length);
+    if (!light) return idle;
+    const slots: ReaderChannel[] = [];
+    let readers = 0;
+    for (const channel of this.channels) {
+      if (!channel.tasks.length || !channel.tasks.every(isLightTask)) continue;
+      readers++;
+      for (let depth = channel.tasks.length; depth < PIPELINE_DEPTH; depth++) slots.push(channel);
+    }
+    for (const channel of idle) {
+      if (readers++ >= GET_READERS) break;
+      for (let depth = 0; depth < PIPELINE_DEPTH; depth++) slots.push(channel);
+    }
+    return slots;
   }
 
   private send(entries: TaskEntry[], channel: ReaderChannel): void {
     const task = newTask(entries, 0);
-    channel.task = task;
+    channel.tasks.push(task);
     this.running++;
-    task.startedAt = performance.now();
-    this.deadlines.add(task);
+    if (channel.tasks.length === 1) this.start(task);
     const message: Task = { calls: entries.map((entry) => entry.payload), groupCommit: false, seq: 0 };
     try {
       channel.port.postMessage(message);
     } catch (error) {
-      this.finish(channel, null, error as Error);
+      channel.tasks.splice(channel.tasks.indexOf(task), 1);
+      this.finish(channel, task, null, error as Error);
+      return this.afterFinish();
     }
   }
 
-  private finish(channel: ReaderChannel, results: CallResult[] | null, error: Error | null): void {
-    const task = channel.task;
+  /** The reader has begun `task`: its time limits run from here. */
+  private start(task: RunningTask): void {
+    task.startedAt = performance.now();
+    this.deadlines.add(task);
+  }
+
+  /** The reader answered its oldest task; the next one it holds starts now (cut off at once if a read of it was cancelled meanwhile). */
+  private answered(channel: ReaderChannel, results: CallResult[]): void {
+    const task = channel.tasks.shift();
     if (!task) return;
-    channel.task = null;
     if (channel.graceTimer) clearTimeout(channel.graceTimer);
     channel.graceTimer = null;
+    this.finish(channel, task, results, null);
+    const next = channel.tasks[0];
+    if (next) {
+      this.start(next);
+      if (next.cancelled) this.cutOff(channel);
+    }
+    this.afterFinish();
+    // The callers just settled make their next calls as their promises resolve: send those once they have,
+    // before this thread handles the reader's next answer, so the reader has work while this thread has too.
+    queueMicrotask(this.flushAfterAnswer);
+  }
+
+  private readonly flushAfterAnswer = () => this.flush();
+
+  /** Settles a task that left its reader: answered (`results`), or its thread ended (`error`, or null when ended on purpose). */
+  private finish(channel: ReaderChannel, task: RunningTask, results: CallResult[] | null, error: Error | null): void {
     this.running--;
     this.deadlines.delete(task);
     for (const call of task.calls) call.task = null;
     if (results) {
       task.entries.forEach((entry, index) => {
         const result = results[index]!;
-        // An interruption meant for a read cancelled meanwhile may stop the next read of the task instead:
+        // An interruption meant for a read cancelled meanwhile may stop the next read of the reader instead:
         // that one stays unsettled and is queued again below.
         if (task.requeue && !result.ok && this.backend.isInterruption(decode(result.error))) return;
         deliver(entry, result);
@@ -200,6 +265,9 @@ class ReaderLane extends BatchingLane {
       else rejectCall(call, this.workers.failure ?? new WorkerCrashed(`The reader worker stopped while running ${describeCall(call.payload)}: ${error?.message ?? 'unknown error'}.`));
     }
     if (requeued.length) this.queue.unshift(...requeued);
+  }
+
+  private afterFinish(): void {
     if (this.queue.length) this.flush();
     this.notifyIdle();
   }
@@ -213,10 +281,21 @@ class ReaderLane extends BatchingLane {
       return rejectCall(call, error);
     }
     rejectCall(call, error);
-    if (task.requeue) return;
-    task.requeue = true;
-    const channel = this.channels.find((candidate) => candidate.task === task);
-    if (!channel) return;
+    if (task.cancelled) return;
+    task.cancelled = true;
+    const channel = this.channels.find((candidate) => candidate.tasks.includes(task));
+    // A task still waiting behind another is cut off when its reader starts it (see answered()).
+    if (channel && channel.tasks[0] === task) this.cutOff(channel);
+  }
+
+  /**
+   * Stops what the reader is running: its statement where the database can interrupt it, else its thread.
+   * Either may hit the task after the one meant (the reader may have moved on), so every task it holds
+   * queues its reads again rather than failing them.
+   */
+  private cutOff(channel: ReaderChannel): void {
+    for (const task of channel.tasks) task.requeue = true;
+    if (channel.graceTimer) return;
     if (channel.interruptToken !== null && this.backend.interruptStatement(channel.interruptToken)) {
       channel.graceTimer = setTimeout(() => this.endThread(channel), INTERRUPT_GRACE_MS);
       channel.graceTimer.unref();
@@ -229,15 +308,21 @@ class ReaderLane extends BatchingLane {
   private endThread(channel: ReaderChannel): void {
     if (!this.channels.includes(channel)) return;
     this.channels.splice(this.channels.indexOf(channel), 1);
+    if (channel.graceTimer) clearTimeout(channel.graceTimer);
+    channel.graceTimer = null;
     const ended = channel.thread.terminate().catch(() => undefined);
     this.endedThreads.add(ended);
     void ended.then(() => this.endedThreads.delete(ended));
-    this.finish(channel, null, null);
+    for (const task of channel.tasks.splice(0)) {
+      task.requeue = true;
+      this.finish(channel, task, null, null);
+    }
+    this.afterFinish();
   }
 
   private fail(error: Error): void {
     for (const call of this.queue.splice(0)) rejectCall(call, error);
-    for (const channel of this.channels) for (const call of channel.task?.calls ?? []) rejectCall(call, error);
+    for (const channel of this.channels) for (const task of channel.tasks) for (const call of task.calls) rejectCall(call, error);
   }
 
   async close(): Promise<void> {
@@ -248,6 +333,15 @@ class ReaderLane extends BatchingLane {
     for (const channel of this.channels.splice(0)) channel.port.close();
     await this.workers.destroy();
   }
+}
+
+/** A keyed get: what a task may wait behind in a reader's port (see PIPELINE_DEPTH). */
+function isLight(call: PendingCall): boolean {
+  return call.payload.kind === 'keyedGet' && !call.payload.capture;
+}
+
+function isLightTask(task: RunningTask): boolean {
+  return task.entries.every((entry) => entry.payload.kind === 'keyedGets');
 }
 
 /** One writer thread of the lane: its own connection, its own commit mark, one task or one transaction at a time. */
@@ -471,7 +565,7 @@ class WriterLane extends BatchingLane {
 function newTask(entries: TaskEntry[], seq: number): RunningTask {
   const calls: PendingCall[] = [];
   for (const entry of entries) for (const call of entry.calls) calls.push(call);
-  const task: RunningTask = { entries, calls, startedAt: 0, requeue: false, seq, control: false };
+  const task: RunningTask = { entries, calls, startedAt: 0, cancelled: false, requeue: false, seq, control: false };
   for (const call of calls) call.task = task;
   return task;
 }

@@ -1,0 +1,86 @@
+/**
+ * Keyed gets queue behind each other on a reader (the reader pipeline, see ReaderLane in src/async/pool.ts):
+ * a burst is cut into tasks that wait in one reader's port while it runs the first. Every caller still gets
+ * its own row, a cancelled get rejects alone wherever its task waits, and a read that is not a keyed get is
+ * never held up behind a stream of them.
+ */
+import { QueryCancelled, close, configure, createSchema } from '../../../src';
+import { Box } from '../../models';
+import { MODELS } from './helpers';
+import { dropTestDatabase, testDatabase } from '../test-database';
+
+jest.setTimeout(120_000);
+
+const BOXES = 300;
+
+beforeAll(async () => {
+  configure({ database: testDatabase(), models: MODELS, workers: 1 });
+  createSchema();
+  await Box.aobjects.bulkCreate(Array.from({ length: BOXES }, (_, index) => new Box({ name: `box ${index}` })));
+});
+
+afterAll(async () => {
+  await close();
+  dropTestDatabase();
+});
+
+/** The keys of every box, in order. */
+async function boxKeys(): Promise<number[]> {
+  return (await Box.aobjects.orderBy('id').valuesList('id', { flat: true })) as number[];
+}
+
+test('a burst of keyed gets larger than one task: every caller gets its own row, a missing key its DoesNotExist', async () => {
+  const keys = await boxKeys();
+  const asked = [...keys, ...keys.slice(0, 40).reverse(), 10_000_001];
+  const settled = await Promise.allSettled(asked.map((pk) => Box.aobjects.get({ pk })));
+  settled.forEach((result, index) => {
+    if (asked[index] === 10_000_001) {
+      expect(result.status).toBe('rejected');
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(Box.DoesNotExist);
+      return;
+    }
+    expect(result.status).toBe('fulfilled');
+    expect((result as PromiseFulfilledResult<Box>).value.pk).toBe(asked[index]);
+  });
+});
+
+test('a keyed get cancelled after its burst was sent rejects alone; the rest of the burst is served', async () => {
+  const keys = await boxKeys();
+  for (const position of [0, 100, 250, keys.length - 1]) {
+    const controller = new AbortController();
+    const calls = keys.map((pk, index) => Box.aobjects.get({ pk }, index === position ? { signal: controller.signal } : {}));
+    // After the lane's flush of this turn (scheduled by the first call): the burst has left for the reader.
+    setImmediate(() => controller.abort());
+    const settled = await Promise.allSettled(calls);
+    settled.forEach((result, index) => {
+      if (index === position) {
+        // It may have been answered before the abort arrived; if not, it is cancelled, never anything else.
+        if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(QueryCancelled);
+        else expect(result.value.pk).toBe(keys[index]);
+        return;
+      }
+      expect(result.status).toBe('fulfilled');
+      expect((result as PromiseFulfilledResult<Box>).value.pk).toBe(keys[index]);
+    });
+  }
+  // The reader (or its replacement) still answers.
+  expect(await Box.aobjects.count()).toBe(BOXES);
+});
+
+test('a read that is not a keyed get is not held up behind a stream of keyed gets', async () => {
+  const keys = await boxKeys();
+  let counted = false;
+  let served = 0;
+  const callers = Array.from({ length: 64 }, async (_, caller) => {
+    for (let index = caller; !counted; index = (index + 64) % keys.length) {
+      await Box.aobjects.get({ pk: keys[index]! });
+      served++;
+    }
+  });
+  // Wait until the stream runs, then ask for a count while the gets keep the reader's pipeline full.
+  while (served < 500) await new Promise((resolve) => setImmediate(resolve));
+  const count = await Box.aobjects.filter({ name__startswith: 'box ' }).count();
+  counted = true;
+  await Promise.all(callers);
+  expect(count).toBe(BOXES);
+});
