@@ -170,7 +170,7 @@ export function describeCall(payload: CallPayload): string {
     case 'query':
     case 'instance':
       return `${payload.method}()`;
-    case 'rows':
+    case 'select':
       return 'eval()';
     case 'function':
       return `syncToAsync(${payload.key})`;

@@ -7,6 +7,7 @@ import { setAsyncExecutor, type QueryOptions } from '../models/async-bridge';
 import { ASYNC_METHODS, isInstalledAsyncMethod, type AsyncMethod } from '../models/async-methods';
 import { FETCH_ONE } from '../models/fetch-modes';
 import type { QuerySet } from '../models/queryset';
+import type { RowPlan } from '../sql/compiler';
 import { migrationsDirectory, type MigrateOptions, type MigrateResult } from '../migrations/executor';
 import { setSyncFunctionExecutor } from '../sync';
 import { currentCapture } from '../testing';
@@ -115,7 +116,10 @@ function overridesAsave(model: Function): boolean {
 }
 
 async function evaluateInWorker(queryset: QuerySet<any, any>, alias: string, method: AsyncMethod, plain: readonly unknown[], options: QueryOptions): Promise<unknown> {
-  if (method.fastPath === 'rows' && !queryset.hasPrefetches) return queryset.hydrate(await fetchRows(queryset, options));
+  if (method.fastPath === 'rows' && !queryset.hasPrefetches) {
+    const { flat, plan } = await fetchRows(queryset, options);
+    return plan ? queryset.hydrate(flat, plan) : [];
+  }
   const bulk = method.fastPath === 'columns' ? bulkCreateOf(queryset, plain) : null;
   if (bulk) return mergeBulkCreate(queryset.model, plain[0] as Model[], (await send(bulk, true, options, alias)).value, alias);
   const payload: CallPayload = { kind: 'query', queryset: encode(queryset), method: method.name, args: encode(plain) };
@@ -124,14 +128,25 @@ async function evaluateInWorker(queryset: QuerySet<any, any>, alias: string, met
   return decode(result.value);
 }
 
+/** A queryset's rows fetched by a worker: one flat array, row width first, and the plan that builds results from them (null: nothing to fetch). */
+export interface FetchedRows {
+  flat: unknown[];
+  plan: RowPlan | null;
+}
+
+const NO_ROWS: FetchedRows = { flat: [0], plan: null };
+
 /**
- * The raw rows of a queryset, fetched in a worker (packed, see codec.packRows) as one flat array; this thread derives
- * the query's row plan, without compiling its SQL again, and builds the instances (`queryset.hydrate` / `queryset.rowHydrator()`).
+ * The raw rows of a queryset, fetched in a worker. This thread compiles the SELECT (it needs the statement's
+ * row plan to build the results anyway) and the worker only runs it, packed both ways (codec.packRows).
  */
-export async function fetchRows(routed: QuerySet<any, any>, options: QueryOptions = NO_OPTIONS): Promise<unknown[]> {
+export async function fetchRows(routed: QuerySet<any, any>, options: QueryOptions = NO_OPTIONS): Promise<FetchedRows> {
   const alias = routed.dbFor(false);
-  const result = await send({ kind: 'rows', queryset: encode(routed.pinned(alias)) }, false, options, alias);
-  return unpackRows(result.value as PackedRows);
+  const compiled = routed.pinned(alias).compileSelect(currentBlock(alias) !== null);
+  if (!compiled) return NO_ROWS;
+  const { sql, params, safeIntegers, plan } = compiled;
+  const result = await send({ kind: 'select', sql, params, safeIntegers }, false, options, alias);
+  return { flat: unpackRows(result.value as PackedRows), plan };
 }
 
 const DEFAULT_CHUNK_SIZE = 2000;
@@ -164,17 +179,18 @@ export function iterate<R>(queryset: QuerySet<any, R>, options: { chunkSize?: nu
   const whole = keyed.activeFetchMode !== FETCH_ONE;
   return {
     [Symbol.asyncIterator]: async function* () {
-      let pending: Promise<unknown[]> | null = page(undefined, 0);
+      let pending: Promise<FetchedRows> | null = page(undefined, 0);
       let offset = 0;
       try {
         while (pending) {
-          const flat: unknown[] = await pending;
+          const fetched: FetchedRows = await pending;
+          const { flat, plan } = fetched;
           const width = flat[0] as number;
-          const count = width ? (flat.length - 1) / width : 0;
+          const count: number = width ? (flat.length - 1) / width : 0;
           offset += count;
           const last = 1 + (count - 1) * width;
           pending = count < chunkSize ? null : page(byKey ? flat[last + pkIndex!] : undefined, offset);
-          if (whole) yield* keyed.hydrate(flat);
+          if (whole) yield* plan ? keyed.hydrate(flat, plan) : [];
           else for (let row = 1; row < flat.length; row += width) yield hydrate(flat, row) as R;
         }
       } finally {

@@ -7,8 +7,8 @@ import type { BulkCreatePayload } from './bulk-create';
 export type CallPayload =
   /** `queryset.<method>(...args)`; the method is one of the async method table (src/models/async-methods.ts). */
   | { kind: 'query'; queryset: unknown; method: string; args: unknown; capture?: boolean }
-  /** The raw rows of `queryset.eval()`, packed (codec.packRows): this thread builds the instances. */
-  | { kind: 'rows'; queryset: unknown; capture?: boolean }
+  /** The rows of `queryset.eval()`, compiled by the main thread (queryset.compileSelect); they come back packed (codec.packRows). */
+  | { kind: 'select'; sql: string; params: SqlValue[]; safeIntegers: boolean; capture?: boolean }
   | { kind: 'instance'; instance: unknown; method: string; args: unknown; capture?: boolean }
   | { kind: 'function'; key: string; file: string; args: unknown; capture?: boolean }
   | { kind: 'schema'; capture?: boolean }

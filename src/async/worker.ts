@@ -125,8 +125,8 @@ function executeCall(call: CallPayload): CallResult & { ok: true } {
       const value = methodOf(queryset, method.name).apply(queryset, args);
       return { ok: true, value: encode(value), ...(method.returnArgs ? { args: encode(args) } : {}) };
     }
-    case 'rows':
-      return { ok: true, value: packRows((decode(call.queryset) as QuerySet<any, any>).evalRows()) };
+    case 'select':
+      return { ok: true, value: packRows(connection.selectRows(call.sql, call.params, call.safeIntegers)) };
     case 'instance': {
       const method = permittedMethod(call.method, 'instance', role);
       const instance = decode(call.instance) as Model;

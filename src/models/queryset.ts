@@ -1,5 +1,6 @@
 import { configuredBackend, databaseAliases, DEFAULT_DB_ALIAS, getConnection, scopedAlias, unknownDatabase, usingDatabase } from '../db/connections';
 import { dbForRead, dbForWrite, type RouterHints } from '../db/routers';
+import type { DatabaseBackend } from '../db/backends/base/backend';
 import type { DatabaseConnection as Connection } from '../db/backends/base/connection';
 import type { SqlValue } from '../db/backends/base/types';
 import { FieldError, IntegrityError, NotSupportedError, ObjectDoesNotExist, TransactionManagementError } from '../errors';
@@ -12,7 +13,7 @@ import type { ModelClass, PkValue } from './types';
 import { asyncExecutor, type QueryOptions } from './async-bridge';
 import type { BaseOperations } from '../db/backends/base/operations';
 import { currentOperations } from '../sql/backend';
-import { Compiler, resolveOrderNames, type RowPlan } from '../sql/compiler';
+import { Compiler, resolveOrderNames, type CompiledSelect, type RowPlan } from '../sql/compiler';
 import { Col, Expression, FExpression, OrderBy, toSqlValue, TruncExpression, type QueryProvider } from '../sql/expressions';
 import { InLookup } from '../sql/lookups/builtin';
 import { equalityPlan } from '../sql/plans';
@@ -636,7 +637,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
   /** The connection a SELECT of this queryset runs on; a locking one (selectForUpdate) is checked there first. */
   private readConnection(call: string, alias?: string): Connection {
     const connection = getConnection(call, alias);
-    if (this.query.lock) checkRowLock(connection, this.query.lock, call);
+    if (this.query.lock) checkRowLock(connection.backend, connection.inAtomicBlock, this.query.lock, call);
     return connection;
   }
 
@@ -657,18 +658,20 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
   }
 
   /**
-   * The raw rows of eval(), without building instances: a worker sends these and the main thread, which
-   * derives the same query's row plan, hydrates them (see `hydrate()`). Not for querysets with prefetches.
+   * The SELECT of eval() compiled for a pool worker to run, with the row plan that builds its results here
+   * (`hydrate(flat, plan)`); null when the query needs no statement (it matches nothing). A locking read is
+   * checked as its connection would check it: `inTransaction` says whether the worker runs it in one. Not for
+   * querysets with prefetches.
    */
-  evalRows(): unknown[][] {
+  compileSelect(inTransaction: boolean): CompiledSelect | null {
     const compiled = Compiler.select(this.query, this.ops);
-    if (this.query.empty && !this.query.combinator) return [];
-    return this.readConnection(this.call('eval')).selectRows(compiled.sql, compiled.params, compiled.safeIntegers);
+    if (this.query.empty && !this.query.combinator) return null;
+    if (this.query.lock) checkRowLock(configuredBackend(this.dbAlias ?? undefined), inTransaction, this.query.lock, this.call('eval'));
+    return compiled;
   }
 
-  /** Builds results from rows fetched elsewhere by evalRows(), sent as one flat array (codec.unpackRows); compiles no SQL. */
-  hydrate(flat: readonly unknown[]): R[] {
-    const plan = Compiler.rowPlan(this.query, this.ops);
+  /** Builds results from rows fetched elsewhere, sent as one flat array (codec.unpackRows); compiles no SQL unless no plan is given. */
+  hydrate(flat: readonly unknown[], plan: RowPlan = Compiler.rowPlan(this.query, this.ops)): R[] {
     return this.withFetchMode(hydrateFlatRows(plan, flat) as R[], plan);
   }
 
@@ -1155,7 +1158,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
 export interface QuerySet<T = Model, R = T, A = {}> extends AsyncTwins<AsyncQuerySetMethods<T, R, A>> {}
 
 /** Evaluation methods that read: each runs as one call on the database `dbFor(false)` names. */
-const READ_METHODS = ['eval', 'evalRows', 'hydrate', 'pkColumnIndex', 'get', 'count', 'inBulk', 'latest', 'earliest', 'first', 'last', 'aggregate', 'exists', 'contains', 'explain', 'at', 'toSql'] as const;
+const READ_METHODS = ['eval', 'compileSelect', 'hydrate', 'pkColumnIndex', 'get', 'count', 'inBulk', 'latest', 'earliest', 'first', 'last', 'aggregate', 'exists', 'contains', 'explain', 'at', 'toSql'] as const;
 /** ... and those that write, on `dbFor(true)`. */
 const WRITE_METHODS = ['create', 'getOrCreate', 'updateOrCreate', 'bulkCreate', 'bulkUpdate', 'update', 'delete'] as const;
 
@@ -1209,8 +1212,8 @@ const SELECT_FOR_UPDATE_OPTIONS: readonly string[] = ['nowait', 'skipLocked', 'o
  * A locking read needs row locks (and each option used) from the backend, and a transaction for the locks to
  * last in (Django raises the same TransactionManagementError): outside one they would end with the statement.
  */
-function checkRowLock(connection: Connection, lock: RowLock, call: string): void {
-  const { features, displayName } = connection.backend;
+function checkRowLock(backend: DatabaseBackend, inTransaction: boolean, lock: RowLock, call: string): void {
+  const { features, displayName } = backend;
   if (!features.hasSelectForUpdate) {
     const serialised = features.maxWriters === 1 ? ' Writes are already serialised (one writer); wrap the read and the write in atomic() to make them one transaction.' : '';
     throw new NotSupportedError(`${call}: ${displayName} has no row locks.${serialised}`);
@@ -1222,7 +1225,7 @@ function checkRowLock(connection: Connection, lock: RowLock, call: string): void
     lock.noKey && !features.hasSelectForNoKeyUpdate && 'noKey',
   ].filter(Boolean);
   if (unsupported.length) throw new NotSupportedError(`${call}: ${displayName} does not support the option(s) ${unsupported.join(', ')}.`);
-  if (!connection.inAtomicBlock) {
+  if (!inTransaction) {
     throw new TransactionManagementError(`${call}: selectForUpdate cannot be used outside of a transaction; run the query inside atomic() (aatomic() for aobjects).`);
   }
 }

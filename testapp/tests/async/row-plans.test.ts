@@ -1,7 +1,7 @@
 /**
- * The main thread builds the results of rows a worker fetched from the query's row plan alone: it compiles
- * no SQL for them (the worker compiled the statement), and the results equal the sync API's for every
- * shape a row plan has (instances, selectRelated, defer/only, annotations, values, valuesList).
+ * An async eval() is compiled once, on the main thread: the worker only runs the statement it is sent, and the
+ * main thread builds the results from the rows with the plan that compiling gave. The results equal the sync
+ * API's for every shape a row plan has (instances, selectRelated, defer/only, annotations, values, valuesList).
  */
 import { close, configure, Count, createSchema, F } from '../../../src';
 import { Compiler } from '../../../src/sql/compiler';
@@ -36,17 +36,20 @@ const shapes: Array<[string, (root: any) => any]> = [
 ];
 
 describe.each(shapes)('%s', (_name, chain) => {
-  test('compile no statement on the main thread and equal the sync results', async () => {
+  test('compile once, here, and equal the sync results', async () => {
     const expected = norm(chain(Pizza.objects).eval());
     // Built first: selectRelated() checks its paths by compiling as it chains, before any evaluation.
     const queryset = chain(Pizza.aobjects);
     const compiled = jest.spyOn(Compiler.prototype, 'compileSelect');
+    const planned = jest.spyOn(Compiler, 'rowPlan');
     try {
       const results = await queryset.eval();
-      expect(compiled).not.toHaveBeenCalled();
+      expect(compiled).toHaveBeenCalledTimes(1);
+      expect(planned).not.toHaveBeenCalled();
       expect(norm(results)).toEqual(expected);
     } finally {
       compiled.mockRestore();
+      planned.mockRestore();
     }
   });
 
