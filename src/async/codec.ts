@@ -558,34 +558,33 @@ const OTHER = 3;
 export function packRows(rows: readonly unknown[][]): PackedRows {
   const count = rows.length;
   const width = rows[0]?.length ?? 0;
-  const kinds = new Uint8Array(count * width);
-  let numberCount = 0;
-  let textCount = 0;
+  const cells = count * width;
+  const kinds = new Uint8Array(cells);
+  // One pass, into arrays with room for every cell, cut to what was used: cheaper than a pass to count first.
+  let numbers = new Float64Array(cells);
+  let textLengths = new Uint32Array(cells);
+  const texts: string[] = [];
+  const others: unknown[] = [];
+  let n = 0;
   for (let r = 0, cell = 0; r < count; r++) {
     const row = rows[r]!;
     for (let c = 0; c < width; c++, cell++) {
       const value = row[c];
-      const kind = value === null ? NULL : typeof value === 'number' ? NUMBER : typeof value === 'string' ? TEXT : OTHER;
-      kinds[cell] = kind;
-      if (kind === NUMBER) numberCount++;
-      else if (kind === TEXT) textCount++;
+      if (typeof value === 'number') {
+        kinds[cell] = NUMBER;
+        numbers[n++] = value;
+      } else if (typeof value === 'string') {
+        kinds[cell] = TEXT;
+        textLengths[texts.length] = value.length;
+        texts.push(value);
+      } else if (value !== null) {
+        kinds[cell] = OTHER;
+        others.push(value);
+      }
     }
   }
-  const numbers = new Float64Array(numberCount);
-  const textLengths = new Uint32Array(textCount);
-  const texts = new Array<string>(textCount);
-  const others: unknown[] = [];
-  for (let r = 0, cell = 0, n = 0, t = 0; r < count; r++) {
-    const row = rows[r]!;
-    for (let c = 0; c < width; c++, cell++) {
-      const kind = kinds[cell];
-      if (kind === NUMBER) numbers[n++] = row[c] as number;
-      else if (kind === TEXT) {
-        textLengths[t] = (row[c] as string).length;
-        texts[t++] = row[c] as string;
-      } else if (kind === OTHER) others.push(row[c]);
-    }
-  }
+  if (n < cells) numbers = numbers.slice(0, n);
+  if (texts.length < cells) textLengths = textLengths.slice(0, texts.length);
   return { width, count, kinds, numbers, text: texts.join(''), textLengths, others };
 }
 
