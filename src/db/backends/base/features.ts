@@ -3,8 +3,6 @@
  * doing one thing, so none of them asks which database it runs on. Only facts something reads belong here.
  */
 export interface DatabaseFeatures {
-  /** `INSERT … RETURNING` gives back the new row's columns (its key among them). */
-  readonly canReturnColumnsFromInsert: boolean;
   /** A multi-row `INSERT … RETURNING` gives back every new row, keys handed out in row order (bulkCreate keys in one statement). */
   readonly canReturnRowsFromBulkInsert: boolean;
   /** `SELECT … FOR UPDATE` locks rows (selectForUpdate). */

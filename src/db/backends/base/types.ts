@@ -7,7 +7,7 @@ export interface RunResult {
   /**
    * The key of the row an INSERT wrote, as the driver reports it without being asked (SQLite's rowid), or null
    * from a driver that reports none: there the key comes back through `INSERT … RETURNING`
-   * (`features.canReturnColumnsFromInsert`), read with `selectRows`.
+   * (`operations.insertKeyReport`), read with `selectRows`.
    */
   lastInsertRowid: number | bigint | null;
 }

@@ -1,7 +1,6 @@
 import type { DatabaseFeatures } from '../base/features';
 
 export const postgresqlFeatures: DatabaseFeatures = {
-  canReturnColumnsFromInsert: true,
   canReturnRowsFromBulkInsert: true,
   hasSelectForUpdate: true,
   hasSelectForUpdateNowait: true,

@@ -2,7 +2,6 @@ import type { DatabaseFeatures } from '../base/features';
 
 export const sqliteFeatures: DatabaseFeatures = {
   // RETURNING exists since SQLite 3.35; better-sqlite3 bundles a newer one.
-  canReturnColumnsFromInsert: true,
   canReturnRowsFromBulkInsert: true,
   hasSelectForUpdate: false,
   hasSelectForUpdateNowait: false,
