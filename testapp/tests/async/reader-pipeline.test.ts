@@ -1,10 +1,13 @@
 /**
  * Keyed gets queue behind each other on a reader (the reader pipeline, see ReaderLane in src/async/pool.ts):
  * a burst is cut into tasks that wait in one reader's port while it runs the first. Every caller still gets
- * its own row, a cancelled get rejects alone wherever its task waits, and a read that is not a keyed get is
- * never held up behind a stream of them.
+ * its own row, a cancelled get rejects alone wherever its task waits, a reader that dies holding several
+ * tasks fails each of their calls once and is replaced, and a read that is not a keyed get is never held up
+ * behind a stream of them.
  */
-import { QueryCancelled, close, configure, createSchema } from '../../../src';
+import { QueryCancelled, WorkerCrashed, close, configure, createSchema } from '../../../src';
+import { getPool } from '../../../src/async/executor';
+import type { Worker } from 'node:worker_threads';
 import { Box } from '../../models';
 import { MODELS } from './helpers';
 import { dropTestDatabase, testDatabase } from '../test-database';
@@ -83,4 +86,43 @@ test('a read that is not a keyed get is not held up behind a stream of keyed get
   counted = true;
   await Promise.all(callers);
   expect(count).toBe(BOXES);
+});
+
+/** The reader threads of the default database's pool (internal: for injecting faults). */
+function readerThreads(): readonly Worker[] {
+  return (getPool('reader-pipeline test') as unknown as { readers: { workers: { workerThreads: readonly Worker[] } } }).readers.workers.workerThreads;
+}
+
+test('a reader that dies holding several tasks of keyed gets: each call settles once, right or WorkerCrashed, and a new reader serves', async () => {
+  const keys = await boxKeys();
+  let crashedInAll = 0;
+  for (let round = 0; round < 5; round++) {
+    const calls = keys.map((pk) => Box.aobjects.get({ pk }));
+    // After the burst has left for the reader (the lane flushes in the turn's check phase, before this).
+    setImmediate(() => void readerThreads()[0]?.terminate());
+    const settled = await Promise.allSettled(calls);
+    let crashed = 0;
+    settled.forEach((result, index) => {
+      if (result.status === 'fulfilled') return expect(result.value.pk).toBe(keys[index]);
+      expect(result.reason).toBeInstanceOf(WorkerCrashed);
+      crashed++;
+    });
+    crashedInAll += crashed;
+    expect((await Box.aobjects.get({ pk: keys[round]! })).pk).toBe(keys[round]);
+  }
+  // The thread is ended in the turn the burst left, well before a reader answers 300 gets: the fault landed.
+  expect(crashedInAll).toBeGreaterThan(0);
+});
+
+test('close() while a reader holds several tasks of keyed gets: every call is answered first', async () => {
+  const keys = await boxKeys();
+  const calls = keys.map((pk) => Box.aobjects.get({ pk }));
+  const closed = new Promise<void>((resolve, reject) => setImmediate(() => close().then(resolve, reject)));
+  const boxes = await Promise.all(calls);
+  expect(boxes.map((box) => box.pk)).toEqual(keys);
+  await closed;
+  // close() then configure() starts clean, with a new pool (on a new, empty database).
+  configure({ database: testDatabase(), models: MODELS, workers: 1 });
+  createSchema();
+  expect(await Box.aobjects.count()).toBe(0);
 });
