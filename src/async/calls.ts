@@ -77,8 +77,6 @@ export interface RunningTask {
   calls: PendingCall[];
   /** When it was sent (ms, performance.now()); deadlines count from here. */
   startedAt: number;
-  /** Readers: a call of it was cancelled (its reader is to stop it). */
-  cancelled: boolean;
   /** Readers: its reader is being stopped, so its unsettled calls go back in the queue rather than failing. */
   requeue: boolean;
   /** Writer: the number it commits under (see the writer's commit mark), 0 inside an async transaction. */

@@ -111,6 +111,7 @@ interface ChannelReply {
  * reads are delivered (or queued again, if the interruption hit one of them) and the reader serves the next
  * task. Otherwise, or if the task does not answer within INTERRUPT_GRACE_MS, the thread is ended (piscina
  * starts another) and the reads it held are queued again, which is safe because a read has no effect.
+ * A cancelled keyed get is not cut off: its task takes microseconds, and the answer for it is dropped.
  * A task's time limit counts from when the reader starts it: for a task sent behind another, from the
  * answer to that one.
  */
@@ -224,7 +225,7 @@ class ReaderLane extends BatchingLane {
     this.deadlines.add(task);
   }
 
-  /** The reader answered its oldest task; the next one it holds starts now (cut off at once if a read of it was cancelled meanwhile). */
+  /** The reader answered its oldest task; the next one it holds starts now. */
   private answered(channel: ReaderChannel, results: CallResult[]): void {
     const task = channel.tasks.shift();
     if (!task) return;
@@ -232,10 +233,7 @@ class ReaderLane extends BatchingLane {
     channel.graceTimer = null;
     this.finish(channel, task, results, null);
     const next = channel.tasks[0];
-    if (next) {
-      this.start(next);
-      if (next.cancelled) this.cutOff(channel);
-    }
+    if (next) this.start(next);
     this.afterFinish();
     // The callers just settled make their next calls as their promises resolve: send those once they have,
     // before this thread handles the reader's next answer, so the reader has work while this thread has too.
@@ -281,11 +279,11 @@ class ReaderLane extends BatchingLane {
       return rejectCall(call, error);
     }
     rejectCall(call, error);
-    if (task.cancelled) return;
-    task.cancelled = true;
-    const channel = this.channels.find((candidate) => candidate.tasks.includes(task));
-    // A task still waiting behind another is cut off when its reader starts it (see answered()).
-    if (channel && channel.tasks[0] === task) this.cutOff(channel);
+    // A task of keyed gets takes microseconds: it runs on, and the answer for this call is dropped. Any other
+    // task is the first its reader holds (only keyed gets wait behind others), so it is the one running.
+    if (task.requeue || isLightTask(task)) return;
+    const channel = this.channels.find((candidate) => candidate.tasks[0] === task);
+    if (channel) this.cutOff(channel);
   }
 
   /**
@@ -565,7 +563,7 @@ class WriterLane extends BatchingLane {
 function newTask(entries: TaskEntry[], seq: number): RunningTask {
   const calls: PendingCall[] = [];
   for (const entry of entries) for (const call of entry.calls) calls.push(call);
-  const task: RunningTask = { entries, calls, startedAt: 0, cancelled: false, requeue: false, seq, control: false };
+  const task: RunningTask = { entries, calls, startedAt: 0, requeue: false, seq, control: false };
   for (const call of calls) call.task = task;
   return task;
 }
