@@ -87,13 +87,11 @@ export abstract class DatabaseBackend {
   }
 
   /**
-   * The REFERENCES clause that ends the column definition of a foreign key with a constraint (Django's
-   * `sql_create_inline_fk`). Table and column come quoted. Deferred, so rows may refer to each other within a
-   * transaction and the check runs at COMMIT.
+   * The REFERENCES clause that ends the column definition of a foreign key with a constraint, checked at commit
+   * (Django's `sql_create_inline_fk`). Table and column come quoted. Each backend spells it: deferrable
+   * constraints are not every database's (the dialect test keeps such text out of the base classes).
    */
-  inlineForeignKeySql(table: string, column: string): string {
-    return `REFERENCES ${table} (${column}) DEFERRABLE INITIALLY DEFERRED`;
-  }
+  abstract inlineForeignKeySql(table: string, column: string): string;
 
   /**
    * Whether `createSchema()` adds foreign keys after every table exists (`ALTER TABLE … ADD CONSTRAINT`), for a

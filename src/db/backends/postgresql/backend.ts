@@ -64,6 +64,11 @@ export class PostgresqlBackend extends DatabaseBackend {
     return (error as { code?: unknown } | null)?.code === QUERY_CANCELED;
   }
 
+  /** Checked at COMMIT, so rows may refer to each other within a transaction. */
+  inlineForeignKeySql(table: string, column: string): string {
+    return `REFERENCES ${table} (${column}) DEFERRABLE INITIALLY DEFERRED`;
+  }
+
   /** A table may refer to one created after it, so foreign keys are added once every table exists. */
   override readonly foreignKeysAfterTables = true;
 }

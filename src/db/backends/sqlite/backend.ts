@@ -54,6 +54,11 @@ export class SqliteBackend extends DatabaseBackend {
   schemaEditor(connection: DatabaseConnection | null, options?: SchemaEditorOptions): SqliteSchemaEditor {
     return new SqliteSchemaEditor(this, connection, options);
   }
+
+  /** Deferred, so rows may refer to each other within a transaction and the check runs at COMMIT. */
+  inlineForeignKeySql(table: string, column: string): string {
+    return `REFERENCES ${table} (${column}) DEFERRABLE INITIALLY DEFERRED`;
+  }
 }
 
 /** The file (or `':memory:'`) that `database` names. */
