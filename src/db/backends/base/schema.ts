@@ -267,6 +267,43 @@ export class BaseSchemaEditor implements SchemaEditor {
   }
 
   /**
+   * Every value `column` of `table` holds (not NULL), read as the old field and converted to the new one, each
+   * with its row's key and the value as stored. A value the new field cannot hold (too long, too many digits,
+   * not a number) fails the change with the rows named, up to five: never a silent truncation or the first
+   * cast error. Nothing to read when the statements are only collected.
+   */
+  protected convertStoredValues(model: ModelClass, table: string, oldField: Field, newField: Field, newType: string): Array<[pk: unknown, value: unknown, raw: unknown]> {
+    if (this.options.collectSql || !this.connection) return [];
+    const meta = model._meta;
+    const column = this.quote(oldField.column);
+    const sql = `SELECT ${this.quote(meta.pk.column)}, ${column} FROM ${this.quote(table)} WHERE ${column} IS NOT NULL`;
+    const read = oldField.converter();
+    const converted: Array<[unknown, unknown, unknown]> = [];
+    const failures: string[] = [];
+    let failed = 0;
+    for (const [pk, raw] of this.connection.selectRows(sql, [], oldField.needsSafeIntegers)) {
+      let problem: string | undefined;
+      try {
+        const value = newField.toValue(read ? read(raw) : raw);
+        problem = newField.checkValue(value)[0];
+        if (problem === undefined) converted.push([pk, value, raw]);
+      } catch (error) {
+        problem = (error as Error).message;
+      }
+      if (problem === undefined) continue;
+      failed++;
+      if (failures.length < 5) failures.push(`${meta.pk.name}=${String(pk)}: ${problem}`);
+    }
+    if (failed) {
+      throw new IntegrityError(
+        `Cannot alter ${describeField(model, newField)} to ${newType}: ${failed} row(s) hold values the new column cannot store ` +
+          `(${failures.join('; ')}${failed > failures.length ? '; …' : ''}). Fix those rows first (a RunCode or RunSQL step before this one).`,
+      );
+    }
+    return converted;
+  }
+
+  /**
    * The part of an AlterField between two many-to-manys that every backend shares: the refusals, and the
    * rename of an automatic through table. Returns the old and new keys of an automatic through table whose
    * columns the backend may still have to change; null when nothing is left to do (an explicit through model

@@ -110,7 +110,8 @@ export class PostgresqlSchemaEditor extends BaseSchemaEditor {
     // 2. The column itself: name, type (converting every value, or failing whole), nullability.
     const column = this.quote(newField.column);
     if (oldField.column !== newField.column) alter(`RENAME COLUMN ${this.quote(oldField.column)} TO ${column}`);
-    if (typeChanges) this.refuseUnstorable(model, table, oldField, newField, newType);
+    // Every stored value must be one the new field can hold: otherwise the change fails with the rows named, as on SQLite.
+    if (typeChanges) this.convertStoredValues(model, table, oldField, newField, newType);
     if (typeChanges) alter(`ALTER COLUMN ${column} TYPE ${newType} USING CAST(${column} AS ${newType})`);
     if (oldField.null && !newField.null) {
       const fill = newField.getDefault();
@@ -204,40 +205,7 @@ export class PostgresqlSchemaEditor extends BaseSchemaEditor {
     );
   }
 
-  /**
-   * Every stored value read as the old field must be one the new field can hold (length, digits, a number):
-   * otherwise the change fails with the rows named, as on SQLite, rather than with the first cast error.
-   */
-  private refuseUnstorable(model: ModelClass, table: string, oldField: Field, newField: Field, newType: string): void {
-    if (!this.connection) return;
-    const meta = model._meta;
-    const column = this.quote(oldField.column);
-    const rows = this.connection.selectRows(
-      `SELECT ${this.quote(meta.pk.column)}, ${column} FROM ${this.quote(table)} WHERE ${column} IS NOT NULL`,
-      [],
-      oldField.needsSafeIntegers,
-    );
-    const read = oldField.converter();
-    const failures: string[] = [];
-    let failed = 0;
-    for (const [pk, raw] of rows) {
-      let problem: string | undefined;
-      try {
-        problem = newField.checkValue(newField.toValue(read ? read(raw) : raw))[0];
-      } catch (error) {
-        problem = (error as Error).message;
-      }
-      if (problem === undefined) continue;
-      failed++;
-      if (failures.length < 5) failures.push(`${meta.pk.name}=${String(pk)}: ${problem}`);
-    }
-    if (failed) {
-      throw new IntegrityError(
-        `Cannot alter ${describeField(model, newField)} to ${newType}: ${failed} row(s) hold values the new column cannot store ` +
-          `(${failures.join('; ')}${failed > failures.length ? '; …' : ''}). Fix those rows first (a RunCode or RunSQL step before this one).`,
-      );
-    }
-  }
+
 
   private alterManyToMany(model: ModelClass, oldField: Field, newField: Field): void {
     const change = this.alterThroughTable(model, oldField, newField);

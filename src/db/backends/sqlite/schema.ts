@@ -217,39 +217,12 @@ export class SqliteSchemaEditor extends BaseSchemaEditor {
     return digits(oldField) !== digits(newField);
   }
 
-  /**
-   * Every stored value read as the old field and converted to the new one. A value the new field cannot hold
-   * (too long, too many digits, not a number) fails the change with the rows named: never a silent truncation.
-   */
+  /** The stored values the change rewrites (see convertStoredValues), by key: those whose stored form changes. */
   private convertedValues(model: ModelClass, oldField: Field, newField: Field): Array<[unknown, unknown]> {
-    if (this.options.collectSql) return [];
-    const meta = model._meta;
-    const column = this.quote(oldField.column);
-    const sql = `SELECT ${this.quote(meta.pk.column)}, ${column} FROM ${this.quote(meta.dbTable)} WHERE ${column} IS NOT NULL`;
-    const rows = this.requireConnection().selectRows(sql, [], oldField.needsSafeIntegers);
-    const read = oldField.converter();
     const changed: Array<[unknown, unknown]> = [];
-    const failures: string[] = [];
-    let failed = 0;
-    for (const [pk, raw] of rows) {
-      let problem: string | undefined;
-      try {
-        const value = newField.toValue(read ? read(raw) : raw);
-        problem = newField.checkValue(value)[0];
-        const stored = newField.toDb(value);
-        if (!problem && !sameStored(stored, raw)) changed.push([pk, stored]);
-      } catch (error) {
-        problem = (error as Error).message;
-      }
-      if (problem === undefined) continue;
-      failed++;
-      if (failures.length < 5) failures.push(`${meta.pk.name}=${String(pk)}: ${problem}`);
-    }
-    if (failed) {
-      throw new IntegrityError(
-        `Cannot alter ${describeField(model, newField)} to ${this.columnType(newField)}: ${failed} row(s) hold values the new column cannot store ` +
-          `(${failures.join('; ')}${failed > failures.length ? '; …' : ''}). Fix those rows first (a RunCode or RunSQL step before this one).`,
-      );
+    for (const [pk, value, raw] of this.convertStoredValues(model, model._meta.dbTable, oldField, newField, this.columnType(newField))) {
+      const stored = newField.toDb(value);
+      if (!sameStored(stored, raw)) changed.push([pk, stored]);
     }
     return changed;
   }
