@@ -138,7 +138,7 @@ const NO_ROWS: FetchedRows = { flat: [0], plan: null };
 
 /**
  * The raw rows of a queryset, fetched in a worker. This thread compiles the SELECT (it needs the statement's
- * row plan to build the results anyway) and the worker only runs it, packed both ways (codec.packRows).
+ * row plan to build the results anyway) and the worker only runs it; the rows come back packed (codec.packRows).
  */
 export async function fetchRows(routed: QuerySet<any, any>, options: QueryOptions = NO_OPTIONS): Promise<FetchedRows> {
   const alias = routed.dbFor(false);
