@@ -75,7 +75,7 @@ export interface TaskEntry {
 export interface RunningTask {
   entries: TaskEntry[];
   calls: PendingCall[];
-  /** When it was sent (ms, performance.now()); deadlines count from here. */
+  /** When its worker started it (ms, performance.now()): when it was sent, or for a task sent behind another on a reader, when that one answered. Deadlines count from here. */
   startedAt: number;
   /** Readers: its reader is being stopped, so its unsettled calls go back in the queue rather than failing. */
   requeue: boolean;
@@ -101,8 +101,8 @@ export function rejectCall(call: PendingCall, error: Error, result?: CallResult)
 
 /**
  * Time limits of running tasks behind one timer set for the earliest deadline: a timer per call would cost
- * more than the call itself for fast queries. A call's limit counts from the dispatch of its task, so time
- * spent queued (behind a transaction, or while workers start) never counts against it.
+ * more than the call itself for fast queries. A call's limit counts from when its task starts, so time spent
+ * queued (behind a transaction, behind another task on a reader, or while workers start) never counts against it.
  */
 export class Deadlines {
   private readonly tasks = new Set<RunningTask>();
