@@ -130,7 +130,7 @@ export class Manager<T = Model> extends QuerySet<T, T> {
   /** This manager bound to `model` as its attribute `attribute` (a copy when it is bound elsewhere already). */
   bindTo(model: ModelClass<T>, attribute: string | null): Manager<T> {
     if (this.model === model && this.attribute === attribute) return this;
-    const bound = (this.model ? Object.assign(Object.create(Object.getPrototypeOf(this)), this) : this) as Manager<T>;
+    const bound = (this.model ? { __proto__: Object.getPrototypeOf(this), ...this } : this) as Manager<T>;
     (bound as { model: ModelClass<T> }).model = model;
     bound.attribute = attribute;
     bound.origin = null;
@@ -181,7 +181,7 @@ export class Manager<T = Model> extends QuerySet<T, T> {
  */
 // pinned() and withHints() copy the manager itself (a dbManager() copy, an async call pinned to its database), so
 // its own methods (raw(), custom ones) stay; getQueryset() hands the database and hints on.
-const MANAGER_OWN = new Set(['constructor', 'keepResults', 'named', 'rootedAt', 'recordedAs', 'chain', 'call', 'connection', 'runAsync', 'withResultCache', 'withQuery', 'pinned', 'withHints']);
+const MANAGER_OWN = new Set(['constructor', 'keepResults', 'named', 'rootedAt', 'recordedAs', 'shallowCopy', 'chain', 'call', 'connection', 'runAsync', 'withResultCache', 'withQuery', 'pinned', 'withHints']);
 for (const key of Reflect.ownKeys(QuerySet.prototype)) {
   if (typeof key === 'string' && MANAGER_OWN.has(key)) continue;
   if (Object.prototype.hasOwnProperty.call(Manager.prototype, key)) continue;

@@ -386,7 +386,7 @@ function collectFields(model: ModelClass): Record<string, Field> {
 
 /** Fields of an abstract parent are copied per concrete child, since a field instance belongs to one model. */
 function cloneField(field: Field): Field {
-  return Object.assign(Object.create(Object.getPrototypeOf(field)), field, { model: undefined });
+  return { __proto__: Object.getPrototypeOf(field), ...field, model: undefined } as unknown as Field;
 }
 
 function createThroughModel(source: ModelClass, field: ManyToManyField): ModelClass {

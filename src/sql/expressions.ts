@@ -265,9 +265,7 @@ export class Func extends Expression {
     this.args = args.map((arg) => (typeof arg === 'string' ? new FExpression(arg) : toExpression(arg)));
   }
   protected rebuild(args: Expression[]): Func {
-    const copy = Object.create(Object.getPrototypeOf(this)) as Func;
-    Object.assign(copy, this, { args });
-    return copy;
+    return { __proto__: Object.getPrototypeOf(this), ...this, args } as Func;
   }
   resolve(query: Query): Expression {
     return this.rebuild(this.args.map((arg) => arg.resolve(query)));
@@ -344,8 +342,7 @@ export abstract class Aggregate extends Expression {
     return true;
   }
   resolve(query: Query): Expression {
-    const copy = Object.create(Object.getPrototypeOf(this)) as Aggregate;
-    Object.assign(copy, this);
+    const copy = { __proto__: Object.getPrototypeOf(this), ...this } as Aggregate;
     (copy as { source: Expression | '*' }).source = this.source === '*' ? '*' : this.source.resolve(query);
     if (this.options.filter !== undefined) copy.filterNode = query.buildFilterNode(this.options.filter, `${this.aggregateName}(filter=...)`);
     return copy;
@@ -356,9 +353,7 @@ export abstract class Aggregate extends Expression {
   }
   /** The same aggregate over another (resolved) source: aggregate() over a subquery uses its named column. */
   over(source: Expression): Aggregate {
-    const copy = Object.create(Object.getPrototypeOf(this)) as Aggregate;
-    Object.assign(copy, this, { source });
-    return copy;
+    return { __proto__: Object.getPrototypeOf(this), ...this, source } as Aggregate;
   }
   compile(compiler: Compiler): Compiled {
     const [source, params] = this.source === '*' ? ['*', []] : this.source.compile(compiler);
@@ -468,9 +463,7 @@ export class SubqueryExpression extends Expression {
     this.inner = source.query;
   }
   resolve(query: Query): Expression {
-    const copy = Object.create(Object.getPrototypeOf(this)) as SubqueryExpression;
-    Object.assign(copy, this, { inner: this.inner.resolveAsSubquery(query) });
-    return copy;
+    return { __proto__: Object.getPrototypeOf(this), ...this, inner: this.inner.resolveAsSubquery(query) } as SubqueryExpression;
   }
   compile(compiler: Compiler): Compiled {
     const { sql, params } = compiler.compileSubquery(this.inner);
@@ -645,9 +638,8 @@ export class WhenExpression extends Expression {
     this.result = referenceOrValue(then);
   }
   resolve(query: Query): WhenExpression {
-    const copy = Object.create(WhenExpression.prototype) as WhenExpression;
     const filterNode = query.buildFilterNode(this.condition, 'When()');
-    return Object.assign(copy, this, { filterNode, result: this.result.resolve(query) });
+    return { __proto__: WhenExpression.prototype, ...this, filterNode, result: this.result.resolve(query) } as WhenExpression;
   }
   compile(compiler: Compiler): Compiled {
     if (!this.filterNode) throw new FieldError('When() was not resolved against a query.');
@@ -691,8 +683,12 @@ export class CaseExpression extends Expression {
     this.output = options.outputField ?? null;
   }
   resolve(query: Query): CaseExpression {
-    const copy = Object.create(CaseExpression.prototype) as CaseExpression;
-    return Object.assign(copy, this, { cases: this.cases.map((branch) => branch.resolve(query)), fallback: this.fallback.resolve(query) });
+    return {
+      __proto__: CaseExpression.prototype,
+      ...this,
+      cases: this.cases.map((branch) => branch.resolve(query)),
+      fallback: this.fallback.resolve(query),
+    } as CaseExpression;
   }
   compile(compiler: Compiler): Compiled {
     // No branch: only the default is left (Django compiles it alone too).

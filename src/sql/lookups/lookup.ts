@@ -87,9 +87,7 @@ export abstract class Lookup {
 
   /** The same condition over other sides (a subquery renames its aliases). */
   relabeled(lhs: Expression, rhs: unknown): Lookup {
-    const copy = Object.create(Object.getPrototypeOf(this)) as Lookup;
-    Object.assign(copy, this, { lhs, rhs });
-    return copy;
+    return { __proto__: Object.getPrototypeOf(this), ...this, lhs, rhs } as Lookup;
   }
 }
 
