@@ -7,6 +7,7 @@
  */
 import { QueryCancelled, WorkerCrashed, close, configure, createSchema } from '../../../src';
 import { getPool } from '../../../src/async/executor';
+import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { Box } from '../../models';
 import { MODELS } from './helpers';
@@ -99,20 +100,26 @@ test('a reader that dies holding several tasks of keyed gets: each call settles 
   const keys = await boxKeys();
   let crashedInAll = 0;
   for (let round = 0; round < 5; round++) {
-    const calls = keys.map((pk) => Box.aobjects.get({ pk }));
+    const reader = readerThreads()[0]!;
+    const exited = once(reader, 'exit');
+    // Each key four times: enough tasks that the reader is still at work when it is ended.
+    const asked = [...keys, ...keys, ...keys, ...keys];
+    const calls = asked.map((pk) => Box.aobjects.get({ pk }));
     // After the burst has left for the reader (the lane flushes in the turn's check phase, before this).
-    setImmediate(() => void readerThreads()[0]?.terminate());
+    setImmediate(() => void reader.terminate());
     const settled = await Promise.allSettled(calls);
     let crashed = 0;
     settled.forEach((result, index) => {
-      if (result.status === 'fulfilled') return expect(result.value.pk).toBe(keys[index]);
+      if (result.status === 'fulfilled') return expect(result.value.pk).toBe(asked[index]);
       expect(result.reason).toBeInstanceOf(WorkerCrashed);
       crashed++;
     });
     crashedInAll += crashed;
+    // The reader may have answered every get before it was ended; a get sent then would go down with it.
+    await exited;
     expect((await Box.aobjects.get({ pk: keys[round]! })).pk).toBe(keys[round]);
   }
-  // The thread is ended in the turn the burst left, well before a reader answers 300 gets: the fault landed.
+  // The thread is ended in the turn the burst left, well before a reader answers 1,200 gets: the fault landed.
   expect(crashedInAll).toBeGreaterThan(0);
 });
 
