@@ -9,7 +9,7 @@ export interface SeedOptions {
   /** Number of pizzas on the menu. The toppings report grows with its square: 600 take ~0.7 s. Default 600. */
   pizzas?: number;
   /**
-   * Print what is being created, as it goes (`npm start` does: a first run takes seconds). Printed from the
+   * Print what is being created, as it goes (`npm start` does on a first run). Printed from the
    * thread that seeds, a pool worker under the server, whose output Node forwards to the process's stdout.
    */
   progress?: boolean;

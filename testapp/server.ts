@@ -40,7 +40,7 @@ export interface ServerOptions {
   seed?: boolean | SeedOptions;
   /** Reader threads of the pool (default: one per core). */
   workers?: number;
-  /** Told each step of the start-up, which takes seconds on a first run (`npm start` prints them). */
+  /** Told each step of the start-up (`npm start` prints them with the time each began). */
   onStep?: (message: string) => void;
 }
 
@@ -60,7 +60,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { database, port = 8000, host = '127.0.0.1', seed = false, workers, onStep } = options;
   configure({ database, models: [require.resolve('./models'), require.resolve('./units')], mainThread: 'forbid', workers });
   try {
-    onStep?.('starting the worker pool (each worker imports the model modules; from TypeScript sources this takes seconds) and applying the migrations');
+    onStep?.('starting the worker pool (each worker imports the model modules) and applying the migrations');
     const migrated = await amigrate({ migrations: MIGRATIONS });
     if (migrated.applied.length) onStep?.(`applied ${migrated.applied.join(', ')}`);
     if (migrated.unmigratedChanges.length) {
