@@ -7,6 +7,7 @@ import { eventLoop } from './event-loop';
 import { fetch } from './fetch';
 import { lookups } from './lookups';
 import { scaling } from './scaling';
+import { startup } from './startup';
 import { streaming } from './streaming';
 
 /** Group 3: the async layer (Model.aobjects over the worker pool). Each case configures the pool it needs. */
@@ -17,5 +18,5 @@ export const asyncLayer = defineGroup<AsyncContext>({
     const database = await createDatabase(GROUP, seedPizzeria);
     await withRaw(database, (raw) => body({ database, raw }));
   },
-  cases: [lookups, fetch, bulk, eventLoop, scaling, streaming],
+  cases: [lookups, fetch, bulk, eventLoop, scaling, streaming, startup],
 });
