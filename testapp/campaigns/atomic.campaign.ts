@@ -5,8 +5,8 @@
  */
 import { aatomic } from '../../src';
 import { Box } from '../models';
-import { calibrateSlowRead, isCancelled, isCrashed, rowsByName, SLOW_SQL, WriteLedger } from './faults';
-import { Budget, integrity, onFreshDatabase, PromiseRegister, randomFor, report, RunLog, settle, started, zeros, type Random, type Settled } from './harness';
+import { calibrateSlowRead, isCancelled, isCrashed, SLOW_SQL, WriteLedger } from './faults';
+import { Budget, onFreshDatabase, PromiseRegister, randomFor, report, RunLog, settle, started, zeros, type Random, type Settled } from './harness';
 import { crashWriter } from './units';
 
 type BlockFault = 'timeout' | 'abort' | 'crash' | 'throw';
@@ -101,8 +101,8 @@ test('aatomic under a timeout, an abort, a worker crash or a throw inside the bl
       const settledOutside = await Promise.all(outside.map(async (write) => ({ ...write, settled: await write.outcome })));
       return { blocks, outside: settledOutside, unsettled };
     },
-    (connection, { blocks, outside, unsettled }) => {
-      const blockRows = rowsByName(connection, 'ab-');
+    (database, { blocks, outside, unsettled }) => {
+      const blockRows = database.rowsByName('ab-');
       const rowsOf = (block: BlockRun) => [...blockRows].filter(([name]) => name.startsWith(`${block.id}-`)).reduce((sum, [, n]) => sum + n, 0);
       const counts = {
         blocks: blocks.length,
@@ -136,10 +136,10 @@ test('aatomic under a timeout, an abort, a worker crash or a throw inside the bl
         }
         if ((ran.get(block.id) ?? 0) > 1) counts.crashesRunTwice++;
       }
-      const outsideRows = rowsByName(connection, 'ao-');
+      const outsideRows = database.rowsByName('ao-');
       const ledger = new WriteLedger();
       for (const write of outside) ledger.record(write.settled, outsideRows.get(write.name) ?? 0, { faulty: false });
-      return { counts, ledger, blocks, unsettled, integrity: integrity(connection) };
+      return { counts, ledger, blocks, unsettled, integrity: database.integrity() };
     },
   );
   runs.remove();
@@ -200,8 +200,8 @@ test('concurrent nested blocks: each child rolls back only its own work', async 
       }
       return { rounds, unsettled: await register.unsettledAfter() };
     },
-    (connection, { rounds, unsettled }) => {
-      const rows = rowsByName(connection, 'an-');
+    (database, { rounds, unsettled }) => {
+      const rows = database.rowsByName('an-');
       const counts = {
         rounds: rounds.length,
         children: 0,
@@ -232,7 +232,7 @@ test('concurrent nested blocks: each child rolls back only its own work', async 
           if (childOutcome && (childOutcome.status === 'rejected') !== child.throws) counts.childWrongOutcome++;
         });
       }
-      return { counts, unsettled, integrity: integrity(connection) };
+      return { counts, unsettled, integrity: database.integrity() };
     },
   );
   const { counts, unsettled } = result;

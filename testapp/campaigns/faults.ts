@@ -2,7 +2,6 @@
  * Cancellations at random points of a call's life, and the verdicts the campaigns keep per call.
  * Timers here only pick the moment a fault strikes; nothing waits on them for ordering.
  */
-import BetterSqlite3 from 'better-sqlite3';
 import { QueryCancelled, WorkerCrashed } from '../../src';
 import { Box } from '../models';
 import type { Random, Settled } from './harness';
@@ -121,12 +120,6 @@ export class WriteLedger {
       otherRejected: this.otherRejected,
     };
   }
-}
-
-/** Rows of `box` whose name starts with `prefix`, per name (LIKE escapes nothing here: prefixes use no % or _). */
-export function rowsByName(connection: BetterSqlite3.Database, prefix: string): Map<string, number> {
-  const rows = connection.prepare('SELECT name, count(*) AS n FROM box WHERE name LIKE ? GROUP BY name').all(`${prefix}%`) as Array<{ name: string; n: number }>;
-  return new Map(rows.map((row) => [row.name, row.n]));
 }
 
 /** A read whose cost grows with `n` and that SQLite cannot be interrupted in: the largest of 1..n. */

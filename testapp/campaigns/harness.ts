@@ -1,15 +1,16 @@
 /**
  * What every fault campaign shares: a seeded random source (the seed is printed, and CAMPAIGN_SEED
  * replays a run), a register of every promise a scenario starts (none may be left unsettled), a scale
- * calibrated on the machine so the whole campaign stays near two minutes, one database file per
- * scenario inspected with a connection of its own after the pool is closed, and one report line per
- * scenario.
+ * calibrated on the machine so the whole campaign stays near two minutes, one database per scenario (a
+ * SQLite file, or a PostgreSQL database) inspected with a connection of its own after the pool is closed,
+ * and one report line per scenario.
  */
 import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { close, configure, createSchema } from '../../src';
+import { connectSync, driverUnavailableReason, type SyncPgConnection } from '../../src/db/backends/postgresql/driver';
 import { Box } from '../models';
 
 /** The seed of this run: CAMPAIGN_SEED when given (to replay a failure), else a fresh one. */
@@ -137,20 +138,50 @@ export function temporaryFile(name: string, basename = 'db.sqlite3'): { path: st
 
 export const CAMPAIGN_MODELS = [require.resolve('../models'), require.resolve('./units')];
 
+/** Where a campaign runs: SQLite (a file), or PostgreSQL (a database of its own on the test server). */
+export type CampaignBackend = 'sqlite' | 'postgresql';
+
+/** What a campaign reads back from its database once the pool is closed. */
+export interface Inspection {
+  /** Rows of `box` whose name starts with `prefix`, per name (prefixes use no `%` or `_`). */
+  rowsByName(prefix: string): Map<string, number>;
+  /**
+   * 'ok' when the database finds nothing wrong. SQLite: `PRAGMA integrity_check`. PostgreSQL: no session
+   * of the closed pool is left on the server (a thread that died holding an open transaction would leave one).
+   */
+  integrity(): string;
+}
+
+interface NameCount {
+  name: string;
+  n: number;
+}
+
+/** Reads a SQLite file back through a connection of its own. */
+export function inspectSqlite(connection: Database.Database): Inspection {
+  return {
+    rowsByName(prefix) {
+      const rows = connection.prepare('SELECT name, count(*) AS n FROM box WHERE name LIKE ? GROUP BY name').all(`${prefix}%`) as NameCount[];
+      return new Map(rows.map((row) => [row.name, row.n]));
+    },
+    integrity: () => (connection.prepare('PRAGMA integrity_check').pluck().all() as string[]).join('; '),
+  };
+}
+
 /**
- * Runs `scenario` against a pool on a fresh database file, closes the pool, then hands the file to
- * `inspect` on a connection of its own: what is checked is what reached the disk, after every thread
- * that could still write has been stopped.
+ * Runs `scenario` against a pool on a fresh database, closes the pool, then hands the database to `inspect`
+ * on a connection of its own: what is checked is what reached the disk, after every thread that could
+ * still write has been stopped.
  */
 export async function onFreshDatabase<T, R>(
   name: string,
-  options: { workers: number },
+  options: { workers: number; backend?: CampaignBackend },
   scenario: () => Promise<T>,
-  inspect: (database: Database.Database, result: T) => R,
+  inspect: (database: Inspection, result: T) => R,
 ): Promise<R> {
-  const database = temporaryFile(name);
+  const database = options.backend === 'postgresql' ? postgresqlDatabase(name) : sqliteDatabase(name);
   try {
-    configure({ database: database.path, models: CAMPAIGN_MODELS, workers: options.workers });
+    configure({ database: database.url, models: CAMPAIGN_MODELS, workers: options.workers });
     let result: T;
     try {
       createSchema();
@@ -159,14 +190,116 @@ export async function onFreshDatabase<T, R>(
     } finally {
       await close();
     }
-    const connection = new Database(database.path);
-    try {
-      return inspect(connection, result);
-    } finally {
-      connection.close();
-    }
+    return database.inspect((inspection) => inspect(inspection, result));
   } finally {
     database.remove();
+  }
+}
+
+/** A campaign's own database: what configure() takes, a way to read it back, and its removal. */
+interface CampaignDatabase {
+  url: string;
+  inspect<R>(fn: (inspection: Inspection) => R): R;
+  remove(): void;
+}
+
+function sqliteDatabase(name: string): CampaignDatabase {
+  const file = temporaryFile(name);
+  return {
+    url: file.path,
+    inspect(fn) {
+      const connection = new Database(file.path);
+      try {
+        return fn(inspectSqlite(connection));
+      } finally {
+        connection.close();
+      }
+    },
+    remove: () => file.remove(),
+  };
+}
+
+/** The server the PostgreSQL campaigns use: the test suites' THREADORM_TEST_PG_URL. */
+export const POSTGRESQL_SERVER = process.env.THREADORM_TEST_PG_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+/** Why the PostgreSQL campaigns cannot run here (no libpq addon, no server), or null when they can. */
+export function postgresqlUnavailable(): string | null {
+  const driver = driverUnavailableReason();
+  if (driver) return driver;
+  try {
+    connectSync(POSTGRESQL_SERVER).close();
+    return null;
+  } catch (error) {
+    return `no PostgreSQL server at ${POSTGRESQL_SERVER}: ${(error as Error).message}`;
+  }
+}
+
+/**
+ * The backends the scenarios that run on both go through: SQLite always; PostgreSQL where its addon and a
+ * server are there, and always under CI=true, where a missing one fails those scenarios instead of skipping them.
+ */
+export function campaignBackends(): CampaignBackend[] {
+  const reason = postgresqlUnavailable();
+  if (!reason || process.env.CI === 'true') return ['sqlite', 'postgresql'];
+  console.warn(`The PostgreSQL campaigns are skipped (CI=true fails them instead): ${reason}`);
+  return ['sqlite'];
+}
+
+/** A scenario's name in reports and seeds: as it is on SQLite, with the backend added on any other. */
+export function scenarioName(scenario: string, backend: CampaignBackend): string {
+  return backend === 'sqlite' ? scenario : `${scenario} (${backend})`;
+}
+
+function postgresqlDatabase(name: string): CampaignDatabase {
+  const unavailable = postgresqlUnavailable();
+  if (unavailable) throw new Error(`A PostgreSQL campaign needs PostgreSQL: ${unavailable}`);
+  const database = `threadorm_campaign_${name.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_${process.pid}`;
+  const onServer = (statement: string) => {
+    const admin = connectSync(POSTGRESQL_SERVER);
+    try {
+      admin.exec(statement);
+    } finally {
+      admin.close();
+    }
+  };
+  onServer(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  onServer(`CREATE DATABASE "${database}"`);
+  const url = new URL(POSTGRESQL_SERVER);
+  url.pathname = `/${database}`;
+  return {
+    url: url.toString(),
+    inspect(fn) {
+      const connection = connectSync(url.toString());
+      try {
+        return fn({
+          rowsByName(prefix) {
+            const { rows } = connection.query('SELECT name, count(*)::int FROM box WHERE name LIKE $1 GROUP BY name', [`${prefix}%`]);
+            return new Map(rows.map(([name, n]) => [name as string, Number(n)]));
+          },
+          integrity: () => leftSessions(connection, database),
+        });
+      } finally {
+        connection.close();
+      }
+    },
+    remove: () => onServer(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`),
+  };
+}
+
+/** How long the closed pool's sessions may take to leave the server before they count as left open. */
+const SESSIONS_GONE_WITHIN_MS = 10_000;
+
+/**
+ * 'ok' once no session but `connection`'s own is on `database`. A session ends on the server a moment after
+ * its client closed it, so this waits for that, on the server (pg_sleep), within SESSIONS_GONE_WITHIN_MS.
+ */
+function leftSessions(connection: SyncPgConnection, database: string): string {
+  const deadline = performance.now() + SESSIONS_GONE_WITHIN_MS;
+  for (;;) {
+    const { rows } = connection.query("SELECT coalesce(state, 'unknown') FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [database]);
+    if (!rows.length) return 'ok';
+    if (performance.now() > deadline) return `${rows.length} sessions left open (${rows.map(([state]) => state).join(', ')})`;
+    connection.query('SELECT pg_sleep(0.05)');
   }
 }
 
@@ -179,11 +312,6 @@ async function warmPool(workers: number): Promise<void> {
     Box.aobjects.filter({ pk: -1 }).delete(),
     ...Array.from({ length: workers * 4 }, () => Box.aobjects.count()),
   ]);
-}
-
-/** `PRAGMA integrity_check` of a file: 'ok' when SQLite finds nothing wrong. */
-export function integrity(connection: Database.Database): string {
-  return (connection.prepare('PRAGMA integrity_check').pluck().all() as string[]).join('; ');
 }
 
 /** The same keys, every value 0: what a record of violations must equal. */

@@ -109,7 +109,7 @@ test('read cancellation storm: every promise settles, batched reads stay correct
       const unsettled = await register.unsettledAfter();
       return { counts: judgeReads(await settleAll(reads), { allowCrashes: false }), healthyAfter: await healthy(register, 'rh-after'), unsettled };
     },
-    (_connection, result) => result,
+    (_database, result) => result,
   );
   report('read-storm', { rounds: budget.rounds, slowN, ...counts, healthyAfter: String(healthyAfter), unsettled });
   const { wrongResults, faultFreeRejected, otherRejected } = counts;
@@ -149,7 +149,7 @@ test('reader crashes mid-batch: the crash rejects WorkerCrashed and runs once, t
       const settledCrashes = await Promise.all(crashes.map(async (crash) => ({ ...crash, settled: await crash.outcome })));
       return { counts: judgeReads(await settleAll(reads), { allowCrashes: true }), crashes: settledCrashes, unsettled };
     },
-    (_connection, outcome) => outcome,
+    (_database, outcome) => outcome,
   );
   const ran = runs.counts();
   runs.remove();

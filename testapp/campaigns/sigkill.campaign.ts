@@ -9,8 +9,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { close, configure, createSchema } from '../../src';
-import { rowsByName } from './faults';
-import { Budget, CAMPAIGN_MODELS, integrity, randomFor, report, temporaryFile, zeros } from './harness';
+import { Budget, CAMPAIGN_MODELS, inspectSqlite, randomFor, report, temporaryFile, zeros } from './harness';
 
 const ROOT = join(__dirname, '..', '..');
 const CHILD = join(__dirname, 'writer-process.ts');
@@ -89,8 +88,9 @@ test('SIGKILL during async writes: integrity ok, every acknowledged write once, 
     }
     const connection = new Database(database.path);
     try {
-      const check = integrity(connection);
-      const rows = new Map([...rowsByName(connection, 'kc-'), ...rowsByName(connection, 'kb-'), ...rowsByName(connection, 'kk-')]);
+      const inspection = inspectSqlite(connection);
+      const check = inspection.integrity();
+      const rows = new Map([...inspection.rowsByName('kc-'), ...inspection.rowsByName('kb-'), ...inspection.rowsByName('kk-')]);
       // A block's or bulk write's rows are named `${id}-${j}`.
       const perGroup = new Map<string, number>();
       for (const [name, n] of rows) {
