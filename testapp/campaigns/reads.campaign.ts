@@ -1,11 +1,26 @@
 /**
  * Reads under cancellation and crashes (the cancellation rules in README, How it works): a cancelled or timed-out read rejects
  * QueryCancelled, the reads batched with it still answer correctly, every promise settles, and the pool
- * answers plain queries afterwards.
+ * answers plain queries afterwards. On SQLite (a cut-off read ends its reader thread) and on PostgreSQL
+ * (its statement is stopped and the thread stays).
  */
 import { Box } from '../models';
 import { calibrateSlowRead, errorName, isCancelled, isCrashed, NO_FAULT, randomFault, SLOW_SQL, type Fault } from './faults';
-import { Budget, onFreshDatabase, PromiseRegister, randomFor, report, RunLog, settle, started, zeros, type Random, type Settled } from './harness';
+import {
+  Budget,
+  campaignBackends,
+  onFreshDatabase,
+  PromiseRegister,
+  randomFor,
+  report,
+  RunLog,
+  scenarioName,
+  settle,
+  started,
+  zeros,
+  type Random,
+  type Settled,
+} from './harness';
 import { crashReader } from './units';
 
 const BOXES = 40;
@@ -84,89 +99,93 @@ async function settleAll(reads: Read[]): Promise<Array<Read & { settled: Settled
   return Promise.all(reads.map(async (read) => ({ ...read, settled: await read.outcome })));
 }
 
-test('read cancellation storm: every promise settles, batched reads stay correct, the pool stays healthy', async () => {
-  const random = randomFor('read-storm');
-  const register = new PromiseRegister();
-  const budget = new Budget(15_000, 2, 200);
-  let slowN = 0;
-  const { counts, healthyAfter, unsettled } = await onFreshDatabase(
-    'reads',
-    { workers: 2 },
-    async () => {
-      seedBoxes();
-      slowN = calibrateSlowRead(60);
-      const reads: Read[] = [];
-      while (budget.another()) {
-        const slowAt = new Set([random.int(0, READS_PER_TICK - 1), random.int(0, READS_PER_TICK - 1)]);
-        for (let k = 0; k < READS_PER_TICK; k++) {
-          // A slow read gets a fault anywhere in its 60 ms; the fast ones in their first few milliseconds.
-          const slow = slowAt.has(k);
-          const fault = randomFault(random, { maxDelayMs: slow ? 40 : 4 });
-          reads.push(randomRead(random, register, fault, slow ? slowN : null));
-        }
-        await Promise.all(reads.slice(-READS_PER_TICK).map((read) => read.outcome));
-      }
-      const unsettled = await register.unsettledAfter();
-      return { counts: judgeReads(await settleAll(reads), { allowCrashes: false }), healthyAfter: await healthy(register, 'rh-after'), unsettled };
-    },
-    (_database, result) => result,
-  );
-  report('read-storm', { rounds: budget.rounds, slowN, ...counts, healthyAfter: String(healthyAfter), unsettled });
-  const { wrongResults, faultFreeRejected, otherRejected } = counts;
-  const violations = { wrongResults, faultFreeRejected, otherRejected, unsettled };
-  expect({ ...violations, healthyAfter }).toEqual({ ...zeros(violations), healthyAfter: true });
-  expect(counts.cancelled).toBeGreaterThan(0);
-});
-
-test('reader crashes mid-batch: the crash rejects WorkerCrashed and runs once, the other reads answer or reject WorkerCrashed', async () => {
-  const random = randomFor('reader-crash');
-  const register = new PromiseRegister();
-  const budget = new Budget(10_000, 3, 30);
-  const runs = new RunLog('reader-crash');
-  let healthyRounds = 0;
-  const result = await onFreshDatabase(
-    'reader-crash',
-    { workers: 2 },
-    async () => {
-      seedBoxes();
-      const reads: Read[] = [];
-      const crashes: Array<{ id: string; outcome: Promise<Settled<unknown>> }> = [];
-      while (budget.another()) {
-        const size = random.int(8, 24);
-        const crashAt = random.int(0, size - 1);
-        for (let k = 0; k < size; k++) {
-          if (k === crashAt) {
-            const id = `rx-${budget.rounds}`;
-            crashes.push({ id, outcome: settle(register.track(crashReader(runs.path, id))) });
+describe.each(campaignBackends())('on %s', (backend) => {
+  test('read cancellation storm: every promise settles, batched reads stay correct, the pool stays healthy', async () => {
+    const scenario = scenarioName('read-storm', backend);
+    const random = randomFor(scenario);
+    const register = new PromiseRegister();
+    const budget = new Budget(15_000, 2, 200);
+    let slowN = 0;
+    const { counts, healthyAfter, unsettled, integrity } = await onFreshDatabase(
+      'reads',
+      { workers: 2, backend },
+      async () => {
+        seedBoxes();
+        slowN = calibrateSlowRead(60);
+        const reads: Read[] = [];
+        while (budget.another()) {
+          const slowAt = new Set([random.int(0, READS_PER_TICK - 1), random.int(0, READS_PER_TICK - 1)]);
+          for (let k = 0; k < READS_PER_TICK; k++) {
+            // A slow read gets a fault anywhere in its 60 ms; the fast ones in their first few milliseconds.
+            const slow = slowAt.has(k);
+            const fault = randomFault(random, { maxDelayMs: slow ? 40 : 4 });
+            reads.push(randomRead(random, register, fault, slow ? slowN : null));
           }
-          // Faulty: a read batched with the crash may reject WorkerCrashed.
-          reads.push({ ...randomRead(random, register, NO_FAULT, null), faulty: true });
+          await Promise.all(reads.slice(-READS_PER_TICK).map((read) => read.outcome));
         }
-        await Promise.all([...reads.slice(-size).map((read) => read.outcome), crashes[crashes.length - 1]!.outcome]);
-        if (await healthy(register, `rh-${budget.rounds}`)) healthyRounds++;
-      }
-      const unsettled = await register.unsettledAfter();
-      const settledCrashes = await Promise.all(crashes.map(async (crash) => ({ ...crash, settled: await crash.outcome })));
-      return { counts: judgeReads(await settleAll(reads), { allowCrashes: true }), crashes: settledCrashes, unsettled };
-    },
-    (_database, outcome) => outcome,
-  );
-  const ran = runs.counts();
-  runs.remove();
-  const { counts, crashes, unsettled } = result;
-  const crashCounts = {
-    crashes: crashes.length,
-    crashesNotWorkerCrashed: crashes.filter((crash) => !isCrashed(crash.settled)).length,
-    crashesRunTwice: crashes.filter((crash) => (ran.get(crash.id) ?? 0) > 1).length,
-  };
-  report('reader-crash', { rounds: budget.rounds, ...counts, ...crashCounts, healthyAfter: healthyRounds, unsettled });
-  const violations = {
-    wrongResults: counts.wrongResults,
-    otherRejected: counts.otherRejected,
-    crashesNotWorkerCrashed: crashCounts.crashesNotWorkerCrashed,
-    crashesRunTwice: crashCounts.crashesRunTwice,
-    unhealthyRounds: budget.rounds - healthyRounds,
-    unsettled,
-  };
-  expect(violations).toEqual(zeros(violations));
+        const unsettled = await register.unsettledAfter();
+        return { counts: judgeReads(await settleAll(reads), { allowCrashes: false }), healthyAfter: await healthy(register, 'rh-after'), unsettled };
+      },
+      (database, result) => ({ ...result, integrity: database.integrity() }),
+    );
+    report(scenario, { rounds: budget.rounds, slowN, ...counts, healthyAfter: String(healthyAfter), unsettled, integrity });
+    const { wrongResults, faultFreeRejected, otherRejected } = counts;
+    const violations = { wrongResults, faultFreeRejected, otherRejected, unsettled };
+    expect({ ...violations, healthyAfter, integrity }).toEqual({ ...zeros(violations), healthyAfter: true, integrity: 'ok' });
+    expect(counts.cancelled).toBeGreaterThan(0);
+  });
+
+  test('reader crashes mid-batch: the crash rejects WorkerCrashed and runs once, the other reads answer or reject WorkerCrashed', async () => {
+    const scenario = scenarioName('reader-crash', backend);
+    const random = randomFor(scenario);
+    const register = new PromiseRegister();
+    const budget = new Budget(10_000, 3, 30);
+    const runs = new RunLog('reader-crash');
+    let healthyRounds = 0;
+    const result = await onFreshDatabase(
+      'reader-crash',
+      { workers: 2, backend },
+      async () => {
+        seedBoxes();
+        const reads: Read[] = [];
+        const crashes: Array<{ id: string; outcome: Promise<Settled<unknown>> }> = [];
+        while (budget.another()) {
+          const size = random.int(8, 24);
+          const crashAt = random.int(0, size - 1);
+          for (let k = 0; k < size; k++) {
+            if (k === crashAt) {
+              const id = `rx-${budget.rounds}`;
+              crashes.push({ id, outcome: settle(register.track(crashReader(runs.path, id))) });
+            }
+            // Faulty: a read batched with the crash may reject WorkerCrashed.
+            reads.push({ ...randomRead(random, register, NO_FAULT, null), faulty: true });
+          }
+          await Promise.all([...reads.slice(-size).map((read) => read.outcome), crashes[crashes.length - 1]!.outcome]);
+          if (await healthy(register, `rh-${budget.rounds}`)) healthyRounds++;
+        }
+        const unsettled = await register.unsettledAfter();
+        const settledCrashes = await Promise.all(crashes.map(async (crash) => ({ ...crash, settled: await crash.outcome })));
+        return { counts: judgeReads(await settleAll(reads), { allowCrashes: true }), crashes: settledCrashes, unsettled };
+      },
+      (database, outcome) => ({ ...outcome, integrity: database.integrity() }),
+    );
+    const ran = runs.counts();
+    runs.remove();
+    const { counts, crashes, unsettled, integrity } = result;
+    const crashCounts = {
+      crashes: crashes.length,
+      crashesNotWorkerCrashed: crashes.filter((crash) => !isCrashed(crash.settled)).length,
+      crashesRunTwice: crashes.filter((crash) => (ran.get(crash.id) ?? 0) > 1).length,
+    };
+    report(scenario, { rounds: budget.rounds, ...counts, ...crashCounts, healthyAfter: healthyRounds, unsettled, integrity });
+    const violations = {
+      wrongResults: counts.wrongResults,
+      otherRejected: counts.otherRejected,
+      crashesNotWorkerCrashed: crashCounts.crashesNotWorkerCrashed,
+      crashesRunTwice: crashCounts.crashesRunTwice,
+      unhealthyRounds: budget.rounds - healthyRounds,
+      unsettled,
+    };
+    expect({ ...violations, integrity }).toEqual({ ...zeros(violations), integrity: 'ok' });
+  });
 });
