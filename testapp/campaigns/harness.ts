@@ -158,7 +158,7 @@ interface NameCount {
 }
 
 /** Reads a SQLite file back through a connection of its own. */
-export function inspectSqlite(connection: Database.Database): Inspection {
+function inspectSqlite(connection: Database.Database): Inspection {
   return {
     rowsByName(prefix) {
       const rows = connection.prepare('SELECT name, count(*) AS n FROM box WHERE name LIKE ? GROUP BY name').all(`${prefix}%`) as NameCount[];
@@ -179,7 +179,7 @@ export async function onFreshDatabase<T, R>(
   scenario: () => Promise<T>,
   inspect: (database: Inspection, result: T) => R,
 ): Promise<R> {
-  const database = options.backend === 'postgresql' ? postgresqlDatabase(name) : sqliteDatabase(name);
+  const database = freshDatabase(name, options.backend);
   try {
     configure({ database: database.url, models: CAMPAIGN_MODELS, workers: options.workers });
     let result: T;
@@ -197,10 +197,17 @@ export async function onFreshDatabase<T, R>(
 }
 
 /** A campaign's own database: what configure() takes, a way to read it back, and its removal. */
-interface CampaignDatabase {
+export interface CampaignDatabase {
+  /** The `database` of configure(): a file path, or a PostgreSQL URL. */
   url: string;
+  /** Runs `fn` on a connection of its own (opened for it, closed after). */
   inspect<R>(fn: (inspection: Inspection) => R): R;
   remove(): void;
+}
+
+/** A new, empty database for scenario `name` (no tables yet): a SQLite file, or a PostgreSQL database. */
+export function freshDatabase(name: string, backend: CampaignBackend = 'sqlite'): CampaignDatabase {
+  return backend === 'postgresql' ? postgresqlDatabase(name) : sqliteDatabase(name);
 }
 
 function sqliteDatabase(name: string): CampaignDatabase {
