@@ -40,6 +40,12 @@ export class PendingCall {
   /** Settles the caller's promise: with the CallResult, or for a keyed get with the instance itself. */
   resolve!: (value: unknown) => void;
   reject!: (error: Error) => void;
+  /**
+   * Leaves when the code now running yields (a microtask), not with the rest of the turn's calls: for a page
+   * aiterator() reads ahead, since the loop consuming the page before it runs in microtasks and the turn
+   * ends only once that page is used up, while the reader would have nothing to do.
+   */
+  leavesAtOnce = false;
 
   constructor(
     readonly payload: CallPayload,

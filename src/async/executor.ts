@@ -49,8 +49,14 @@ function poolFor(payload: CallPayload, alias: string): Pool {
 }
 
 /** Routes a payload to the pool of `alias`: writes and calls inside its aatomic() to the writer lane, the rest to readers. */
-export function send(payload: CallPayload, write: boolean, options: QueryOptions = NO_OPTIONS, alias: string = DEFAULT_DB_ALIAS): Promise<CallResult & { ok: true }> {
-  return poolFor(payload, alias).call(payload, write, options, currentBlock(alias), currentCapture());
+export function send(
+  payload: CallPayload,
+  write: boolean,
+  options: QueryOptions = NO_OPTIONS,
+  alias: string = DEFAULT_DB_ALIAS,
+  leavesAtOnce = false,
+): Promise<CallResult & { ok: true }> {
+  return poolFor(payload, alias).call(payload, write, options, currentBlock(alias), currentCapture(), leavesAtOnce);
 }
 
 /** An aatomic() step for `block`: open it (BEGIN or SAVEPOINT), commit it, or roll it back, on its database's writer. */
@@ -139,13 +145,14 @@ const NO_ROWS: FetchedRows = { flat: [0], plan: null };
 /**
  * The raw rows of a queryset, fetched in a worker. This thread compiles the SELECT (it needs the statement's
  * row plan to build the results anyway) and the worker only runs it; the rows come back packed (codec.packRows).
+ * `readAhead`: asked for before they are needed, while this thread works through others (see PendingCall.leavesAtOnce).
  */
-export async function fetchRows(routed: QuerySet<any, any>, options: QueryOptions = NO_OPTIONS): Promise<FetchedRows> {
+export async function fetchRows(routed: QuerySet<any, any>, options: QueryOptions = NO_OPTIONS, readAhead = false): Promise<FetchedRows> {
   const alias = routed.dbFor(false);
   const compiled = routed.pinned(alias).compileSelect(currentBlock(alias) !== null);
   if (!compiled) return NO_ROWS;
   const { sql, params, safeIntegers, plan } = compiled;
-  const result = await send({ kind: 'select', sql, params, safeIntegers }, false, options, alias);
+  const result = await send({ kind: 'select', sql, params, safeIntegers }, false, options, alias, readAhead);
   return { flat: unpackRows(result.value as PackedRows), plan };
 }
 
@@ -171,9 +178,11 @@ export function iterate<R>(queryset: QuerySet<any, R>, options: { chunkSize?: nu
   const pkIndex = base.pkColumnIndex();
   const byKey = pkIndex !== null && !base.isOrdered() && !query.isSliced && !query.combinator;
   const keyed: QuerySet<any, R> = byKey ? (base.orderBy('pk') as QuerySet<any, R>) : base;
+  // Every page but the first is read ahead, while the one before it is consumed.
   const page = (after: unknown, offset: number) => {
-    if (!byKey) return fetchRows(keyed.slice(offset, offset + chunkSize), queryOptions);
-    return fetchRows((after === undefined ? keyed : keyed.filter({ pk__gt: after as number | string })).slice(0, chunkSize), queryOptions);
+    const readAhead = offset > 0;
+    if (!byKey) return fetchRows(keyed.slice(offset, offset + chunkSize), queryOptions, readAhead);
+    return fetchRows((after === undefined ? keyed : keyed.filter({ pk__gt: after as number | string })).slice(0, chunkSize), queryOptions, readAhead);
   };
   const hydrate = keyed.rowHydrator();
   const whole = keyed.activeFetchMode !== FETCH_ONE;

@@ -26,7 +26,7 @@ const MIN_WORK_PER_TASK = 16;
 
 /**
  * What both lanes share: the calls made in one event-loop turn are sent together (flush() runs once, after
- * the turn), and close() waits until the lane is idle.
+ * the turn; sooner for a call that leaves at once), and close() waits until the lane is idle.
  */
 abstract class BatchingLane implements Lane {
   private flushScheduled = false;
@@ -38,7 +38,8 @@ abstract class BatchingLane implements Lane {
   /** Nothing queued, running or waiting. */
   protected abstract get idle(): boolean;
 
-  protected scheduleFlush(): void {
+  protected scheduleFlush(call?: PendingCall): void {
+    if (call?.leavesAtOnce) queueMicrotask(this.flushSoon);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     setImmediate(() => {
@@ -46,6 +47,9 @@ abstract class BatchingLane implements Lane {
       this.flush();
     });
   }
+
+  /** flush() as a callback, for a microtask. */
+  protected readonly flushSoon = () => this.flush();
 
   protected notifyIdle(): void {
     if (this.idle) for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -159,7 +163,7 @@ class ReaderLane extends BatchingLane {
   enqueue(call: PendingCall): void {
     if (this.workers.failure) return rejectCall(call, this.workers.failure);
     this.queue.push(call);
-    this.scheduleFlush();
+    this.scheduleFlush(call);
   }
 
   protected get idle(): boolean {
@@ -237,10 +241,8 @@ class ReaderLane extends BatchingLane {
     this.afterFinish();
     // The callers just settled make their next calls as their promises resolve: send those once they have,
     // before this thread handles the reader's next answer, so the reader has work while this thread has too.
-    queueMicrotask(this.flushAfterAnswer);
+    queueMicrotask(this.flushSoon);
   }
-
-  private readonly flushAfterAnswer = () => this.flush();
 
   /** Settles a task that left its reader: answered (`results`), or its thread ended (`error`, or null when ended on purpose). */
   private finish(channel: ReaderChannel, task: RunningTask, results: CallResult[] | null, error: Error | null): void {
@@ -416,7 +418,7 @@ class WriterLane extends BatchingLane {
     } else {
       this.queue.push(call);
     }
-    this.scheduleFlush();
+    this.scheduleFlush(call);
   }
 
   protected get idle(): boolean {
@@ -657,9 +659,12 @@ export class Pool {
     this.readers = new ReaderLane(laneSettings, this.deadlines, backend);
   }
 
-  /** Sends one call: writes and every call inside an async transaction go to the writer, reads to readers. */
-  call(payload: CallPayload, write: boolean, options: QueryOptions, block: Block | null, capture?: CapturedQuery[]): Promise<CallResult & { ok: true }> {
-    return this.enqueue(payload, write, options, block, capture) as Promise<CallResult & { ok: true }>;
+  /**
+   * Sends one call: writes and every call inside an async transaction go to the writer, reads to readers.
+   * `leavesAtOnce`: see PendingCall.leavesAtOnce.
+   */
+  call(payload: CallPayload, write: boolean, options: QueryOptions, block: Block | null, capture?: CapturedQuery[], leavesAtOnce = false): Promise<CallResult & { ok: true }> {
+    return this.enqueue(payload, write, options, block, capture, leavesAtOnce) as Promise<CallResult & { ok: true }>;
   }
 
   /** A keyed get (see keyed-get.ts): resolves with the instance itself. */
@@ -667,12 +672,13 @@ export class Pool {
     return this.enqueue(payload, false, options, block, capture) as Promise<Model>;
   }
 
-  private enqueue(payload: CallPayload, write: boolean, options: QueryOptions, block: Block | null, capture: CapturedQuery[] | undefined): Promise<unknown> {
+  private enqueue(payload: CallPayload, write: boolean, options: QueryOptions, block: Block | null, capture: CapturedQuery[] | undefined, leavesAtOnce = false): Promise<unknown> {
     if (this.closing) return Promise.reject(new ThreadormError('The worker pool is closing; no new calls are accepted.'));
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(new QueryCancelled(`${describeCall(payload)} was cancelled before it started.`));
     const lane = write || block ? this.writer : this.readers;
     const call = new PendingCall(capture ? { ...payload, capture: true } : payload, lane, options.timeoutMs ?? this.settings.queryTimeoutMs, signal, block, capture, this.keepAlive);
+    call.leavesAtOnce = leavesAtOnce;
     const promise = new Promise<unknown>((resolve, reject) => {
       call.resolve = resolve;
       call.reject = reject;
