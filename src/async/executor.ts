@@ -71,9 +71,10 @@ const NO_OPTIONS: QueryOptions = {};
 
 /**
  * Runs `queryset.<method>(...args)` in a worker and decodes the result; `method` (an entry of the async
- * method table) says where its options are, which lane it takes and how it may travel.
+ * method table) says where its options are, which lane it takes and how it may travel. `readAhead`: asked for
+ * before it is needed, while this thread works through earlier results (see PendingCall.leavesAtOnce).
  */
-export function evaluate(routed: QuerySet<any, any>, method: AsyncMethod, args: readonly unknown[]): Promise<unknown> {
+export function evaluate(routed: QuerySet<any, any>, method: AsyncMethod, args: readonly unknown[], readAhead = false): Promise<unknown> {
   const [plain, options] = splitQueryOptions(args, method.options);
   // The database is chosen once, here: the worker runs the call there and this thread builds its rows as from there.
   const alias = routed.dbFor(method.writes);
@@ -88,7 +89,7 @@ export function evaluate(routed: QuerySet<any, any>, method: AsyncMethod, args: 
       return alias === DEFAULT_DB_ALIAS ? found : found.then((instance) => ((instance._state.db = alias), instance));
     }
   }
-  return evaluateInWorker(routed.pinned(alias), alias, method, plain, options);
+  return evaluateInWorker(routed.pinned(alias), alias, method, plain, options, readAhead);
 }
 
 /** The evaluations the sync core answers without a query, answered on this thread (see the sync methods). */
@@ -121,15 +122,22 @@ function overridesAsave(model: Function): boolean {
   return typeof asave === 'function' && !isInstalledAsyncMethod(asave);
 }
 
-async function evaluateInWorker(queryset: QuerySet<any, any>, alias: string, method: AsyncMethod, plain: readonly unknown[], options: QueryOptions): Promise<unknown> {
+async function evaluateInWorker(
+  queryset: QuerySet<any, any>,
+  alias: string,
+  method: AsyncMethod,
+  plain: readonly unknown[],
+  options: QueryOptions,
+  readAhead: boolean,
+): Promise<unknown> {
   if (method.fastPath === 'rows' && !queryset.hasPrefetches) {
-    const { flat, plan } = await fetchRows(queryset, options);
+    const { flat, plan } = await fetchRows(queryset, options, readAhead);
     return plan ? queryset.hydrate(flat, plan) : [];
   }
   const bulk = method.fastPath === 'columns' ? bulkCreateOf(queryset, plain) : null;
   if (bulk) return mergeBulkCreate(queryset.model, plain[0] as Model[], (await send(bulk, true, options, alias)).value, alias);
   const payload: CallPayload = { kind: 'query', queryset: encode(queryset), method: method.name, args: encode(plain) };
-  const result = await send(payload, method.writes, options, alias);
+  const result = await send(payload, method.writes, options, alias, readAhead);
   if (result.args) mergeArguments(plain, decode(result.args));
   return decode(result.value);
 }
@@ -145,7 +153,7 @@ const NO_ROWS: FetchedRows = { flat: [0], plan: null };
 /**
  * The raw rows of a queryset, fetched in a worker. This thread compiles the SELECT (it needs the statement's
  * row plan to build the results anyway) and the worker only runs it; the rows come back packed (codec.packRows).
- * `readAhead`: asked for before they are needed, while this thread works through others (see PendingCall.leavesAtOnce).
+ * `readAhead` as for evaluate().
  */
 export async function fetchRows(routed: QuerySet<any, any>, options: QueryOptions = NO_OPTIONS, readAhead = false): Promise<FetchedRows> {
   const alias = routed.dbFor(false);
@@ -209,14 +217,20 @@ export function iterate<R>(queryset: QuerySet<any, R>, options: { chunkSize?: nu
   };
 }
 
-/** Chunks that need prefetching run it in the worker, so they arrive as instances. */
+/** Chunks that need prefetching run it in the worker, so they arrive as instances; one chunk is read ahead too. */
 function iterateInstances<R>(base: QuerySet<any, R>, chunkSize: number, options: QueryOptions): AsyncIterable<R> {
+  const chunk = (offset: number) => evaluate(base.slice(offset, offset + chunkSize), ASYNC_METHODS.eval, [options], offset > 0) as Promise<R[]>;
   return {
     [Symbol.asyncIterator]: async function* () {
-      for (let offset = 0; ; offset += chunkSize) {
-        const rows = (await evaluate(base.slice(offset, offset + chunkSize), ASYNC_METHODS.eval, [options])) as R[];
-        yield* rows;
-        if (rows.length < chunkSize) return;
+      let pending: Promise<R[]> | null = chunk(0);
+      try {
+        for (let offset = chunkSize; pending; offset += chunkSize) {
+          const rows: R[] = await pending;
+          pending = rows.length < chunkSize ? null : chunk(offset);
+          yield* rows;
+        }
+      } finally {
+        pending?.catch(() => undefined);
       }
     },
   };

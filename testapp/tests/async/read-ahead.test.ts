@@ -1,5 +1,6 @@
 /**
- * aiterator() asks for the next page while the current one is consumed (iterate() in src/async/executor.ts),
+ * aiterator() asks for the next page while the current one is consumed (iterate() in src/async/executor.ts,
+ * with or without prefetches),
  * and that request leaves as soon as the consuming code yields, not with the rest of the event-loop turn's
  * calls: a `for await` loop over a page runs in microtasks only, so its turn ends only once the page is used
  * up, and a request held until then would leave the reader idle the whole time.
@@ -34,6 +35,7 @@ function readerTasksInFlight(): number {
 test.each([
   ['unordered (pages by primary key)', () => Box.aobjects.all()],
   ['ordered (pages by offset)', () => Box.aobjects.orderBy('-name')],
+  ['with prefetchRelated (each page evaluated in the worker)', () => Box.aobjects.orderBy('id').prefetchRelated('pizzaSet')],
 ])('%s: the next page is with a reader while the loop is still on the last row of the page before', async (_shape, queryset) => {
   const inFlightAtLastRow: number[] = [];
   const seen = new Set<number>();
