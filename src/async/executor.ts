@@ -186,9 +186,7 @@ export function iterate<R>(queryset: QuerySet<any, R>, options: { chunkSize?: nu
   const pkIndex = base.pkColumnIndex();
   const byKey = pkIndex !== null && !base.isOrdered() && !query.isSliced && !query.combinator;
   const keyed: QuerySet<any, R> = byKey ? (base.orderBy('pk') as QuerySet<any, R>) : base;
-  // Every page but the first is read ahead, while the one before it is consumed.
-  const page = (after: unknown, offset: number) => {
-    const readAhead = offset > 0;
+  const page = (after: unknown, offset: number, readAhead: boolean) => {
     if (!byKey) return fetchRows(keyed.slice(offset, offset + chunkSize), queryOptions, readAhead);
     return fetchRows((after === undefined ? keyed : keyed.filter({ pk__gt: after as number | string })).slice(0, chunkSize), queryOptions, readAhead);
   };
@@ -196,22 +194,21 @@ export function iterate<R>(queryset: QuerySet<any, R>, options: { chunkSize?: nu
   const whole = keyed.activeFetchMode !== FETCH_ONE;
   return {
     [Symbol.asyncIterator]: async function* () {
-      let pending: Promise<FetchedRows> | null = page(undefined, 0);
+      const readAhead = mayReadAhead(keyed.db);
+      let pending: Promise<FetchedRows> | null = handled(page(undefined, 0, false));
       let offset = 0;
-      try {
-        while (pending) {
-          const fetched: FetchedRows = await pending;
-          const { flat, plan } = fetched;
-          const width = flat[0] as number;
-          const count: number = width ? (flat.length - 1) / width : 0;
-          offset += count;
-          const last = 1 + (count - 1) * width;
-          pending = count < chunkSize ? null : page(byKey ? flat[last + pkIndex!] : undefined, offset);
-          if (whole) yield* plan ? keyed.hydrate(flat, plan) : [];
-          else for (let row = 1; row < flat.length; row += width) yield hydrate(flat, row) as R;
-        }
-      } finally {
-        pending?.catch(() => undefined);
+      while (pending) {
+        const fetched: FetchedRows = await pending;
+        const { flat, plan } = fetched;
+        const width = flat[0] as number;
+        const count: number = width ? (flat.length - 1) / width : 0;
+        offset += count;
+        const after: unknown = byKey && count ? flat[1 + (count - 1) * width + pkIndex!] : undefined;
+        const next = count < chunkSize ? null : (): Promise<FetchedRows> => handled(page(after, offset, readAhead));
+        pending = readAhead && next ? next() : null;
+        if (whole) yield* plan ? keyed.hydrate(flat, plan) : [];
+        else for (let row = 1; row < flat.length; row += width) yield hydrate(flat, row) as R;
+        if (!readAhead && next) pending = next();
       }
     },
   };
@@ -219,21 +216,44 @@ export function iterate<R>(queryset: QuerySet<any, R>, options: { chunkSize?: nu
 
 /** Chunks that need prefetching run it in the worker, so they arrive as instances; one chunk is read ahead too. */
 function iterateInstances<R>(base: QuerySet<any, R>, chunkSize: number, options: QueryOptions): AsyncIterable<R> {
-  const chunk = (offset: number) => evaluate(base.slice(offset, offset + chunkSize), ASYNC_METHODS.eval, [options], offset > 0) as Promise<R[]>;
+  // Pages by offset need a stable order: an unordered queryset is ordered by primary key, as iterate() does.
+  const query = base.query;
+  const ordered = base.isOrdered() || query.isSliced || query.combinator || base.pkColumnIndex() === null ? base : (base.orderBy('pk') as QuerySet<any, R>);
+  const chunk = (offset: number, readAhead: boolean) =>
+    handled(evaluate(ordered.slice(offset, offset + chunkSize), ASYNC_METHODS.eval, [options], readAhead) as Promise<R[]>);
   return {
     [Symbol.asyncIterator]: async function* () {
-      let pending: Promise<R[]> | null = chunk(0);
-      try {
-        for (let offset = chunkSize; pending; offset += chunkSize) {
-          const rows: R[] = await pending;
-          pending = rows.length < chunkSize ? null : chunk(offset);
-          yield* rows;
-        }
-      } finally {
-        pending?.catch(() => undefined);
+      const readAhead = mayReadAhead(ordered.db);
+      let pending: Promise<R[]> | null = chunk(0, false);
+      for (let offset = chunkSize; pending; offset += chunkSize) {
+        const rows: R[] = await pending;
+        const more = rows.length === chunkSize;
+        pending = readAhead && more ? chunk(offset, true) : null;
+        yield* rows;
+        if (!readAhead && more) pending = chunk(offset, false);
       }
     },
   };
+}
+
+/**
+ * Whether an iteration on `alias` asks for its next chunk before the loop has used up the current one. Not
+ * inside an aatomic() block: its calls run one at a time on its writer anyway, and a chunk read ahead for a
+ * loop that then stops early would still run in the block, where a cancel or a time-out meant for that
+ * chunk would lose the block.
+ */
+function mayReadAhead(alias: string): boolean {
+  return currentBlock(alias) === null;
+}
+
+/**
+ * `promise`, with its rejection marked handled now: a chunk read ahead may fail (cancelled, timed out) while
+ * the loop is still on the chunk before, or after the loop stopped early; the loop sees the error when it
+ * awaits the chunk, or never.
+ */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /** Runs `instance.<method>(...args)` in a worker (save, delete, refreshFromDb) and copies back what it wrote. */

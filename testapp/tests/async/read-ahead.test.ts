@@ -5,7 +5,7 @@
  * calls: a `for await` loop over a page runs in microtasks only, so its turn ends only once the page is used
  * up, and a request held until then would leave the reader idle the whole time.
  */
-import { close, configure, createSchema } from '../../../src';
+import { aatomic, close, configure, createSchema, QueryCancelled } from '../../../src';
 import { getPool } from '../../../src/async/executor';
 import { Box } from '../../models';
 import { MODELS } from './helpers';
@@ -47,4 +47,50 @@ test.each([
   expect(seen.size).toBe(PAGE * PAGES);
   // After each full page the next one was asked for (after the third, the empty fourth), and had left.
   expect(inFlightAtLastRow).toEqual(Array.from({ length: PAGES }, () => 1));
+});
+
+test('a chunk read ahead that fails while the loop is still busy is no unhandled rejection; the loop gets the error', async () => {
+  const unhandled: unknown[] = [];
+  const record = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', record);
+  try {
+    for (const queryset of [() => Box.aobjects.all(), () => Box.aobjects.prefetchRelated('pizzaSet')]) {
+      const controller = new AbortController();
+      let rows = 0;
+      const loop = (async () => {
+        for await (const _box of queryset().aiterator({ chunkSize: PAGE, signal: controller.signal })) {
+          // The next chunk is on its way: cancel it, then let the event loop turn while this row is handled.
+          if (++rows === 1) controller.abort();
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      })();
+      await expect(loop).rejects.toBeInstanceOf(QueryCancelled);
+      expect(rows).toBe(PAGE);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(unhandled).toEqual([]);
+  } finally {
+    process.off('unhandledRejection', record);
+  }
+});
+
+test('inside aatomic() nothing is read ahead: a loop left early and a later abort of its signal leave the block intact', async () => {
+  for (const queryset of [() => Box.aobjects.all(), () => Box.aobjects.prefetchRelated('pizzaSet')]) {
+    const controller = new AbortController();
+    const name = `after an early break ${Math.random()}`;
+    await aatomic(async () => {
+      for await (const _box of queryset().aiterator({ chunkSize: PAGE, signal: controller.signal })) break;
+      controller.abort();
+      await Box.aobjects.create({ name });
+    });
+    expect(await Box.aobjects.filter({ name }).count()).toBe(1);
+  }
+});
+
+test('an unordered queryset with prefetches is paged in primary-key order: every row once', async () => {
+  const seen: number[] = [];
+  for await (const box of Box.aobjects.prefetchRelated('pizzaSet').aiterator({ chunkSize: 7 })) seen.push(box.pk as number);
+  expect(seen).toEqual([...seen].sort((a, b) => a - b));
+  expect(new Set(seen).size).toBe(seen.length);
+  expect(seen.length).toBe(await Box.aobjects.count());
 });
