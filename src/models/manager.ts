@@ -181,7 +181,7 @@ export class Manager<T = Model> extends QuerySet<T, T> {
  */
 // pinned() and withHints() copy the manager itself (a dbManager() copy, an async call pinned to its database), so
 // its own methods (raw(), custom ones) stay; getQueryset() hands the database and hints on.
-const MANAGER_OWN = new Set(['constructor', 'keepResults', 'named', 'rootedAt', 'recordedAs', 'shallowCopy', 'chain', 'call', 'connection', 'runAsync', 'withResultCache', 'withQuery', 'pinned', 'withHints']);
+const MANAGER_OWN = new Set(['constructor', 'keepResults', 'named', 'rootedAt', 'recordedAs', 'chain', 'call', 'connection', 'runAsync', 'withResultCache', 'withQuery', 'pinned', 'withHints']);
 for (const key of Reflect.ownKeys(QuerySet.prototype)) {
   if (typeof key === 'string' && MANAGER_OWN.has(key)) continue;
   if (Object.prototype.hasOwnProperty.call(Manager.prototype, key)) continue;

@@ -99,6 +99,16 @@ const BULK_UPDATE_BATCH = 100;
  * `T` is the model, `R` the row type (instances, `values()` objects, tuples) and `A` the annotations added so
  * far (their names become valid in filters, orderings and values).
  */
+/**
+ * A shallow copy of a queryset (or manager), of its own class or of `prototype`'s. A function, not a method, so
+ * that no subclass (a user's queryset, a manager forwarding its methods) can override it by accident. Written
+ * as a literal rather than Object.assign() onto Object.create(): V8 keeps the literal's properties fast
+ * however many a subclass adds.
+ */
+function shallowCopy<Q extends object>(source: Q, prototype: object = Object.getPrototypeOf(source) as object): Q {
+  return { __proto__: prototype, ...source } as unknown as Q;
+}
+
 /** `datetimes()` options: `tzinfo`, the IANA time zone to truncate in instead of the configured one. */
 export interface DatetimesOptions {
   tzinfo?: string;
@@ -154,14 +164,6 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
     return this.origin?.name ?? `${this.label}.objects`;
   }
 
-  /**
-   * A shallow copy of this queryset, of this class or of `prototype`'s. Written as a literal rather than
-   * Object.assign() onto Object.create(): V8 keeps the literal's properties fast however many a subclass adds.
-   */
-  private shallowCopy(prototype: object = Object.getPrototypeOf(this) as object): this {
-    return { __proto__: prototype, ...this } as unknown as this;
-  }
-
   /** How errors name a call of `method` on this chain (`Pizza.aobjects.vegetarian()`). */
   call(method: string): string {
     return `${this.callName}.${method}()`;
@@ -172,7 +174,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
    * the async API runs here, so its FieldErrors should name the call the user wrote.
    */
   named(name: string): this {
-    const clone = this.shallowCopy();
+    const clone = shallowCopy(this);
     clone.origin = { root: this.root, name };
     return clone;
   }
@@ -182,7 +184,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
    * worker rebuilds by calling `getQueryset()` there, so the steps that made it are not sent.
    */
   rootedAt(root: QuerySetRoot, name: string): this {
-    const clone = this.shallowCopy();
+    const clone = shallowCopy(this);
     clone.origin = { root, name };
     clone.steps = [];
     return clone;
@@ -193,7 +195,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
    * a worker replays the method by name rather than the steps it took (see custom-methods.ts).
    */
   recordedAs(previous: QuerySet<any, any, any>, method: string, args: readonly unknown[]): this {
-    const clone = this.shallowCopy();
+    const clone = shallowCopy(this);
     clone.steps = [...previous.steps, [method, args]];
     return clone;
   }
@@ -218,7 +220,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
    * (no `raw()`, no `add()`), but it remembers the manager it started from.
    */
   protected chain<R2 = R, A2 = A>(method: string, args: readonly unknown[], mutate?: (query: Query) => void): QuerySet<T, R2, A2> {
-    const clone = this.shallowCopy(this.chainPrototype) as unknown as QuerySet<T, R2, A2>;
+    const clone = shallowCopy(this, this.chainPrototype) as unknown as QuerySet<T, R2, A2>;
     clone.origin = { root: this.root, name: this.callName };
     clone.resultCache = null;
     clone.steps = [...this.steps, [method, args]];
@@ -484,7 +486,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
 
   /** The same queryset with router hints added (Django's `_add_hints`); not a recorded step. */
   withHints(hints: RouterHints): this {
-    const clone = this.shallowCopy();
+    const clone = shallowCopy(this);
     clone.extraHints = { ...(this.extraHints ?? {}), ...hints };
     return clone;
   }
@@ -493,7 +495,7 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
   pinned(alias: string): this {
     if (this.dbAlias === alias) return this;
     checkAlias(alias, this.call('using'));
-    const clone = this.shallowCopy();
+    const clone = shallowCopy(this);
     clone.dbAlias = alias;
     return clone;
   }
@@ -1121,14 +1123,14 @@ export class QuerySet<T = Model, R = T, A = {}> implements QueryProvider, Iterab
 
   /** Pre-set results (a prefetch cache), as Django's `_result_cache`. */
   withResultCache(results: R[]): this {
-    const clone = this.shallowCopy();
+    const clone = shallowCopy(this);
     clone.resultCache = results;
     return clone;
   }
 
   /** A copy over another query of the same model (prefetching builds some queries directly). */
   withQuery(query: Query): QuerySet<T, R, A> {
-    const clone: QuerySet<T, R, A> = this.shallowCopy();
+    const clone: QuerySet<T, R, A> = shallowCopy(this);
     clone.queryValue = query;
     clone.resultCache = null;
     return clone;
