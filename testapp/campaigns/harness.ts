@@ -260,7 +260,8 @@ export function scenarioName(scenario: string, backend: CampaignBackend): string
 function postgresqlDatabase(name: string): CampaignDatabase {
   const unavailable = postgresqlUnavailable();
   if (unavailable) throw new Error(`A PostgreSQL campaign needs PostgreSQL: ${unavailable}`);
-  const database = `threadorm_campaign_${name.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_${process.pid}`;
+  // The process id and a random part: another machine's run on the same server may have the same process id.
+  const database = `threadorm_campaign_${name.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const onServer = (statement: string) => {
     const admin = connectSync(POSTGRESQL_SERVER);
     try {
@@ -269,7 +270,6 @@ function postgresqlDatabase(name: string): CampaignDatabase {
       admin.close();
     }
   };
-  onServer(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   onServer(`CREATE DATABASE "${database}"`);
   const url = new URL(POSTGRESQL_SERVER);
   url.pathname = `/${database}`;
@@ -278,12 +278,14 @@ function postgresqlDatabase(name: string): CampaignDatabase {
     inspect(fn) {
       const connection = connectSync(url.toString());
       try {
+        // Before any row is read: once the closed pool's sessions are gone, no commit of theirs can still land.
+        const integrity = leftSessions(connection, database);
         return fn({
           rowsByName(prefix) {
             const { rows } = connection.query('SELECT name, count(*)::int FROM box WHERE name LIKE $1 GROUP BY name', [`${prefix}%`]);
             return new Map(rows.map(([name, n]) => [name as string, Number(n)]));
           },
-          integrity: () => leftSessions(connection, database),
+          integrity: () => integrity,
         });
       } finally {
         connection.close();
@@ -297,13 +299,16 @@ function postgresqlDatabase(name: string): CampaignDatabase {
 const SESSIONS_GONE_WITHIN_MS = 10_000;
 
 /**
- * 'ok' once no session but `connection`'s own is on `database`. A session ends on the server a moment after
+ * 'ok' once no client session but `connection`'s own is on `database` (background workers such as autovacuum do not count). A session ends on the server a moment after
  * its client closed it, so this waits for that, on the server (pg_sleep), within SESSIONS_GONE_WITHIN_MS.
  */
 function leftSessions(connection: SyncPgConnection, database: string): string {
   const deadline = performance.now() + SESSIONS_GONE_WITHIN_MS;
   for (;;) {
-    const { rows } = connection.query("SELECT coalesce(state, 'unknown') FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [database]);
+    const { rows } = connection.query(
+      "SELECT coalesce(state, 'unknown') FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+      [database],
+    );
     if (!rows.length) return 'ok';
     if (performance.now() > deadline) return `${rows.length} sessions left open (${rows.map(([state]) => state).join(', ')})`;
     connection.query('SELECT pg_sleep(0.05)');
