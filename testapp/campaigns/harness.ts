@@ -10,7 +10,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { close, configure, createSchema } from '../../src';
-import { connectSync, driverUnavailableReason, type SyncPgConnection } from '../../src/db/backends/postgresql/driver';
+import { connectSync, type SyncPgConnection } from '../../src/db/backends/postgresql/driver';
+import { ADMIN_URL, unavailableReason } from '../tests/postgresql-driver/helpers';
 import { Box } from '../models';
 
 /** The seed of this run: CAMPAIGN_SEED when given (to replay a failure), else a fresh one. */
@@ -226,27 +227,12 @@ function sqliteDatabase(name: string): CampaignDatabase {
   };
 }
 
-/** The server the PostgreSQL campaigns use: the test suites' THREADORM_TEST_PG_URL. */
-export const POSTGRESQL_SERVER = process.env.THREADORM_TEST_PG_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
-
-/** Why the PostgreSQL campaigns cannot run here (no libpq addon, no server), or null when they can. */
-export function postgresqlUnavailable(): string | null {
-  const driver = driverUnavailableReason();
-  if (driver) return driver;
-  try {
-    connectSync(POSTGRESQL_SERVER).close();
-    return null;
-  } catch (error) {
-    return `no PostgreSQL server at ${POSTGRESQL_SERVER}: ${(error as Error).message}`;
-  }
-}
-
 /**
  * The backends the scenarios that run on both go through: SQLite always; PostgreSQL where its addon and a
  * server are there, and always under CI=true, where a missing one fails those scenarios instead of skipping them.
  */
 export function campaignBackends(): CampaignBackend[] {
-  const reason = postgresqlUnavailable();
+  const reason = unavailableReason();
   if (!reason || process.env.CI === 'true') return ['sqlite', 'postgresql'];
   console.warn(`The PostgreSQL campaigns are skipped (CI=true fails them instead): ${reason}`);
   return ['sqlite'];
@@ -258,12 +244,12 @@ export function scenarioName(scenario: string, backend: CampaignBackend): string
 }
 
 function postgresqlDatabase(name: string): CampaignDatabase {
-  const unavailable = postgresqlUnavailable();
+  const unavailable = unavailableReason();
   if (unavailable) throw new Error(`A PostgreSQL campaign needs PostgreSQL: ${unavailable}`);
   // The process id and a random part: another machine's run on the same server may have the same process id.
   const database = `threadorm_campaign_${name.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const onServer = (statement: string) => {
-    const admin = connectSync(POSTGRESQL_SERVER);
+    const admin = connectSync(ADMIN_URL);
     try {
       admin.exec(statement);
     } finally {
@@ -271,7 +257,7 @@ function postgresqlDatabase(name: string): CampaignDatabase {
     }
   };
   onServer(`CREATE DATABASE "${database}"`);
-  const url = new URL(POSTGRESQL_SERVER);
+  const url = new URL(ADMIN_URL);
   url.pathname = `/${database}`;
   return {
     url: url.toString(),

@@ -16,7 +16,8 @@ const SRC = resolve(__dirname, '../../../src');
 export const DRIVER_PATH = join(SRC, 'db/backends/postgresql/driver/index.ts');
 const BOOTSTRAP_PATH = join(SRC, 'bootstrap-typescript.js');
 
-function unavailableReason(): string | null {
+/** Why PostgreSQL cannot be tested here (no driver, no server at ADMIN_URL), or null when it can. */
+export function unavailableReason(): string | null {
   const driver = driverUnavailableReason();
   if (driver) return driver;
   try {
