@@ -186,71 +186,73 @@ export function iterate<R>(queryset: QuerySet<any, R>, options: { chunkSize?: nu
   const pkIndex = base.pkColumnIndex();
   const byKey = pkIndex !== null && !base.isOrdered() && !query.isSliced && !query.combinator;
   const keyed: QuerySet<any, R> = byKey ? (base.orderBy('pk') as QuerySet<any, R>) : base;
-  const page = (after: unknown, offset: number, readAhead: boolean) => {
+  const page = (lastKey: unknown, offset: number, readAhead: boolean) => {
     if (!byKey) return fetchRows(keyed.slice(offset, offset + chunkSize), queryOptions, readAhead);
-    return fetchRows((after === undefined ? keyed : keyed.filter({ pk__gt: after as number | string })).slice(0, chunkSize), queryOptions, readAhead);
+    return fetchRows((lastKey === undefined ? keyed : keyed.filter({ pk__gt: lastKey as number | string })).slice(0, chunkSize), queryOptions, readAhead);
   };
   const hydrate = keyed.rowHydrator();
   const whole = keyed.activeFetchMode !== FETCH_ONE;
   return {
     [Symbol.asyncIterator]: async function* () {
-      const readAhead = mayReadAhead(keyed.db);
-      let pending: Promise<FetchedRows> | null = handled(page(undefined, 0, false));
       let offset = 0;
-      while (pending) {
-        const fetched: FetchedRows = await pending;
-        const { flat, plan } = fetched;
+      const nextOf = ({ flat }: FetchedRows) => {
         const width = flat[0] as number;
         const count: number = width ? (flat.length - 1) / width : 0;
         offset += count;
-        const after: unknown = byKey && count ? flat[1 + (count - 1) * width + pkIndex!] : undefined;
-        const next = count < chunkSize ? null : (): Promise<FetchedRows> => handled(page(after, offset, readAhead));
-        pending = readAhead && next ? next() : null;
+        if (count < chunkSize) return null;
+        const lastKey = byKey ? flat[1 + (count - 1) * width + pkIndex!] : undefined;
+        const from = offset;
+        return (readAhead: boolean) => page(lastKey, from, readAhead);
+      };
+      for await (const { flat, plan } of chunks(keyed.db, (readAhead) => page(undefined, 0, readAhead), nextOf)) {
         if (whole) yield* plan ? keyed.hydrate(flat, plan) : [];
-        else for (let row = 1; row < flat.length; row += width) yield hydrate(flat, row) as R;
-        if (!readAhead && next) pending = next();
+        else for (let row = 1, width = flat[0] as number; row < flat.length; row += width) yield hydrate(flat, row) as R;
       }
     },
   };
 }
 
-/** Chunks that need prefetching run it in the worker, so they arrive as instances; one chunk is read ahead too. */
+/** Chunks that need prefetching run it in the worker, so they arrive as instances. */
 function iterateInstances<R>(base: QuerySet<any, R>, chunkSize: number, options: QueryOptions): AsyncIterable<R> {
   // Pages by offset need a stable order: an unordered queryset is ordered by primary key, as iterate() does.
   const query = base.query;
   const ordered = base.isOrdered() || query.isSliced || query.combinator || base.pkColumnIndex() === null ? base : (base.orderBy('pk') as QuerySet<any, R>);
-  const chunk = (offset: number, readAhead: boolean) =>
-    handled(evaluate(ordered.slice(offset, offset + chunkSize), ASYNC_METHODS.eval, [options], readAhead) as Promise<R[]>);
+  const chunk = (offset: number) => (readAhead: boolean) =>
+    evaluate(ordered.slice(offset, offset + chunkSize), ASYNC_METHODS.eval, [options], readAhead) as Promise<R[]>;
   return {
     [Symbol.asyncIterator]: async function* () {
-      const readAhead = mayReadAhead(ordered.db);
-      let pending: Promise<R[]> | null = chunk(0, false);
-      for (let offset = chunkSize; pending; offset += chunkSize) {
-        const rows: R[] = await pending;
-        const more = rows.length === chunkSize;
-        pending = readAhead && more ? chunk(offset, true) : null;
-        yield* rows;
-        if (!readAhead && more) pending = chunk(offset, false);
-      }
+      let offset = 0;
+      const nextOf = (rows: R[]) => (rows.length < chunkSize ? null : chunk((offset += chunkSize)));
+      for await (const rows of chunks(ordered.db, chunk(0), nextOf)) yield* rows;
     },
   };
 }
 
 /**
- * Whether an iteration on `alias` asks for its next chunk before the loop has used up the current one. Not
- * inside an aatomic() block: its calls run one at a time on its writer anyway, and a chunk read ahead for a
- * loop that then stops early would still run in the block, where a cancel or a time-out meant for that
- * chunk would lose the block.
+ * The chunks of an iteration on `alias`, in order: `first` asks for the first, `nextOf(chunk)` says how to ask
+ * for the one after it (null: it was the last). The next chunk is asked for as soon as one arrives, while the
+ * loop consumes it (one chunk of read-ahead, no more: backpressure), except inside an aatomic() block: its
+ * calls run one at a time on its writer anyway, and a chunk read ahead for a loop that then stops early
+ * would still run in the block, where a cancel or a time-out meant for that chunk would lose the block.
+ * Every chunk's rejection is marked handled when it is asked for: one read ahead may fail while the loop is
+ * on the chunk before, or after the loop stopped; the loop sees the error when it gets there, or never.
  */
-function mayReadAhead(alias: string): boolean {
-  return currentBlock(alias) === null;
+async function* chunks<C>(
+  alias: string,
+  first: (readAhead: boolean) => Promise<C>,
+  nextOf: (chunk: C) => ((readAhead: boolean) => Promise<C>) | null,
+): AsyncGenerator<C> {
+  const readAhead = currentBlock(alias) === null;
+  let pending: Promise<C> | null = handled(first(false));
+  while (pending) {
+    const chunk: C = await pending;
+    const next = nextOf(chunk);
+    pending = readAhead && next ? handled(next(true)) : null;
+    yield chunk;
+    if (!readAhead && next) pending = handled(next(false));
+  }
 }
 
-/**
- * `promise`, with its rejection marked handled now: a chunk read ahead may fail (cancelled, timed out) while
- * the loop is still on the chunk before, or after the loop stopped early; the loop sees the error when it
- * awaits the chunk, or never.
- */
 function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;

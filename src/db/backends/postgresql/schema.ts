@@ -205,8 +205,6 @@ export class PostgresqlSchemaEditor extends BaseSchemaEditor {
     );
   }
 
-
-
   private alterManyToMany(model: ModelClass, oldField: Field, newField: Field): void {
     const change = this.alterThroughTable(model, oldField, newField);
     if (!change) return;
