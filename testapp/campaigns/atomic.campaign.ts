@@ -7,21 +7,7 @@
 import { aatomic } from '../../src';
 import { Box } from '../models';
 import { calibrateSlowRead, isCancelled, isCrashed, SLOW_SQL, WriteLedger } from './faults';
-import {
-  Budget,
-  campaignBackends,
-  onFreshDatabase,
-  PromiseRegister,
-  randomFor,
-  report,
-  RunLog,
-  scenarioName,
-  settle,
-  started,
-  zeros,
-  type Random,
-  type Settled,
-} from './harness';
+import { Budget, campaignBackends, onFreshDatabase, PromiseRegister, randomFor, report, RunLog, scenarioName, settle, started, zeros, type Random, type Settled } from './harness';
 import { crashWriter } from './units';
 
 /** 'none': a block left alone, so that resolved blocks are judged too (each of the others loses its block). */

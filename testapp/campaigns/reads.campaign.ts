@@ -6,21 +6,7 @@
  */
 import { Box } from '../models';
 import { calibrateSlowRead, errorName, isCancelled, isCrashed, NO_FAULT, randomFault, SLOW_SQL, type Fault } from './faults';
-import {
-  Budget,
-  campaignBackends,
-  onFreshDatabase,
-  PromiseRegister,
-  randomFor,
-  report,
-  RunLog,
-  scenarioName,
-  settle,
-  started,
-  zeros,
-  type Random,
-  type Settled,
-} from './harness';
+import { Budget, campaignBackends, onFreshDatabase, PromiseRegister, randomFor, report, RunLog, scenarioName, settle, started, zeros, type Random, type Settled } from './harness';
 import { crashReader } from './units';
 
 const BOXES = 40;

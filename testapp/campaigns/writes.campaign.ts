@@ -6,21 +6,7 @@
  */
 import { Box } from '../models';
 import { isCrashed, randomFault, WriteLedger } from './faults';
-import {
-  Budget,
-  campaignBackends,
-  onFreshDatabase,
-  PromiseRegister,
-  randomFor,
-  report,
-  RunLog,
-  scenarioName,
-  settle,
-  started,
-  zeros,
-  type Inspection,
-  type Settled,
-} from './harness';
+import { Budget, campaignBackends, onFreshDatabase, PromiseRegister, randomFor, report, RunLog, scenarioName, settle, started, zeros, type Inspection, type Settled } from './harness';
 import { crashWriter, writeThenCrash } from './units';
 
 /** Creates per tick: enough that one batch mixes calls with and without faults. */
